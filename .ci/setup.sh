@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Idempotent set-up for `make serve` and `make test`: installs only what is missing.
+# Everything comes from the package registries (crates.io, Debian, npm); nothing else is fetched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+need_test_tools=${1:-test}   # "serve" skips the browser-test tools
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+# wasm-bindgen version pinned in Cargo.toml (=x.y.z) and resolved in Cargo.lock.
+wbg_version() {
+  if [ -f Cargo.lock ]; then
+    awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock
+  else
+    sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml
+  fi
+}
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+  say "installing trunk 0.21 (takes several minutes, once)"
+  cargo install trunk --version '^0.21' --locked
+fi
+
+want=$(wbg_version)
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $want"; then
+  say "installing wasm-bindgen-cli $want (matches Cargo.lock; takes a few minutes, once)"
+  # Not --locked: the registry lacks one of the CLI's locked dependencies.
+  cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+apt_pkgs=()
+command -v wasm-opt >/dev/null || apt_pkgs+=(binaryen)
+if [ "$need_test_tools" = test ]; then
+  command -v chromium >/dev/null || apt_pkgs+=(chromium)
+fi
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
+  say "installing Debian packages: ${apt_pkgs[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
+fi
+
+if [ "$need_test_tools" = test ]; then
+  # npm ci only when node_modules is missing or older than the lockfile.
+  if [ ! -d tests/node_modules ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+    say "installing npm packages in tests/"
+    (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+say "tools ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -1)"

@@ -1,0 +1,54 @@
+# SASI Lab — the two commands: `make serve` and `make test`.
+# Each first runs an idempotent set-up that installs only what is missing.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+ROOT := $(abspath .)
+WASM_TEST_ENV := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=300
+
+.PHONY: serve test setup setup-serve build test-native test-wasm test-js test-e2e bench soak clean
+
+serve: setup-serve
+	trunk serve --release --offline --address 127.0.0.1 --port 8080
+
+# Every test layer: native Rust, kernels as WebAssembly in Node, the JS tier, the page in Chromium.
+test: setup
+	@echo "== layer 1: native Rust (cargo test --workspace)"
+	cargo test --workspace --quiet
+	@echo "== layer 2: kernels compiled to wasm32, run by wasm-bindgen-test-runner in Node"
+	$(MAKE) --no-print-directory test-wasm
+	@echo "== layer 2b: the JS tier (node --test) against vectors from the Rust side"
+	$(MAKE) --no-print-directory test-js
+	@echo "== layer 3: end-to-end in headless Chromium (playwright-core)"
+	$(MAKE) --no-print-directory test-e2e
+
+setup:
+	@bash .ci/setup.sh test
+
+setup-serve:
+	@bash .ci/setup.sh serve
+
+build:
+	trunk build --release --offline
+
+test-native:
+	cargo test --workspace --quiet
+
+test-wasm:
+	$(WASM_TEST_ENV) RUSTFLAGS="-C target-feature=+simd128" \
+	  cargo test -p sasi-kernels --target wasm32-unknown-unknown --target-dir target/wasm-test
+
+test-js:
+	cargo run -q -p sasi-kernels --example js_vectors -- target/js-vectors.json
+	bash kernels/build-modules.sh target/kernel-modules
+	SASI_JS_VECTORS=$(ROOT)/target/js-vectors.json SASI_KERNEL_DIR=$(ROOT)/target/kernel-modules \
+	  node --test kernels/js/test/
+
+test-e2e: build
+	cd tests && node --test --test-concurrency=1 e2e/
+
+# Every kernel in every tier in headless Chromium, plus the native ceiling (not part of `make test`).
+bench: setup build
+	cd tests && node bench/run.mjs
+
+clean:
+	rm -rf dist target/e2e target/bench

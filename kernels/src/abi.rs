@@ -1,0 +1,205 @@
+//! The C ABI of the kernel modules (`kernels/ABI.md`): allocation, and one export per kernel
+//! over the module's own memory. Every pointer/length pair is checked against the live
+//! allocations (`registry.rs`) and for aliasing before any write, so bad input returns an
+//! error code and never traps or corrupts memory. Only compiled for wasm32 with `ffi`.
+use crate::activation::Activation;
+use crate::error::KernelError;
+use crate::lif::LifParams;
+use crate::registry::{disjoint, Region, Registry, MAX_ALLOC};
+use crate::stdp::StdpParams;
+use crate::{dispatch, efficiency, rng};
+use std::alloc::{alloc_zeroed, dealloc, Layout};
+use std::sync::Mutex;
+
+static REGISTRY: Mutex<Registry> = Mutex::new(Registry::new());
+
+fn with_registry<T>(f: impl FnOnce(&mut Registry) -> T) -> T {
+    let mut guard = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+    f(&mut guard)
+}
+
+type R = Result<usize, KernelError>;
+
+fn code(r: R) -> i32 {
+    match r {
+        Ok(v) => i32::try_from(v).unwrap_or(i32::MAX),
+        Err(e) => e.code(),
+    }
+}
+
+fn region(ptr: u32, len: u32, elem: usize) -> Result<Region, KernelError> {
+    with_registry(|r| r.check(ptr as usize, len as usize, elem))
+}
+
+/// # Safety
+/// `r` was checked by `region` and is disjoint from every other slice alive at the same time.
+unsafe fn f32s<'a>(r: Region) -> &'a mut [f32] {
+    if r.start == r.end {
+        return &mut [];
+    }
+    std::slice::from_raw_parts_mut(r.start as *mut f32, (r.end - r.start) / 4)
+}
+unsafe fn u32s<'a>(r: Region) -> &'a mut [u32] {
+    if r.start == r.end {
+        return &mut [];
+    }
+    std::slice::from_raw_parts_mut(r.start as *mut u32, (r.end - r.start) / 4)
+}
+
+#[no_mangle]
+pub extern "C" fn sasi_alloc(bytes: u32) -> u32 {
+    let bytes = bytes as usize;
+    if bytes == 0 || bytes > MAX_ALLOC {
+        return 0;
+    }
+    let Ok(layout) = Layout::from_size_align(bytes, 16) else { return 0 };
+    // SAFETY: layout has non-zero size.
+    let p = unsafe { alloc_zeroed(layout) };
+    if p.is_null() {
+        return 0;
+    }
+    with_registry(|r| r.insert(p as usize, bytes));
+    p as usize as u32
+}
+
+#[no_mangle]
+pub extern "C" fn sasi_free(ptr: u32, bytes: u32) -> i32 {
+    match with_registry(|r| r.remove(ptr as usize, bytes as usize)) {
+        Ok(()) => {
+            // SAFETY: this exact (ptr, size) came from sasi_alloc with align 16 and is live.
+            unsafe { dealloc(ptr as usize as *mut u8, Layout::from_size_align_unchecked(bytes as usize, 16)) };
+            0
+        }
+        Err(e) => e.code(),
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn sasi_tier() -> u32 {
+    dispatch::TIER
+}
+
+#[no_mangle]
+pub extern "C" fn sasi_abi_version() -> u32 {
+    1
+}
+
+/// Bytes in live allocations (the memory itself only grows; this says how much is in use).
+#[no_mangle]
+pub extern "C" fn sasi_allocated_bytes() -> u32 {
+    with_registry(|r| r.allocated_bytes()) as u32
+}
+
+#[no_mangle]
+pub extern "C" fn rng_fill_uniform(seed: u32, out: u32, out_len: u32, lo: f32, hi: f32) -> i32 {
+    code((|| {
+        if !lo.is_finite() || !hi.is_finite() {
+            return Err(KernelError::BadArgument);
+        }
+        let o = region(out, out_len, 4)?;
+        rng::fill_uniform(seed, unsafe { f32s(o) }, lo, hi);
+        Ok(0)
+    })())
+}
+
+#[no_mangle]
+pub extern "C" fn act_apply(kind: u32, x: u32, len: u32) -> i32 {
+    code((|| {
+        let act = Activation::from_u32(kind).ok_or(KernelError::BadArgument)?;
+        let r = region(x, len, 4)?;
+        dispatch::act_apply(act, unsafe { f32s(r) });
+        Ok(0)
+    })())
+}
+
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn dense_forward(w: u32, wl: u32, x: u32, xl: u32, b: u32, bl: u32, y: u32, yl: u32, m: u32, n: u32, act: u32) -> i32 {
+    dense_batch_forward(w, wl, x, xl, b, bl, y, yl, m, n, 1, act)
+}
+
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn dense_batch_forward(
+    w: u32, wl: u32, xs: u32, xl: u32, b: u32, bl: u32, ys: u32, yl: u32, m: u32, n: u32, batch: u32, act: u32,
+) -> i32 {
+    code((|| {
+        let act = Activation::from_u32(act).ok_or(KernelError::BadArgument)?;
+        let (m, n, batch) = (m as usize, n as usize, batch as usize);
+        crate::dense::check(wl as usize, xl as usize, bl as usize, yl as usize, m, n, batch)?;
+        let (rw, rx, rb, ry) = (region(w, wl, 4)?, region(xs, xl, 4)?, region(b, bl, 4)?, region(ys, yl, 4)?);
+        disjoint(&[ry], &[rw, rx, rb])?;
+        let (w, x, b, y) = unsafe { (f32s(rw), f32s(rx), f32s(rb), f32s(ry)) };
+        if batch == 1 {
+            dispatch::dense(w, x, b, y, m, n, act)?;
+        } else {
+            dispatch::dense_batch(w, x, b, y, m, n, batch, act)?;
+        }
+        Ok(0)
+    })())
+}
+
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn lif_step(
+    params: u32, pl: u32, v: u32, refr: u32, trace: u32, syn: u32, n: u32, w: u32, wl: u32, prev: u32, n_prev: u32, rng: u32,
+    out: u32, out_len: u32,
+) -> i32 {
+    code((|| {
+        let rpar = region(params, pl, 4)?;
+        let p = LifParams::from_slice(unsafe { f32s(rpar) })?;
+        let (rv, rr, rt, rs) = (region(v, n, 4)?, region(refr, n, 4)?, region(trace, n, 4)?, region(syn, n, 4)?);
+        let (rw, rp, rg, ro) = (region(w, wl, 4)?, region(prev, n_prev, 4)?, region(rng, 4, 4)?, region(out, out_len, 4)?);
+        disjoint(&[rv, rr, rt, rs, rg, ro], &[rw, rp, rpar])?;
+        let rng_s = unsafe { u32s(rg) };
+        let mut lanes = [rng_s[0], rng_s[1], rng_s[2], rng_s[3]];
+        let r = unsafe {
+            dispatch::lif_step(&p, f32s(rv), f32s(rr), f32s(rt), f32s(rs), f32s(rw), u32s(rp), &mut lanes, u32s(ro))
+        };
+        // The generator advances only when the step ran (a shape error changes nothing).
+        if !matches!(r, Err(e) if e != KernelError::NonFinite) {
+            rng_s.copy_from_slice(&lanes);
+        }
+        r
+    })())
+}
+
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn stdp_update(w: u32, wl: u32, n: u32, trace: u32, tl: u32, spikes: u32, ns: u32, params: u32, pl: u32) -> i32 {
+    code((|| {
+        let rpar = region(params, pl, 4)?;
+        let p = StdpParams::from_slice(unsafe { f32s(rpar) })?;
+        let (rw, rt, rs) = (region(w, wl, 4)?, region(trace, tl, 4)?, region(spikes, ns, 4)?);
+        disjoint(&[rw], &[rt, rs, rpar])?;
+        unsafe { dispatch::stdp(f32s(rw), n as usize, f32s(rt), u32s(rs), &p) }
+    })())
+}
+
+#[no_mangle]
+pub extern "C" fn mesh_efficiency(adj: u32, al: u32, n: u32, wpr: u32, out: u32) -> i32 {
+    code((|| {
+        let (ra, ro) = (region(adj, al, 4)?, region(out, 1, 8)?);
+        disjoint(&[ro], &[ra])?;
+        let e = dispatch::efficiency(unsafe { u32s(ra) }, n as usize, wpr as usize)?;
+        // SAFETY: ro is a checked, 8-byte aligned region of one f64.
+        unsafe { *(ro.start as *mut f64) = e };
+        Ok(0)
+    })())
+}
+
+#[no_mangle]
+pub extern "C" fn block_sums(w: u32, wl: u32, n: u32, block: u32, out: u32, out_len: u32) -> i32 {
+    code((|| {
+        let (rw, ro) = (region(w, wl, 4)?, region(out, out_len, 4)?);
+        disjoint(&[ro], &[rw])?;
+        dispatch::block_sums(unsafe { f32s(rw) }, n as usize, block as usize, unsafe { f32s(ro) })?;
+        Ok(0)
+    })())
+}
+
+/// Row stride of the adjacency bit matrix for n nodes, so callers need not repeat the formula.
+#[no_mangle]
+pub extern "C" fn mesh_words_per_row(n: u32) -> u32 {
+    efficiency::words_per_row(n as usize) as u32
+}

@@ -1,0 +1,123 @@
+//! Agent block sums: the summed synaptic weight between every pair of agents.
+//!
+//! Neurons are grouped into `A = n / block` agents of `block` consecutive neurons. With the
+//! weight layout of `lif.rs` (`w[j*n + i]` is the synapse j → i, row = presynaptic neuron),
+//!
+//! ```text
+//! out[a*A + b] = Σ_{j in agent a} Σ_{i in agent b} w[j*n + i]      (agent a → agent b)
+//! ```
+//!
+//! One pass over W, row by row: each row is reduced block by block into the row of its
+//! source agent, so W (the only big array) is read exactly once and contiguously. The mesh
+//! view thresholds `out[a,b] + out[b,a]` into undirected edges a few times a second.
+use crate::error::KernelError;
+use crate::error::MAX_DIM;
+use crate::simd::F32x4;
+
+fn check(w: &[f32], n: usize, block: usize, out: &[f32]) -> Result<usize, KernelError> {
+    if n == 0 || block == 0 {
+        return Err(KernelError::ZeroSize);
+    }
+    if n > MAX_DIM {
+        return Err(KernelError::TooLarge);
+    }
+    if n % block != 0 {
+        return Err(KernelError::BadArgument);
+    }
+    let a = n / block;
+    if w.len() != n * n || out.len() != a * a {
+        return Err(KernelError::LengthMismatch);
+    }
+    Ok(a)
+}
+
+/// Plain loops, in the order the SIMD version must reproduce per lane.
+pub fn block_sums_scalar(w: &[f32], n: usize, block: usize, out: &mut [f32]) -> Result<(), KernelError> {
+    let a = check(w, n, block, out)?;
+    out.fill(0.0);
+    for j in 0..n {
+        let row = &w[j * n..(j + 1) * n];
+        let dst = &mut out[(j / block) * a..(j / block + 1) * a];
+        for (b, chunk) in row.chunks_exact(block).enumerate() {
+            let mut s = 0.0f32;
+            for &x in chunk {
+                s += x;
+            }
+            dst[b] += s;
+        }
+    }
+    Ok(())
+}
+
+/// Four-lane partial sums per block (blocks of fewer than 4 fall back to the scalar sum).
+pub fn block_sums_simd(w: &[f32], n: usize, block: usize, out: &mut [f32]) -> Result<(), KernelError> {
+    let a = check(w, n, block, out)?;
+    if block < 8 {
+        return block_sums_scalar(w, n, block, out);
+    }
+    out.fill(0.0);
+    for j in 0..n {
+        let row = &w[j * n..(j + 1) * n];
+        let dst = &mut out[(j / block) * a..(j / block + 1) * a];
+        for (b, chunk) in row.chunks_exact(block).enumerate() {
+            let mut acc0 = F32x4::splat(0.0);
+            let mut acc1 = F32x4::splat(0.0);
+            let mut pairs = chunk.chunks_exact(8);
+            for p in &mut pairs {
+                acc0 = acc0.add(F32x4::load(&p[0..4]));
+                acc1 = acc1.add(F32x4::load(&p[4..8]));
+            }
+            let mut s = acc0.add(acc1).sum();
+            for &x in pairs.remainder() {
+                s += x;
+            }
+            dst[b] += s;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    fn reference(w: &[f32], n: usize, block: usize) -> Vec<f64> {
+        let a = n / block;
+        let mut out = vec![0.0f64; a * a];
+        for j in 0..n {
+            for i in 0..n {
+                out[(j / block) * a + i / block] += w[j * n + i] as f64;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn matches_f64_reference_in_both_versions() {
+        for (n, block) in [(1, 1), (12, 3), (64, 8), (96, 32), (130, 13), (256, 64)] {
+            let mut rng = Rng::new(n as u32 * 7 + block as u32);
+            let w: Vec<f32> = (0..n * n).map(|_| rng.next_f32()).collect();
+            let r = reference(&w, n, block);
+            let a = n / block;
+            for f in [block_sums_scalar, block_sums_simd] {
+                let mut out = vec![f32::NAN; a * a];
+                f(&w, n, block, &mut out).unwrap();
+                for (x, y) in out.iter().zip(&r) {
+                    assert!((*x as f64 - y).abs() <= 1e-5 * (block * block) as f64, "n={n} block={block}: {x} vs {y}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bad_shapes_are_errors_and_leave_out_untouched() {
+        let w = vec![1.0; 16];
+        let mut out = vec![7.0; 4];
+        assert_eq!(block_sums_simd(&w, 4, 3, &mut out), Err(KernelError::BadArgument));
+        assert_eq!(block_sums_simd(&w, 4, 0, &mut out), Err(KernelError::ZeroSize));
+        assert_eq!(block_sums_simd(&w[..15], 4, 2, &mut out), Err(KernelError::LengthMismatch));
+        assert_eq!(block_sums_scalar(&w, 4, 1, &mut out), Err(KernelError::LengthMismatch));
+        assert_eq!(out, vec![7.0; 4]);
+    }
+}

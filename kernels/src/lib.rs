@@ -1,0 +1,30 @@
+//! `sasi-kernels`: the neural kernels of SASI Lab, in scalar and SIMD versions side by side.
+//!
+//! | module | kernel |
+//! |---|---|
+//! | [`activation`] | ReLU, leaky ReLU, sigmoid, tanh, GELU (vectorised exp) |
+//! | [`dense`] | `y = act(W·x + b)` and its batched, input-blocked form |
+//! | [`lif`] | event-driven leaky integrate-and-fire population step |
+//! | [`stdp`] | pair-based STDP with clipping, pruning and normalisation |
+//! | [`efficiency`] | global efficiency by bit-parallel BFS |
+//! | [`blocks`] | summed weights between agents (mesh edges) |
+//!
+//! [`simd`] is the portable 4-lane layer (wasm simd128 / SSE2 / arrays), [`dispatch`] picks
+//! scalar or SIMD at compile time, [`abi`] (feature `ffi`) is the C ABI of the kernel
+//! modules described in `kernels/ABI.md`, [`error`] the one error-code enum and [`rng`] the
+//! PRNG shared with the JS tier. [`reference`] holds the f64 references of the tests.
+pub mod activation;
+pub mod blocks;
+pub mod dense;
+pub mod dispatch;
+pub mod efficiency;
+pub mod error;
+pub mod lif;
+pub mod reference;
+pub mod registry;
+pub mod rng;
+pub mod simd;
+pub mod stdp;
+
+#[cfg(all(feature = "ffi", target_arch = "wasm32"))]
+pub mod abi;

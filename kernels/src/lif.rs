@@ -1,0 +1,238 @@
+//! Spiking population step: N leaky integrate-and-fire neurons with refractory period and an
+//! exponential spike trace; synaptic input is event-driven (as in GeNN, Brian2 and NEST).
+//!
+//! Weight layout: `w[j*N + i]` is the synapse j → i, so **row j holds the outgoing weights of
+//! presynaptic neuron j**, contiguous. A spike of j adds its whole row to the input — one
+//! streaming vector add per spike — so a step costs O(spikes × N + N), not O(N²).
+//!
+//! One step (`kernels/ABI.md`), identical in every tier:
+//! 1. `syn = 0`; for each j in `prev` (the previous step's spikes, in order): `syn += w[j, :]`.
+//! 2. External drive: four xorshift32 lanes, neuron i uses lane `i & 3`; neuron i gets
+//!    `+drive_amp` when `(r >> 8) < drive_p · 2²⁴` (Poisson-like, probability `drive_p`).
+//! 3. Refractory neurons count down and stay at `v_reset`. Others:
+//!    `v = (v + (dt/τ)·(v_rest − v)) + syn`; spike when `v ≥ v_th`, then `v = v_reset`,
+//!    `refr = refractory_steps`.
+//! 4. `trace = trace · trace_decay + spike`.
+//!
+//! Scalar and SIMD do the same f32 operations in the same order, so spikes and state agree
+//! bit for bit. A NaN or infinite membrane potential is reported as `NonFinite` (after the
+//! step) instead of spreading silently.
+use crate::error::{KernelError, MAX_DIM};
+use crate::rng::xorshift32;
+use crate::simd::{F32x4, U32x4};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LifParams {
+    pub dt: f32,
+    pub tau_m: f32,
+    pub v_rest: f32,
+    pub v_reset: f32,
+    pub v_th: f32,
+    pub refractory_steps: f32,
+    pub trace_decay: f32,
+    pub drive_p: f32,
+    pub drive_amp: f32,
+}
+
+pub const PARAMS_LEN: usize = 9;
+
+impl LifParams {
+    pub fn from_slice(p: &[f32]) -> Result<LifParams, KernelError> {
+        if p.len() != PARAMS_LEN {
+            return Err(KernelError::LengthMismatch);
+        }
+        if p.iter().any(|x| !x.is_finite()) || p[1] <= 0.0 || p[5] < 0.0 || !(0.0..=1.0).contains(&p[7]) {
+            return Err(KernelError::BadArgument);
+        }
+        Ok(LifParams {
+            dt: p[0],
+            tau_m: p[1],
+            v_rest: p[2],
+            v_reset: p[3],
+            v_th: p[4],
+            refractory_steps: p[5],
+            trace_decay: p[6],
+            drive_p: p[7],
+            drive_amp: p[8],
+        })
+    }
+
+    pub fn to_array(&self) -> [f32; PARAMS_LEN] {
+        [self.dt, self.tau_m, self.v_rest, self.v_reset, self.v_th, self.refractory_steps, self.trace_decay, self.drive_p, self.drive_amp]
+    }
+
+    /// The drive threshold on the top 24 bits of a lane's draw.
+    #[inline]
+    pub fn drive_threshold(&self) -> f32 {
+        self.drive_p * 16_777_216.0
+    }
+}
+
+/// Shapes and indices, checked before anything is written.
+#[allow(clippy::too_many_arguments)]
+pub fn check(v: usize, refr: usize, trace: usize, syn: usize, w: usize, prev: &[u32], out: usize) -> Result<usize, KernelError> {
+    let n = v;
+    if n == 0 {
+        return Err(KernelError::ZeroSize);
+    }
+    if n > MAX_DIM {
+        return Err(KernelError::TooLarge);
+    }
+    if refr != n || trace != n || syn != n || w != n * n || out < n || prev.len() > n {
+        return Err(KernelError::LengthMismatch);
+    }
+    if prev.iter().any(|&j| j as usize >= n) {
+        return Err(KernelError::BadArgument);
+    }
+    Ok(n)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn lif_step_scalar(
+    p: &LifParams, v: &mut [f32], refr: &mut [f32], trace: &mut [f32], syn: &mut [f32], w: &[f32], prev: &[u32],
+    rng: &mut [u32; 4], out: &mut [u32],
+) -> Result<usize, KernelError> {
+    let n = check(v.len(), refr.len(), trace.len(), syn.len(), w.len(), prev, out.len())?;
+    syn.fill(0.0);
+    for &j in prev {
+        let row = &w[j as usize * n..(j as usize + 1) * n];
+        for (s, x) in syn.iter_mut().zip(row) {
+            *s += x;
+        }
+    }
+    let thr = p.drive_threshold();
+    for (i, s) in syn.iter_mut().enumerate() {
+        let lane = &mut rng[i & 3];
+        *lane = xorshift32(*lane);
+        if ((*lane >> 8) as f32) < thr {
+            *s += p.drive_amp;
+        }
+    }
+    let k = p.dt / p.tau_m;
+    let mut count = 0;
+    let mut bad = false;
+    for i in 0..n {
+        let mut spiked = false;
+        if refr[i] > 0.0 {
+            refr[i] -= 1.0;
+            v[i] = p.v_reset;
+        } else {
+            let vi = (v[i] + k * (p.v_rest - v[i])) + syn[i];
+            bad |= !vi.is_finite();
+            if vi >= p.v_th {
+                spiked = true;
+                v[i] = p.v_reset;
+                refr[i] = p.refractory_steps;
+            } else {
+                v[i] = vi;
+            }
+        }
+        trace[i] = trace[i] * p.trace_decay + if spiked { 1.0 } else { 0.0 };
+        if spiked {
+            out[count] = i as u32;
+            count += 1;
+        }
+    }
+    if bad {
+        return Err(KernelError::NonFinite);
+    }
+    Ok(count)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn lif_step_simd(
+    p: &LifParams, v: &mut [f32], refr: &mut [f32], trace: &mut [f32], syn: &mut [f32], w: &[f32], prev: &[u32],
+    rng: &mut [u32; 4], out: &mut [u32],
+) -> Result<usize, KernelError> {
+    let n = check(v.len(), refr.len(), trace.len(), syn.len(), w.len(), prev, out.len())?;
+    let body = n & !3;
+    syn.fill(0.0);
+    for &j in prev {
+        let row = &w[j as usize * n..(j as usize + 1) * n];
+        let mut i = 0;
+        while i < body {
+            F32x4::load(&syn[i..]).add(F32x4::load(&row[i..])).store(&mut syn[i..]);
+            i += 4;
+        }
+        for i in body..n {
+            syn[i] += row[i];
+        }
+    }
+    // Drive: each 4-neuron chunk's lane k is rng lane k, as in the scalar loop.
+    let thr = F32x4::splat(p.drive_threshold());
+    let amp = F32x4::splat(p.drive_amp);
+    let mut st = U32x4::load(&rng[..]);
+    let mut i = 0;
+    while i < body {
+        st = st.xor(st.shl::<13>());
+        st = st.xor(st.shr::<17>());
+        st = st.xor(st.shl::<5>());
+        let r = F32x4::from_i32(st.shr::<8>());
+        let s = F32x4::load(&syn[i..]);
+        r.lt(thr).select(s.add(amp), s).store(&mut syn[i..]);
+        i += 4;
+    }
+    st.store(&mut rng[..]);
+    for i in body..n {
+        let lane = &mut rng[i & 3];
+        *lane = xorshift32(*lane);
+        if ((*lane >> 8) as f32) < p.drive_threshold() {
+            syn[i] += p.drive_amp;
+        }
+    }
+    // Membrane, refractory and trace, four neurons at a time; spikes compacted by bitmask.
+    let k = F32x4::splat(p.dt / p.tau_m);
+    let (v_rest, v_reset, v_th) = (F32x4::splat(p.v_rest), F32x4::splat(p.v_reset), F32x4::splat(p.v_th));
+    let (zero, one) = (F32x4::zero(), F32x4::splat(1.0));
+    let (decay, ref_steps) = (F32x4::splat(p.trace_decay), F32x4::splat(p.refractory_steps));
+    let mut count = 0;
+    let mut bad = U32x4::splat(0);
+    let mut i = 0;
+    while i < body {
+        let vv = F32x4::load(&v[i..]);
+        let rr = F32x4::load(&refr[i..]);
+        let in_refr = rr.gt(zero);
+        let vi = vv.add(k.mul(v_rest.sub(vv))).add(F32x4::load(&syn[i..]));
+        // finite ⇔ vi − vi == 0 (NaN and ±∞ give NaN)
+        bad = bad.or(vi.sub(vi).eq(zero).not().andnot(in_refr));
+        let spike = vi.ge(v_th).andnot(in_refr);
+        in_refr.or(spike).select(v_reset, vi).store(&mut v[i..]);
+        in_refr.select(rr.sub(one), spike.select(ref_steps, rr)).store(&mut refr[i..]);
+        F32x4::load(&trace[i..]).mul(decay).add(spike.select(one, zero)).store(&mut trace[i..]);
+        let mut bits = spike.bitmask();
+        while bits != 0 {
+            out[count] = (i + bits.trailing_zeros() as usize) as u32;
+            count += 1;
+            bits &= bits - 1;
+        }
+        i += 4;
+    }
+    let kk = p.dt / p.tau_m;
+    let mut bad_tail = false;
+    for i in body..n {
+        let mut spiked = false;
+        if refr[i] > 0.0 {
+            refr[i] -= 1.0;
+            v[i] = p.v_reset;
+        } else {
+            let vi = (v[i] + kk * (p.v_rest - v[i])) + syn[i];
+            bad_tail |= !vi.is_finite();
+            if vi >= p.v_th {
+                spiked = true;
+                v[i] = p.v_reset;
+                refr[i] = p.refractory_steps;
+            } else {
+                v[i] = vi;
+            }
+        }
+        trace[i] = trace[i] * p.trace_decay + if spiked { 1.0 } else { 0.0 };
+        if spiked {
+            out[count] = i as u32;
+            count += 1;
+        }
+    }
+    if bad.any() || bad_tail {
+        return Err(KernelError::NonFinite);
+    }
+    Ok(count)
+}

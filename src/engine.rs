@@ -1,0 +1,240 @@
+//! The running demo outside the reactive graph: loaded tiers, the simulation in the active
+//! tier, agent positions and the recent spike history the canvases draw. The app owns one
+//! `Engine` and calls `frame` once per animation frame.
+use crate::loader::TierStatus;
+use crate::params::Settings;
+use crate::sim::{self, FrameStats, Sim};
+use crate::tier::{Fault, Tier, TierKind};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// Steps of spike history the raster keeps (1 ms each): 4 s.
+pub const HISTORY_STEPS: usize = 4000;
+/// How often the mesh edges and efficiency are recomputed, in animation frames.
+pub const MESH_EVERY_FRAMES: u64 = 15;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Agent {
+    pub x: f32,
+    pub y: f32,
+    pub vx: f32,
+    pub vy: f32,
+    /// Smoothed firing rate, spikes per neuron per second.
+    pub rate: f32,
+    /// Spikes in the last frame.
+    pub fired: u32,
+}
+
+/// A spike pulse travelling along an edge, `t` from 0 to 1.
+#[derive(Clone, Copy, Debug)]
+pub struct Pulse {
+    pub from: u16,
+    pub to: u16,
+    pub t: f32,
+}
+
+/// Kernel time of the last frame, by kernel, in ms (the figures the panel shows live).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct KernelTimes {
+    pub lif_stdp_ms: f64,
+    pub agents_ms: f64,
+    pub mesh_ms: f64,
+}
+
+pub struct Engine {
+    pub settings: Settings,
+    pub tiers: Vec<(TierKind, Rc<Tier>)>,
+    pub statuses: Vec<TierStatus>,
+    pub sim: Sim,
+    pub agents: Vec<Agent>,
+    pub edges: Vec<(u16, u16, f32)>,
+    pub edge_threshold: f32,
+    pub efficiency: f64,
+    pub efficiency_history: VecDeque<f64>,
+    pub pulses: Vec<Pulse>,
+    /// Spike indices of each recent step, newest last.
+    pub history: VecDeque<Vec<u32>>,
+    pub step: u64,
+    pub frame_no: u64,
+    pub total_pruned: u64,
+    pub last: FrameStats,
+    pub times: KernelTimes,
+    sums: Vec<f32>,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
+}
+
+impl Engine {
+    pub fn tier(&self, kind: TierKind) -> Option<Rc<Tier>> {
+        self.tiers.iter().find(|(k, _)| *k == kind).map(|(_, t)| Rc::clone(t))
+    }
+
+    /// The tier to use for a wish: the wish if loaded, else the fastest loaded one.
+    pub fn pick_tier(tiers: &[(TierKind, Rc<Tier>)], wish: TierKind) -> Option<Rc<Tier>> {
+        let order = [wish, TierKind::Relaxed, TierKind::Simd, TierKind::Scalar, TierKind::Js];
+        order.iter().find_map(|k| tiers.iter().find(|(t, _)| t == k).map(|(_, t)| Rc::clone(t)))
+    }
+
+    pub fn new(settings: Settings, tiers: Vec<(TierKind, Rc<Tier>)>, statuses: Vec<TierStatus>) -> Result<Engine, String> {
+        let tier = Self::pick_tier(&tiers, settings.tier).ok_or("no kernel tier could be loaded")?;
+        let snap = sim::initial_state(&settings);
+        let sim = Sim::new(tier, &settings, &snap).map_err(|f| f.to_string())?;
+        let mut e = Engine {
+            agents: Vec::new(),
+            edges: Vec::new(),
+            edge_threshold: f32::INFINITY,
+            efficiency: 0.0,
+            efficiency_history: VecDeque::new(),
+            pulses: Vec::new(),
+            history: VecDeque::new(),
+            step: 0,
+            frame_no: 0,
+            total_pruned: 0,
+            last: FrameStats::default(),
+            times: KernelTimes::default(),
+            sums: vec![0.0; (settings.agents * settings.agents) as usize],
+            settings,
+            tiers,
+            statuses,
+            sim,
+        };
+        e.place_agents();
+        e.sim.agent_weights(&mut e.sums).map_err(|f| f.to_string())?;
+        e.edge_threshold = sim::edge_threshold(&e.sums, e.settings.agents as usize);
+        e.update_mesh().map_err(|f| f.to_string())?;
+        Ok(e)
+    }
+
+    /// Agents start on a sunflower spiral in the unit square.
+    fn place_agents(&mut self) {
+        let a = self.settings.agents as usize;
+        self.agents = (0..a)
+            .map(|i| {
+                let r = 0.42 * ((i as f32 + 0.5) / a as f32).sqrt();
+                let th = i as f32 * 2.399_963;
+                Agent { x: 0.5 + r * th.cos(), y: 0.5 + r * th.sin(), ..Agent::default() }
+            })
+            .collect();
+    }
+
+    pub fn active(&self) -> TierKind {
+        self.sim.tier.kind
+    }
+
+    /// Hands the current state to another tier; the run continues from the same state.
+    pub fn switch_tier(&mut self, kind: TierKind) -> Result<(), String> {
+        if kind == self.active() {
+            return Ok(());
+        }
+        let tier = self.tier(kind).ok_or_else(|| format!("{kind} is not available"))?;
+        let snap = self.sim.snapshot();
+        // Build the new one first: if it fails, the old one keeps running.
+        let new_sim = Sim::new(tier, &self.settings, &snap).map_err(|f| f.to_string())?;
+        self.sim = new_sim;
+        self.settings.tier = kind;
+        Ok(())
+    }
+
+    /// Starts over with new settings (size, seed, drive) in the same tier.
+    pub fn reset(&mut self, mut settings: Settings) -> Result<(), String> {
+        settings.tier = self.active();
+        let snap = sim::initial_state(&settings);
+        // Drop the old state first so its memory is free for the new one.
+        let tier = Rc::clone(&self.sim.tier);
+        let fresh = Sim::new(tier, &settings, &snap).map_err(|f| f.to_string())?;
+        self.sim = fresh;
+        self.settings = settings;
+        self.step = 0;
+        self.history.clear();
+        self.pulses.clear();
+        self.efficiency_history.clear();
+        self.total_pruned = 0;
+        self.sums = vec![0.0; (self.settings.agents * self.settings.agents) as usize];
+        self.place_agents();
+        self.sim.agent_weights(&mut self.sums).map_err(|f| f.to_string())?;
+        self.edge_threshold = sim::edge_threshold(&self.sums, self.settings.agents as usize);
+        self.update_mesh().map_err(|f| f.to_string())
+    }
+
+    fn update_mesh(&mut self) -> Result<(), Fault> {
+        self.sim.agent_weights(&mut self.sums)?;
+        let (edges, bits) = sim::agent_edges(&self.sums, self.settings.agents as usize, self.edge_threshold);
+        self.edges = edges;
+        self.efficiency = self.sim.efficiency(&bits)?;
+        self.efficiency_history.push_back(self.efficiency);
+        while self.efficiency_history.len() > 120 {
+            self.efficiency_history.pop_front();
+        }
+        Ok(())
+    }
+
+    /// One animation frame: `steps` simulation steps, agent motion, and now and then the mesh.
+    pub fn frame(&mut self, steps: u32) -> Result<(), Fault> {
+        let per = self.sim.per as usize;
+        let a = self.agents.len();
+        let mut fired = vec![0u32; a];
+        let history = &mut self.history;
+        let t0 = now_ms();
+        let st = self.sim.run_steps(steps, self.settings.stdp, |spikes| {
+            for &i in spikes {
+                if let Some(f) = fired.get_mut(i as usize / per) {
+                    *f += 1;
+                }
+            }
+            if history.len() == HISTORY_STEPS {
+                let mut old = history.pop_front().unwrap_or_default();
+                old.clear();
+                old.extend_from_slice(spikes);
+                history.push_back(old);
+            } else {
+                history.push_back(spikes.to_vec());
+            }
+        })?;
+        let t1 = now_ms();
+        self.step += st.steps as u64;
+        self.total_pruned += st.pruned as u64;
+        self.last = st;
+
+        let motion = self.sim.agent_motion()?;
+        let t2 = now_ms();
+        let dt_s = steps as f32 / 1000.0;
+        for (i, ag) in self.agents.iter_mut().enumerate() {
+            let (mx, my) = (motion[2 * i], motion[2 * i + 1]);
+            // Motion steers a damped velocity; a soft pull keeps agents on the canvas.
+            ag.vx = 0.92 * ag.vx + 0.0025 * mx + 0.0006 * (0.5 - ag.x);
+            ag.vy = 0.92 * ag.vy + 0.0025 * my + 0.0006 * (0.5 - ag.y);
+            ag.x = (ag.x + ag.vx).clamp(0.03, 0.97);
+            ag.y = (ag.y + ag.vy).clamp(0.03, 0.97);
+            let inst = fired[i] as f32 / (per as f32 * dt_s.max(1e-3));
+            ag.rate = 0.9 * ag.rate + 0.1 * inst;
+            ag.fired = fired[i];
+        }
+        // Pulses: a firing agent sends one along each of its edges (bounded for big meshes).
+        for p in self.pulses.iter_mut() {
+            p.t += 0.06;
+        }
+        self.pulses.retain(|p| p.t < 1.0);
+        for &(x, y, _) in self.edges.iter() {
+            if self.pulses.len() > 600 {
+                break;
+            }
+            let fx = self.agents[x as usize].fired;
+            let fy = self.agents[y as usize].fired;
+            if fx as usize * 4 > per * steps as usize / 8 {
+                self.pulses.push(Pulse { from: x, to: y, t: 0.0 });
+            }
+            if fy as usize * 4 > per * steps as usize / 8 {
+                self.pulses.push(Pulse { from: y, to: x, t: 0.0 });
+            }
+        }
+        self.frame_no += 1;
+        if self.frame_no % MESH_EVERY_FRAMES == 0 {
+            self.update_mesh()?;
+        }
+        let t3 = now_ms();
+        self.times = KernelTimes { lif_stdp_ms: t1 - t0, agents_ms: t2 - t1, mesh_ms: t3 - t2 };
+        Ok(())
+    }
+}

@@ -1,0 +1,54 @@
+//! SASI Lab: real SIMD neural kernels in the browser, a live agent mesh and spike raster, and a
+//! performance panel where every number is measured in this page.
+mod app;
+mod bench;
+mod bridge;
+mod engine;
+mod loader;
+mod params;
+mod sim;
+mod targets;
+mod tier;
+mod views;
+
+use wasm_bindgen::JsCast;
+
+/// A panic is never a dead page: the message goes to the console and to the error banner
+/// (created if the app has not mounted it yet), with a reload link that needs no wasm.
+fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
+    console_error_panic_hook::hook(info);
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let banner = match doc.query_selector("[data-testid=error-banner]").ok().flatten() {
+        Some(b) => b,
+        None => {
+            let Ok(b) = doc.create_element("div") else { return };
+            let _ = b.set_attribute("data-testid", "error-banner");
+            let _ = b.set_attribute("class", "error-banner");
+            if let Some(body) = doc.body() {
+                let _ = body.prepend_with_node_1(&b);
+            }
+            b
+        }
+    };
+    let _ = banner.remove_attribute("hidden");
+    banner.set_inner_html("");
+    if let Ok(msg) = doc.create_element("span") {
+        msg.set_text_content(Some(&format!("The app crashed: {info}")));
+        let _ = banner.append_child(&msg);
+    }
+    if let Ok(a) = doc.create_element("a") {
+        let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_else(|| "/".into());
+        let _ = a.set_attribute("href", &href);
+        let _ = a.set_attribute("class", "reload");
+        a.set_text_content(Some("Reload"));
+        let _ = banner.append_child(&a);
+    }
+    if let Some(el) = banner.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
+fn main() {
+    std::panic::set_hook(Box::new(show_panic));
+    leptos::mount::mount_to_body(app::App);
+}

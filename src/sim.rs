@@ -1,0 +1,320 @@
+//! The simulation: one model, stepped by whichever tier is active.
+//!
+//! Per step: external Poisson drive + event-driven LIF step (`lif_step`) → STDP with pruning
+//! (`stdp_update`). Per frame: each agent's small network (`dense_batch_forward` ×2, one call
+//! for all agents) turns its neurons' spike traces into a motion vector. A few times a second:
+//! summed inter-agent weights (`block_sums`) give the mesh edges and `mesh_efficiency` their
+//! global efficiency. All state lives in the tier's own memory; only spike indices, agent
+//! motion and the agent-level weight sums come back to Rust each frame.
+use crate::params::Settings;
+use crate::tier::{Buf, Fault, Tier};
+use sasi_kernels::efficiency::words_per_row;
+use sasi_kernels::rng::Rng;
+use std::rc::Rc;
+
+/// Hidden width of each agent's network.
+pub const HIDDEN: u32 = 16;
+const ACT_IDENTITY: u32 = 0;
+const ACT_TANH: u32 = 4;
+
+/// LIF constants (1 ms steps): `[dt, tau_m, v_rest, v_reset, v_th, refractory_steps,
+/// trace_decay, drive_p, drive_amp]` as `kernels/ABI.md` orders them.
+pub fn lif_params(drive_hz: f32) -> [f32; 9] {
+    let dt = 1.0;
+    [dt, 20.0, 0.0, 0.0, 1.0, 2.0, (-dt / 20.0f32).exp(), drive_hz * dt / 1000.0, 0.45]
+}
+
+/// STDP constants: `[a_plus, a_minus, w_max, prune_below, normalise_target]`.
+pub const STDP_PARAMS: [f32; 5] = [0.004, 0.0042, 0.25, 0.002, 0.0];
+
+/// Everything needed to continue a run in another tier without a jump.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub v: Vec<f32>,
+    pub refr: Vec<f32>,
+    pub trace: Vec<f32>,
+    pub w: Vec<f32>,
+    pub rng: Vec<u32>,
+    pub prev: Vec<u32>,
+    pub net: [Vec<f32>; 4],
+}
+
+/// The initial state for a seed: block-structured weights (dense inside an agent, sparse
+/// between agents), random membrane potentials, a small random agent network.
+pub fn initial_state(s: &Settings) -> Snapshot {
+    let n = s.n as usize;
+    let per = s.per_agent() as usize;
+    let mut rng = Rng::new(s.seed);
+    let mut w = vec![0.0f32; n * n];
+    let p_out = (12.0 / n as f32).min(0.5);
+    for j in 0..n {
+        for i in 0..n {
+            let r = rng.next_f32();
+            if i == j {
+                continue;
+            }
+            let same = i / per == j / per;
+            if same && r < 0.35 {
+                w[j * n + i] = 0.03 + 0.07 * rng.next_f32();
+            } else if !same && r < p_out {
+                w[j * n + i] = 0.02 + 0.08 * rng.next_f32();
+            }
+        }
+    }
+    let v: Vec<f32> = (0..n).map(|_| 0.8 * rng.next_f32()).collect();
+    let rng_lanes: Vec<u32> = (0..4).map(|_| rng.next_u32()).collect();
+    let h = HIDDEN as usize;
+    let scale1 = 2.0 / (per as f32).sqrt();
+    let w1: Vec<f32> = (0..h * per).map(|_| scale1 * (rng.next_f32() - 0.5)).collect();
+    let b1: Vec<f32> = (0..h).map(|_| 0.2 * (rng.next_f32() - 0.5)).collect();
+    let w2: Vec<f32> = (0..2 * h).map(|_| 1.5 * (rng.next_f32() - 0.5)).collect();
+    let b2 = vec![0.0; 2];
+    Snapshot { v, refr: vec![0.0; n], trace: vec![0.0; n], w, rng: rng_lanes, prev: Vec::new(), net: [w1, b1, w2, b2] }
+}
+
+/// Per-frame figures of one `Sim::frame` call.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameStats {
+    pub spikes: u32,
+    pub pruned: u32,
+    pub steps: u32,
+}
+
+pub struct Sim {
+    pub tier: Rc<Tier>,
+    pub n: u32,
+    pub agents: u32,
+    pub per: u32,
+    v: Buf,
+    refr: Buf,
+    trace: Buf,
+    syn: Buf,
+    w: Buf,
+    prev: Buf,
+    out: Buf,
+    n_prev: u32,
+    rng: Buf,
+    lif_p: Buf,
+    stdp_p: Buf,
+    net: [Buf; 4],
+    hidden: Buf,
+    motion: Buf,
+    blocks: Buf,
+    adj: Buf,
+    eff_out: Buf,
+    /// One float, for probing the bare cost of a kernel call.
+    eff_out_f32: Buf,
+    spikes_buf: Vec<u32>,
+    motion_buf: Vec<f32>,
+}
+
+impl Sim {
+    /// Puts a state into `tier`'s memory.
+    pub fn new(tier: Rc<Tier>, s: &Settings, snap: &Snapshot) -> Result<Sim, Fault> {
+        let (n, a, per) = (s.n, s.agents, s.per_agent());
+        let mut prev_buf = vec![0u32; n as usize];
+        prev_buf[..snap.prev.len()].copy_from_slice(&snap.prev);
+        let wpr = words_per_row(a as usize) as u32;
+        let sim = Sim {
+            v: tier.f32_from(&snap.v)?,
+            refr: tier.f32_from(&snap.refr)?,
+            trace: tier.f32_from(&snap.trace)?,
+            syn: tier.alloc_f32(n)?,
+            w: tier.f32_from(&snap.w)?,
+            prev: tier.u32_from(&prev_buf)?,
+            out: tier.alloc_u32(n)?,
+            n_prev: snap.prev.len() as u32,
+            rng: tier.u32_from(&snap.rng)?,
+            lif_p: tier.f32_from(&lif_params(s.drive_hz))?,
+            stdp_p: tier.f32_from(&STDP_PARAMS)?,
+            net: [
+                tier.f32_from(&snap.net[0])?,
+                tier.f32_from(&snap.net[1])?,
+                tier.f32_from(&snap.net[2])?,
+                tier.f32_from(&snap.net[3])?,
+            ],
+            hidden: tier.alloc_f32(a * HIDDEN)?,
+            motion: tier.alloc_f32(a * 2)?,
+            blocks: tier.alloc_f32(a * a)?,
+            adj: tier.alloc_u32(a * wpr)?,
+            eff_out: tier.alloc_f64(1)?,
+            eff_out_f32: tier.alloc_f32(1)?,
+            spikes_buf: vec![0; n as usize],
+            motion_buf: vec![0.0; (a * 2) as usize],
+            tier,
+            n,
+            agents: a,
+            per,
+        };
+        Ok(sim)
+    }
+
+    /// Copies the whole state out of the tier (for a hand-over to another tier).
+    pub fn snapshot(&self) -> Snapshot {
+        let mut prev = self.prev.to_vec_u32();
+        prev.truncate(self.n_prev as usize);
+        Snapshot {
+            v: self.v.to_vec_f32(),
+            refr: self.refr.to_vec_f32(),
+            trace: self.trace.to_vec_f32(),
+            w: self.w.to_vec_f32(),
+            rng: self.rng.to_vec_u32(),
+            prev,
+            net: [self.net[0].to_vec_f32(), self.net[1].to_vec_f32(), self.net[2].to_vec_f32(), self.net[3].to_vec_f32()],
+        }
+    }
+
+    pub fn set_drive(&self, drive_hz: f32) {
+        self.lif_p.write_f32(&lif_params(drive_hz));
+    }
+
+    /// Runs `steps` simulation steps; `on_step` sees each step's spike indices.
+    pub fn run_steps(&mut self, steps: u32, stdp: bool, mut on_step: impl FnMut(&[u32])) -> Result<FrameStats, Fault> {
+        let mut st = FrameStats::default();
+        for _ in 0..steps {
+            let k = self.tier.lif_step(
+                &self.lif_p, &self.v, &self.refr, &self.trace, &self.syn, &self.w, &self.prev, self.n_prev, &self.rng, &self.out,
+            )?;
+            if stdp && k > 0 {
+                st.pruned += self.tier.stdp(&self.w, self.n, &self.trace, &self.out, k, &self.stdp_p)?;
+            }
+            let spikes = &mut self.spikes_buf[..k as usize];
+            self.out.read_u32(spikes);
+            on_step(spikes);
+            std::mem::swap(&mut self.prev, &mut self.out);
+            self.n_prev = k;
+            st.spikes += k;
+            st.steps += 1;
+        }
+        Ok(st)
+    }
+
+    /// Each agent's network on its neurons' traces: `tanh(W2 · tanh(W1 · trace_a + b1) + b2)`,
+    /// one batched call per layer for all agents. Returns `[dx0, dy0, dx1, dy1, ...]`.
+    pub fn agent_motion(&mut self) -> Result<&[f32], Fault> {
+        let (a, per) = (self.agents, self.per);
+        // The trace buffer is already agents × per row-major: the batch input as it lies.
+        self.tier.dense_batch(&self.net[0], &self.trace, &self.net[1], &self.hidden, HIDDEN, per, a, ACT_TANH)?;
+        self.tier.dense_batch(&self.net[2], &self.hidden, &self.net[3], &self.motion, 2, HIDDEN, a, ACT_TANH)?;
+        self.motion.read_f32(&mut self.motion_buf);
+        if self.motion_buf.iter().any(|x| !x.is_finite()) {
+            return Err(Fault::Thrown { call: "agent_motion", message: "the agent network produced NaN/∞ (state is corrupt)".into() });
+        }
+        Ok(&self.motion_buf)
+    }
+
+    /// Summed weight from agent a to agent b, row-major A × A.
+    pub fn agent_weights(&self, out: &mut [f32]) -> Result<(), Fault> {
+        self.tier.block_sums(&self.w, self.n, self.per, &self.blocks)?;
+        self.blocks.read_f32(out);
+        Ok(())
+    }
+
+    /// Global efficiency of the agent graph given as an adjacency bit matrix (`words_per_row`
+    /// layout of the kernel crate).
+    pub fn efficiency(&self, adj_bits: &[u32]) -> Result<f64, Fault> {
+        self.adj.write_u32(adj_bits);
+        let wpr = words_per_row(self.agents as usize) as u32;
+        self.tier.efficiency(&self.adj, self.agents, wpr, &self.eff_out)
+    }
+
+    /// Integration overhead, measured: the mean cost of one JS→wasm kernel call on a
+    /// one-element buffer, and of reading back a frame's worth of results (all N spike slots
+    /// and the agent motion), both in µs.
+    pub fn probe_overhead(&mut self, calls: u32, now: impl Fn() -> f64) -> Result<(f64, f64), Fault> {
+        let t0 = now();
+        for _ in 0..calls {
+            self.tier.activation(ACT_IDENTITY, &self.eff_out_f32)?;
+        }
+        let t1 = now();
+        for _ in 0..calls {
+            self.out.read_u32(&mut self.spikes_buf);
+            self.motion.read_f32(&mut self.motion_buf);
+        }
+        let t2 = now();
+        Ok(((t1 - t0) * 1000.0 / calls as f64, (t2 - t1) * 1000.0 / calls as f64))
+    }
+
+    pub fn memory_bytes(&self) -> f64 {
+        self.tier.memory_bytes()
+    }
+}
+
+/// Agent graph from the summed weights: an undirected edge where `w(a→b) + w(b→a)` exceeds
+/// `threshold`. Returns the edge list `(a, b, weight)` and the adjacency bit matrix.
+pub fn agent_edges(sums: &[f32], agents: usize, threshold: f32) -> (Vec<(u16, u16, f32)>, Vec<u32>) {
+    let wpr = words_per_row(agents);
+    let mut bits = vec![0u32; agents * wpr];
+    let mut edges = Vec::new();
+    for a in 0..agents {
+        for b in a + 1..agents {
+            let w = sums[a * agents + b] + sums[b * agents + a];
+            if w > threshold {
+                edges.push((a as u16, b as u16, w));
+                bits[a * wpr + b / 32] |= 1 << (b % 32);
+                bits[b * wpr + a / 32] |= 1 << (a % 32);
+            }
+        }
+    }
+    (edges, bits)
+}
+
+/// The edge threshold for a run: the median of the initial nonzero pair weights, so about half
+/// of the initially connected pairs start as edges and STDP moves them across it.
+pub fn edge_threshold(sums: &[f32], agents: usize) -> f32 {
+    let mut pair: Vec<f32> = Vec::new();
+    for a in 0..agents {
+        for b in a + 1..agents {
+            let w = sums[a * agents + b] + sums[b * agents + a];
+            if w > 0.0 {
+                pair.push(w);
+            }
+        }
+    }
+    if pair.is_empty() {
+        return f32::INFINITY;
+    }
+    pair.sort_by(f32::total_cmp);
+    pair[pair.len() / 2]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initial_weights_are_block_structured() {
+        let s = Settings { n: 256, agents: 8, ..Settings::default() };
+        let snap = initial_state(&s);
+        let (n, per) = (256usize, 32usize);
+        let mut inside = 0;
+        let mut between = 0;
+        for j in 0..n {
+            assert_eq!(snap.w[j * n + j], 0.0, "no self synapses");
+            for i in 0..n {
+                if snap.w[j * n + i] > 0.0 {
+                    if i / per == j / per { inside += 1 } else { between += 1 }
+                }
+            }
+        }
+        let inside_density = inside as f64 / (8.0 * 32.0 * 31.0);
+        let between_density = between as f64 / (256.0 * 224.0);
+        assert!(inside_density > 0.25 && inside_density < 0.45, "{inside_density}");
+        assert!(between_density < 0.1 && between > 0, "{between_density}");
+        assert_eq!(initial_state(&s), snap, "same seed, same state");
+    }
+
+    #[test]
+    fn edges_and_threshold() {
+        // 3 agents: 0↔1 strong, 1→2 weak, 0,2 unconnected.
+        let sums = [0.0, 2.0, 0.0, 1.0, 0.0, 0.5, 0.0, 0.0, 0.0];
+        let t = edge_threshold(&sums, 3);
+        assert_eq!(t, 3.0, "median of [0.5, 3.0] by upper index");
+        let (edges, bits) = agent_edges(&sums, 3, 0.4);
+        assert_eq!(edges, vec![(0, 1, 3.0), (1, 2, 0.5)]);
+        let wpr = words_per_row(3);
+        assert_eq!(bits[0], 0b010);
+        assert_eq!(bits[wpr], 0b101);
+        assert_eq!(bits[2 * wpr], 0b010);
+    }
+}

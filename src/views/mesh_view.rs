@@ -1,0 +1,57 @@
+//! The agent mesh: agents as nodes coloured by firing rate, edges as thick as their summed
+//! weight, and spike pulses travelling along edges from firing agents.
+use super::canvas;
+use crate::engine::Engine;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use std::f64::consts::TAU;
+use web_sys::HtmlCanvasElement;
+
+#[component]
+pub fn MeshView(canvas_ref: NodeRef<Canvas>) -> impl IntoView {
+    view! {
+        <figure class="view mesh">
+            <canvas node_ref=canvas_ref data-testid="mesh-canvas" aria-label="agent mesh"></canvas>
+            <figcaption>"Agent mesh — node colour: firing rate; edge width: summed synaptic weight"</figcaption>
+        </figure>
+    }
+}
+
+pub fn draw(el: &HtmlCanvasElement, e: &Engine) {
+    let (w, h) = canvas::fit(el);
+    let Some(ctx) = canvas::context(el) else { return };
+    let (w, h) = (w as f64, h as f64);
+    let s = w.min(h);
+    let (ox, oy) = ((w - s) / 2.0, (h - s) / 2.0);
+    let pos = |i: usize| (ox + e.agents[i].x as f64 * s, oy + e.agents[i].y as f64 * s);
+    ctx.set_fill_style_str("#0b1020");
+    ctx.fill_rect(0.0, 0.0, w, h);
+
+    let max_w = e.edges.iter().map(|x| x.2).fold(1e-6f32, f32::max) as f64;
+    ctx.set_stroke_style_str("rgba(120,170,255,0.35)");
+    for &(a, b, wt) in &e.edges {
+        let ((x0, y0), (x1, y1)) = (pos(a as usize), pos(b as usize));
+        ctx.set_line_width((0.5 + 3.5 * wt as f64 / max_w) * s / 600.0);
+        ctx.begin_path();
+        ctx.move_to(x0, y0);
+        ctx.line_to(x1, y1);
+        ctx.stroke();
+    }
+    ctx.set_fill_style_str("rgba(255,230,140,0.9)");
+    let pr = (s / 260.0).max(1.5);
+    for p in &e.pulses {
+        let ((x0, y0), (x1, y1)) = (pos(p.from as usize), pos(p.to as usize));
+        let t = p.t as f64;
+        ctx.begin_path();
+        let _ = ctx.arc(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, pr, 0.0, TAU);
+        ctx.fill();
+    }
+    let nr = (s / 90.0).clamp(3.0, 14.0) * (64.0 / e.agents.len().max(1) as f64).sqrt().clamp(0.5, 1.5);
+    for (i, ag) in e.agents.iter().enumerate() {
+        let (x, y) = pos(i);
+        ctx.set_fill_style_str(&canvas::rate_colour(ag.rate));
+        ctx.begin_path();
+        let _ = ctx.arc(x, y, nr, 0.0, TAU);
+        ctx.fill();
+    }
+}
