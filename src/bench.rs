@@ -72,7 +72,10 @@ pub struct ResultLine {
 
 impl ResultLine {
     pub fn median(&self, tier: &str) -> Option<f64> {
-        self.by_tier.get(tier).map(|r| r.median_ns).filter(|m| m.is_finite() && *m > 0.0)
+        self.by_tier
+            .get(tier)
+            .map(|r| r.median_ns)
+            .filter(|m| m.is_finite() && *m > 0.0)
     }
     /// How many times faster `fast` is than `slow` (ratio of medians).
     pub fn speedup(&self, fast: &str, slow: &str) -> Option<f64> {
@@ -84,14 +87,21 @@ impl ResultLine {
 pub fn group(rows: &[BenchRow]) -> Vec<ResultLine> {
     let mut out: Vec<ResultLine> = Vec::new();
     for r in rows {
-        match out.iter_mut().find(|l| l.kernel == r.kernel && l.size == r.size) {
+        match out
+            .iter_mut()
+            .find(|l| l.kernel == r.kernel && l.size == r.size)
+        {
             Some(l) => {
                 l.by_tier.insert(r.tier.clone(), r.clone());
             }
             None => {
                 let mut by_tier = BTreeMap::new();
                 by_tier.insert(r.tier.clone(), r.clone());
-                out.push(ResultLine { kernel: r.kernel.clone(), size: r.size.clone(), by_tier });
+                out.push(ResultLine {
+                    kernel: r.kernel.clone(),
+                    size: r.size.clone(),
+                    by_tier,
+                });
             }
         }
     }
@@ -100,7 +110,10 @@ pub fn group(rows: &[BenchRow]) -> Vec<ResultLine> {
 
 /// SIMD/JS speedup per kernel line, for the targets table.
 pub fn simd_vs_js(lines: &[ResultLine]) -> Vec<(String, f64)> {
-    lines.iter().filter_map(|l| Some((format!("{} {}", l.kernel, l.size), l.speedup("simd", "js")?))).collect()
+    lines
+        .iter()
+        .filter_map(|l| Some((format!("{} {}", l.kernel, l.size), l.speedup("simd", "js")?)))
+        .collect()
 }
 
 /// Human time from nanoseconds.
@@ -122,8 +135,15 @@ pub fn fmt_throughput(r: &BenchRow) -> String {
     if r.flops > 0.0 {
         format!("{:.2} GFLOP/s", r.flops / r.median_ns)
     } else if r.ops > 0.0 {
-        let unit = if r.op_unit.is_empty() { "ops" } else { r.op_unit.as_str() };
-        format!("{} {unit}/s", crate::targets::fmt_count(r.ops * 1e9 / r.median_ns))
+        let unit = if r.op_unit.is_empty() {
+            "ops"
+        } else {
+            r.op_unit.as_str()
+        };
+        format!(
+            "{} {unit}/s",
+            crate::targets::fmt_count(r.ops * 1e9 / r.median_ns)
+        )
     } else {
         "–".into()
     }
@@ -131,7 +151,9 @@ pub fn fmt_throughput(r: &BenchRow) -> String {
 
 /// The last run as CSV: one line per kernel × size × tier.
 pub fn to_csv(rows: &[BenchRow]) -> String {
-    let mut s = String::from("kernel,size,tier,median_ns,min_ns,max_ns,p90_ns,runs,ops,op_unit,flops,bytes,agrees\n");
+    let mut s = String::from(
+        "kernel,size,tier,median_ns,min_ns,max_ns,p90_ns,runs,ops,op_unit,flops,bytes,agrees\n",
+    );
     for r in rows {
         s.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
@@ -158,20 +180,40 @@ mod tests {
     use super::*;
 
     fn row(kernel: &str, size: &str, tier: &str, median_ns: f64) -> BenchRow {
-        BenchRow { kernel: kernel.into(), size: size.into(), tier: tier.into(), median_ns, ..BenchRow::default() }
+        BenchRow {
+            kernel: kernel.into(),
+            size: size.into(),
+            tier: tier.into(),
+            median_ns,
+            ..BenchRow::default()
+        }
     }
 
     #[test]
     fn parses_worker_messages() {
         let m: WorkerMsg = serde_json::from_str(r#"{"type":"progress","kernel":"dense","size":"256x256","tier":"simd","done":3,"total":40}"#).unwrap();
-        assert_eq!(m, WorkerMsg::Progress { kernel: "dense".into(), size: "256x256".into(), tier: "simd".into(), done: 3, total: 40 });
+        assert_eq!(
+            m,
+            WorkerMsg::Progress {
+                kernel: "dense".into(),
+                size: "256x256".into(),
+                tier: "simd".into(),
+                done: 3,
+                total: 40
+            }
+        );
         let m: WorkerMsg = serde_json::from_str(r#"{"type":"row","row":{"kernel":"lif_step","size":"1024","tier":"js","median_ns":1500.5,"agrees":true,"extra":1}}"#).unwrap();
         match m {
             WorkerMsg::Row { row } => assert_eq!((row.median_ns, row.agrees), (1500.5, Some(true))),
             other => panic!("{other:?}"),
         }
-        let m: WorkerMsg = serde_json::from_str(r#"{"type":"tiers","status":{"simd":{"ok":false,"reason":"404","load_ms":0}}}"#).unwrap();
-        assert!(matches!(m, WorkerMsg::Tiers { ref status } if status["simd"].reason.as_deref() == Some("404")));
+        let m: WorkerMsg = serde_json::from_str(
+            r#"{"type":"tiers","status":{"simd":{"ok":false,"reason":"404","load_ms":0}}}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(m, WorkerMsg::Tiers { ref status } if status["simd"].reason.as_deref() == Some("404"))
+        );
         assert!(serde_json::from_str::<WorkerMsg>(r#"{"type":"nonsense"}"#).is_err());
     }
 
@@ -189,7 +231,11 @@ mod tests {
         assert_eq!(lines[0].speedup("simd", "js"), Some(8.0));
         assert_eq!(lines[0].speedup("simd", "scalar"), Some(4.0));
         assert_eq!(lines[0].speedup("relaxed", "simd"), None, "missing tier");
-        assert_eq!(lines[1].speedup("simd", "js"), None, "a zero median is not a measurement");
+        assert_eq!(
+            lines[1].speedup("simd", "js"),
+            None,
+            "a zero median is not a measurement"
+        );
         assert_eq!(simd_vs_js(&lines), vec![("dense 256x256".to_string(), 8.0)]);
     }
 
@@ -203,6 +249,10 @@ mod tests {
         assert_eq!(fmt_throughput(&r), "131.07 GFLOP/s");
         let csv = to_csv(&[r]);
         assert_eq!(csv.lines().count(), 2);
-        assert!(csv.lines().nth(1).unwrap().starts_with("dense,256x256,simd,1000,"));
+        assert!(csv
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("dense,256x256,simd,1000,"));
     }
 }

@@ -85,32 +85,86 @@ extern "C" {
     #[wasm_bindgen(catch)]
     pub fn k_tier(x: &Object) -> Result<u32, JsValue>;
     #[wasm_bindgen(catch)]
-    pub fn k_rng_fill(x: &Object, seed: u32, out: u32, len: u32, lo: f32, hi: f32) -> Result<i32, JsValue>;
+    pub fn k_rng_fill(
+        x: &Object,
+        seed: u32,
+        out: u32,
+        len: u32,
+        lo: f32,
+        hi: f32,
+    ) -> Result<i32, JsValue>;
     #[wasm_bindgen(catch)]
     pub fn k_act(x: &Object, kind: u32, p: u32, len: u32) -> Result<i32, JsValue>;
     #[wasm_bindgen(catch)]
     #[allow(clippy::too_many_arguments)]
     pub fn k_dense_batch(
-        x: &Object, w: u32, wl: u32, xs: u32, xl: u32, b: u32, bl: u32, ys: u32, yl: u32,
-        m: u32, n: u32, batch: u32, act: u32,
+        x: &Object,
+        w: u32,
+        wl: u32,
+        xs: u32,
+        xl: u32,
+        b: u32,
+        bl: u32,
+        ys: u32,
+        yl: u32,
+        m: u32,
+        n: u32,
+        batch: u32,
+        act: u32,
     ) -> Result<i32, JsValue>;
     #[wasm_bindgen(catch)]
     #[allow(clippy::too_many_arguments)]
     pub fn k_lif(
-        x: &Object, p: u32, pl: u32, v: u32, refr: u32, trace: u32, syn: u32, n: u32, w: u32,
-        wl: u32, prev: u32, nprev: u32, rng: u32, out: u32, outl: u32,
+        x: &Object,
+        p: u32,
+        pl: u32,
+        v: u32,
+        refr: u32,
+        trace: u32,
+        syn: u32,
+        n: u32,
+        w: u32,
+        wl: u32,
+        prev: u32,
+        nprev: u32,
+        rng: u32,
+        out: u32,
+        outl: u32,
     ) -> Result<i32, JsValue>;
     #[wasm_bindgen(catch)]
     #[allow(clippy::too_many_arguments)]
     pub fn k_stdp(
-        x: &Object, w: u32, wl: u32, n: u32, trace: u32, tl: u32, spikes: u32, ns: u32, p: u32,
+        x: &Object,
+        w: u32,
+        wl: u32,
+        n: u32,
+        trace: u32,
+        tl: u32,
+        spikes: u32,
+        ns: u32,
+        p: u32,
         pl: u32,
     ) -> Result<i32, JsValue>;
     #[wasm_bindgen(catch)]
-    pub fn k_efficiency(x: &Object, adj: u32, al: u32, n: u32, wpr: u32, out: u32) -> Result<i32, JsValue>;
+    pub fn k_efficiency(
+        x: &Object,
+        adj: u32,
+        al: u32,
+        n: u32,
+        wpr: u32,
+        out: u32,
+    ) -> Result<i32, JsValue>;
     #[wasm_bindgen(catch)]
     #[allow(clippy::too_many_arguments)]
-    pub fn k_block_sums(x: &Object, w: u32, wl: u32, n: u32, block: u32, out: u32, outl: u32) -> Result<i32, JsValue>;
+    pub fn k_block_sums(
+        x: &Object,
+        w: u32,
+        wl: u32,
+        n: u32,
+        block: u32,
+        out: u32,
+        outl: u32,
+    ) -> Result<i32, JsValue>;
 }
 
 /// Text of a thrown JS value, for error messages on screen.

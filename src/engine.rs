@@ -63,22 +63,44 @@ pub struct Engine {
 }
 
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
 }
 
 impl Engine {
     pub fn tier(&self, kind: TierKind) -> Option<Rc<Tier>> {
-        self.tiers.iter().find(|(k, _)| *k == kind).map(|(_, t)| Rc::clone(t))
+        self.tiers
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, t)| Rc::clone(t))
     }
 
     /// The tier to use for a wish: the wish if loaded, else the fastest loaded one.
     pub fn pick_tier(tiers: &[(TierKind, Rc<Tier>)], wish: TierKind) -> Option<Rc<Tier>> {
-        let order = [wish, TierKind::Relaxed, TierKind::Simd, TierKind::Scalar, TierKind::Js];
-        order.iter().find_map(|k| tiers.iter().find(|(t, _)| t == k).map(|(_, t)| Rc::clone(t)))
+        let order = [
+            wish,
+            TierKind::Relaxed,
+            TierKind::Simd,
+            TierKind::Scalar,
+            TierKind::Js,
+        ];
+        order.iter().find_map(|k| {
+            tiers
+                .iter()
+                .find(|(t, _)| t == k)
+                .map(|(_, t)| Rc::clone(t))
+        })
     }
 
-    pub fn new(settings: Settings, tiers: Vec<(TierKind, Rc<Tier>)>, statuses: Vec<TierStatus>) -> Result<Engine, String> {
-        let tier = Self::pick_tier(&tiers, settings.tier).ok_or("no kernel tier could be loaded")?;
+    pub fn new(
+        settings: Settings,
+        tiers: Vec<(TierKind, Rc<Tier>)>,
+        statuses: Vec<TierStatus>,
+    ) -> Result<Engine, String> {
+        let tier =
+            Self::pick_tier(&tiers, settings.tier).ok_or("no kernel tier could be loaded")?;
         let snap = sim::initial_state(&settings);
         let sim = Sim::new(tier, &settings, &snap).map_err(|f| f.to_string())?;
         let mut e = Engine {
@@ -101,7 +123,9 @@ impl Engine {
             sim,
         };
         e.place_agents();
-        e.sim.agent_weights(&mut e.sums).map_err(|f| f.to_string())?;
+        e.sim
+            .agent_weights(&mut e.sums)
+            .map_err(|f| f.to_string())?;
         e.edge_threshold = sim::edge_threshold(&e.sums, e.settings.agents as usize);
         e.update_mesh().map_err(|f| f.to_string())?;
         Ok(e)
@@ -114,7 +138,11 @@ impl Engine {
             .map(|i| {
                 let r = 0.42 * ((i as f32 + 0.5) / a as f32).sqrt();
                 let th = i as f32 * 2.399_963;
-                Agent { x: 0.5 + r * th.cos(), y: 0.5 + r * th.sin(), ..Agent::default() }
+                Agent {
+                    x: 0.5 + r * th.cos(),
+                    y: 0.5 + r * th.sin(),
+                    ..Agent::default()
+                }
             })
             .collect();
     }
@@ -128,7 +156,9 @@ impl Engine {
         if kind == self.active() {
             return Ok(());
         }
-        let tier = self.tier(kind).ok_or_else(|| format!("{kind} is not available"))?;
+        let tier = self
+            .tier(kind)
+            .ok_or_else(|| format!("{kind} is not available"))?;
         let snap = self.sim.snapshot();
         // Build the new one first: if it fails, the old one keeps running.
         let new_sim = Sim::new(tier, &self.settings, &snap).map_err(|f| f.to_string())?;
@@ -153,14 +183,20 @@ impl Engine {
         self.total_pruned = 0;
         self.sums = vec![0.0; (self.settings.agents * self.settings.agents) as usize];
         self.place_agents();
-        self.sim.agent_weights(&mut self.sums).map_err(|f| f.to_string())?;
+        self.sim
+            .agent_weights(&mut self.sums)
+            .map_err(|f| f.to_string())?;
         self.edge_threshold = sim::edge_threshold(&self.sums, self.settings.agents as usize);
         self.update_mesh().map_err(|f| f.to_string())
     }
 
     fn update_mesh(&mut self) -> Result<(), Fault> {
         self.sim.agent_weights(&mut self.sums)?;
-        let (edges, bits) = sim::agent_edges(&self.sums, self.settings.agents as usize, self.edge_threshold);
+        let (edges, bits) = sim::agent_edges(
+            &self.sums,
+            self.settings.agents as usize,
+            self.edge_threshold,
+        );
         self.edges = edges;
         self.efficiency = self.sim.efficiency(&bits)?;
         self.efficiency_history.push_back(self.efficiency);
@@ -200,11 +236,36 @@ impl Engine {
         let motion = self.sim.agent_motion()?;
         let t2 = now_ms();
         let dt_s = steps as f32 / 1000.0;
+        // The networks steer; the swarm's mean motion is removed so it does not drift off,
+        // and a short-range repulsion keeps agents from piling up.
+        let (mut mx0, mut my0) = (0.0f32, 0.0f32);
+        for i in 0..a {
+            mx0 += motion[2 * i];
+            my0 += motion[2 * i + 1];
+        }
+        let (mx0, my0) = (mx0 / a.max(1) as f32, my0 / a.max(1) as f32);
+        let spacing = 0.6 / (a.max(1) as f32).sqrt();
+        let mut push = vec![(0.0f32, 0.0f32); a];
+        for i in 0..a {
+            for j in i + 1..a {
+                let (dx, dy) = (
+                    self.agents[i].x - self.agents[j].x,
+                    self.agents[i].y - self.agents[j].y,
+                );
+                let d2 = dx * dx + dy * dy;
+                if d2 < spacing * spacing && d2 > 1e-12 {
+                    let f = (spacing * spacing - d2) / (spacing * spacing) * 0.002 / d2.sqrt();
+                    push[i].0 += dx * f;
+                    push[i].1 += dy * f;
+                    push[j].0 -= dx * f;
+                    push[j].1 -= dy * f;
+                }
+            }
+        }
         for (i, ag) in self.agents.iter_mut().enumerate() {
-            let (mx, my) = (motion[2 * i], motion[2 * i + 1]);
-            // Motion steers a damped velocity; a soft pull keeps agents on the canvas.
-            ag.vx = 0.92 * ag.vx + 0.0025 * mx + 0.0006 * (0.5 - ag.x);
-            ag.vy = 0.92 * ag.vy + 0.0025 * my + 0.0006 * (0.5 - ag.y);
+            let (mx, my) = (motion[2 * i] - mx0, motion[2 * i + 1] - my0);
+            ag.vx = 0.9 * ag.vx + 0.004 * mx + push[i].0 + 0.0008 * (0.5 - ag.x);
+            ag.vy = 0.9 * ag.vy + 0.004 * my + push[i].1 + 0.0008 * (0.5 - ag.y);
             ag.x = (ag.x + ag.vx).clamp(0.03, 0.97);
             ag.y = (ag.y + ag.vy).clamp(0.03, 0.97);
             let inst = fired[i] as f32 / (per as f32 * dt_s.max(1e-3));
@@ -223,10 +284,18 @@ impl Engine {
             let fx = self.agents[x as usize].fired;
             let fy = self.agents[y as usize].fired;
             if fx as usize * 4 > per * steps as usize / 8 {
-                self.pulses.push(Pulse { from: x, to: y, t: 0.0 });
+                self.pulses.push(Pulse {
+                    from: x,
+                    to: y,
+                    t: 0.0,
+                });
             }
             if fy as usize * 4 > per * steps as usize / 8 {
-                self.pulses.push(Pulse { from: y, to: x, t: 0.0 });
+                self.pulses.push(Pulse {
+                    from: y,
+                    to: x,
+                    t: 0.0,
+                });
             }
         }
         self.frame_no += 1;
@@ -234,7 +303,11 @@ impl Engine {
             self.update_mesh()?;
         }
         let t3 = now_ms();
-        self.times = KernelTimes { lif_stdp_ms: t1 - t0, agents_ms: t2 - t1, mesh_ms: t3 - t2 };
+        self.times = KernelTimes {
+            lif_stdp_ms: t1 - t0,
+            agents_ms: t2 - t1,
+            mesh_ms: t3 - t2,
+        };
         Ok(())
     }
 }

@@ -8,12 +8,13 @@ use wasm_bindgen::JsValue;
 
 /// Smallest module using a SIMD128 instruction (i8x16.popcnt).
 const SIMD_PROBE: [u8; 31] = [
-    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253,
+    15, 253, 98, 11,
 ];
 /// Smallest module using a relaxed-SIMD instruction (i8x16.relaxed_swizzle).
 const RELAXED_PROBE: [u8; 36] = [
-    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15,
-    253, 128, 2, 11,
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253,
+    15, 65, 2, 253, 15, 253, 128, 2, 11,
 ];
 
 /// What the loader found out about one tier.
@@ -46,19 +47,28 @@ fn probe(bytes: &[u8]) -> bool {
 }
 
 fn num(o: &JsValue, key: &str) -> f64 {
-    Reflect::get(o, &JsValue::from_str(key)).ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+    Reflect::get(o, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
 }
 
 /// Why a tier cannot run here, before trying to load it (None: go ahead).
 fn precheck(kind: TierKind, simd_off: bool) -> Option<String> {
     match kind {
         TierKind::Js | TierKind::Scalar => None,
-        TierKind::Simd | TierKind::Relaxed if simd_off => {
-            Some("switched off by ?simd=off (forced fallback, as if the browser lacked SIMD)".into())
+        TierKind::Simd | TierKind::Relaxed if simd_off => Some(
+            "switched off by ?simd=off (forced fallback, as if the browser lacked SIMD)".into(),
+        ),
+        TierKind::Simd if !probe(&SIMD_PROBE) => {
+            Some("this browser does not validate WebAssembly SIMD128".into())
         }
-        TierKind::Simd if !probe(&SIMD_PROBE) => Some("this browser does not validate WebAssembly SIMD128".into()),
-        TierKind::Relaxed if !probe(&SIMD_PROBE) => Some("this browser does not validate WebAssembly SIMD128".into()),
-        TierKind::Relaxed if !probe(&RELAXED_PROBE) => Some("this browser does not validate relaxed SIMD".into()),
+        TierKind::Relaxed if !probe(&SIMD_PROBE) => {
+            Some("this browser does not validate WebAssembly SIMD128".into())
+        }
+        TierKind::Relaxed if !probe(&RELAXED_PROBE) => {
+            Some("this browser does not validate relaxed SIMD".into())
+        }
         _ => None,
     }
 }
@@ -72,12 +82,26 @@ pub async fn load_tier(kind: TierKind, simd_off: bool) -> Result<Rc<Tier>, Strin
         let t0 = js_sys::Date::now();
         let perf = web_sys::window().and_then(|w| w.performance());
         let start = perf.as_ref().map(|p| p.now()).unwrap_or(t0);
-        let module = bridge::import_module(kind.url()).await.map_err(|e| format!("import failed: {}", bridge::js_error_text(&e)))?;
-        let total = perf.as_ref().map(|p| p.now()).unwrap_or_else(js_sys::Date::now) - start;
-        let timing = LoadTiming { fetch_ms: total, compile_ms: 0.0, instantiate_ms: 0.0, total_ms: total, bytes: 0.0 };
+        let module = bridge::import_module(kind.url())
+            .await
+            .map_err(|e| format!("import failed: {}", bridge::js_error_text(&e)))?;
+        let total = perf
+            .as_ref()
+            .map(|p| p.now())
+            .unwrap_or_else(js_sys::Date::now)
+            - start;
+        let timing = LoadTiming {
+            fetch_ms: total,
+            compile_ms: 0.0,
+            instantiate_ms: 0.0,
+            total_ms: total,
+            bytes: 0.0,
+        };
         (Object::from(module), timing)
     } else {
-        let r = bridge::load_wasm(kind.url()).await.map_err(|e| bridge::js_error_text(&e))?;
+        let r = bridge::load_wasm(kind.url())
+            .await
+            .map_err(|e| bridge::js_error_text(&e))?;
         let timing = LoadTiming {
             fetch_ms: num(&r, "fetch_ms"),
             compile_ms: num(&r, "compile_ms"),
@@ -85,13 +109,18 @@ pub async fn load_tier(kind: TierKind, simd_off: bool) -> Result<Rc<Tier>, Strin
             total_ms: num(&r, "fetch_ms") + num(&r, "compile_ms") + num(&r, "instantiate_ms"),
             bytes: num(&r, "bytes"),
         };
-        let exports = Reflect::get(&r, &JsValue::from_str("exports")).map_err(|e| bridge::js_error_text(&e))?;
+        let exports = Reflect::get(&r, &JsValue::from_str("exports"))
+            .map_err(|e| bridge::js_error_text(&e))?;
         (Object::from(exports), timing)
     };
     let tier = Rc::new(Tier::new(kind, exports, timing));
     match tier.abi_tier() {
         Ok(id) if id == kind.abi_id() => Ok(tier),
-        Ok(id) => Err(format!("module at {} reports tier {id}, expected {}", kind.url(), kind.abi_id())),
+        Ok(id) => Err(format!(
+            "module at {} reports tier {id}, expected {}",
+            kind.url(),
+            kind.abi_id()
+        )),
         Err(f) => Err(format!("not a SASI kernel module: {f}")),
     }
 }
@@ -101,8 +130,20 @@ pub async fn load_all(simd_off: bool) -> Vec<(TierStatus, Option<Rc<Tier>>)> {
     let mut out = Vec::new();
     for kind in TierKind::ALL {
         match load_tier(kind, simd_off).await {
-            Ok(t) => out.push((TierStatus { kind, state: TierState::Loaded(t.load) }, Some(t))),
-            Err(reason) => out.push((TierStatus { kind, state: TierState::Unavailable(reason) }, None)),
+            Ok(t) => out.push((
+                TierStatus {
+                    kind,
+                    state: TierState::Loaded(t.load),
+                },
+                Some(t),
+            )),
+            Err(reason) => out.push((
+                TierStatus {
+                    kind,
+                    state: TierState::Unavailable(reason),
+                },
+                None,
+            )),
         }
     }
     out

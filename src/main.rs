@@ -17,11 +17,19 @@ use wasm_bindgen::JsCast;
 /// (created if the app has not mounted it yet), with a reload link that needs no wasm.
 fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
     console_error_panic_hook::hook(info);
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let banner = match doc.query_selector("[data-testid=error-banner]").ok().flatten() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let banner = match doc
+        .query_selector("[data-testid=error-banner]")
+        .ok()
+        .flatten()
+    {
         Some(b) => b,
         None => {
-            let Ok(b) = doc.create_element("div") else { return };
+            let Ok(b) = doc.create_element("div") else {
+                return;
+            };
             let _ = b.set_attribute("data-testid", "error-banner");
             let _ = b.set_attribute("class", "error-banner");
             if let Some(body) = doc.body() {
@@ -37,7 +45,9 @@ fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
         let _ = banner.append_child(&msg);
     }
     if let Ok(a) = doc.create_element("a") {
-        let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_else(|| "/".into());
+        let href = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_else(|| "/".into());
         let _ = a.set_attribute("href", &href);
         let _ = a.set_attribute("class", "reload");
         a.set_text_content(Some("Reload"));

@@ -23,7 +23,16 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { tier: TierKind::Simd, n: 2048, agents: 64, seed: 7, steps: 4, drive_hz: 30.0, stdp: true, simd_off: false }
+        Settings {
+            tier: TierKind::Simd,
+            n: 2048,
+            agents: 64,
+            seed: 7,
+            steps: 4,
+            drive_hz: 30.0,
+            stdp: true,
+            simd_off: false,
+        }
     }
 }
 
@@ -34,18 +43,28 @@ pub const DRIVE_RANGE: (f32, f32) = (0.0, 200.0);
 /// Neurons per agent: the agent network's input width.
 pub const PER_AGENT_RANGE: (u32, u32) = (4, 256);
 
-fn parse_u32(key: &str, raw: &str, (lo, hi): (u32, u32), default: u32, notes: &mut Vec<String>) -> u32 {
+fn parse_u32(
+    key: &str,
+    raw: &str,
+    (lo, hi): (u32, u32),
+    default: u32,
+    notes: &mut Vec<String>,
+) -> u32 {
     match raw.trim().parse::<f64>() {
         Ok(v) if v.is_finite() => {
             let r = v.round();
             let c = r.clamp(lo as f64, hi as f64) as u32;
             if r != v || c as f64 != r {
-                notes.push(format!("{key}={raw} is outside {lo}..={hi} or not whole; using {c}"));
+                notes.push(format!(
+                    "{key}={raw} is outside {lo}..={hi} or not whole; using {c}"
+                ));
             }
             c
         }
         _ => {
-            notes.push(format!("{key}={raw:?} is not a number; using the default {default}"));
+            notes.push(format!(
+                "{key}={raw:?} is not a number; using the default {default}"
+            ));
             default
         }
     }
@@ -56,7 +75,10 @@ fn parse_bool(key: &str, raw: &str, default: bool, notes: &mut Vec<String>) -> b
         "1" | "on" | "true" | "yes" => true,
         "0" | "off" | "false" | "no" => false,
         _ => {
-            notes.push(format!("{key}={raw:?} is not on/off; using {}", if default { "on" } else { "off" }));
+            notes.push(format!(
+                "{key}={raw:?} is not on/off; using {}",
+                if default { "on" } else { "off" }
+            ));
             default
         }
     }
@@ -65,26 +87,40 @@ fn parse_bool(key: &str, raw: &str, default: bool, notes: &mut Vec<String>) -> b
 impl Settings {
     /// Reads a URL query (`?tier=simd&n=2048...`, leading `?` optional, already %-decoded
     /// pairs). Returns the settings and one notice per value that was changed or ignored.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Settings, Vec<String>) {
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> (Settings, Vec<String>) {
         let mut s = Settings::default();
         let mut notes = Vec::new();
         let mut seen: Vec<String> = Vec::new();
         for (key, raw) in pairs {
             if seen.iter().any(|k| k == key) {
-                notes.push(format!("{key} is given more than once; the first value is used"));
+                notes.push(format!(
+                    "{key} is given more than once; the first value is used"
+                ));
                 continue;
             }
             seen.push(key.to_string());
             match key {
                 "tier" => match TierKind::from_key(raw.trim()) {
                     Some(t) => s.tier = t,
-                    None => notes.push(format!("tier={raw:?} is unknown (js, scalar, simd, relaxed); using simd")),
+                    None => notes.push(format!(
+                        "tier={raw:?} is unknown (js, scalar, simd, relaxed); using simd"
+                    )),
                 },
                 "n" => s.n = parse_u32("n", raw, N_RANGE, s.n, &mut notes),
                 "agents" => s.agents = parse_u32("agents", raw, AGENTS_RANGE, s.agents, &mut notes),
                 "seed" => s.seed = parse_u32("seed", raw, (0, u32::MAX), s.seed, &mut notes),
                 "steps" => s.steps = parse_u32("steps", raw, STEPS_RANGE, s.steps, &mut notes),
-                "drive" => s.drive_hz = parse_u32("drive", raw, (DRIVE_RANGE.0 as u32, DRIVE_RANGE.1 as u32), s.drive_hz as u32, &mut notes) as f32,
+                "drive" => {
+                    s.drive_hz = parse_u32(
+                        "drive",
+                        raw,
+                        (DRIVE_RANGE.0 as u32, DRIVE_RANGE.1 as u32),
+                        s.drive_hz as u32,
+                        &mut notes,
+                    ) as f32
+                }
                 "stdp" => s.stdp = parse_bool("stdp", raw, s.stdp, &mut notes),
                 "simd" => s.simd_off = !parse_bool("simd", raw, true, &mut notes),
                 // Switches read elsewhere (debug and benchmark hooks).
@@ -99,8 +135,11 @@ impl Settings {
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn from_query(query: &str) -> (Settings, Vec<String>) {
         let q = query.strip_prefix('?').unwrap_or(query);
-        let pairs: Vec<(&str, &str)> =
-            q.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))).collect();
+        let pairs: Vec<(&str, &str)> = q
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| p.split_once('=').unwrap_or((p, "")))
+            .collect();
         Settings::from_pairs(pairs)
     }
 
@@ -161,9 +200,14 @@ mod tests {
 
     #[test]
     fn full_query_round_trips() {
-        let (s, notes) = Settings::from_query("?tier=relaxed&n=1024&agents=32&seed=9&steps=2&drive=50&stdp=off&simd=off");
+        let (s, notes) = Settings::from_query(
+            "?tier=relaxed&n=1024&agents=32&seed=9&steps=2&drive=50&stdp=off&simd=off",
+        );
         assert!(notes.is_empty(), "{notes:?}");
-        assert_eq!((s.tier, s.n, s.agents, s.seed, s.steps, s.drive_hz, s.stdp, s.simd_off), (TierKind::Relaxed, 1024, 32, 9, 2, 50.0, false, true));
+        assert_eq!(
+            (s.tier, s.n, s.agents, s.seed, s.steps, s.drive_hz, s.stdp, s.simd_off),
+            (TierKind::Relaxed, 1024, 32, 9, 2, 50.0, false, true)
+        );
         assert_eq!(Settings::from_query(&s.to_query()).0, s);
     }
 
@@ -171,21 +215,30 @@ mod tests {
     fn bad_values_are_replaced_with_notices() {
         let (s, notes) = Settings::from_query("?n=-5&tier=gpu");
         assert_eq!(s.tier, TierKind::Simd);
-        assert_eq!(s.n, 256, "-5 clamps to the smallest n that fits 64 agents × 4");
-        assert!(notes.iter().any(|n| n.contains("tier=\"gpu\"")), "{notes:?}");
+        assert_eq!(
+            s.n, 256,
+            "-5 clamps to the smallest n that fits 64 agents × 4"
+        );
+        assert!(
+            notes.iter().any(|n| n.contains("tier=\"gpu\"")),
+            "{notes:?}"
+        );
         assert!(notes.iter().any(|n| n.starts_with("n=-5")), "{notes:?}");
     }
 
     #[test]
     fn huge_empty_nonnumeric_duplicate_unknown() {
-        let (s, notes) = Settings::from_query("n=1000000000&steps=&seed=abc&agents=8&agents=99&color=red");
+        let (s, notes) =
+            Settings::from_query("n=1000000000&steps=&seed=abc&agents=8&agents=99&color=red");
         assert_eq!(s.n, 2048, "8 agents × 256 neurons is the largest shape");
         assert_eq!(s.steps, 4);
         assert_eq!(s.seed, 7);
         assert_eq!(s.agents, 8);
         assert_eq!(notes.len(), 6, "{notes:?}");
         assert!(notes.iter().any(|n| n.contains("more than once")));
-        assert!(notes.iter().any(|n| n.contains("unknown parameter \"color\"")));
+        assert!(notes
+            .iter()
+            .any(|n| n.contains("unknown parameter \"color\"")));
     }
 
     #[test]
@@ -194,7 +247,11 @@ mod tests {
         assert_eq!((s.n, s.agents), (960, 64));
         assert_eq!(notes.len(), 1);
         let (s, _) = Settings::from_query("n=64&agents=256");
-        assert_eq!((s.n, s.agents), (1024, 256), "256 agents need at least 4 neurons each");
+        assert_eq!(
+            (s.n, s.agents),
+            (1024, 256),
+            "256 agents need at least 4 neurons each"
+        );
         assert!(s.n % s.agents == 0 && s.per_agent() >= 4);
     }
 
@@ -205,8 +262,14 @@ mod tests {
                 let (s, _) = Settings::from_query(&format!("n={n}&agents={a}"));
                 assert!(s.n % s.agents == 0, "{n} {a} -> {s:?}");
                 assert!((N_RANGE.0..=N_RANGE.1).contains(&s.n), "{s:?}");
-                assert!((AGENTS_RANGE.0..=AGENTS_RANGE.1).contains(&s.agents), "{s:?}");
-                assert!((PER_AGENT_RANGE.0..=PER_AGENT_RANGE.1).contains(&s.per_agent()), "{s:?}");
+                assert!(
+                    (AGENTS_RANGE.0..=AGENTS_RANGE.1).contains(&s.agents),
+                    "{s:?}"
+                );
+                assert!(
+                    (PER_AGENT_RANGE.0..=PER_AGENT_RANGE.1).contains(&s.per_agent()),
+                    "{s:?}"
+                );
             }
         }
     }

@@ -41,13 +41,19 @@ pub fn median(xs: &[f64]) -> Option<f64> {
     }
     v.sort_by(f64::total_cmp);
     let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 })
+    Some(if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    })
 }
 
 /// `value` at or below `limit` passes; margin = limit / value.
 fn at_most(value: Option<f64>, limit: f64) -> (Option<f64>, Option<bool>) {
     match value {
-        Some(v) if v.is_finite() && v >= 0.0 => (Some(limit / v.max(f64::MIN_POSITIVE)), Some(v < limit)),
+        Some(v) if v.is_finite() && v >= 0.0 => {
+            (Some(limit / v.max(f64::MIN_POSITIVE)), Some(v < limit))
+        }
         _ => (None, None),
     }
 }
@@ -71,14 +77,23 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
         Some(med) => {
             let min = ratios.iter().copied().fold(f64::INFINITY, f64::min);
             let max = ratios.iter().copied().fold(0.0, f64::max);
-            let below: Vec<&str> =
-                m.simd_vs_js.iter().filter(|(_, r)| *r < SPEEDUP_TARGET).map(|(k, _)| k.as_str()).collect();
+            let below: Vec<&str> = m
+                .simd_vs_js
+                .iter()
+                .filter(|(_, r)| *r < SPEEDUP_TARGET)
+                .map(|(k, _)| k.as_str())
+                .collect();
             let detail = if below.is_empty() {
                 format!("every kernel ≥ {SPEEDUP_TARGET}×")
             } else {
                 format!("below {SPEEDUP_TARGET}×: {}", below.join(", "))
             };
-            (Some(min / SPEEDUP_TARGET), Some(min >= SPEEDUP_TARGET), Some(format!("min {min:.1}× · median {med:.1}× · max {max:.1}×")), detail)
+            (
+                Some(min / SPEEDUP_TARGET),
+                Some(min >= SPEEDUP_TARGET),
+                Some(format!("min {min:.1}× · median {med:.1}× · max {max:.1}×")),
+                detail,
+            )
         }
         None => (None, None, None, "run the benchmark to measure".to_string()),
     };
@@ -106,7 +121,7 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
         measured: m.max_module_load_ms.map(|v| format!("{v:.1} ms")),
         margin,
         pass,
-        detail: "slowest tier: fetch + compile + instantiate".into(),
+        detail: "slowest wasm module: fetch + compile + instantiate".into(),
     });
     let (margin, pass) = at_most(m.overhead_us, OVERHEAD_LIMIT_US);
     rows.push(TargetRow {
@@ -157,13 +172,19 @@ mod tests {
     fn nothing_measured_means_no_marks() {
         let rows = evaluate(&Measured::default());
         assert_eq!(rows.len(), 5);
-        assert!(rows.iter().all(|r| r.pass.is_none() && r.measured.is_none()));
+        assert!(rows
+            .iter()
+            .all(|r| r.pass.is_none() && r.measured.is_none()));
     }
 
     #[test]
     fn pass_fail_and_margins() {
         let m = Measured {
-            simd_vs_js: vec![("dense".into(), 8.0), ("relu".into(), 1.5), ("lif".into(), 4.0)],
+            simd_vs_js: vec![
+                ("dense".into(), 8.0),
+                ("relu".into(), 1.5),
+                ("lif".into(), 4.0),
+            ],
             memory_bytes: Some(25.0 * 1024.0 * 1024.0),
             max_module_load_ms: Some(150.0),
             overhead_us: Some(2.5),
@@ -172,7 +193,10 @@ mod tests {
         let rows = evaluate(&m);
         assert_eq!(rows[0].pass, Some(false), "relu is below 2×");
         assert!(rows[0].detail.contains("relu"));
-        assert_eq!(rows[0].measured.as_deref(), Some("min 1.5× · median 4.0× · max 8.0×"));
+        assert_eq!(
+            rows[0].measured.as_deref(),
+            Some("min 1.5× · median 4.0× · max 8.0×")
+        );
         assert_eq!((rows[1].pass, rows[1].margin), (Some(true), Some(2.0)));
         assert_eq!(rows[2].pass, Some(false));
         assert_eq!((rows[3].pass, rows[3].margin), (Some(true), Some(2000.0)));

@@ -16,7 +16,12 @@ pub enum TierKind {
 }
 
 impl TierKind {
-    pub const ALL: [TierKind; 4] = [TierKind::Js, TierKind::Scalar, TierKind::Simd, TierKind::Relaxed];
+    pub const ALL: [TierKind; 4] = [
+        TierKind::Js,
+        TierKind::Scalar,
+        TierKind::Simd,
+        TierKind::Relaxed,
+    ];
 
     /// The value used in URLs, `<option value>` and the benchmark JSON.
     pub fn key(self) -> &'static str {
@@ -72,15 +77,26 @@ impl fmt::Display for TierKind {
 /// (a trap, a missing export).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fault {
-    Kernel { call: &'static str, error: KernelError },
-    UnknownCode { call: &'static str, code: i32 },
-    Thrown { call: &'static str, message: String },
+    Kernel {
+        call: &'static str,
+        error: KernelError,
+    },
+    UnknownCode {
+        call: &'static str,
+        code: i32,
+    },
+    Thrown {
+        call: &'static str,
+        message: String,
+    },
 }
 
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Fault::Kernel { call, error } => write!(f, "{call}: {} (code {})", error.message(), error.code()),
+            Fault::Kernel { call, error } => {
+                write!(f, "{call}: {} (code {})", error.message(), error.code())
+            }
             Fault::UnknownCode { call, code } => write!(f, "{call}: unknown error code {code}"),
             Fault::Thrown { call, message } => write!(f, "{call}: {message}"),
         }
@@ -95,7 +111,10 @@ pub fn check(call: &'static str, r: Result<i32, wasm_bindgen::JsValue>) -> Resul
             Some(error) => Fault::Kernel { call, error },
             None => Fault::UnknownCode { call, code },
         }),
-        Err(e) => Err(Fault::Thrown { call, message: bridge::js_error_text(&e) }),
+        Err(e) => Err(Fault::Thrown {
+            call,
+            message: bridge::js_error_text(&e),
+        }),
     }
 }
 
@@ -162,7 +181,11 @@ impl Buf {
 
 impl Tier {
     pub fn new(kind: TierKind, exports: Object, load: LoadTiming) -> Tier {
-        Tier { kind, exports, load }
+        Tier {
+            kind,
+            exports,
+            load,
+        }
     }
 
     /// Bytes the tier's memory holds now (a wasm memory's size, or the JS tier's live buffers).
@@ -171,16 +194,29 @@ impl Tier {
     }
 
     fn alloc(self: &Rc<Self>, len: u32, elem_bytes: u32) -> Result<Buf, Fault> {
-        let bytes = len.checked_mul(elem_bytes).filter(|b| *b > 0).ok_or(Fault::Kernel {
+        let bytes = len
+            .checked_mul(elem_bytes)
+            .filter(|b| *b > 0)
+            .ok_or(Fault::Kernel {
+                call: "sasi_alloc",
+                error: KernelError::TooLarge,
+            })?;
+        let handle = bridge::k_alloc(&self.exports, bytes).map_err(|e| Fault::Thrown {
             call: "sasi_alloc",
-            error: KernelError::TooLarge,
+            message: bridge::js_error_text(&e),
         })?;
-        let handle = bridge::k_alloc(&self.exports, bytes)
-            .map_err(|e| Fault::Thrown { call: "sasi_alloc", message: bridge::js_error_text(&e) })?;
         if handle == 0 {
-            return Err(Fault::Kernel { call: "sasi_alloc", error: KernelError::OutOfMemory });
+            return Err(Fault::Kernel {
+                call: "sasi_alloc",
+                error: KernelError::OutOfMemory,
+            });
         }
-        Ok(Buf { tier: Rc::clone(self), handle, len, elem_bytes })
+        Ok(Buf {
+            tier: Rc::clone(self),
+            handle,
+            len,
+            elem_bytes,
+        })
     }
 
     pub fn alloc_f32(self: &Rc<Self>, len: u32) -> Result<Buf, Fault> {
@@ -205,19 +241,50 @@ impl Tier {
     }
 
     pub fn abi_tier(&self) -> Result<u32, Fault> {
-        bridge::k_tier(&self.exports).map_err(|e| Fault::Thrown { call: "sasi_tier", message: bridge::js_error_text(&e) })
+        bridge::k_tier(&self.exports).map_err(|e| Fault::Thrown {
+            call: "sasi_tier",
+            message: bridge::js_error_text(&e),
+        })
     }
 
     pub fn activation(&self, kind: u32, x: &Buf) -> Result<(), Fault> {
-        check("act_apply", bridge::k_act(&self.exports, kind, x.handle, x.len)).map(drop)
+        check(
+            "act_apply",
+            bridge::k_act(&self.exports, kind, x.handle, x.len),
+        )
+        .map(drop)
     }
 
     /// `ys = act(W · xs + b)` for `batch` inputs (W is m × n).
     #[allow(clippy::too_many_arguments)]
-    pub fn dense_batch(&self, w: &Buf, xs: &Buf, b: &Buf, ys: &Buf, m: u32, n: u32, batch: u32, act: u32) -> Result<(), Fault> {
+    pub fn dense_batch(
+        &self,
+        w: &Buf,
+        xs: &Buf,
+        b: &Buf,
+        ys: &Buf,
+        m: u32,
+        n: u32,
+        batch: u32,
+        act: u32,
+    ) -> Result<(), Fault> {
         check(
             "dense_batch_forward",
-            bridge::k_dense_batch(&self.exports, w.handle, w.len, xs.handle, xs.len, b.handle, b.len, ys.handle, ys.len, m, n, batch, act),
+            bridge::k_dense_batch(
+                &self.exports,
+                w.handle,
+                w.len,
+                xs.handle,
+                xs.len,
+                b.handle,
+                b.len,
+                ys.handle,
+                ys.len,
+                m,
+                n,
+                batch,
+                act,
+            ),
         )
         .map(drop)
     }
@@ -225,32 +292,101 @@ impl Tier {
     /// One LIF step; returns the number of spikes written to `out`.
     #[allow(clippy::too_many_arguments)]
     pub fn lif_step(
-        &self, params: &Buf, v: &Buf, refr: &Buf, trace: &Buf, syn: &Buf, w: &Buf, prev: &Buf, n_prev: u32, rng: &Buf,
+        &self,
+        params: &Buf,
+        v: &Buf,
+        refr: &Buf,
+        trace: &Buf,
+        syn: &Buf,
+        w: &Buf,
+        prev: &Buf,
+        n_prev: u32,
+        rng: &Buf,
         out: &Buf,
     ) -> Result<u32, Fault> {
         check(
             "lif_step",
             bridge::k_lif(
-                &self.exports, params.handle, params.len, v.handle, refr.handle, trace.handle, syn.handle, v.len, w.handle,
-                w.len, prev.handle, n_prev, rng.handle, out.handle, out.len,
+                &self.exports,
+                params.handle,
+                params.len,
+                v.handle,
+                refr.handle,
+                trace.handle,
+                syn.handle,
+                v.len,
+                w.handle,
+                w.len,
+                prev.handle,
+                n_prev,
+                rng.handle,
+                out.handle,
+                out.len,
             ),
         )
     }
 
     /// Event-driven STDP for this step's spikes; returns the number of synapses pruned.
-    pub fn stdp(&self, w: &Buf, n: u32, trace: &Buf, spikes: &Buf, n_spikes: u32, params: &Buf) -> Result<u32, Fault> {
+    pub fn stdp(
+        &self,
+        w: &Buf,
+        n: u32,
+        trace: &Buf,
+        spikes: &Buf,
+        n_spikes: u32,
+        params: &Buf,
+    ) -> Result<u32, Fault> {
         check(
             "stdp_update",
-            bridge::k_stdp(&self.exports, w.handle, w.len, n, trace.handle, trace.len, spikes.handle, n_spikes, params.handle, params.len),
+            bridge::k_stdp(
+                &self.exports,
+                w.handle,
+                w.len,
+                n,
+                trace.handle,
+                trace.len,
+                spikes.handle,
+                n_spikes,
+                params.handle,
+                params.len,
+            ),
         )
     }
 
-    pub fn efficiency(&self, adj: &Buf, n: u32, words_per_row: u32, out: &Buf) -> Result<f64, Fault> {
-        check("mesh_efficiency", bridge::k_efficiency(&self.exports, adj.handle, adj.len, n, words_per_row, out.handle))?;
+    pub fn efficiency(
+        &self,
+        adj: &Buf,
+        n: u32,
+        words_per_row: u32,
+        out: &Buf,
+    ) -> Result<f64, Fault> {
+        check(
+            "mesh_efficiency",
+            bridge::k_efficiency(
+                &self.exports,
+                adj.handle,
+                adj.len,
+                n,
+                words_per_row,
+                out.handle,
+            ),
+        )?;
         Ok(out.read_f64())
     }
 
     pub fn block_sums(&self, w: &Buf, n: u32, block: u32, out: &Buf) -> Result<(), Fault> {
-        check("block_sums", bridge::k_block_sums(&self.exports, w.handle, w.len, n, block, out.handle, out.len)).map(drop)
+        check(
+            "block_sums",
+            bridge::k_block_sums(
+                &self.exports,
+                w.handle,
+                w.len,
+                n,
+                block,
+                out.handle,
+                out.len,
+            ),
+        )
+        .map(drop)
     }
 }

@@ -52,7 +52,9 @@ pub extern "C" fn sasi_alloc(bytes: u32) -> u32 {
     if bytes == 0 || bytes > MAX_ALLOC {
         return 0;
     }
-    let Ok(layout) = Layout::from_size_align(bytes, 16) else { return 0 };
+    let Ok(layout) = Layout::from_size_align(bytes, 16) else {
+        return 0;
+    };
     // SAFETY: layout has non-zero size.
     let p = unsafe { alloc_zeroed(layout) };
     if p.is_null() {
@@ -67,7 +69,12 @@ pub extern "C" fn sasi_free(ptr: u32, bytes: u32) -> i32 {
     match with_registry(|r| r.remove(ptr as usize, bytes as usize)) {
         Ok(()) => {
             // SAFETY: this exact (ptr, size) came from sasi_alloc with align 16 and is live.
-            unsafe { dealloc(ptr as usize as *mut u8, Layout::from_size_align_unchecked(bytes as usize, 16)) };
+            unsafe {
+                dealloc(
+                    ptr as usize as *mut u8,
+                    Layout::from_size_align_unchecked(bytes as usize, 16),
+                )
+            };
             0
         }
         Err(e) => e.code(),
@@ -114,20 +121,56 @@ pub extern "C" fn act_apply(kind: u32, x: u32, len: u32) -> i32 {
 
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub extern "C" fn dense_forward(w: u32, wl: u32, x: u32, xl: u32, b: u32, bl: u32, y: u32, yl: u32, m: u32, n: u32, act: u32) -> i32 {
+pub extern "C" fn dense_forward(
+    w: u32,
+    wl: u32,
+    x: u32,
+    xl: u32,
+    b: u32,
+    bl: u32,
+    y: u32,
+    yl: u32,
+    m: u32,
+    n: u32,
+    act: u32,
+) -> i32 {
     dense_batch_forward(w, wl, x, xl, b, bl, y, yl, m, n, 1, act)
 }
 
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub extern "C" fn dense_batch_forward(
-    w: u32, wl: u32, xs: u32, xl: u32, b: u32, bl: u32, ys: u32, yl: u32, m: u32, n: u32, batch: u32, act: u32,
+    w: u32,
+    wl: u32,
+    xs: u32,
+    xl: u32,
+    b: u32,
+    bl: u32,
+    ys: u32,
+    yl: u32,
+    m: u32,
+    n: u32,
+    batch: u32,
+    act: u32,
 ) -> i32 {
     code((|| {
         let act = Activation::from_u32(act).ok_or(KernelError::BadArgument)?;
         let (m, n, batch) = (m as usize, n as usize, batch as usize);
-        crate::dense::check(wl as usize, xl as usize, bl as usize, yl as usize, m, n, batch)?;
-        let (rw, rx, rb, ry) = (region(w, wl, 4)?, region(xs, xl, 4)?, region(b, bl, 4)?, region(ys, yl, 4)?);
+        crate::dense::check(
+            wl as usize,
+            xl as usize,
+            bl as usize,
+            yl as usize,
+            m,
+            n,
+            batch,
+        )?;
+        let (rw, rx, rb, ry) = (
+            region(w, wl, 4)?,
+            region(xs, xl, 4)?,
+            region(b, bl, 4)?,
+            region(ys, yl, 4)?,
+        );
         disjoint(&[ry], &[rw, rx, rb])?;
         let (w, x, b, y) = unsafe { (f32s(rw), f32s(rx), f32s(rb), f32s(ry)) };
         if batch == 1 {
@@ -142,19 +185,51 @@ pub extern "C" fn dense_batch_forward(
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub extern "C" fn lif_step(
-    params: u32, pl: u32, v: u32, refr: u32, trace: u32, syn: u32, n: u32, w: u32, wl: u32, prev: u32, n_prev: u32, rng: u32,
-    out: u32, out_len: u32,
+    params: u32,
+    pl: u32,
+    v: u32,
+    refr: u32,
+    trace: u32,
+    syn: u32,
+    n: u32,
+    w: u32,
+    wl: u32,
+    prev: u32,
+    n_prev: u32,
+    rng: u32,
+    out: u32,
+    out_len: u32,
 ) -> i32 {
     code((|| {
         let rpar = region(params, pl, 4)?;
         let p = LifParams::from_slice(unsafe { f32s(rpar) })?;
-        let (rv, rr, rt, rs) = (region(v, n, 4)?, region(refr, n, 4)?, region(trace, n, 4)?, region(syn, n, 4)?);
-        let (rw, rp, rg, ro) = (region(w, wl, 4)?, region(prev, n_prev, 4)?, region(rng, 4, 4)?, region(out, out_len, 4)?);
+        let (rv, rr, rt, rs) = (
+            region(v, n, 4)?,
+            region(refr, n, 4)?,
+            region(trace, n, 4)?,
+            region(syn, n, 4)?,
+        );
+        let (rw, rp, rg, ro) = (
+            region(w, wl, 4)?,
+            region(prev, n_prev, 4)?,
+            region(rng, 4, 4)?,
+            region(out, out_len, 4)?,
+        );
         disjoint(&[rv, rr, rt, rs, rg, ro], &[rw, rp, rpar])?;
         let rng_s = unsafe { u32s(rg) };
         let mut lanes = [rng_s[0], rng_s[1], rng_s[2], rng_s[3]];
         let r = unsafe {
-            dispatch::lif_step(&p, f32s(rv), f32s(rr), f32s(rt), f32s(rs), f32s(rw), u32s(rp), &mut lanes, u32s(ro))
+            dispatch::lif_step(
+                &p,
+                f32s(rv),
+                f32s(rr),
+                f32s(rt),
+                f32s(rs),
+                f32s(rw),
+                u32s(rp),
+                &mut lanes,
+                u32s(ro),
+            )
         };
         // The generator advances only when the step ran (a shape error changes nothing).
         if !matches!(r, Err(e) if e != KernelError::NonFinite) {
@@ -166,11 +241,25 @@ pub extern "C" fn lif_step(
 
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub extern "C" fn stdp_update(w: u32, wl: u32, n: u32, trace: u32, tl: u32, spikes: u32, ns: u32, params: u32, pl: u32) -> i32 {
+pub extern "C" fn stdp_update(
+    w: u32,
+    wl: u32,
+    n: u32,
+    trace: u32,
+    tl: u32,
+    spikes: u32,
+    ns: u32,
+    params: u32,
+    pl: u32,
+) -> i32 {
     code((|| {
         let rpar = region(params, pl, 4)?;
         let p = StdpParams::from_slice(unsafe { f32s(rpar) })?;
-        let (rw, rt, rs) = (region(w, wl, 4)?, region(trace, tl, 4)?, region(spikes, ns, 4)?);
+        let (rw, rt, rs) = (
+            region(w, wl, 4)?,
+            region(trace, tl, 4)?,
+            region(spikes, ns, 4)?,
+        );
         disjoint(&[rw], &[rt, rs, rpar])?;
         unsafe { dispatch::stdp(f32s(rw), n as usize, f32s(rt), u32s(rs), &p) }
     })())
@@ -193,7 +282,9 @@ pub extern "C" fn block_sums(w: u32, wl: u32, n: u32, block: u32, out: u32, out_
     code((|| {
         let (rw, ro) = (region(w, wl, 4)?, region(out, out_len, 4)?);
         disjoint(&[ro], &[rw])?;
-        dispatch::block_sums(unsafe { f32s(rw) }, n as usize, block as usize, unsafe { f32s(ro) })?;
+        dispatch::block_sums(unsafe { f32s(rw) }, n as usize, block as usize, unsafe {
+            f32s(ro)
+        })?;
         Ok(0)
     })())
 }

@@ -35,8 +35,14 @@ pub enum Activation {
 }
 
 impl Activation {
-    pub const ALL: [Activation; 6] =
-        [Activation::Identity, Activation::Relu, Activation::LeakyRelu, Activation::Sigmoid, Activation::Tanh, Activation::Gelu];
+    pub const ALL: [Activation; 6] = [
+        Activation::Identity,
+        Activation::Relu,
+        Activation::LeakyRelu,
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Gelu,
+    ];
 
     pub fn from_u32(k: u32) -> Option<Activation> {
         Activation::ALL.get(k as usize).copied()
@@ -75,7 +81,13 @@ pub const GELU_ZERO_BELOW: f32 = -10.0;
 /// Scalar `exp`, step for step the SIMD one.
 #[inline]
 pub fn exp_scalar(x: f32) -> f32 {
-    let c = if x > EXP_HI { EXP_HI } else if x < EXP_LO { EXP_LO } else { x };
+    let c = if x > EXP_HI {
+        EXP_HI
+    } else if x < EXP_LO {
+        EXP_LO
+    } else {
+        x
+    };
     let n = (c * LOG2E).round_ties_even();
     let r = (c - n * LN2_C1) - n * LN2_C2;
     let p = ((((P0 * r + P1) * r + P2) * r + P3) * r + P4) * r + P5;
@@ -102,7 +114,9 @@ pub fn exp_simd(x: F32x4) -> F32x4 {
     // NaN lanes: comparisons are false, so c is NaN here; n's conversion is then garbage but
     // the lane is replaced by x at the end.
     let n = c.mul(F32x4::splat(LOG2E)).round_even();
-    let r = c.sub(n.mul(F32x4::splat(LN2_C1))).sub(n.mul(F32x4::splat(LN2_C2)));
+    let r = c
+        .sub(n.mul(F32x4::splat(LN2_C1)))
+        .sub(n.mul(F32x4::splat(LN2_C2)));
     let mut p = F32x4::splat(P0).mul(r).add(F32x4::splat(P1));
     p = p.mul(r).add(F32x4::splat(P2));
     p = p.mul(r).add(F32x4::splat(P3));
@@ -111,7 +125,9 @@ pub fn exp_simd(x: F32x4) -> F32x4 {
     let y = p.mul(r.mul(r)).add(r).add(F32x4::splat(1.0));
     let ni = n.to_i32_bits().add(U32x4::splat(127)).shl::<23>();
     let e = y.mul(F32x4::from_bits(ni));
-    let e = x.gt(F32x4::splat(EXP_INF_ABOVE)).select(F32x4::splat(f32::INFINITY), e);
+    let e = x
+        .gt(F32x4::splat(EXP_INF_ABOVE))
+        .select(F32x4::splat(f32::INFINITY), e);
     let e = x.lt(F32x4::splat(EXP_ZERO_BELOW)).select(F32x4::zero(), e);
     x.eq(x).select(e, x)
 }

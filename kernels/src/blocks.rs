@@ -32,7 +32,12 @@ fn check(w: &[f32], n: usize, block: usize, out: &[f32]) -> Result<usize, Kernel
 }
 
 /// Plain loops, in the order the SIMD version must reproduce per lane.
-pub fn block_sums_scalar(w: &[f32], n: usize, block: usize, out: &mut [f32]) -> Result<(), KernelError> {
+pub fn block_sums_scalar(
+    w: &[f32],
+    n: usize,
+    block: usize,
+    out: &mut [f32],
+) -> Result<(), KernelError> {
     let a = check(w, n, block, out)?;
     out.fill(0.0);
     for j in 0..n {
@@ -50,7 +55,12 @@ pub fn block_sums_scalar(w: &[f32], n: usize, block: usize, out: &mut [f32]) -> 
 }
 
 /// Four-lane partial sums per block (blocks of fewer than 4 fall back to the scalar sum).
-pub fn block_sums_simd(w: &[f32], n: usize, block: usize, out: &mut [f32]) -> Result<(), KernelError> {
+pub fn block_sums_simd(
+    w: &[f32],
+    n: usize,
+    block: usize,
+    out: &mut [f32],
+) -> Result<(), KernelError> {
     let a = check(w, n, block, out)?;
     if block < 8 {
         return block_sums_scalar(w, n, block, out);
@@ -104,7 +114,10 @@ mod tests {
                 let mut out = vec![f32::NAN; a * a];
                 f(&w, n, block, &mut out).unwrap();
                 for (x, y) in out.iter().zip(&r) {
-                    assert!((*x as f64 - y).abs() <= 1e-5 * (block * block) as f64, "n={n} block={block}: {x} vs {y}");
+                    assert!(
+                        (*x as f64 - y).abs() <= 1e-5 * (block * block) as f64,
+                        "n={n} block={block}: {x} vs {y}"
+                    );
                 }
             }
         }
@@ -114,10 +127,22 @@ mod tests {
     fn bad_shapes_are_errors_and_leave_out_untouched() {
         let w = vec![1.0; 16];
         let mut out = vec![7.0; 4];
-        assert_eq!(block_sums_simd(&w, 4, 3, &mut out), Err(KernelError::BadArgument));
-        assert_eq!(block_sums_simd(&w, 4, 0, &mut out), Err(KernelError::ZeroSize));
-        assert_eq!(block_sums_simd(&w[..15], 4, 2, &mut out), Err(KernelError::LengthMismatch));
-        assert_eq!(block_sums_scalar(&w, 4, 1, &mut out), Err(KernelError::LengthMismatch));
+        assert_eq!(
+            block_sums_simd(&w, 4, 3, &mut out),
+            Err(KernelError::BadArgument)
+        );
+        assert_eq!(
+            block_sums_simd(&w, 4, 0, &mut out),
+            Err(KernelError::ZeroSize)
+        );
+        assert_eq!(
+            block_sums_simd(&w[..15], 4, 2, &mut out),
+            Err(KernelError::LengthMismatch)
+        );
+        assert_eq!(
+            block_sums_scalar(&w, 4, 1, &mut out),
+            Err(KernelError::LengthMismatch)
+        );
         assert_eq!(out, vec![7.0; 4]);
     }
 }

@@ -12,7 +12,15 @@ use crate::error::{KernelError, MAX_BATCH, MAX_DIM};
 use crate::simd::F32x4;
 
 /// Checks shapes before anything is written.
-pub fn check(w: usize, x: usize, b: usize, y: usize, m: usize, n: usize, batch: usize) -> Result<(), KernelError> {
+pub fn check(
+    w: usize,
+    x: usize,
+    b: usize,
+    y: usize,
+    m: usize,
+    n: usize,
+    batch: usize,
+) -> Result<(), KernelError> {
     if m == 0 || n == 0 || batch == 0 {
         return Err(KernelError::ZeroSize);
     }
@@ -34,7 +42,15 @@ fn dot_scalar(w: &[f32], x: &[f32]) -> f32 {
     s
 }
 
-pub fn dense_scalar(w: &[f32], x: &[f32], b: &[f32], y: &mut [f32], m: usize, n: usize, act: Activation) -> Result<(), KernelError> {
+pub fn dense_scalar(
+    w: &[f32],
+    x: &[f32],
+    b: &[f32],
+    y: &mut [f32],
+    m: usize,
+    n: usize,
+    act: Activation,
+) -> Result<(), KernelError> {
     check(w.len(), x.len(), b.len(), y.len(), m, n, 1)?;
     for i in 0..m {
         y[i] = dot_scalar(&w[i * n..(i + 1) * n], x) + b[i];
@@ -44,7 +60,14 @@ pub fn dense_scalar(w: &[f32], x: &[f32], b: &[f32], y: &mut [f32], m: usize, n:
 }
 
 pub fn dense_batch_scalar(
-    w: &[f32], xs: &[f32], b: &[f32], ys: &mut [f32], m: usize, n: usize, batch: usize, act: Activation,
+    w: &[f32],
+    xs: &[f32],
+    b: &[f32],
+    ys: &mut [f32],
+    m: usize,
+    n: usize,
+    batch: usize,
+    act: Activation,
 ) -> Result<(), KernelError> {
     check(w.len(), xs.len(), b.len(), ys.len(), m, n, batch)?;
     for k in 0..batch {
@@ -61,7 +84,8 @@ pub fn dense_batch_scalar(
 #[inline(always)]
 fn dot_simd(w: &[f32], x: &[f32]) -> f32 {
     let n = w.len();
-    let (mut a0, mut a1, mut a2, mut a3) = (F32x4::zero(), F32x4::zero(), F32x4::zero(), F32x4::zero());
+    let (mut a0, mut a1, mut a2, mut a3) =
+        (F32x4::zero(), F32x4::zero(), F32x4::zero(), F32x4::zero());
     let mut j = 0;
     while j + 16 <= n {
         a0 = F32x4::load(&w[j..]).mul_add(F32x4::load(&x[j..]), a0);
@@ -82,13 +106,22 @@ fn dot_simd(w: &[f32], x: &[f32]) -> f32 {
     s
 }
 
-pub fn dense_simd(w: &[f32], x: &[f32], b: &[f32], y: &mut [f32], m: usize, n: usize, act: Activation) -> Result<(), KernelError> {
+pub fn dense_simd(
+    w: &[f32],
+    x: &[f32],
+    b: &[f32],
+    y: &mut [f32],
+    m: usize,
+    n: usize,
+    act: Activation,
+) -> Result<(), KernelError> {
     check(w.len(), x.len(), b.len(), y.len(), m, n, 1)?;
     // Two rows at a time share the loads of x.
     let mut i = 0;
     while i + 2 <= m {
         let (r0, r1) = (&w[i * n..(i + 1) * n], &w[(i + 1) * n..(i + 2) * n]);
-        let (mut a0, mut a1, mut c0, mut c1) = (F32x4::zero(), F32x4::zero(), F32x4::zero(), F32x4::zero());
+        let (mut a0, mut a1, mut c0, mut c1) =
+            (F32x4::zero(), F32x4::zero(), F32x4::zero(), F32x4::zero());
         let mut j = 0;
         while j + 8 <= n {
             let (x0, x1) = (F32x4::load(&x[j..]), F32x4::load(&x[j + 4..]));
@@ -116,7 +149,14 @@ pub fn dense_simd(w: &[f32], x: &[f32], b: &[f32], y: &mut [f32], m: usize, n: u
 }
 
 pub fn dense_batch_simd(
-    w: &[f32], xs: &[f32], b: &[f32], ys: &mut [f32], m: usize, n: usize, batch: usize, act: Activation,
+    w: &[f32],
+    xs: &[f32],
+    b: &[f32],
+    ys: &mut [f32],
+    m: usize,
+    n: usize,
+    batch: usize,
+    act: Activation,
 ) -> Result<(), KernelError> {
     check(w.len(), xs.len(), b.len(), ys.len(), m, n, batch)?;
     let mut k = 0;
@@ -128,7 +168,8 @@ pub fn dense_batch_simd(
         let x3 = &xs[(k + 3) * n..(k + 4) * n];
         for i in 0..m {
             let row = &w[i * n..(i + 1) * n];
-            let (mut a0, mut a1, mut a2, mut a3) = (F32x4::zero(), F32x4::zero(), F32x4::zero(), F32x4::zero());
+            let (mut a0, mut a1, mut a2, mut a3) =
+                (F32x4::zero(), F32x4::zero(), F32x4::zero(), F32x4::zero());
             let mut j = 0;
             while j + 4 <= n {
                 let wv = F32x4::load(&row[j..]);

@@ -33,26 +33,54 @@ pub fn act_apply(act: Activation, x: &mut [f32]) {
     pick!(activation::apply_scalar, activation::apply_simd)(act, x)
 }
 
-pub fn dense(w: &[f32], x: &[f32], b: &[f32], y: &mut [f32], m: usize, n: usize, act: Activation) -> Result<(), KernelError> {
+pub fn dense(
+    w: &[f32],
+    x: &[f32],
+    b: &[f32],
+    y: &mut [f32],
+    m: usize,
+    n: usize,
+    act: Activation,
+) -> Result<(), KernelError> {
     pick!(dense::dense_scalar, dense::dense_simd)(w, x, b, y, m, n, act)
 }
 
 #[allow(clippy::too_many_arguments)]
 pub fn dense_batch(
-    w: &[f32], xs: &[f32], b: &[f32], ys: &mut [f32], m: usize, n: usize, batch: usize, act: Activation,
+    w: &[f32],
+    xs: &[f32],
+    b: &[f32],
+    ys: &mut [f32],
+    m: usize,
+    n: usize,
+    batch: usize,
+    act: Activation,
 ) -> Result<(), KernelError> {
     pick!(dense::dense_batch_scalar, dense::dense_batch_simd)(w, xs, b, ys, m, n, batch, act)
 }
 
 #[allow(clippy::too_many_arguments)]
 pub fn lif_step(
-    p: &LifParams, v: &mut [f32], refr: &mut [f32], trace: &mut [f32], syn: &mut [f32], w: &[f32], prev: &[u32],
-    rng: &mut [u32; 4], out: &mut [u32],
+    p: &LifParams,
+    v: &mut [f32],
+    refr: &mut [f32],
+    trace: &mut [f32],
+    syn: &mut [f32],
+    w: &[f32],
+    prev: &[u32],
+    rng: &mut [u32; 4],
+    out: &mut [u32],
 ) -> Result<usize, KernelError> {
     pick!(lif::lif_step_scalar, lif::lif_step_simd)(p, v, refr, trace, syn, w, prev, rng, out)
 }
 
-pub fn stdp(w: &mut [f32], n: usize, trace: &[f32], spikes: &[u32], p: &StdpParams) -> Result<usize, KernelError> {
+pub fn stdp(
+    w: &mut [f32],
+    n: usize,
+    trace: &[f32],
+    spikes: &[u32],
+    p: &StdpParams,
+) -> Result<usize, KernelError> {
     pick!(stdp::stdp_scalar, stdp::stdp_simd)(w, n, trace, spikes, p)
 }
 

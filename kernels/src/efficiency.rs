@@ -36,7 +36,10 @@ pub fn check(adj: &[u32], n: usize, wpr: usize) -> Result<(), KernelError> {
         }
     }
     for i in 0..n {
-        if adj[i * wpr + n.div_ceil(32)..(i + 1) * wpr].iter().any(|&x| x != 0) {
+        if adj[i * wpr + n.div_ceil(32)..(i + 1) * wpr]
+            .iter()
+            .any(|&x| x != 0)
+        {
             return Err(KernelError::BadArgument);
         }
     }
@@ -113,7 +116,9 @@ pub fn efficiency_simd(adj: &[u32], n: usize, wpr: usize) -> Result<f64, KernelE
                     let row = &adj[u * wpr..(u + 1) * wpr];
                     let mut k = 0;
                     while k < wpr {
-                        U32x4::load(&next[k..]).or(U32x4::load(&row[k..])).store(&mut next[k..]);
+                        U32x4::load(&next[k..])
+                            .or(U32x4::load(&row[k..]))
+                            .store(&mut next[k..]);
                         k += 4;
                     }
                 }
@@ -124,7 +129,10 @@ pub fn efficiency_simd(adj: &[u32], n: usize, wpr: usize) -> Result<f64, KernelE
                 let nx = U32x4::load(&next[k..]).andnot(U32x4::load(&visited[k..]));
                 nx.store(&mut next[k..]);
                 U32x4::load(&visited[k..]).or(nx).store(&mut visited[k..]);
-                found += next[k..k + 4].iter().map(|x| x.count_ones() as u64).sum::<u64>();
+                found += next[k..k + 4]
+                    .iter()
+                    .map(|x| x.count_ones() as u64)
+                    .sum::<u64>();
                 k += 4;
             }
             if found == 0 {

@@ -60,7 +60,9 @@ impl KernelError {
             KernelError::ZeroSize => "a size that must be positive is zero",
             KernelError::TooLarge => "a size exceeds the kernel's limit (4096)",
             KernelError::OutOfMemory => "the kernel module could not allocate memory",
-            KernelError::BadArgument => "an argument is invalid (unknown activation, NaN parameter, index out of range)",
+            KernelError::BadArgument => {
+                "an argument is invalid (unknown activation, NaN parameter, index out of range)"
+            }
             KernelError::Aliasing => "an output buffer overlaps an input buffer",
             KernelError::NonFinite => "the state became NaN or infinite",
         }

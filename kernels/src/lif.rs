@@ -41,7 +41,11 @@ impl LifParams {
         if p.len() != PARAMS_LEN {
             return Err(KernelError::LengthMismatch);
         }
-        if p.iter().any(|x| !x.is_finite()) || p[1] <= 0.0 || p[5] < 0.0 || !(0.0..=1.0).contains(&p[7]) {
+        if p.iter().any(|x| !x.is_finite())
+            || p[1] <= 0.0
+            || p[5] < 0.0
+            || !(0.0..=1.0).contains(&p[7])
+        {
             return Err(KernelError::BadArgument);
         }
         Ok(LifParams {
@@ -58,7 +62,17 @@ impl LifParams {
     }
 
     pub fn to_array(&self) -> [f32; PARAMS_LEN] {
-        [self.dt, self.tau_m, self.v_rest, self.v_reset, self.v_th, self.refractory_steps, self.trace_decay, self.drive_p, self.drive_amp]
+        [
+            self.dt,
+            self.tau_m,
+            self.v_rest,
+            self.v_reset,
+            self.v_th,
+            self.refractory_steps,
+            self.trace_decay,
+            self.drive_p,
+            self.drive_amp,
+        ]
     }
 
     /// The drive threshold on the top 24 bits of a lane's draw.
@@ -70,7 +84,15 @@ impl LifParams {
 
 /// Shapes and indices, checked before anything is written.
 #[allow(clippy::too_many_arguments)]
-pub fn check(v: usize, refr: usize, trace: usize, syn: usize, w: usize, prev: &[u32], out: usize) -> Result<usize, KernelError> {
+pub fn check(
+    v: usize,
+    refr: usize,
+    trace: usize,
+    syn: usize,
+    w: usize,
+    prev: &[u32],
+    out: usize,
+) -> Result<usize, KernelError> {
     let n = v;
     if n == 0 {
         return Err(KernelError::ZeroSize);
@@ -89,10 +111,25 @@ pub fn check(v: usize, refr: usize, trace: usize, syn: usize, w: usize, prev: &[
 
 #[allow(clippy::too_many_arguments)]
 pub fn lif_step_scalar(
-    p: &LifParams, v: &mut [f32], refr: &mut [f32], trace: &mut [f32], syn: &mut [f32], w: &[f32], prev: &[u32],
-    rng: &mut [u32; 4], out: &mut [u32],
+    p: &LifParams,
+    v: &mut [f32],
+    refr: &mut [f32],
+    trace: &mut [f32],
+    syn: &mut [f32],
+    w: &[f32],
+    prev: &[u32],
+    rng: &mut [u32; 4],
+    out: &mut [u32],
 ) -> Result<usize, KernelError> {
-    let n = check(v.len(), refr.len(), trace.len(), syn.len(), w.len(), prev, out.len())?;
+    let n = check(
+        v.len(),
+        refr.len(),
+        trace.len(),
+        syn.len(),
+        w.len(),
+        prev,
+        out.len(),
+    )?;
     syn.fill(0.0);
     for &j in prev {
         let row = &w[j as usize * n..(j as usize + 1) * n];
@@ -141,17 +178,34 @@ pub fn lif_step_scalar(
 
 #[allow(clippy::too_many_arguments)]
 pub fn lif_step_simd(
-    p: &LifParams, v: &mut [f32], refr: &mut [f32], trace: &mut [f32], syn: &mut [f32], w: &[f32], prev: &[u32],
-    rng: &mut [u32; 4], out: &mut [u32],
+    p: &LifParams,
+    v: &mut [f32],
+    refr: &mut [f32],
+    trace: &mut [f32],
+    syn: &mut [f32],
+    w: &[f32],
+    prev: &[u32],
+    rng: &mut [u32; 4],
+    out: &mut [u32],
 ) -> Result<usize, KernelError> {
-    let n = check(v.len(), refr.len(), trace.len(), syn.len(), w.len(), prev, out.len())?;
+    let n = check(
+        v.len(),
+        refr.len(),
+        trace.len(),
+        syn.len(),
+        w.len(),
+        prev,
+        out.len(),
+    )?;
     let body = n & !3;
     syn.fill(0.0);
     for &j in prev {
         let row = &w[j as usize * n..(j as usize + 1) * n];
         let mut i = 0;
         while i < body {
-            F32x4::load(&syn[i..]).add(F32x4::load(&row[i..])).store(&mut syn[i..]);
+            F32x4::load(&syn[i..])
+                .add(F32x4::load(&row[i..]))
+                .store(&mut syn[i..]);
             i += 4;
         }
         for i in body..n {
@@ -182,9 +236,16 @@ pub fn lif_step_simd(
     }
     // Membrane, refractory and trace, four neurons at a time; spikes compacted by bitmask.
     let k = F32x4::splat(p.dt / p.tau_m);
-    let (v_rest, v_reset, v_th) = (F32x4::splat(p.v_rest), F32x4::splat(p.v_reset), F32x4::splat(p.v_th));
+    let (v_rest, v_reset, v_th) = (
+        F32x4::splat(p.v_rest),
+        F32x4::splat(p.v_reset),
+        F32x4::splat(p.v_th),
+    );
     let (zero, one) = (F32x4::zero(), F32x4::splat(1.0));
-    let (decay, ref_steps) = (F32x4::splat(p.trace_decay), F32x4::splat(p.refractory_steps));
+    let (decay, ref_steps) = (
+        F32x4::splat(p.trace_decay),
+        F32x4::splat(p.refractory_steps),
+    );
     let mut count = 0;
     let mut bad = U32x4::splat(0);
     let mut i = 0;
@@ -197,8 +258,13 @@ pub fn lif_step_simd(
         bad = bad.or(vi.sub(vi).eq(zero).not().andnot(in_refr));
         let spike = vi.ge(v_th).andnot(in_refr);
         in_refr.or(spike).select(v_reset, vi).store(&mut v[i..]);
-        in_refr.select(rr.sub(one), spike.select(ref_steps, rr)).store(&mut refr[i..]);
-        F32x4::load(&trace[i..]).mul(decay).add(spike.select(one, zero)).store(&mut trace[i..]);
+        in_refr
+            .select(rr.sub(one), spike.select(ref_steps, rr))
+            .store(&mut refr[i..]);
+        F32x4::load(&trace[i..])
+            .mul(decay)
+            .add(spike.select(one, zero))
+            .store(&mut trace[i..]);
         let mut bits = spike.bitmask();
         while bits != 0 {
             out[count] = (i + bits.trailing_zeros() as usize) as u32;

@@ -31,7 +31,14 @@ pub fn activation(act: Activation, x: f64) -> f64 {
 }
 
 /// `act(W·x + b)` in f64, and per output the bound `Σ|w·x| + |b|` used to scale tolerances.
-pub fn dense(w: &[f32], x: &[f32], b: &[f32], m: usize, n: usize, act: Activation) -> (Vec<f64>, Vec<f64>) {
+pub fn dense(
+    w: &[f32],
+    x: &[f32],
+    b: &[f32],
+    m: usize,
+    n: usize,
+    act: Activation,
+) -> (Vec<f64>, Vec<f64>) {
     let mut y = Vec::with_capacity(m);
     let mut mag = Vec::with_capacity(m);
     for i in 0..m {

@@ -28,7 +28,9 @@ pub struct Registry {
 
 impl Registry {
     pub const fn new() -> Registry {
-        Registry { live: BTreeMap::new() }
+        Registry {
+            live: BTreeMap::new(),
+        }
     }
 
     pub fn insert(&mut self, start: usize, bytes: usize) {
@@ -54,7 +56,10 @@ impl Registry {
     /// A zero length is an empty region and needs no allocation.
     pub fn check(&self, ptr: usize, len: usize, elem: usize) -> Result<Region, KernelError> {
         if len == 0 {
-            return Ok(Region { start: ptr, end: ptr });
+            return Ok(Region {
+                start: ptr,
+                end: ptr,
+            });
         }
         let bytes = len.checked_mul(elem).ok_or(KernelError::TooLarge)?;
         if ptr == 0 || ptr % elem != 0 {
@@ -72,7 +77,10 @@ impl Registry {
 pub fn disjoint(outputs: &[Region], inputs: &[Region]) -> Result<(), KernelError> {
     for (k, o) in outputs.iter().enumerate() {
         let others = outputs[k + 1..].iter().chain(inputs);
-        if others.filter(|r| r.start != r.end).any(|r| o.start != o.end && o.overlaps(r)) {
+        if others
+            .filter(|r| r.start != r.end)
+            .any(|r| o.start != o.end && o.overlaps(r))
+        {
             return Err(KernelError::Aliasing);
         }
     }
@@ -87,18 +95,54 @@ mod tests {
     fn checks_bounds_alignment_and_liveness() {
         let mut r = Registry::new();
         r.insert(1024, 64);
-        assert_eq!(r.check(1024, 16, 4), Ok(Region { start: 1024, end: 1088 }));
-        assert_eq!(r.check(1032, 14, 4), Ok(Region { start: 1032, end: 1088 }));
-        assert_eq!(r.check(1024, 17, 4), Err(KernelError::BadHandle), "one past the end");
-        assert_eq!(r.check(1026, 1, 4), Err(KernelError::BadHandle), "misaligned");
-        assert_eq!(r.check(1000, 1, 4), Err(KernelError::BadHandle), "before any allocation");
+        assert_eq!(
+            r.check(1024, 16, 4),
+            Ok(Region {
+                start: 1024,
+                end: 1088
+            })
+        );
+        assert_eq!(
+            r.check(1032, 14, 4),
+            Ok(Region {
+                start: 1032,
+                end: 1088
+            })
+        );
+        assert_eq!(
+            r.check(1024, 17, 4),
+            Err(KernelError::BadHandle),
+            "one past the end"
+        );
+        assert_eq!(
+            r.check(1026, 1, 4),
+            Err(KernelError::BadHandle),
+            "misaligned"
+        );
+        assert_eq!(
+            r.check(1000, 1, 4),
+            Err(KernelError::BadHandle),
+            "before any allocation"
+        );
         assert_eq!(r.check(0, 1, 4), Err(KernelError::BadHandle), "null");
         assert_eq!(r.check(1024, usize::MAX, 4), Err(KernelError::TooLarge));
-        assert_eq!(r.check(5, 0, 4), Ok(Region { start: 5, end: 5 }), "empty needs nothing");
-        assert_eq!(r.remove(1024, 32), Err(KernelError::BadHandle), "wrong size");
+        assert_eq!(
+            r.check(5, 0, 4),
+            Ok(Region { start: 5, end: 5 }),
+            "empty needs nothing"
+        );
+        assert_eq!(
+            r.remove(1024, 32),
+            Err(KernelError::BadHandle),
+            "wrong size"
+        );
         r.remove(1024, 64).unwrap();
         assert_eq!(r.check(1024, 1, 4), Err(KernelError::BadHandle), "freed");
-        assert_eq!(r.remove(1024, 64), Err(KernelError::BadHandle), "double free");
+        assert_eq!(
+            r.remove(1024, 64),
+            Err(KernelError::BadHandle),
+            "double free"
+        );
     }
 
     #[test]
@@ -110,6 +154,10 @@ mod tests {
         assert_eq!(disjoint(&[a], &[c]), Err(KernelError::Aliasing));
         assert_eq!(disjoint(&[a, c], &[]), Err(KernelError::Aliasing));
         assert_eq!(disjoint(&[b], &[c, a]), Err(KernelError::Aliasing));
-        assert_eq!(disjoint(&[Region { start: 8, end: 8 }], &[a]), Ok(()), "empty never aliases");
+        assert_eq!(
+            disjoint(&[Region { start: 8, end: 8 }], &[a]),
+            Ok(()),
+            "empty never aliases"
+        );
     }
 }

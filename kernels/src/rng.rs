@@ -54,7 +54,10 @@ mod tests {
     fn known_stream() {
         // First values of xorshift32 from seed 1 (Marsaglia's paper uses the same triple).
         let mut r = Rng::new(1);
-        assert_eq!([r.next_u32(), r.next_u32(), r.next_u32()], [270369, 67634689, 2647435461]);
+        assert_eq!(
+            [r.next_u32(), r.next_u32(), r.next_u32()],
+            [270369, 67634689, 2647435461]
+        );
     }
 
     #[test]

@@ -104,7 +104,12 @@ mod imp {
         }
         #[inline(always)]
         pub fn to_array(self) -> [f32; 4] {
-            [f32x4_extract_lane::<0>(self.0), f32x4_extract_lane::<1>(self.0), f32x4_extract_lane::<2>(self.0), f32x4_extract_lane::<3>(self.0)]
+            [
+                f32x4_extract_lane::<0>(self.0),
+                f32x4_extract_lane::<1>(self.0),
+                f32x4_extract_lane::<2>(self.0),
+                f32x4_extract_lane::<3>(self.0),
+            ]
         }
     }
 
@@ -172,12 +177,20 @@ mod imp {
         }
         #[inline(always)]
         pub fn to_array(self) -> [u32; 4] {
-            [u32x4_extract_lane::<0>(self.0), u32x4_extract_lane::<1>(self.0), u32x4_extract_lane::<2>(self.0), u32x4_extract_lane::<3>(self.0)]
+            [
+                u32x4_extract_lane::<0>(self.0),
+                u32x4_extract_lane::<1>(self.0),
+                u32x4_extract_lane::<2>(self.0),
+                u32x4_extract_lane::<3>(self.0),
+            ]
         }
     }
 }
 
-#[cfg(all(target_arch = "x86_64", not(all(target_arch = "wasm32", target_feature = "simd128"))))]
+#[cfg(all(
+    target_arch = "x86_64",
+    not(all(target_arch = "wasm32", target_feature = "simd128"))
+))]
 mod imp {
     use core::arch::x86_64::*;
 
@@ -343,7 +356,10 @@ mod imp {
     }
 }
 
-#[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+#[cfg(not(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
 mod imp {
     #[derive(Clone, Copy)]
     pub struct F32x4(pub [f32; 4]);
@@ -459,7 +475,11 @@ mod imp {
             U32x4(lanes!(|i: usize| self.0[i] >> N))
         }
         pub fn select(self, a: F32x4, b: F32x4) -> F32x4 {
-            F32x4(lanes!(|i: usize| if self.0[i] >> 31 != 0 { a.0[i] } else { b.0[i] }))
+            F32x4(lanes!(|i: usize| if self.0[i] >> 31 != 0 {
+                a.0[i]
+            } else {
+                b.0[i]
+            }))
         }
         pub fn bitmask(self) -> u32 {
             (0..4).map(|i| (self.0[i] >> 31) << i).sum()
@@ -501,8 +521,14 @@ mod tests {
         assert!(s[3].is_nan());
         assert_eq!(a.lt(b).bitmask(), 0b0011, "NaN compares false");
         assert_eq!(a.eq(a).bitmask(), 0b0111);
-        assert_eq!(a.lt(b).select(F32x4::splat(9.0), a).to_array()[..3], [9.0, 9.0, 3.5]);
-        assert_eq!(F32x4::load(&[0.5, 1.5, 2.5, -0.5]).round_even().to_array(), [0.0, 2.0, 2.0, -0.0]);
+        assert_eq!(
+            a.lt(b).select(F32x4::splat(9.0), a).to_array()[..3],
+            [9.0, 9.0, 3.5]
+        );
+        assert_eq!(
+            F32x4::load(&[0.5, 1.5, 2.5, -0.5]).round_even().to_array(),
+            [0.0, 2.0, 2.0, -0.0]
+        );
         let u = U32x4::load(&[1, 2, 0x8000_0000, 7]);
         assert_eq!(u.shl::<13>().to_array(), [1 << 13, 2 << 13, 0, 7 << 13]);
         assert_eq!(u.shr::<17>().to_array(), [0, 0, 0x4000, 0]);

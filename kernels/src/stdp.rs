@@ -40,11 +40,23 @@ impl StdpParams {
         if p.iter().any(|x| !x.is_finite() || *x < 0.0) {
             return Err(KernelError::BadArgument);
         }
-        Ok(StdpParams { a_plus: p[0], a_minus: p[1], w_max: p[2], prune_below: p[3], normalise_target: p[4] })
+        Ok(StdpParams {
+            a_plus: p[0],
+            a_minus: p[1],
+            w_max: p[2],
+            prune_below: p[3],
+            normalise_target: p[4],
+        })
     }
 
     pub fn to_array(&self) -> [f32; PARAMS_LEN] {
-        [self.a_plus, self.a_minus, self.w_max, self.prune_below, self.normalise_target]
+        [
+            self.a_plus,
+            self.a_minus,
+            self.w_max,
+            self.prune_below,
+            self.normalise_target,
+        ]
     }
 }
 
@@ -77,7 +89,13 @@ fn settle(nw: f32, p: &StdpParams) -> (f32, bool) {
 }
 
 /// Potentiation and normalisation: the strided part, the same code in every tier.
-fn potentiate_and_normalise(w: &mut [f32], n: usize, trace: &[f32], spikes: &[u32], p: &StdpParams) -> usize {
+fn potentiate_and_normalise(
+    w: &mut [f32],
+    n: usize,
+    trace: &[f32],
+    spikes: &[u32],
+    p: &StdpParams,
+) -> usize {
     let mut pruned = 0;
     if !spikes.is_empty() {
         for j in 0..n {
@@ -115,7 +133,13 @@ fn potentiate_and_normalise(w: &mut [f32], n: usize, trace: &[f32], spikes: &[u3
     pruned
 }
 
-pub fn stdp_scalar(w: &mut [f32], n: usize, trace: &[f32], spikes: &[u32], p: &StdpParams) -> Result<usize, KernelError> {
+pub fn stdp_scalar(
+    w: &mut [f32],
+    n: usize,
+    trace: &[f32],
+    spikes: &[u32],
+    p: &StdpParams,
+) -> Result<usize, KernelError> {
     check(w.len(), n, trace.len(), spikes)?;
     let mut pruned = 0;
     for &j in spikes {
@@ -131,10 +155,20 @@ pub fn stdp_scalar(w: &mut [f32], n: usize, trace: &[f32], spikes: &[u32], p: &S
     Ok(pruned + potentiate_and_normalise(w, n, trace, spikes, p))
 }
 
-pub fn stdp_simd(w: &mut [f32], n: usize, trace: &[f32], spikes: &[u32], p: &StdpParams) -> Result<usize, KernelError> {
+pub fn stdp_simd(
+    w: &mut [f32],
+    n: usize,
+    trace: &[f32],
+    spikes: &[u32],
+    p: &StdpParams,
+) -> Result<usize, KernelError> {
     check(w.len(), n, trace.len(), spikes)?;
     let body = n & !3;
-    let (zero, wmax, prune) = (F32x4::zero(), F32x4::splat(p.w_max), F32x4::splat(p.prune_below));
+    let (zero, wmax, prune) = (
+        F32x4::zero(),
+        F32x4::splat(p.w_max),
+        F32x4::splat(p.prune_below),
+    );
     let neg_am = F32x4::splat(-p.a_minus);
     let am = F32x4::splat(p.a_minus);
     let mut pruned = 0usize;
@@ -146,7 +180,11 @@ pub fn stdp_simd(w: &mut [f32], n: usize, trace: &[f32], spikes: &[u32], p: &Std
             let t = F32x4::load(&trace[i..]);
             let live: U32x4 = wv.gt(zero);
             // Relaxed build: one fused multiply-add; otherwise w − a₋·t exactly as scalar.
-            let nw = if cfg!(target_feature = "relaxed-simd") { neg_am.mul_add(t, wv) } else { wv.sub(am.mul(t)) };
+            let nw = if cfg!(target_feature = "relaxed-simd") {
+                neg_am.mul_add(t, wv)
+            } else {
+                wv.sub(am.mul(t))
+            };
             let c = nw.lt(zero).select(zero, nw);
             let c = c.gt(wmax).select(wmax, c);
             let cut = c.lt(prune).and(live);

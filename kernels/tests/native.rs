@@ -13,7 +13,10 @@ use sasi_kernels::stdp::{stdp_scalar, stdp_simd, StdpParams};
 const LENGTHS: [usize; 8] = [0, 1, 3, 4, 5, 17, 1023, 4097];
 
 fn same_bits(a: &[f32], b: &[f32]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
 }
 
 #[test]
@@ -38,7 +41,10 @@ fn exp_is_accurate_and_has_the_right_limits() {
 fn activations_within_2e6_of_f64_on_a_dense_grid() {
     let grid: Vec<f32> = (0..=400_000).map(|i| -20.0 + i as f32 * 1e-4).collect();
     for act in Activation::ALL {
-        for (name, f) in [("scalar", apply_scalar as fn(Activation, &mut [f32])), ("simd", apply_simd)] {
+        for (name, f) in [
+            ("scalar", apply_scalar as fn(Activation, &mut [f32])),
+            ("simd", apply_simd),
+        ] {
             let mut y = grid.clone();
             f(act, &mut y);
             let worst = grid
@@ -101,13 +107,38 @@ fn check_dense(m: usize, n: usize, batch: usize, act: Activation, seed: u32) {
     let b = rand_vec(seed + 2, m, -0.5, 0.5);
     let mut outs = Vec::new();
     if batch == 1 {
-        for f in [dense_scalar as fn(&[f32], &[f32], &[f32], &mut [f32], usize, usize, Activation) -> Result<(), KernelError>, dense_simd] {
+        for f in [
+            dense_scalar
+                as fn(
+                    &[f32],
+                    &[f32],
+                    &[f32],
+                    &mut [f32],
+                    usize,
+                    usize,
+                    Activation,
+                ) -> Result<(), KernelError>,
+            dense_simd,
+        ] {
             let mut y = vec![f32::NAN; m];
             f(&w, &xs, &b, &mut y, m, n, act).unwrap();
             outs.push(y);
         }
     }
-    for f in [dense_batch_scalar as fn(&[f32], &[f32], &[f32], &mut [f32], usize, usize, usize, Activation) -> Result<(), KernelError>, dense_batch_simd] {
+    for f in [
+        dense_batch_scalar
+            as fn(
+                &[f32],
+                &[f32],
+                &[f32],
+                &mut [f32],
+                usize,
+                usize,
+                usize,
+                Activation,
+            ) -> Result<(), KernelError>,
+        dense_batch_simd,
+    ] {
         let mut y = vec![f32::NAN; m * batch];
         f(&w, &xs, &b, &mut y, m, n, batch, act).unwrap();
         outs.push(y);
@@ -119,7 +150,11 @@ fn check_dense(m: usize, n: usize, batch: usize, act: Activation, seed: u32) {
                 let got = y[k * m + i] as f64;
                 // Summation error of n products in f32, plus the activation's own 2e-6.
                 let tol = 4.0 * f32::EPSILON as f64 * (n as f64).sqrt() * mag[i] + 2e-6;
-                assert!((got - r[i]).abs() <= tol, "m={m} n={n} B={batch} {act:?} [{k},{i}]: {got} vs {}", r[i]);
+                assert!(
+                    (got - r[i]).abs() <= tol,
+                    "m={m} n={n} B={batch} {act:?} [{k},{i}]: {got} vs {}",
+                    r[i]
+                );
             }
         }
     }
@@ -127,9 +162,24 @@ fn check_dense(m: usize, n: usize, batch: usize, act: Activation, seed: u32) {
 
 #[test]
 fn dense_against_f64_at_odd_shapes() {
-    for (m, n) in [(1, 1), (1, 3), (3, 1), (5, 7), (17, 33), (64, 64), (255, 257), (256, 256)] {
+    for (m, n) in [
+        (1, 1),
+        (1, 3),
+        (3, 1),
+        (5, 7),
+        (17, 33),
+        (64, 64),
+        (255, 257),
+        (256, 256),
+    ] {
         for batch in [1, 2, 4, 5, 9] {
-            check_dense(m, n, batch, Activation::Identity, (m * 31 + n + batch) as u32);
+            check_dense(
+                m,
+                n,
+                batch,
+                Activation::Identity,
+                (m * 31 + n + batch) as u32,
+            );
         }
         check_dense(m, n, 6, Activation::Tanh, 99);
         check_dense(m, n, 1, Activation::Relu, 7);
@@ -144,13 +194,39 @@ fn dense_rejects_bad_shapes_without_writing() {
     let b = vec![0.0; 3];
     let mut y = vec![7.0; 3];
     let f = dense_simd;
-    assert_eq!(f(&w, &x, &b, &mut y, 3, 5, Activation::Identity), Err(KernelError::LengthMismatch));
-    assert_eq!(f(&w, &x[..3], &b, &mut y, 3, 4, Activation::Identity), Err(KernelError::LengthMismatch));
-    assert_eq!(f(&w, &x, &b, &mut y, 0, 4, Activation::Identity), Err(KernelError::ZeroSize));
-    assert_eq!(f(&[], &[], &[], &mut [], 0, 0, Activation::Identity), Err(KernelError::ZeroSize));
+    assert_eq!(
+        f(&w, &x, &b, &mut y, 3, 5, Activation::Identity),
+        Err(KernelError::LengthMismatch)
+    );
+    assert_eq!(
+        f(&w, &x[..3], &b, &mut y, 3, 4, Activation::Identity),
+        Err(KernelError::LengthMismatch)
+    );
+    assert_eq!(
+        f(&w, &x, &b, &mut y, 0, 4, Activation::Identity),
+        Err(KernelError::ZeroSize)
+    );
+    assert_eq!(
+        f(&[], &[], &[], &mut [], 0, 0, Activation::Identity),
+        Err(KernelError::ZeroSize)
+    );
     let big = vec![0.0; 4097];
-    assert_eq!(f(&big, &big, &[0.0], &mut [0.0], 1, 4097, Activation::Identity), Err(KernelError::TooLarge));
-    assert_eq!(dense_batch_scalar(&w, &x, &b, &mut y, 3, 4, 2, Activation::Identity), Err(KernelError::LengthMismatch));
+    assert_eq!(
+        f(
+            &big,
+            &big,
+            &[0.0],
+            &mut [0.0],
+            1,
+            4097,
+            Activation::Identity
+        ),
+        Err(KernelError::TooLarge)
+    );
+    assert_eq!(
+        dense_batch_scalar(&w, &x, &b, &mut y, 3, 4, 2, Activation::Identity),
+        Err(KernelError::LengthMismatch)
+    );
     assert_eq!(y, vec![7.0; 3], "nothing written on error");
     dense_scalar(&w, &x, &b, &mut y, 3, 4, Activation::Identity).unwrap();
     assert_eq!(y, vec![4.0; 3]);
@@ -172,15 +248,40 @@ fn network(n: usize, seed: u32) -> (Vec<f32>, Vec<f32>) {
 }
 
 fn lif_params() -> LifParams {
-    LifParams::from_slice(&[1.0, 20.0, 0.0, 0.0, 1.0, 2.0, (-1.0f32 / 20.0).exp(), 0.03, 0.5]).unwrap()
+    LifParams::from_slice(&[
+        1.0,
+        20.0,
+        0.0,
+        0.0,
+        1.0,
+        2.0,
+        (-1.0f32 / 20.0).exp(),
+        0.03,
+        0.5,
+    ])
+    .unwrap()
 }
 
-type LifFn =
-    fn(&LifParams, &mut [f32], &mut [f32], &mut [f32], &mut [f32], &[f32], &[u32], &mut [u32; 4], &mut [u32]) -> Result<usize, KernelError>;
+type LifFn = fn(
+    &LifParams,
+    &mut [f32],
+    &mut [f32],
+    &mut [f32],
+    &mut [f32],
+    &[f32],
+    &[u32],
+    &mut [u32; 4],
+    &mut [u32],
+) -> Result<usize, KernelError>;
 type StdpFn = fn(&mut [f32], usize, &[f32], &[u32], &StdpParams) -> Result<usize, KernelError>;
 
 /// Runs `steps` LIF (+ optional STDP) steps; returns the spike lists and the final state.
-fn run(n: usize, steps: usize, lif: LifFn, stdp: Option<StdpFn>) -> (Vec<Vec<u32>>, Vec<f32>, Vec<f32>, Vec<f32>, usize) {
+fn run(
+    n: usize,
+    steps: usize,
+    lif: LifFn,
+    stdp: Option<StdpFn>,
+) -> (Vec<Vec<u32>>, Vec<f32>, Vec<f32>, Vec<f32>, usize) {
     let (mut w, mut v) = network(n, 11);
     let p = lif_params();
     let sp = StdpParams::from_slice(&[0.004, 0.0042, 0.2, 0.005, 0.0]).unwrap();
@@ -190,7 +291,10 @@ fn run(n: usize, steps: usize, lif: LifFn, stdp: Option<StdpFn>) -> (Vec<Vec<u32
     let mut all = Vec::new();
     let mut pruned = 0;
     for _ in 0..steps {
-        let k = lif(&p, &mut v, &mut refr, &mut trace, &mut syn, &w, &prev, &mut rng, &mut out).unwrap();
+        let k = lif(
+            &p, &mut v, &mut refr, &mut trace, &mut syn, &w, &prev, &mut rng, &mut out,
+        )
+        .unwrap();
         if let Some(f) = stdp {
             pruned += f(&mut w, n, &trace, &out[..k], &sp).unwrap();
         }
@@ -206,7 +310,10 @@ fn lif_scalar_and_simd_agree_exactly_at_odd_sizes() {
         let a = run(n, 150, lif_step_scalar, None);
         let b = run(n, 150, lif_step_simd, None);
         assert_eq!(a.0, b.0, "spike lists differ at n={n}");
-        assert!(same_bits(&a.1, &b.1) && same_bits(&a.2, &b.2), "state differs at n={n}");
+        assert!(
+            same_bits(&a.1, &b.1) && same_bits(&a.2, &b.2),
+            "state differs at n={n}"
+        );
         let total: usize = a.0.iter().map(Vec::len).sum();
         if n >= 33 {
             assert!(total > 0, "n={n}: the network should fire");
@@ -230,9 +337,25 @@ fn lif_hand_computed_step() {
     let p = LifParams::from_slice(&[1.0, 10.0, 0.0, -0.1, 1.0, 3.0, 0.5, 0.0, 0.3]).unwrap();
     let w = vec![0.0, 0.0, 2.0, 0.0]; // 1 → 0 with weight 2
     for f in [lif_step_scalar as LifFn, lif_step_simd] {
-        let (mut v, mut refr, mut trace, mut syn) = (vec![0.5, 0.2], vec![0.0, 2.0], vec![0.4, 0.8], vec![9.0, 9.0]);
+        let (mut v, mut refr, mut trace, mut syn) = (
+            vec![0.5, 0.2],
+            vec![0.0, 2.0],
+            vec![0.4, 0.8],
+            vec![9.0, 9.0],
+        );
         let mut out = vec![0; 2];
-        let k = f(&p, &mut v, &mut refr, &mut trace, &mut syn, &w, &[1], &mut [1, 2, 3, 4], &mut out).unwrap();
+        let k = f(
+            &p,
+            &mut v,
+            &mut refr,
+            &mut trace,
+            &mut syn,
+            &w,
+            &[1],
+            &mut [1, 2, 3, 4],
+            &mut out,
+        )
+        .unwrap();
         assert_eq!((k, out[0]), (1, 0));
         assert_eq!(syn, vec![2.0, 0.0]);
         assert_eq!(v, vec![-0.1, -0.1]);
@@ -240,7 +363,18 @@ fn lif_hand_computed_step() {
         assert_eq!(trace, vec![0.4 * 0.5 + 1.0, 0.4]);
         // Without input neuron 0 leaks: v = (v + 0.1·(0 − v)) + 0.
         let (mut v, mut refr) = (vec![0.5, 0.0], vec![0.0, 0.0]);
-        let k = f(&p, &mut v, &mut refr, &mut trace, &mut syn, &w, &[], &mut [1, 2, 3, 4], &mut out).unwrap();
+        let k = f(
+            &p,
+            &mut v,
+            &mut refr,
+            &mut trace,
+            &mut syn,
+            &w,
+            &[],
+            &mut [1, 2, 3, 4],
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(k, 0);
         assert_eq!(v[0], 0.5 + 0.1 * (0.0 - 0.5));
     }
@@ -251,12 +385,24 @@ fn lif_drive_rate_matches_probability() {
     let n = 4096;
     let p = LifParams::from_slice(&[1.0, 20.0, 0.0, 0.0, 100.0, 0.0, 0.9, 0.05, 1.0]).unwrap();
     let w = vec![0.0; n * n];
-    let (mut v, mut refr, mut trace, mut syn) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    let (mut v, mut refr, mut trace, mut syn) =
+        (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     let mut out = vec![0; n];
     let mut driven = 0usize;
     let mut rng = [5, 6, 7, 8];
     for _ in 0..50 {
-        lif_step_simd(&p, &mut v, &mut refr, &mut trace, &mut syn, &w, &[], &mut rng, &mut out).unwrap();
+        lif_step_simd(
+            &p,
+            &mut v,
+            &mut refr,
+            &mut trace,
+            &mut syn,
+            &w,
+            &[],
+            &mut rng,
+            &mut out,
+        )
+        .unwrap();
         driven += syn.iter().filter(|&&s| s == 1.0).count();
     }
     let rate = driven as f64 / (50.0 * n as f64);
@@ -268,20 +414,95 @@ fn lif_reports_bad_input_and_nan_state() {
     let p = lif_params();
     let n = 8;
     let w = vec![0.0; n * n];
-    let (mut v, mut refr, mut trace, mut syn) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    let (mut v, mut refr, mut trace, mut syn) =
+        (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     let mut out = vec![0; n];
     for f in [lif_step_scalar as LifFn, lif_step_simd] {
-        assert_eq!(f(&p, &mut v, &mut refr, &mut trace, &mut syn, &w, &[8], &mut [1; 4], &mut out), Err(KernelError::BadArgument));
-        assert_eq!(f(&p, &mut v, &mut refr, &mut trace, &mut syn[..7], &w, &[], &mut [1; 4], &mut out), Err(KernelError::LengthMismatch));
-        assert_eq!(f(&p, &mut v, &mut refr, &mut trace, &mut syn, &w, &[], &mut [1; 4], &mut out[..7]), Err(KernelError::LengthMismatch));
-        assert_eq!(f(&p, &mut [], &mut [], &mut [], &mut [], &[], &[], &mut [1; 4], &mut []), Err(KernelError::ZeroSize));
+        assert_eq!(
+            f(
+                &p,
+                &mut v,
+                &mut refr,
+                &mut trace,
+                &mut syn,
+                &w,
+                &[8],
+                &mut [1; 4],
+                &mut out
+            ),
+            Err(KernelError::BadArgument)
+        );
+        assert_eq!(
+            f(
+                &p,
+                &mut v,
+                &mut refr,
+                &mut trace,
+                &mut syn[..7],
+                &w,
+                &[],
+                &mut [1; 4],
+                &mut out
+            ),
+            Err(KernelError::LengthMismatch)
+        );
+        assert_eq!(
+            f(
+                &p,
+                &mut v,
+                &mut refr,
+                &mut trace,
+                &mut syn,
+                &w,
+                &[],
+                &mut [1; 4],
+                &mut out[..7]
+            ),
+            Err(KernelError::LengthMismatch)
+        );
+        assert_eq!(
+            f(
+                &p,
+                &mut [],
+                &mut [],
+                &mut [],
+                &mut [],
+                &[],
+                &[],
+                &mut [1; 4],
+                &mut []
+            ),
+            Err(KernelError::ZeroSize)
+        );
         let mut vn = v.clone();
         vn[5] = f32::NAN;
-        assert_eq!(f(&p, &mut vn, &mut refr, &mut trace, &mut syn, &w, &[], &mut [1; 4], &mut out), Err(KernelError::NonFinite));
+        assert_eq!(
+            f(
+                &p,
+                &mut vn,
+                &mut refr,
+                &mut trace,
+                &mut syn,
+                &w,
+                &[],
+                &mut [1; 4],
+                &mut out
+            ),
+            Err(KernelError::NonFinite)
+        );
     }
-    assert_eq!(LifParams::from_slice(&[1.0; 8]), Err(KernelError::LengthMismatch));
-    assert_eq!(LifParams::from_slice(&[1.0, 0.0, 0.0, 0.0, 1.0, 2.0, 0.9, 0.1, 0.1]), Err(KernelError::BadArgument));
-    assert_eq!(LifParams::from_slice(&[f32::NAN, 1.0, 0.0, 0.0, 1.0, 2.0, 0.9, 0.1, 0.1]), Err(KernelError::BadArgument));
+    assert_eq!(
+        LifParams::from_slice(&[1.0; 8]),
+        Err(KernelError::LengthMismatch)
+    );
+    assert_eq!(
+        LifParams::from_slice(&[1.0, 0.0, 0.0, 0.0, 1.0, 2.0, 0.9, 0.1, 0.1]),
+        Err(KernelError::BadArgument)
+    );
+    assert_eq!(
+        LifParams::from_slice(&[f32::NAN, 1.0, 0.0, 0.0, 1.0, 2.0, 0.9, 0.1, 0.1]),
+        Err(KernelError::BadArgument)
+    );
 }
 
 #[test]
@@ -298,9 +519,15 @@ fn stdp_hand_computed_update() {
         ];
         let pruned = f(&mut w, 3, &trace, &[1], &p).unwrap();
         let expect = [
-            0.0, 0.3 + 0.1 * 0.5, 0.5, //
-            0.2 - 0.2 * 0.5, 0.0, 0.0, // 0.06 − 0.05 = 0.01 < 0.05 → pruned
-            0.9, 0.96, 0.0, // 0.95 + 0.025 clipped to w_max
+            0.0,
+            0.3 + 0.1 * 0.5,
+            0.5, //
+            0.2 - 0.2 * 0.5,
+            0.0,
+            0.0, // 0.06 − 0.05 = 0.01 < 0.05 → pruned
+            0.9,
+            0.96,
+            0.0, // 0.95 + 0.025 clipped to w_max
         ];
         assert_eq!(pruned, 1);
         for (a, b) in w.iter().zip(expect) {
@@ -314,7 +541,11 @@ fn stdp_normalises_incoming_weights() {
     let p = StdpParams::from_slice(&[0.0, 0.0, 10.0, 0.0, 1.0]).unwrap();
     let mut w = vec![0.0, 1.0, 0.0, 3.0, 0.0, 0.0, 0.0, 3.0, 0.0];
     stdp_simd(&mut w, 3, &[0.0; 3], &[1], &p).unwrap();
-    assert_eq!((w[1], w[4], w[7]), (0.25, 0.0, 0.75), "column 1 scaled to sum 1");
+    assert_eq!(
+        (w[1], w[4], w[7]),
+        (0.25, 0.0, 0.75),
+        "column 1 scaled to sum 1"
+    );
     assert_eq!(w[3], 3.0, "other columns untouched");
     let mut w2 = vec![0.0, 1.0, 0.0, 3.0, 0.0, 0.0, 0.0, 3.0, 0.0];
     stdp_scalar(&mut w2, 3, &[0.0; 3], &[1], &p).unwrap();
@@ -325,11 +556,23 @@ fn stdp_normalises_incoming_weights() {
 fn stdp_rejects_bad_input() {
     let p = StdpParams::from_slice(&[0.1, 0.1, 1.0, 0.0, 0.0]).unwrap();
     let mut w = vec![0.5; 9];
-    assert_eq!(stdp_simd(&mut w, 3, &[0.0; 3], &[3], &p), Err(KernelError::BadArgument));
-    assert_eq!(stdp_simd(&mut w, 3, &[0.0; 2], &[0], &p), Err(KernelError::LengthMismatch));
-    assert_eq!(stdp_scalar(&mut w, 0, &[], &[], &p), Err(KernelError::ZeroSize));
+    assert_eq!(
+        stdp_simd(&mut w, 3, &[0.0; 3], &[3], &p),
+        Err(KernelError::BadArgument)
+    );
+    assert_eq!(
+        stdp_simd(&mut w, 3, &[0.0; 2], &[0], &p),
+        Err(KernelError::LengthMismatch)
+    );
+    assert_eq!(
+        stdp_scalar(&mut w, 0, &[], &[], &p),
+        Err(KernelError::ZeroSize)
+    );
     assert_eq!(w, vec![0.5; 9]);
-    assert_eq!(StdpParams::from_slice(&[0.1, -0.1, 1.0, 0.0, 0.0]), Err(KernelError::BadArgument));
+    assert_eq!(
+        StdpParams::from_slice(&[0.1, -0.1, 1.0, 0.0, 0.0]),
+        Err(KernelError::BadArgument)
+    );
 }
 
 fn random_graph(n: usize, degree: f32, seed: u32, undirected: bool) -> Vec<u32> {
@@ -390,11 +633,20 @@ fn efficiency_known_graphs() {
 #[test]
 fn efficiency_rejects_bad_layouts() {
     let mut adj = vec![0u32; 3 * 4];
-    assert_eq!(efficiency_simd(&adj, 3, 3), Err(KernelError::LengthMismatch));
-    assert_eq!(efficiency_simd(&adj[..8], 3, 4), Err(KernelError::LengthMismatch));
+    assert_eq!(
+        efficiency_simd(&adj, 3, 3),
+        Err(KernelError::LengthMismatch)
+    );
+    assert_eq!(
+        efficiency_simd(&adj[..8], 3, 4),
+        Err(KernelError::LengthMismatch)
+    );
     adj[0] = 1 << 5; // a padding bit: node 5 does not exist
     assert_eq!(efficiency_scalar(&adj, 3, 4), Err(KernelError::BadArgument));
-    assert_eq!(efficiency_simd(&vec![0; 4097 * 132], 4097, 132), Err(KernelError::TooLarge));
+    assert_eq!(
+        efficiency_simd(&vec![0; 4097 * 132], 4097, 132),
+        Err(KernelError::TooLarge)
+    );
 }
 
 #[test]
@@ -413,8 +665,24 @@ fn block_sums_agree() {
 fn huge_sizes_are_refused_not_allocated() {
     let p = lif_params();
     let n = 5000;
-    let (mut v, mut refr, mut trace, mut syn, mut out) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0; n]);
-    let r = lif_step_simd(&p, &mut v, &mut refr, &mut trace, &mut syn, &[], &[], &mut [1; 4], &mut out);
+    let (mut v, mut refr, mut trace, mut syn, mut out) = (
+        vec![0.0; n],
+        vec![0.0; n],
+        vec![0.0; n],
+        vec![0.0; n],
+        vec![0; n],
+    );
+    let r = lif_step_simd(
+        &p,
+        &mut v,
+        &mut refr,
+        &mut trace,
+        &mut syn,
+        &[],
+        &[],
+        &mut [1; 4],
+        &mut out,
+    );
     assert_eq!(r, Err(KernelError::TooLarge));
 }
 

@@ -37,58 +37,78 @@ thread_local! {
 pub struct BenchWorker;
 
 impl BenchWorker {
-    pub fn start(&self, set: &str, simd_off: bool, state: RwSignal<BenchState>, measured: RwSignal<Measured>) -> Result<(), String> {
+    pub fn start(
+        &self,
+        set: &str,
+        simd_off: bool,
+        state: RwSignal<BenchState>,
+        measured: RwSignal<Measured>,
+    ) -> Result<(), String> {
         self.stop();
         let opts = web_sys::WorkerOptions::new();
         opts.set_type(web_sys::WorkerType::Module);
-        let worker = web_sys::Worker::new_with_options("/js/bench-worker.js", &opts).map_err(|e| crate::bridge::js_error_text(&e))?;
+        let worker = web_sys::Worker::new_with_options("/js/bench-worker.js", &opts)
+            .map_err(|e| crate::bridge::js_error_text(&e))?;
         let me = *self;
-        let on_msg = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            let text = js_sys::JSON::stringify(&ev.data()).ok().and_then(|s| s.as_string()).unwrap_or_default();
-            let msg = match serde_json::from_str::<WorkerMsg>(&text) {
-                Ok(m) => m,
-                Err(e) => {
-                    state.update(|s| s.message = Some(format!("unreadable message from the benchmark worker: {e}")));
-                    return;
+        let on_msg =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                let text = js_sys::JSON::stringify(&ev.data())
+                    .ok()
+                    .and_then(|s| s.as_string())
+                    .unwrap_or_default();
+                let msg = match serde_json::from_str::<WorkerMsg>(&text) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        state.update(|s| {
+                            s.message =
+                                Some(format!("unreadable message from the benchmark worker: {e}"))
+                        });
+                        return;
+                    }
+                };
+                match msg {
+                    WorkerMsg::Tiers { status } => state.update(|s| s.tiers = status),
+                    WorkerMsg::Progress {
+                        kernel,
+                        size,
+                        tier,
+                        done,
+                        total,
+                    } => state.update(|s| {
+                        s.progress = Some((format!("{kernel} {size} · {tier}"), done, total))
+                    }),
+                    WorkerMsg::Row { row } => state.update(|s| s.rows.push(row)),
+                    WorkerMsg::Done { rows, env } => {
+                        let lines = bench::group(&rows);
+                        measured.update(|m| m.simd_vs_js = bench::simd_vs_js(&lines));
+                        state.update(|s| {
+                            s.rows = rows;
+                            s.env = env;
+                            s.running = false;
+                            s.finished = true;
+                            s.progress = None;
+                            s.message = Some("finished".into());
+                        });
+                        me.stop();
+                    }
+                    WorkerMsg::Cancelled => {
+                        state.update(|s| {
+                            s.running = false;
+                            s.progress = None;
+                            s.message = Some("cancelled".into());
+                        });
+                        me.stop();
+                    }
+                    WorkerMsg::Error { message } => {
+                        state.update(|s| {
+                            s.running = false;
+                            s.progress = None;
+                            s.message = Some(format!("benchmark failed: {message}"));
+                        });
+                        me.stop();
+                    }
                 }
-            };
-            match msg {
-                WorkerMsg::Tiers { status } => state.update(|s| s.tiers = status),
-                WorkerMsg::Progress { kernel, size, tier, done, total } => {
-                    state.update(|s| s.progress = Some((format!("{kernel} {size} · {tier}"), done, total)))
-                }
-                WorkerMsg::Row { row } => state.update(|s| s.rows.push(row)),
-                WorkerMsg::Done { rows, env } => {
-                    let lines = bench::group(&rows);
-                    measured.update(|m| m.simd_vs_js = bench::simd_vs_js(&lines));
-                    state.update(|s| {
-                        s.rows = rows;
-                        s.env = env;
-                        s.running = false;
-                        s.finished = true;
-                        s.progress = None;
-                        s.message = Some("finished".into());
-                    });
-                    me.stop();
-                }
-                WorkerMsg::Cancelled => {
-                    state.update(|s| {
-                        s.running = false;
-                        s.progress = None;
-                        s.message = Some("cancelled".into());
-                    });
-                    me.stop();
-                }
-                WorkerMsg::Error { message } => {
-                    state.update(|s| {
-                        s.running = false;
-                        s.progress = None;
-                        s.message = Some(format!("benchmark failed: {message}"));
-                    });
-                    me.stop();
-                }
-            }
-        });
+            });
         worker.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
         let cfg = serde_json::json!({
             "type": "run",
@@ -100,9 +120,17 @@ impl BenchWorker {
             },
             "jsUrl": TierKind::Js.url(),
         });
-        let msg = js_sys::JSON::parse(&cfg.to_string()).map_err(|e| crate::bridge::js_error_text(&e))?;
-        worker.post_message(&msg).map_err(|e| crate::bridge::js_error_text(&e))?;
-        state.set(BenchState { running: true, set: set.to_string(), message: Some("starting…".into()), ..BenchState::default() });
+        let msg =
+            js_sys::JSON::parse(&cfg.to_string()).map_err(|e| crate::bridge::js_error_text(&e))?;
+        worker
+            .post_message(&msg)
+            .map_err(|e| crate::bridge::js_error_text(&e))?;
+        state.set(BenchState {
+            running: true,
+            set: set.to_string(),
+            message: Some("starting…".into()),
+            ..BenchState::default()
+        });
         WORKER.with(|w| *w.borrow_mut() = Some((worker, on_msg)));
         Ok(())
     }
@@ -134,7 +162,9 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     opts.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
     let a: web_sys::HtmlElement = doc.create_element("a")?.dyn_into()?;
     a.set_attribute("href", &url)?;
     a.set_attribute("download", name)?;
@@ -148,8 +178,17 @@ fn export_json(st: &BenchState) -> String {
     let results: Vec<serde_json::Value> = lines
         .iter()
         .map(|l| {
-            let med: serde_json::Map<String, serde_json::Value> =
-                bench::TIERS.iter().map(|t| (t.to_string(), l.median(t).map(serde_json::Value::from).unwrap_or(serde_json::Value::Null))).collect();
+            let med: serde_json::Map<String, serde_json::Value> = bench::TIERS
+                .iter()
+                .map(|t| {
+                    (
+                        t.to_string(),
+                        l.median(t)
+                            .map(serde_json::Value::from)
+                            .unwrap_or(serde_json::Value::Null),
+                    )
+                })
+                .collect();
             serde_json::json!({"kernel": l.kernel, "size": l.size, "median_ns": med})
         })
         .collect();
@@ -177,7 +216,11 @@ pub fn BenchPanel(
     Effect::new(move |_| {
         let l = lines.get();
         if let (Some(a), Some(b)) = (speed_ref.get(), scale_ref.get()) {
-            let kernel = if l.iter().filter(|x| x.kernel == "dense").count() > 1 { "dense" } else { "activation_sigmoid" };
+            let kernel = if l.iter().filter(|x| x.kernel == "dense").count() > 1 {
+                "dense"
+            } else {
+                "activation_sigmoid"
+            };
             let r = charts::speedup_bars(&a, &l).and_then(|_| charts::scaling(&b, &l, kernel));
             chart_error.set(r.err());
         }
@@ -202,7 +245,11 @@ pub fn BenchPanel(
     let rerun_href = move || {
         let loc = web_sys::window().map(|w| w.location());
         let search = loc.and_then(|l| l.search().ok()).unwrap_or_default();
-        let base: Vec<&str> = search.trim_start_matches('?').split('&').filter(|p| !p.is_empty() && !p.starts_with("bench=")).collect();
+        let base: Vec<&str> = search
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("bench="))
+            .collect();
         let mut q = base.join("&");
         if !q.is_empty() {
             q.push('&');

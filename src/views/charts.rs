@@ -24,8 +24,12 @@ pub fn tier_colour(tier: &str) -> RGBColor {
 
 fn area(el: &HtmlCanvasElement) -> Result<(DrawingArea<CanvasBackend, Shift>, f64), String> {
     canvas::fit(el);
-    let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
-    let backend = CanvasBackend::with_canvas_object(el.clone()).ok_or("canvas has no 2D context")?;
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .max(1.0);
+    let backend =
+        CanvasBackend::with_canvas_object(el.clone()).ok_or("canvas has no 2D context")?;
     let root = backend.into_drawing_area();
     root.fill(&BG).map_err(|e| e.to_string())?;
     Ok((root, dpr))
@@ -40,14 +44,29 @@ pub fn speedup_bars(el: &HtmlCanvasElement, lines: &[ResultLine]) -> Result<(), 
     let (root, dpr) = area(el)?;
     let data: Vec<(String, Option<f64>, Option<f64>)> = lines
         .iter()
-        .map(|l| (format!("{} {}", l.kernel.trim_start_matches("activation_"), l.size), l.speedup("simd", "js"), l.speedup("simd", "scalar")))
+        .map(|l| {
+            (
+                format!("{} {}", l.kernel.trim_start_matches("activation_"), l.size),
+                l.speedup("simd", "js"),
+                l.speedup("simd", "scalar"),
+            )
+        })
         .filter(|d| d.1.is_some() || d.2.is_some())
         .collect();
     if data.is_empty() {
-        root.draw(&Text::new("no SIMD results to compare", (20, 30), font(dpr, 13.0))).map_err(|e| e.to_string())?;
+        root.draw(&Text::new(
+            "no SIMD results to compare",
+            (20, 30),
+            font(dpr, 13.0),
+        ))
+        .map_err(|e| e.to_string())?;
         return root.present().map_err(|e| e.to_string());
     }
-    let max = data.iter().flat_map(|d| [d.1.unwrap_or(0.0), d.2.unwrap_or(0.0)]).fold(4.5f64, f64::max) * 1.1;
+    let max = data
+        .iter()
+        .flat_map(|d| [d.1.unwrap_or(0.0), d.2.unwrap_or(0.0)])
+        .fold(4.5f64, f64::max)
+        * 1.1;
     let n = data.len();
     let labels: Vec<String> = data.iter().map(|d| d.0.clone()).collect();
     let mut chart = ChartBuilder::on(&root)
@@ -64,7 +83,12 @@ pub fn speedup_bars(el: &HtmlCanvasElement, lines: &[ResultLine]) -> Result<(), 
         .light_line_style(BG)
         .axis_style(INK)
         .x_labels(n)
-        .x_label_formatter(&|x| labels.get(x.floor().max(0.0) as usize).cloned().unwrap_or_default())
+        .x_label_formatter(&|x| {
+            labels
+                .get(x.floor().max(0.0) as usize)
+                .cloned()
+                .unwrap_or_default()
+        })
         .x_label_style(font(dpr, 10.0).transform(FontTransform::Rotate90))
         .y_label_style(font(dpr, 11.0))
         .y_desc("speedup ×")
@@ -86,9 +110,15 @@ pub fn speedup_bars(el: &HtmlCanvasElement, lines: &[ResultLine]) -> Result<(), 
         .map_err(|e| e.to_string())?
         .label("SIMD / scalar wasm")
         .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], sc.filled()));
-    for (goal, colour) in [(2.0, RGBColor(255, 107, 107)), (4.0, RGBColor(83, 209, 138))] {
+    for (goal, colour) in [
+        (2.0, RGBColor(255, 107, 107)),
+        (4.0, RGBColor(83, 209, 138)),
+    ] {
         chart
-            .draw_series(LineSeries::new(vec![(0.0, goal), (n as f64, goal)], colour.stroke_width(dpr.ceil() as u32)))
+            .draw_series(LineSeries::new(
+                vec![(0.0, goal), (n as f64, goal)],
+                colour.stroke_width(dpr.ceil() as u32),
+            ))
             .map_err(|e| e.to_string())?
             .label(format!("{goal}× goal"))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], colour));
@@ -110,21 +140,40 @@ pub fn scaling(el: &HtmlCanvasElement, lines: &[ResultLine], kernel: &str) -> Re
     let pts: Vec<&ResultLine> = lines.iter().filter(|l| l.kernel == kernel).collect();
     let all: Vec<(f64, f64)> = pts
         .iter()
-        .flat_map(|l| l.by_tier.values().map(|r| (r.ops.max(r.flops).max(1.0), r.median_ns)))
+        .flat_map(|l| {
+            l.by_tier
+                .values()
+                .map(|r| (r.ops.max(r.flops).max(1.0), r.median_ns))
+        })
         .filter(|p| p.1 > 0.0)
         .collect();
     if all.is_empty() {
-        root.draw(&Text::new(format!("no {kernel} results yet"), (20, 30), font(dpr, 13.0))).map_err(|e| e.to_string())?;
+        root.draw(&Text::new(
+            format!("no {kernel} results yet"),
+            (20, 30),
+            font(dpr, 13.0),
+        ))
+        .map_err(|e| e.to_string())?;
         return root.present().map_err(|e| e.to_string());
     }
-    let (x0, x1) = all.iter().fold((f64::MAX, 0f64), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    let (y0, y1) = all.iter().fold((f64::MAX, 0f64), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let (x0, x1) = all
+        .iter()
+        .fold((f64::MAX, 0f64), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (y0, y1) = all
+        .iter()
+        .fold((f64::MAX, 0f64), |(a, b), p| (a.min(p.1), b.max(p.1)));
     let mut chart = ChartBuilder::on(&root)
         .margin((10.0 * dpr) as i32)
-        .caption(format!("{kernel}: time per call vs work (log-log)"), font(dpr, 14.0))
+        .caption(
+            format!("{kernel}: time per call vs work (log-log)"),
+            font(dpr, 14.0),
+        )
         .x_label_area_size((40.0 * dpr) as i32)
         .y_label_area_size((60.0 * dpr) as i32)
-        .build_cartesian_2d((x0 / 2.0..x1 * 2.0).log_scale(), (y0 / 2.0..y1 * 2.0).log_scale())
+        .build_cartesian_2d(
+            (x0 / 2.0..x1 * 2.0).log_scale(),
+            (y0 / 2.0..y1 * 2.0).log_scale(),
+        )
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
@@ -142,7 +191,11 @@ pub fn scaling(el: &HtmlCanvasElement, lines: &[ResultLine], kernel: &str) -> Re
     for tier in crate::bench::TIERS {
         let mut series: Vec<(f64, f64)> = pts
             .iter()
-            .filter_map(|l| l.by_tier.get(tier).map(|r| (r.ops.max(r.flops).max(1.0), r.median_ns)))
+            .filter_map(|l| {
+                l.by_tier
+                    .get(tier)
+                    .map(|r| (r.ops.max(r.flops).max(1.0), r.median_ns))
+            })
             .filter(|p| p.1 > 0.0)
             .collect();
         if series.is_empty() {
@@ -151,11 +204,20 @@ pub fn scaling(el: &HtmlCanvasElement, lines: &[ResultLine], kernel: &str) -> Re
         series.sort_by(|a, b| a.0.total_cmp(&b.0));
         let c = tier_colour(tier);
         chart
-            .draw_series(LineSeries::new(series.clone(), c.stroke_width(dpr.ceil() as u32 + 1)))
+            .draw_series(LineSeries::new(
+                series.clone(),
+                c.stroke_width(dpr.ceil() as u32 + 1),
+            ))
             .map_err(|e| e.to_string())?
             .label(tier)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], c));
-        chart.draw_series(series.into_iter().map(|p| Circle::new(p, (3.0 * dpr) as i32, c.filled()))).map_err(|e| e.to_string())?;
+        chart
+            .draw_series(
+                series
+                    .into_iter()
+                    .map(|p| Circle::new(p, (3.0 * dpr) as i32, c.filled())),
+            )
+            .map_err(|e| e.to_string())?;
     }
     chart
         .configure_series_labels()
@@ -169,15 +231,28 @@ pub fn scaling(el: &HtmlCanvasElement, lines: &[ResultLine], kernel: &str) -> Re
 }
 
 /// Frame time over the last minute, tier switches marked.
-pub fn frame_history(el: &HtmlCanvasElement, samples: &[(f64, f64, TierKind)]) -> Result<(), String> {
+pub fn frame_history(
+    el: &HtmlCanvasElement,
+    samples: &[(f64, f64, TierKind)],
+) -> Result<(), String> {
     let (root, dpr) = area(el)?;
     if samples.len() < 2 {
-        root.draw(&Text::new("collecting frame times…", (20, 30), font(dpr, 13.0))).map_err(|e| e.to_string())?;
+        root.draw(&Text::new(
+            "collecting frame times…",
+            (20, 30),
+            font(dpr, 13.0),
+        ))
+        .map_err(|e| e.to_string())?;
         return root.present().map_err(|e| e.to_string());
     }
     let t_end = samples.last().map(|s| s.0).unwrap_or(0.0);
     let t_start = t_end - 60.0;
-    let y_max = samples.iter().map(|s| s.1).fold(20.0f64, f64::max).min(250.0) * 1.1;
+    let y_max = samples
+        .iter()
+        .map(|s| s.1)
+        .fold(20.0f64, f64::max)
+        .min(250.0)
+        * 1.1;
     let mut chart = ChartBuilder::on(&root)
         .margin((10.0 * dpr) as i32)
         .caption("Frame time, last 60 s (ms)", font(dpr, 14.0))
@@ -197,7 +272,10 @@ pub fn frame_history(el: &HtmlCanvasElement, samples: &[(f64, f64, TierKind)]) -
         .map_err(|e| e.to_string())?;
     let budget = RGBColor(255, 107, 107);
     chart
-        .draw_series(LineSeries::new(vec![(-60.0, 16.7), (0.0, 16.7)], budget.mix(0.7)))
+        .draw_series(LineSeries::new(
+            vec![(-60.0, 16.7), (0.0, 16.7)],
+            budget.mix(0.7),
+        ))
         .map_err(|e| e.to_string())?
         .label("60 fps budget (16.7 ms)")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], budget));
@@ -210,14 +288,25 @@ pub fn frame_history(el: &HtmlCanvasElement, samples: &[(f64, f64, TierKind)]) -
             end += 1;
         }
         let c = tier_colour(tier.key());
-        let pts: Vec<(f64, f64)> =
-            samples[start..=end].iter().filter(|s| s.0 >= t_start).map(|s| (s.0 - t_end, s.1.min(y_max))).collect();
-        chart.draw_series(LineSeries::new(pts, c.stroke_width(dpr.ceil() as u32))).map_err(|e| e.to_string())?;
+        let pts: Vec<(f64, f64)> = samples[start..=end]
+            .iter()
+            .filter(|s| s.0 >= t_start)
+            .map(|s| (s.0 - t_end, s.1.min(y_max)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(pts, c.stroke_width(dpr.ceil() as u32)))
+            .map_err(|e| e.to_string())?;
         if start > 0 && samples[start].0 >= t_start {
             let x = samples[start].0 - t_end;
-            chart.draw_series(LineSeries::new(vec![(x, 0.0), (x, y_max)], c.mix(0.6))).map_err(|e| e.to_string())?;
             chart
-                .draw_series(std::iter::once(Text::new(tier.key().to_string(), (x, y_max * 0.95), font(dpr, 10.0))))
+                .draw_series(LineSeries::new(vec![(x, 0.0), (x, y_max)], c.mix(0.6)))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    tier.key().to_string(),
+                    (x, y_max * 0.95),
+                    font(dpr, 10.0),
+                )))
                 .map_err(|e| e.to_string())?;
         }
         start = end + 1;

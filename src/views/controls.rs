@@ -23,7 +23,13 @@ pub fn Controls(
                 let st = statuses.get().into_iter().find(|s| s.kind == kind);
                 let reason = st.as_ref().and_then(|s| s.reason().map(str::to_string));
                 let loading = st.is_none();
-                let title = reason.clone().unwrap_or_else(|| if loading { "loading…".into() } else { format!("key {}", i + 1) });
+                let title = reason.clone().unwrap_or_else(|| {
+                    if loading {
+                        "loading…".into()
+                    } else {
+                        format!("key {}", i + 1)
+                    }
+                });
                 let label = match (&reason, loading) {
                     (Some(_), _) => format!("{} (unavailable)", kind.label()),
                     (None, true) => format!("{} (loading)", kind.label()),

@@ -19,7 +19,9 @@ pub fn MeshView(canvas_ref: NodeRef<Canvas>) -> impl IntoView {
 
 pub fn draw(el: &HtmlCanvasElement, e: &Engine) {
     let (w, h) = canvas::fit(el);
-    let Some(ctx) = canvas::context(el) else { return };
+    let Some(ctx) = canvas::context(el) else {
+        return;
+    };
     let (w, h) = (w as f64, h as f64);
     let s = w.min(h);
     let (ox, oy) = ((w - s) / 2.0, (h - s) / 2.0);
@@ -46,7 +48,8 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine) {
         let _ = ctx.arc(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, pr, 0.0, TAU);
         ctx.fill();
     }
-    let nr = (s / 90.0).clamp(3.0, 14.0) * (64.0 / e.agents.len().max(1) as f64).sqrt().clamp(0.5, 1.5);
+    let nr =
+        (s / 90.0).clamp(3.0, 14.0) * (64.0 / e.agents.len().max(1) as f64).sqrt().clamp(0.5, 1.5);
     for (i, ag) in e.agents.iter().enumerate() {
         let (x, y) = pos(i);
         ctx.set_fill_style_str(&canvas::rate_colour(ag.rate));

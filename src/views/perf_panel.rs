@@ -66,11 +66,11 @@ pub fn PerfPanel(
                 <div><span class="k">"Kernel time / frame"</span><span class="v">{move || format!("{:.2} ms", live.get().sim_ms)}</span></div>
                 <div><span class="k">"  LIF + STDP"</span><span class="v">{move || format!("{:.2} ms", live.get().lif_ms)}</span></div>
                 <div><span class="k">"  agent networks"</span><span class="v">{move || format!("{:.3} ms", live.get().agents_ms)}</span></div>
-                <div><span class="k">"Neuron updates/s (op)"</span><span class="v" data-testid="ops-per-s">{move || targets::fmt_count(live.get().ops_per_s)}</span></div>
+                <div><span class="k">"Ops/s (neuron updates)"</span><span class="v" data-testid="ops-per-s">{move || targets::fmt_count(live.get().ops_per_s)}</span></div>
                 <div><span class="k">"Synaptic events/s"</span><span class="v">{move || targets::fmt_count(live.get().syn_events_per_s)}</span></div>
-                <div><span class="k">"Memory (active tier + JS heap)"</span><span class="v" data-testid="memory">{move || targets::fmt_bytes(live.get().memory_bytes)}</span></div>
-                <div><span class="k">"All wasm memories reserved"</span><span class="v">{move || targets::fmt_bytes(live.get().all_tiers_bytes)}</span></div>
-                <div><span class="k">"JS→wasm call + hand-off"</span><span class="v">{move || format!("{:.2} µs", live.get().overhead_us)}</span></div>
+                <div><span class="k">"Memory in use"</span><span class="v" data-testid="memory">{move || targets::fmt_bytes(live.get().memory_bytes)}</span></div>
+                <div><span class="k">"All tiers reserved"</span><span class="v">{move || targets::fmt_bytes(live.get().all_tiers_bytes)}</span></div>
+                <div><span class="k">"Call + hand-off"</span><span class="v">{move || format!("{:.2} µs", live.get().overhead_us)}</span></div>
                 <div><span class="k">"Timer"</span><span class="v">{move || live.get().timer_note.clone()}</span></div>
             </div>
             <p class="muted op-def">

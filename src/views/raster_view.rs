@@ -25,7 +25,9 @@ pub struct RasterPixels {
 
 pub fn draw(el: &HtmlCanvasElement, e: &Engine, px: &mut RasterPixels) {
     let (w, h) = canvas::fit(el);
-    let Some(ctx) = canvas::context(el) else { return };
+    let Some(ctx) = canvas::context(el) else {
+        return;
+    };
     let raster_h = (h as f64 * 0.78) as u32;
     let (wu, hu) = (w as usize, raster_h as usize);
     px.buf.clear();
@@ -48,7 +50,11 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine, px: &mut RasterPixels) {
             let y = (i as usize * hu) / n.max(1);
             let o = (y * wu + x as usize) * 4;
             // Alternate agents in two hues so agent groups are visible.
-            let c: [u8; 4] = if (i as usize / agent_rows) % 2 == 0 { [120, 220, 255, 255] } else { [255, 190, 90, 255] };
+            let c: [u8; 4] = if (i as usize / agent_rows) % 2 == 0 {
+                [120, 220, 255, 255]
+            } else {
+                [255, 190, 90, 255]
+            };
             if o + 4 <= px.buf.len() {
                 px.buf[o..o + 4].copy_from_slice(&c);
             }
@@ -85,6 +91,13 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine, px: &mut RasterPixels) {
     }
     ctx.stroke();
     ctx.set_fill_style_str("#9fb0d0");
-    ctx.set_font(&format!("{}px sans-serif", (h as f64 / 22.0).max(10.0) as u32));
-    let _ = ctx.fill_text(&format!("population rate, max {max_rate:.0} Hz"), 6.0, top + (h as f64 / 18.0).max(12.0));
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0);
+    ctx.set_font(&format!("{}px sans-serif", (11.0 * dpr).round()));
+    let _ = ctx.fill_text(
+        &format!("population rate (scale max {max_rate:.0} Hz)"),
+        6.0,
+        top + 14.0 * dpr,
+    );
 }

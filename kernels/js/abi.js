@@ -1,0 +1,187 @@
+// The plain-JS tier behind the same exports as the wasm kernel modules (kernels/ABI.md), so
+// every caller drives every tier with identical calls. A "pointer" here is a small integer
+// handle naming an ArrayBuffer; lengths are element counts. Bad input returns the same
+// negative error codes as the wasm modules, checked before anything is written.
+import { fillUniform } from './rng.js';
+import { applyActivation } from './activation.js';
+import { dense, denseBatch } from './dense.js';
+import { lifStep } from './lif.js';
+import { stdpUpdate } from './stdp.js';
+import { meshEfficiency, wordsPerRow } from './efficiency.js';
+import { blockSums } from './blocks.js';
+
+export const ERRORS = Object.freeze({
+  BadHandle: -1, LengthMismatch: -2, ZeroSize: -3, TooLarge: -4, OutOfMemory: -5, BadArgument: -6, Aliasing: -7, NonFinite: -8,
+});
+const E = ERRORS;
+const MAX_DIM = 4096;
+const MAX_BATCH = 4096;
+const MAX_ALLOC = 256 * 1024 * 1024;
+
+const buffers = new Map(); // handle -> { buf, f32, u32, f64 }
+let nextHandle = 1;
+let liveBytes = 0;
+
+class KernelFault extends Error {
+  constructor(code) {
+    super(`kernel error ${code}`);
+    this.code = code;
+  }
+}
+const fail = (code) => { throw new KernelFault(code); };
+const guard = (fn) => {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof KernelFault) return e.code;
+    throw e;
+  }
+};
+
+function entry(h) {
+  const b = buffers.get(h);
+  if (!b) fail(E.BadHandle);
+  return b;
+}
+/** A view of `len` elements of handle `h`; `BadHandle` when the buffer is shorter. */
+function view(h, len, kind) {
+  if (len === 0) return kind === 'u32' ? new Uint32Array(0) : kind === 'f64' ? new Float64Array(0) : new Float32Array(0);
+  const b = entry(h);
+  const arr = b[kind];
+  if (!Number.isInteger(len) || len < 0 || len > arr.length) fail(E.BadHandle);
+  return len === arr.length ? arr : arr.subarray(0, len);
+}
+/** Outputs must not share a buffer with any other argument. */
+function distinct(outputs, inputs) {
+  const all = [...outputs, ...inputs];
+  for (const o of outputs) if (o !== 0 && all.filter((h) => h === o).length > 1) fail(E.Aliasing);
+}
+
+export function sasi_alloc(bytes) {
+  if (!(bytes > 0) || bytes > MAX_ALLOC) return 0;
+  let buf;
+  try {
+    buf = new ArrayBuffer(Math.ceil(bytes / 8) * 8);
+  } catch {
+    return 0;
+  }
+  const h = nextHandle++;
+  buffers.set(h, { buf, bytes, f32: new Float32Array(buf, 0, bytes >>> 2), u32: new Uint32Array(buf, 0, bytes >>> 2), f64: new Float64Array(buf, 0, bytes >>> 3) });
+  liveBytes += bytes;
+  return h;
+}
+
+export function sasi_free(h, bytes) {
+  const b = buffers.get(h);
+  if (!b || b.bytes !== bytes) return E.BadHandle;
+  buffers.delete(h);
+  liveBytes -= bytes;
+  return 0;
+}
+
+export const sasi_tier = () => 3;
+export const sasi_abi_version = () => 1;
+export const allocated_bytes = () => liveBytes;
+export const sasi_allocated_bytes = allocated_bytes;
+
+export const f32 = (h, len) => view(h, len, 'f32');
+export const u32 = (h, len) => view(h, len, 'u32');
+export const f64 = (h, len) => view(h, len, 'f64');
+
+export function rng_fill_uniform(seed, out, len, lo, hi) {
+  return guard(() => {
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) fail(E.BadArgument);
+    fillUniform(seed, view(out, len, 'f32'), lo, hi);
+    return 0;
+  });
+}
+
+export function act_apply(kind, x, len) {
+  return guard(() => {
+    if (!(kind >= 0 && kind <= 5)) fail(E.BadArgument);
+    applyActivation(kind, view(x, len, 'f32'));
+    return 0;
+  });
+}
+
+function denseCheck(wl, xl, bl, yl, m, n, batch) {
+  if (m === 0 || n === 0 || batch === 0) fail(E.ZeroSize);
+  if (m > MAX_DIM || n > MAX_DIM || batch > MAX_BATCH) fail(E.TooLarge);
+  if (wl !== m * n || xl !== batch * n || bl !== m || yl !== batch * m) fail(E.LengthMismatch);
+}
+
+export function dense_forward(w, wl, x, xl, b, bl, y, yl, m, n, act) {
+  return dense_batch_forward(w, wl, x, xl, b, bl, y, yl, m, n, 1, act);
+}
+
+export function dense_batch_forward(w, wl, xs, xl, b, bl, ys, yl, m, n, batch, act) {
+  return guard(() => {
+    if (!(act >= 0 && act <= 5)) fail(E.BadArgument);
+    denseCheck(wl, xl, bl, yl, m, n, batch);
+    const W = view(w, wl, 'f32'), X = view(xs, xl, 'f32'), B = view(b, bl, 'f32'), Y = view(ys, yl, 'f32');
+    distinct([ys], [w, xs, b]);
+    if (batch === 1) dense(W, X, B, Y, m, n, act);
+    else denseBatch(W, X, B, Y, m, n, batch, act);
+    return 0;
+  });
+}
+
+export function lif_step(params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen) {
+  return guard(() => {
+    if (pl !== 9) fail(E.LengthMismatch);
+    const P = view(params, pl, 'f32');
+    if (!P.every(Number.isFinite) || P[1] <= 0 || P[5] < 0 || P[7] < 0 || P[7] > 1) fail(E.BadArgument);
+    const V = view(v, n, 'f32'), R = view(refr, n, 'f32'), T = view(trace, n, 'f32'), S = view(syn, n, 'f32');
+    const W = view(w, wl, 'f32'), PR = view(prev, nPrev, 'u32'), G = view(rng, 4, 'u32'), O = view(out, outLen, 'u32');
+    distinct([v, refr, trace, syn, rng, out], [w, prev, params]);
+    if (n === 0) fail(E.ZeroSize);
+    if (n > MAX_DIM) fail(E.TooLarge);
+    if (wl !== n * n || outLen < n || nPrev > n) fail(E.LengthMismatch);
+    for (let k = 0; k < nPrev; k++) if (PR[k] >= n) fail(E.BadArgument);
+    return lifStep(P, V, R, T, S, W, PR, nPrev, G, O);
+  });
+}
+
+export function stdp_update(w, wl, n, trace, tl, spikes, ns, params, pl) {
+  return guard(() => {
+    if (pl !== 5) fail(E.LengthMismatch);
+    const P = view(params, pl, 'f32');
+    if (!P.every((x) => Number.isFinite(x) && x >= 0)) fail(E.BadArgument);
+    const W = view(w, wl, 'f32'), T = view(trace, tl, 'f32'), S = view(spikes, ns, 'u32');
+    distinct([w], [trace, spikes, params]);
+    if (n === 0) fail(E.ZeroSize);
+    if (n > MAX_DIM) fail(E.TooLarge);
+    if (wl !== n * n || tl !== n || ns > n) fail(E.LengthMismatch);
+    for (let k = 0; k < ns; k++) if (S[k] >= n) fail(E.BadArgument);
+    return stdpUpdate(W, n, T, S, ns, P);
+  });
+}
+
+export function mesh_efficiency(adj, al, n, wpr, out) {
+  return guard(() => {
+    const A = view(adj, al, 'u32'), O = view(out, 1, 'f64');
+    distinct([out], [adj]);
+    if (n > MAX_DIM) fail(E.TooLarge);
+    if (wpr !== wordsPerRow(n) || al !== n * wpr) fail(E.LengthMismatch);
+    const e = meshEfficiency(A, n, wpr);
+    if (e === null) fail(E.BadArgument);
+    O[0] = e;
+    return 0;
+  });
+}
+
+export function block_sums(w, wl, n, block, out, outLen) {
+  return guard(() => {
+    const W = view(w, wl, 'f32'), O = view(out, outLen, 'f32');
+    distinct([out], [w]);
+    if (n === 0 || block === 0) fail(E.ZeroSize);
+    if (n > MAX_DIM) fail(E.TooLarge);
+    if (n % block !== 0) fail(E.BadArgument);
+    const a = n / block;
+    if (wl !== n * n || outLen !== a * a) fail(E.LengthMismatch);
+    blockSums(W, n, block, O);
+    return 0;
+  });
+}
+
+export const mesh_words_per_row = wordsPerRow;

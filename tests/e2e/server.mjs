@@ -1,0 +1,63 @@
+// A tiny static server for the built app (dist/) on 127.0.0.1, with the headers that make the
+// page cross-origin isolated (as Trunk.toml's serve headers do). No dependencies.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png',
+  '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.txt': 'text/plain',
+};
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export async function startServer({ root, port = 0, host = '127.0.0.1' }) {
+  const base = resolve(root);
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://x');
+      let path = normalize(decodeURIComponent(url.pathname));
+      if (path.includes('..')) throw Object.assign(new Error('bad path'), { status: 400 });
+      let file = join(base, path);
+      let info = await stat(file).catch(() => null);
+      if (info?.isDirectory()) {
+        file = join(file, 'index.html');
+        info = await stat(file).catch(() => null);
+      }
+      // SPA fallback for extension-less paths; a missing asset is a real 404.
+      if (!info && !extname(path)) {
+        file = join(base, 'index.html');
+        info = await stat(file).catch(() => null);
+      }
+      if (!info) {
+        res.writeHead(404, { 'Content-Type': 'text/plain', ...ISOLATION_HEADERS });
+        res.end(`not found: ${url.pathname}`);
+        return;
+      }
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
+        'Cache-Control': 'no-store',
+        ...ISOLATION_HEADERS,
+      });
+      res.end(body);
+    } catch (e) {
+      res.writeHead(e.status || 500, { 'Content-Type': 'text/plain', ...ISOLATION_HEADERS });
+      res.end(String(e.message));
+    }
+  });
+  await new Promise((ok, err) => server.once('error', err).listen(port, host, ok));
+  const { port: actual } = server.address();
+  return { url: `http://${host}:${actual}`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [root = 'dist', port = '8080'] = process.argv.slice(2);
+  const s = await startServer({ root, port: Number(port) });
+  console.log(`serving ${resolve(root)} at ${s.url}`);
+}
