@@ -77,6 +77,8 @@ pub const P5: f32 = 5.000_000_1e-1;
 pub const GELU_2C: f32 = 2.0 * 0.797_884_6; // 2·√(2/π)
 pub const GELU_K: f32 = 0.044_715;
 pub const GELU_ZERO_BELOW: f32 = -10.0;
+/// 1.5·2²³: adding it rounds an f32 below 2²² in magnitude to an integer, ties to even.
+pub const ROUND_MAGIC: f32 = 12_582_912.0;
 
 /// Scalar `exp`, step for step the SIMD one.
 #[inline]
@@ -109,11 +111,16 @@ pub fn exp_scalar(x: f32) -> f32 {
 pub fn exp_simd(x: F32x4) -> F32x4 {
     let hi = F32x4::splat(EXP_HI);
     let lo = F32x4::splat(EXP_LO);
-    let c = x.gt(hi).select(hi, x);
-    let c = c.lt(lo).select(lo, c);
+    // Same as `x > hi ? hi : x` then `c < lo ? lo : c` (the scalar order), NaN kept.
+    let c = x.pmin(hi).pmax(lo);
     // NaN lanes: comparisons are false, so c is NaN here; n's conversion is then garbage but
     // the lane is replaced by x at the end.
-    let n = c.mul(F32x4::splat(LOG2E)).round_even();
+    // Round to nearest even by adding 1.5·2²³: the sum's low mantissa bits are n itself, so
+    // one add gives both the rounded float and (subtracting the constant's bits) the integer;
+    // cheaper than nearest + saturating conversion, and the same n as the scalar
+    // `round_ties_even` for every |x·log₂e| < 2²².
+    let t = c.mul(F32x4::splat(LOG2E)).add(F32x4::splat(ROUND_MAGIC));
+    let n = t.sub(F32x4::splat(ROUND_MAGIC));
     let r = c
         .sub(n.mul(F32x4::splat(LN2_C1)))
         .sub(n.mul(F32x4::splat(LN2_C2)));
@@ -123,7 +130,10 @@ pub fn exp_simd(x: F32x4) -> F32x4 {
     p = p.mul(r).add(F32x4::splat(P4));
     p = p.mul(r).add(F32x4::splat(P5));
     let y = p.mul(r.mul(r)).add(r).add(F32x4::splat(1.0));
-    let ni = n.to_i32_bits().add(U32x4::splat(127)).shl::<23>();
+    let ni = t
+        .bits()
+        .add(U32x4::splat(127u32.wrapping_sub(ROUND_MAGIC.to_bits())))
+        .shl::<23>();
     let e = y.mul(F32x4::from_bits(ni));
     let e = x
         .gt(F32x4::splat(EXP_INF_ABOVE))

@@ -60,6 +60,16 @@ mod imp {
                 self.mul(b).add(c)
             }
         }
+        /// `o < self ? o : self` (NaN in self stays): one instruction for clamping.
+        #[inline(always)]
+        pub fn pmin(self, o: Self) -> Self {
+            F32x4(f32x4_pmin(self.0, o.0))
+        }
+        /// `self < o ? o : self` (NaN in self stays).
+        #[inline(always)]
+        pub fn pmax(self, o: Self) -> Self {
+            F32x4(f32x4_pmax(self.0, o.0))
+        }
         #[inline(always)]
         pub fn lt(self, o: Self) -> U32x4 {
             U32x4(f32x4_lt(self.0, o.0))
@@ -236,6 +246,16 @@ mod imp {
         pub fn mul_add(self, b: Self, c: Self) -> Self {
             self.mul(b).add(c)
         }
+        /// `o < self ? o : self` (minps returns its second operand when unordered).
+        #[inline(always)]
+        pub fn pmin(self, o: Self) -> Self {
+            F32x4(unsafe { _mm_min_ps(o.0, self.0) })
+        }
+        /// `self < o ? o : self`.
+        #[inline(always)]
+        pub fn pmax(self, o: Self) -> Self {
+            F32x4(unsafe { _mm_max_ps(o.0, self.0) })
+        }
         #[inline(always)]
         pub fn lt(self, o: Self) -> U32x4 {
             U32x4(unsafe { _mm_castps_si128(_mm_cmplt_ps(self.0, o.0)) })
@@ -404,6 +424,20 @@ mod imp {
         }
         pub fn mul_add(self, b: Self, c: Self) -> Self {
             self.mul(b).add(c)
+        }
+        pub fn pmin(self, o: Self) -> Self {
+            F32x4(lanes!(|i: usize| if o.0[i] < self.0[i] {
+                o.0[i]
+            } else {
+                self.0[i]
+            }))
+        }
+        pub fn pmax(self, o: Self) -> Self {
+            F32x4(lanes!(|i: usize| if self.0[i] < o.0[i] {
+                o.0[i]
+            } else {
+                self.0[i]
+            }))
         }
         pub fn lt(self, o: Self) -> U32x4 {
             U32x4(lanes!(|i: usize| m(self.0[i] < o.0[i])))

@@ -1,0 +1,203 @@
+//! The native ceiling: the same Rust kernels (`dispatch`, i.e. the SIMD source at SSE2 width on
+//! x86_64), the same sizes and the same timing scheme as the browser harness
+//! (`kernels/js/bench.js`): warm-up, batches of calls of ≥ 2 ms, 15 batches, median.
+//! Prints a JSON array `[{kernel, size, median_ns}]` on stdout and a table on stderr.
+//!
+//! `cargo run --release -p sasi-kernels --example native_bench [quick|full]`
+use sasi_kernels::activation::Activation;
+use sasi_kernels::dispatch;
+use sasi_kernels::efficiency::words_per_row;
+use sasi_kernels::lif::LifParams;
+use sasi_kernels::rng::{fill_uniform, Rng};
+use sasi_kernels::stdp::StdpParams;
+use std::hint::black_box;
+use std::time::Instant;
+
+fn uniform(seed: u32, len: usize, lo: f32, hi: f32) -> Vec<f32> {
+    let mut v = vec![0.0; len];
+    fill_uniform(seed, &mut v, lo, hi);
+    v
+}
+
+fn pick(seed: u32, n: usize, frac: f32) -> Vec<u32> {
+    let mut r = Rng::new(seed);
+    (0..n as u32).filter(|_| r.next_f32() < frac).collect()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    }
+}
+
+/// ns per call, median of 15 batches.
+fn measure(call: impl FnMut()) -> f64 {
+    measure_with_reset(call, || {})
+}
+
+/// The same, calling `reset` (untimed) before each batch, as the browser harness does for the
+/// in-place activations.
+fn measure_with_reset(mut call: impl FnMut(), mut reset: impl FnMut()) -> f64 {
+    let t0 = Instant::now();
+    let mut n = 0u32;
+    while n < 3 || t0.elapsed().as_secs_f64() < 0.05 {
+        call();
+        n += 1;
+    }
+    let per = t0.elapsed().as_secs_f64() / n as f64;
+    let k = ((0.002 / per.max(1e-9)).ceil() as u32).max(1);
+    let samples = (0..15)
+        .map(|_| {
+            reset();
+            let s = Instant::now();
+            for _ in 0..k {
+                call();
+            }
+            s.elapsed().as_secs_f64() * 1e9 / k as f64
+        })
+        .collect();
+    median(samples)
+}
+
+fn main() {
+    let full = std::env::args().nth(1).as_deref() != Some("quick");
+    let mut out: Vec<(String, String, f64)> = Vec::new();
+    let act_n = if full { 1_048_576 } else { 65_536 };
+    for (name, act) in [
+        ("activation_relu", Activation::Relu),
+        ("activation_sigmoid", Activation::Sigmoid),
+        ("activation_tanh", Activation::Tanh),
+        ("activation_gelu", Activation::Gelu),
+    ] {
+        let input = uniform(11, act_n, -8.0, 8.0);
+        let x = std::cell::RefCell::new(input.clone());
+        let t = measure_with_reset(
+            || dispatch::act_apply(act, black_box(&mut x.borrow_mut())),
+            || x.borrow_mut().copy_from_slice(&input),
+        );
+        out.push((name.into(), act_n.to_string(), t));
+    }
+    let sizes: &[usize] = if full {
+        &[64, 256, 512, 1024, 2048]
+    } else {
+        &[64, 256, 1024]
+    };
+    let mut dense_cases: Vec<(usize, usize, usize)> = sizes.iter().map(|&s| (s, s, 1)).collect();
+    dense_cases.push((32, 32, 64));
+    if full {
+        dense_cases.push((64, 64, 2048));
+    }
+    for (m, n, batch) in dense_cases {
+        let w = uniform(21, m * n, -0.5, 0.5);
+        let xs = uniform(22, batch * n, -1.0, 1.0);
+        let b = uniform(23, m, -0.1, 0.1);
+        let mut y = vec![0.0; batch * m];
+        let (kernel, size) = if batch == 1 {
+            ("dense", format!("{m}x{n}"))
+        } else {
+            ("dense_batch", format!("{batch}x{n}x{m}"))
+        };
+        let t = measure(|| {
+            if batch == 1 {
+                dispatch::dense(&w, &xs, &b, black_box(&mut y), m, n, Activation::Identity)
+                    .unwrap();
+            } else {
+                dispatch::dense_batch(
+                    &w,
+                    &xs,
+                    &b,
+                    black_box(&mut y),
+                    m,
+                    n,
+                    batch,
+                    Activation::Identity,
+                )
+                .unwrap();
+            }
+        });
+        out.push((kernel.into(), size, t));
+    }
+    let ns: &[usize] = if full { &[1024, 4096] } else { &[1024] };
+    for &n in ns {
+        let p = LifParams::from_slice(&[
+            1.0,
+            20.0,
+            0.0,
+            0.0,
+            1.0,
+            2.0,
+            (-1.0f32 / 20.0).exp(),
+            0.05,
+            1.5,
+        ])
+        .unwrap();
+        let w = uniform(31, n * n, 0.0, 0.004);
+        let mut v = uniform(32, n, 0.0, 0.9);
+        let prev = pick(33, n, 0.05);
+        let (mut refr, mut trace, mut syn, mut o) =
+            (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0u32; n]);
+        let mut rng = [1, 2, 3, 4];
+        let t = measure(|| {
+            dispatch::lif_step(
+                &p, &mut v, &mut refr, &mut trace, &mut syn, &w, &prev, &mut rng, &mut o,
+            )
+            .unwrap();
+        });
+        out.push(("lif_step".into(), n.to_string(), t));
+    }
+    for &n in ns {
+        let p = StdpParams::from_slice(&[1e-5, 1.05e-5, 0.2, 0.0, 0.0]).unwrap();
+        let mut w = uniform(41, n * n, 0.05, 0.15);
+        let trace = uniform(42, n, 0.0, 1.0);
+        let spikes = pick(43, n, 0.05);
+        out.push((
+            "stdp".into(),
+            n.to_string(),
+            measure(|| {
+                dispatch::stdp(black_box(&mut w), n, &trace, &spikes, &p).unwrap();
+            }),
+        ));
+    }
+    let es: &[usize] = if full { &[256, 1024] } else { &[256] };
+    for &n in es {
+        let wpr = words_per_row(n);
+        let mut adj = vec![0u32; n * wpr];
+        let mut r = Rng::new(51);
+        let prob = 8.0 / 2.0 / n as f32;
+        for i in 0..n {
+            for j in i + 1..n {
+                if r.next_f32() < prob {
+                    adj[i * wpr + j / 32] |= 1 << (j % 32);
+                    adj[j * wpr + i / 32] |= 1 << (i % 32);
+                }
+            }
+        }
+        out.push((
+            "efficiency".into(),
+            n.to_string(),
+            measure(|| {
+                black_box(dispatch::efficiency(&adj, n, wpr).unwrap());
+            }),
+        ));
+    }
+    let json: Vec<String> = out
+        .iter()
+        .map(|(k, s, t)| format!("{{\"kernel\":\"{k}\",\"size\":\"{s}\",\"median_ns\":{t:.1}}}"))
+        .collect();
+    println!("[{}]", json.join(","));
+    eprintln!(
+        "native (SSE2 width, {}):",
+        if cfg!(target_arch = "x86_64") {
+            "x86_64"
+        } else {
+            "other"
+        }
+    );
+    for (k, s, t) in &out {
+        eprintln!("  {k:<20} {s:<12} {:>12.1} µs", t / 1000.0);
+    }
+}
