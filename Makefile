@@ -41,7 +41,7 @@ test-js:
 	cargo run -q -p sasi-kernels --example js_vectors -- target/js-vectors.json
 	bash kernels/build-modules.sh target/kernel-modules
 	SASI_JS_VECTORS=$(ROOT)/target/js-vectors.json SASI_KERNEL_DIR=$(ROOT)/target/kernel-modules \
-	  node --test kernels/js/test/
+	  node --experimental-wasm-relaxed-simd --test kernels/js/test/
 
 test-e2e: build
 	cd tests && node --test --test-concurrency=1 e2e/

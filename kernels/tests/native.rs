@@ -1,4 +1,5 @@
 //! Every kernel, scalar and SIMD, against the f64 reference and against each other.
+#![cfg(not(target_arch = "wasm32"))]
 use proptest::prelude::*;
 use sasi_kernels::activation::{apply_one, apply_scalar, apply_simd, exp_scalar, Activation};
 use sasi_kernels::blocks::{block_sums_scalar, block_sums_simd};

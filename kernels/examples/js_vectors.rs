@@ -1,0 +1,195 @@
+//! Reference vectors for the JS tier's tests (`kernels/js/test/`), from the Rust scalar
+//! kernels: `cargo run -p sasi-kernels --example js_vectors -- target/js-vectors.json`.
+//! f32 values are written as their bit patterns (u32) so nothing is lost in printing.
+use sasi_kernels::activation::{apply_scalar, Activation};
+use sasi_kernels::blocks::block_sums_scalar;
+use sasi_kernels::dense::dense_batch_scalar;
+use sasi_kernels::efficiency::{efficiency_scalar, words_per_row};
+use sasi_kernels::lif::{lif_step_scalar, LifParams};
+use sasi_kernels::rng::{fill_uniform, Rng};
+use sasi_kernels::stdp::{stdp_scalar, StdpParams};
+
+fn bits(v: &[f32]) -> String {
+    let b: Vec<String> = v.iter().map(|x| x.to_bits().to_string()).collect();
+    format!("[{}]", b.join(","))
+}
+fn nums<T: ToString>(v: &[T]) -> String {
+    let b: Vec<String> = v.iter().map(T::to_string).collect();
+    format!("[{}]", b.join(","))
+}
+fn uniform(seed: u32, len: usize, lo: f32, hi: f32) -> Vec<f32> {
+    let mut v = vec![0.0; len];
+    fill_uniform(seed, &mut v, lo, hi);
+    v
+}
+
+fn main() {
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "target/js-vectors.json".into());
+    let mut parts: Vec<String> = Vec::new();
+
+    // PRNG streams.
+    let mut streams = Vec::new();
+    for seed in [1u32, 7, 0, 0xdead_beef] {
+        let mut r = Rng::new(seed);
+        let v: Vec<u32> = (0..8).map(|_| r.next_u32()).collect();
+        streams.push(format!("{{\"seed\":{seed},\"u32\":{}}}", nums(&v)));
+    }
+    parts.push(format!("\"rng\":[{}]", streams.join(",")));
+    parts.push(format!(
+        "\"fill_uniform\":{{\"seed\":3,\"lo\":-2,\"hi\":2,\"bits\":{}}}",
+        bits(&uniform(3, 33, -2.0, 2.0))
+    ));
+
+    // Activations: special values, a grid over [-20, 20] and random values beyond it.
+    let mut input = vec![
+        0.0,
+        -0.0,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+        1e-30,
+        -1e-30,
+        88.5,
+        -88.5,
+        100.0,
+        -100.0,
+        -10.0,
+        -9.99,
+    ];
+    input.extend((0..=800).map(|i| -20.0 + i as f32 * 0.05));
+    input.extend(uniform(9, 211, -120.0, 120.0));
+    let mut acts = Vec::new();
+    for act in Activation::ALL {
+        let mut y = input.clone();
+        apply_scalar(act, &mut y);
+        acts.push(format!(
+            "{{\"kind\":{},\"name\":\"{}\",\"bits\":{}}}",
+            act as u32,
+            act.name(),
+            bits(&y)
+        ));
+    }
+    parts.push(format!(
+        "\"activation\":{{\"input\":{},\"cases\":[{}]}}",
+        bits(&input),
+        acts.join(",")
+    ));
+
+    // Dense, batched (odd shapes), tanh.
+    let (m, n, batch) = (5usize, 7usize, 6usize);
+    let (w, xs, b) = (
+        uniform(21, m * n, -1.0, 1.0),
+        uniform(22, batch * n, -1.0, 1.0),
+        uniform(23, m, -0.5, 0.5),
+    );
+    let mut ys = vec![0.0; batch * m];
+    dense_batch_scalar(&w, &xs, &b, &mut ys, m, n, batch, Activation::Tanh).unwrap();
+    parts.push(format!(
+        "\"dense\":{{\"m\":{m},\"n\":{n},\"batch\":{batch},\"act\":4,\"w\":{},\"xs\":{},\"b\":{},\"ys\":{}}}",
+        bits(&w),
+        bits(&xs),
+        bits(&b),
+        bits(&ys)
+    ));
+
+    // LIF + STDP run: 150 steps of a 67-neuron network.
+    let n = 67usize;
+    let mut r = Rng::new(5);
+    let mut w = vec![0.0f32; n * n];
+    for j in 0..n {
+        for i in 0..n {
+            if i != j && r.next_f32() < 0.25 {
+                w[j * n + i] = 0.02 + 0.1 * r.next_f32();
+            }
+        }
+    }
+    let w0 = w.clone();
+    let v0 = uniform(6, n, 0.0, 1.0);
+    let lp = [
+        1.0,
+        20.0,
+        0.0,
+        0.0,
+        1.0,
+        2.0,
+        (-1.0f32 / 20.0).exp(),
+        0.08,
+        0.7,
+    ];
+    let sp = [0.004, 0.0042, 0.2, 0.03, 0.0];
+    let p = LifParams::from_slice(&lp).unwrap();
+    let s = StdpParams::from_slice(&sp).unwrap();
+    let mut v = v0.clone();
+    let (mut refr, mut trace, mut syn, mut out) =
+        (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0u32; n]);
+    let mut rng = [11u32, 12, 13, 14];
+    let mut prev: Vec<u32> = Vec::new();
+    let (mut counts, mut pruned) = (Vec::new(), Vec::new());
+    for _ in 0..150 {
+        let k = lif_step_scalar(
+            &p, &mut v, &mut refr, &mut trace, &mut syn, &w, &prev, &mut rng, &mut out,
+        )
+        .unwrap();
+        pruned.push(stdp_scalar(&mut w, n, &trace, &out[..k], &s).unwrap());
+        prev = out[..k].to_vec();
+        counts.push(k);
+    }
+    parts.push(format!(
+        "\"lif\":{{\"n\":{n},\"steps\":150,\"params\":{},\"stdp\":{},\"w0\":{},\"v0\":{},\"rng0\":[11,12,13,14],\"counts\":{},\"pruned\":{},\"last_spikes\":{},\"v\":{},\"trace\":{},\"w\":{}}}",
+        bits(&lp),
+        bits(&sp),
+        bits(&w0),
+        bits(&v0),
+        nums(&counts),
+        nums(&pruned),
+        nums(&prev),
+        bits(&v),
+        bits(&trace),
+        bits(&w)
+    ));
+
+    // Efficiency of a few graphs, and block sums of the final weights.
+    let mut graphs = Vec::new();
+    for (gn, deg, seed) in [
+        (0usize, 0.0f32, 1u32),
+        (1, 1.0, 2),
+        (2, 2.0, 3),
+        (33, 3.0, 4),
+        (129, 6.0, 5),
+        (200, 1.5, 6),
+    ] {
+        let wpr = words_per_row(gn);
+        let mut adj = vec![0u32; gn * wpr];
+        let mut r = Rng::new(seed);
+        for i in 0..gn {
+            for j in 0..gn {
+                if r.next_f32() < deg / gn.max(1) as f32 {
+                    adj[i * wpr + j / 32] |= 1 << (j % 32);
+                }
+            }
+        }
+        let e = efficiency_scalar(&adj, gn, wpr).unwrap();
+        graphs.push(format!(
+            "{{\"n\":{gn},\"wpr\":{wpr},\"adj\":{},\"e\":{e:?}}}",
+            nums(&adj)
+        ));
+    }
+    parts.push(format!("\"efficiency\":[{}]", graphs.join(",")));
+    let wb = uniform(61, 64 * 64, 0.0, 1.0);
+    let mut sums = vec![0.0; 16];
+    block_sums_scalar(&wb, 64, 16, &mut sums).unwrap();
+    parts.push(format!(
+        "\"blocks\":{{\"n\":64,\"block\":16,\"w\":{},\"sums\":{}}}",
+        bits(&wb),
+        bits(&sums)
+    ));
+
+    let json = format!("{{{}}}\n", parts.join(",\n"));
+    if let Some(dir) = std::path::Path::new(&path).parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(&path, json).unwrap_or_else(|e| panic!("cannot write {path}: {e}"));
+    eprintln!("wrote {path}");
+}
