@@ -51,6 +51,11 @@ fn parse_u32(
     notes: &mut Vec<String>,
 ) -> u32 {
     match raw.trim().parse::<f64>() {
+        // A negative count or seed is not a small value, it is not a value: use the default.
+        Ok(v) if v < 0.0 => {
+            notes.push(format!("{key}={raw} is negative; using the default {default}"));
+            default
+        }
         Ok(v) if v.is_finite() => {
             let r = v.round();
             let c = r.clamp(lo as f64, hi as f64) as u32;
@@ -214,11 +219,7 @@ mod tests {
     #[test]
     fn bad_values_are_replaced_with_notices() {
         let (s, notes) = Settings::from_query("?n=-5&tier=gpu");
-        assert_eq!(s.tier, TierKind::Simd);
-        assert_eq!(
-            s.n, 256,
-            "-5 clamps to the smallest n that fits 64 agents × 4"
-        );
+        assert_eq!(s, Settings::default(), "both replaced by their defaults");
         assert!(
             notes.iter().any(|n| n.contains("tier=\"gpu\"")),
             "{notes:?}"
