@@ -72,7 +72,7 @@ pub fn speedup_bars(el: &HtmlCanvasElement, lines: &[ResultLine]) -> Result<(), 
     let mut chart = ChartBuilder::on(&root)
         .margin((10.0 * dpr) as i32)
         .caption("SIMD speedup per kernel (× faster)", font(dpr, 14.0))
-        .x_label_area_size((70.0 * dpr) as i32)
+        .x_label_area_size((105.0 * dpr) as i32)
         .y_label_area_size((40.0 * dpr) as i32)
         .build_cartesian_2d(0f64..n as f64, 0f64..max)
         .map_err(|e| e.to_string())?;
