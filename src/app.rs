@@ -35,8 +35,11 @@ pub enum Command {
     Step,
     /// Changed settings as raw `key=value` pairs (validated by `params`); empty = reset.
     Configure(Vec<(String, String)>),
-    /// Hidden debug switch (`?debug=panic` button): proves a panic shows the banner.
+    /// Loads a tier again (after a failed load), without reloading the page.
+    RetryTier(TierKind),
+    /// Hidden debug switches (`?debug=1`): a Rust panic, and a NaN written into the state.
     Panic,
+    InjectNan,
 }
 
 /// Figures of the running simulation, refreshed about twice a second.
@@ -51,6 +54,8 @@ pub struct LiveStats {
     pub ops_per_s: f64,
     pub syn_events_per_s: f64,
     pub memory_bytes: f64,
+    /// `performance.memory.usedJSHeapSize`, where the browser has it.
+    pub js_heap_bytes: Option<f64>,
     pub all_tiers_bytes: f64,
     pub overhead_us: f64,
     pub efficiency: f64,
@@ -130,6 +135,11 @@ fn timer_resolution_us() -> f64 {
         }
     }
     best * 1000.0
+}
+
+thread_local! {
+    /// Tiers loaded again from the panel's Retry button, waiting for the frame loop.
+    static ARRIVALS: RefCell<Vec<(TierKind, Result<Rc<crate::tier::Tier>, String>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Calls `tick` on every animation frame, forever.
@@ -288,6 +298,21 @@ pub fn App() -> impl IntoView {
         start_frame_loop(move |_t| {
             let mut e = engine.borrow_mut();
             let mut step_once = false;
+            for (kind, result) in ARRIVALS.with(|a| std::mem::take(&mut *a.borrow_mut())) {
+                let state = match result {
+                    Ok(t) => {
+                        let timing = t.load;
+                        e.tiers.retain(|(k, _)| *k != kind);
+                        e.tiers.push((kind, t));
+                        loader::TierState::Loaded(timing)
+                    }
+                    Err(reason) => loader::TierState::Unavailable(reason),
+                };
+                for st in e.statuses.iter_mut().filter(|st| st.kind == kind) {
+                    st.state = state.clone();
+                }
+                set_statuses.set(e.statuses.clone());
+            }
             for cmd in commands
                 .try_update_value(std::mem::take)
                 .unwrap_or_default()
@@ -334,6 +359,18 @@ pub fn App() -> impl IntoView {
                         settings.set(e.settings.clone());
                         write_url(&e.settings);
                     }
+                    Command::RetryTier(kind) => {
+                        for st in e.statuses.iter_mut().filter(|st| st.kind == kind) {
+                            st.state = loader::TierState::Unavailable("retrying…".into());
+                        }
+                        set_statuses.set(e.statuses.clone());
+                        let simd_off = e.settings.simd_off;
+                        spawn_local(async move {
+                            let r = loader::load_tier(kind, simd_off).await;
+                            ARRIVALS.with(|a| a.borrow_mut().push((kind, r)));
+                        });
+                    }
+                    Command::InjectNan => e.sim.inject_nan(),
                     Command::Panic => {
                         panic!("debug switch: deliberate panic to test the error banner")
                     }
@@ -418,6 +455,7 @@ pub fn App() -> impl IntoView {
                         0.0
                     },
                     memory_bytes: memory,
+                    js_heap_bytes: js_heap,
                     all_tiers_bytes: all_tiers,
                     overhead_us: meter.overhead_us,
                     efficiency: e.efficiency,
@@ -468,10 +506,13 @@ pub fn App() -> impl IntoView {
             <MeshView canvas_ref=mesh_ref />
             <RasterView canvas_ref=raster_ref />
         </main>
-        <PerfPanel live=live statuses=statuses target_rows=target_rows>
+        <PerfPanel live=live statuses=statuses target_rows=target_rows commands=commands>
             <BenchPanel bench=bench measured=measured frames=frames simd_off=simd_off worker=worker.clone() />
         </PerfPanel>
-        {(debug == "panic").then(|| view! {
+        {(!debug.is_empty()).then(|| view! {
+            <button class="debug" data-testid="debug-nan" on:click=move |_| commands.update_value(|q| q.push(Command::InjectNan))>
+                "Write NaN into the state (debug)"
+            </button>
             <button class="debug" data-testid="debug-panic" on:click=move |_| commands.update_value(|q| q.push(Command::Panic))>
                 "Trigger a panic (debug)"
             </button>

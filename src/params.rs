@@ -53,7 +53,9 @@ fn parse_u32(
     match raw.trim().parse::<f64>() {
         // A negative count or seed is not a small value, it is not a value: use the default.
         Ok(v) if v < 0.0 => {
-            notes.push(format!("{key}={raw} is negative; using the default {default}"));
+            notes.push(format!(
+                "{key}={raw} is negative; using the default {default}"
+            ));
             default
         }
         Ok(v) if v.is_finite() => {

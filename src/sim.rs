@@ -306,6 +306,13 @@ impl Sim {
         ))
     }
 
+    /// Debug switch: corrupts one membrane potential, which the next LIF step must report.
+    pub fn inject_nan(&mut self) {
+        let mut v = self.v.to_vec_f32();
+        v[0] = f32::NAN;
+        self.v.write_f32(&v);
+    }
+
     pub fn memory_bytes(&self) -> f64 {
         self.tier.memory_bytes()
     }

@@ -1,6 +1,6 @@
 //! The performance panel: live figures from the running simulation, each tier's load, and the
 //! seed report's targets checked against what this page measured.
-use crate::app::LiveStats;
+use crate::app::{Command, LiveStats};
 use crate::loader::{TierState, TierStatus};
 use crate::targets::{self, TargetRow};
 use leptos::prelude::*;
@@ -10,6 +10,7 @@ pub fn PerfPanel(
     live: ReadSignal<LiveStats>,
     statuses: ReadSignal<Vec<TierStatus>>,
     target_rows: Signal<Vec<TargetRow>>,
+    commands: StoredValue<Vec<Command>>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let tier_rows = move || {
@@ -28,9 +29,19 @@ pub fn PerfPanel(
                     TierState::Unavailable(r) => (format!("unavailable: {r}"), "–".into(), "–".into(), "–".into(), "–".into()),
                 };
                 let cls = if s.available() { "ok" } else { "bad" };
+                let kind = s.kind;
+                // A tier that failed to load can be tried again; one switched off by the URL or
+                // missing from the browser cannot.
+                let retry = s.reason().is_some_and(|r| !r.contains("switched off") && !r.contains("does not validate") && r != "retrying…");
                 view! {
                     <tr data-tier=s.kind.key()>
-                        <td>{s.kind.label()}</td><td class=cls>{state}</td>
+                        <td>{s.kind.label()}</td>
+                        <td class=cls>{state}" "
+                            {retry.then(|| view! {
+                                <button data-testid=format!("retry-{}", kind.key())
+                                    on:click=move |_| commands.update_value(|q| q.push(Command::RetryTier(kind)))>"Retry"</button>
+                            })}
+                        </td>
                         <td class="num">{fetch}</td><td class="num">{compile}</td><td class="num">{inst}</td><td class="num">{total}</td>
                     </tr>
                 }
@@ -68,8 +79,16 @@ pub fn PerfPanel(
                 <div><span class="k">"  agent networks"</span><span class="v">{move || format!("{:.3} ms", live.get().agents_ms)}</span></div>
                 <div><span class="k">"Ops/s (neuron updates)"</span><span class="v" data-testid="ops-per-s">{move || targets::fmt_count(live.get().ops_per_s)}</span></div>
                 <div><span class="k">"Synaptic events/s"</span><span class="v">{move || targets::fmt_count(live.get().syn_events_per_s)}</span></div>
-                <div><span class="k">"Memory in use"</span><span class="v" data-testid="memory">{move || targets::fmt_bytes(live.get().memory_bytes)}</span></div>
-                <div><span class="k">"All tiers reserved"</span><span class="v">{move || targets::fmt_bytes(live.get().all_tiers_bytes)}</span></div>
+                <div><span class="k">"Memory in use"</span><span class="v" data-testid="memory" data-bytes=move || live.get().memory_bytes.to_string()>
+                    {move || {
+                        let l = live.get();
+                        match l.js_heap_bytes {
+                            Some(_) => targets::fmt_bytes(l.memory_bytes),
+                            None => format!("{} (wasm only: no performance.memory here)", targets::fmt_bytes(l.memory_bytes)),
+                        }
+                    }}
+                </span></div>
+                <div><span class="k">"All tiers reserved"</span><span class="v" data-testid="memory-all-tiers" data-bytes=move || live.get().all_tiers_bytes.to_string()>{move || targets::fmt_bytes(live.get().all_tiers_bytes)}</span></div>
                 <div><span class="k">"Call + hand-off"</span><span class="v">{move || format!("{:.2} µs", live.get().overhead_us)}</span></div>
                 <div><span class="k">"Timer"</span><span class="v">{move || live.get().timer_note.clone()}</span></div>
             </div>

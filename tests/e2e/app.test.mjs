@@ -28,7 +28,7 @@ test('the app loads, mounts every region and is cross-origin isolated', async ()
 test('every tier loads in Chromium, relaxed SIMD included', async () => {
   const { page, context, problems } = await open(env);
   await waitRunning(page);
-  const rows = await page.locator('table.tiers tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.tier, tr.children[1].textContent]));
+  const rows = await page.locator('table.tiers tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.tier, tr.children[1].textContent.trim()]));
   assert.deepEqual(rows.map((r) => r[0]), ['js', 'scalar', 'simd', 'relaxed']);
   for (const [tier, state] of rows) assert.equal(state, 'loaded', `${tier}: ${state}`);
   assert.deepEqual(problems, []);

@@ -14,10 +14,10 @@ export const SHOTS = join(REPO, 'target', 'e2e');
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
 
-export async function setup() {
+export async function setup({ isolation = true } = {}) {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error(`${DIST}/index.html is missing: run \`trunk build --release --offline\` first`);
   mkdirSync(SHOTS, { recursive: true });
-  const server = await startServer({ root: DIST });
+  const server = await startServer({ root: DIST, isolation });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
   return {
     server,
@@ -30,8 +30,9 @@ export async function setup() {
 }
 
 /** Opens `path` and records problems; `allow` filters expected console errors. */
-export async function open(env, path = '/', { allow = [], route } = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+export async function open(env, path = '/', { allow = [], route, init, scale = 1 } = {}) {
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: scale, acceptDownloads: true });
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const problems = [];
   const foreign = [];

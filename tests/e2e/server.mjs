@@ -16,7 +16,8 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-export async function startServer({ root, port = 0, host = '127.0.0.1' }) {
+export async function startServer({ root, port = 0, host = '127.0.0.1', isolation = true }) {
+  const iso = isolation ? ISOLATION_HEADERS : {};
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
@@ -35,7 +36,7 @@ export async function startServer({ root, port = 0, host = '127.0.0.1' }) {
         info = await stat(file).catch(() => null);
       }
       if (!info) {
-        res.writeHead(404, { 'Content-Type': 'text/plain', ...ISOLATION_HEADERS });
+        res.writeHead(404, { 'Content-Type': 'text/plain', ...iso });
         res.end(`not found: ${url.pathname}`);
         return;
       }
@@ -43,11 +44,11 @@ export async function startServer({ root, port = 0, host = '127.0.0.1' }) {
       res.writeHead(200, {
         'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
         'Cache-Control': 'no-store',
-        ...ISOLATION_HEADERS,
+        ...iso,
       });
       res.end(body);
     } catch (e) {
-      res.writeHead(e.status || 500, { 'Content-Type': 'text/plain', ...ISOLATION_HEADERS });
+      res.writeHead(e.status || 500, { 'Content-Type': 'text/plain', ...iso });
       res.end(String(e.message));
     }
   });

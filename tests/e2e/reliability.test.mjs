@@ -1,0 +1,139 @@
+// The page keeps working: bad input, missing features, failed modules, NaN state, resizes,
+// hidden tabs. Each case is provoked for real (URL switches, intercepted requests, patched
+// browser features) in Debian's Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, open, waitRunning, canvasStats, text } from './helpers.mjs';
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.close(); });
+
+const simTime = async (page) => Number((await page.locator('.status-line').textContent()).match(/t = ([\d.]+)/)[1]);
+
+test('huge, empty, non-numeric, duplicated and unknown parameters are fixed with notices', async () => {
+  const { page, context, problems } = await open(env, '/?n=1000000000&steps=&seed=abc&agents=8&agents=99&color=red&drive=1e9');
+  await waitRunning(page);
+  const notices = await text(page, 'notices');
+  for (const re of [/n=1000000000/, /steps=""/, /seed="abc"/, /more than once/, /unknown parameter "color"/, /drive=1e9/]) assert.match(notices, re);
+  assert.match(page.url(), /n=2048&agents=8/, '8 agents × 256 neurons is the largest shape');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a corrupt kernel module is reported and the app runs on the rest', async () => {
+  const { page, context, problems } = await open(env, '/', {
+    route: (p) => p.route('**/kernels-simd.wasm', (r) => r.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from('\0asm\x01\0\0\0garbage') })),
+  });
+  await waitRunning(page);
+  assert.match(await page.locator('table.tiers tr[data-tier=simd]').textContent(), /unavailable: .*(WebAssembly|compile)/);
+  assert.match(await text(page, 'active-tier'), /WASM relaxed SIMD/, 'the fastest tier that loaded');
+  assert.match(await text(page, 'notices'), /WASM SIMD128 is unavailable/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('without relaxed SIMD the relaxed tier is disabled with the reason', async () => {
+  // Make WebAssembly.validate reject the relaxed-SIMD probe, as a browser without it would.
+  const init = () => {
+    const validate = WebAssembly.validate;
+    WebAssembly.validate = (bytes) => {
+      const b = new Uint8Array(bytes.buffer || bytes);
+      return b.length === 36 && b[33] === 128 ? false : validate(bytes);
+    };
+  };
+  const { page, context, problems } = await open(env, '/?tier=relaxed', { init });
+  await waitRunning(page);
+  assert.match(await page.locator('table.tiers tr[data-tier=relaxed]').textContent(), /does not validate relaxed SIMD/);
+  assert.match(await text(page, 'active-tier'), /WASM SIMD128/);
+  assert.equal(await page.locator('[data-testid=tier-select] option[value=relaxed]').evaluate((o) => o.disabled), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a failed tier can be retried from the panel without a reload', async () => {
+  let fail = true;
+  const { page, context, problems } = await open(env, '/', {
+    allow: [/404/],
+    route: (p) => p.route('**/kernels-scalar.wasm', (r) => (fail ? r.fulfill({ status: 404, body: 'not yet' }) : r.continue())),
+  });
+  await waitRunning(page);
+  assert.match(await page.locator('table.tiers tr[data-tier=scalar]').textContent(), /HTTP 404/);
+  fail = false;
+  await page.click('[data-testid=retry-scalar]');
+  await page.waitForFunction(() => document.querySelector('table.tiers tr[data-tier=scalar]').textContent.includes('loaded'));
+  await page.selectOption('[data-testid=tier-select]', 'scalar');
+  await page.waitForFunction(() => document.querySelector('[data-testid=active-tier]').textContent.includes('WASM scalar'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('without performance.memory and without cross-origin isolation the panel says so', async () => {
+  const plain = await setup({ isolation: false });
+  try {
+    const init = () => Object.defineProperty(Performance.prototype, 'memory', { get: () => undefined, configurable: true });
+    const { page, context, problems } = await open(plain, '/', { init });
+    await waitRunning(page);
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory]').textContent.includes('MB'));
+    assert.match(await text(page, 'memory'), /wasm only: no performance.memory/);
+    assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+    assert.match(await page.locator('.perf-panel').textContent(), /not isolated/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await plain.close();
+  }
+});
+
+test('a NaN in the state is reported, not drawn, and Reset recovers', async () => {
+  const { page, context, problems } = await open(env, '/?debug=1');
+  await waitRunning(page);
+  await page.click('[data-testid=debug-nan]');
+  await page.waitForSelector('[data-testid=error-banner]:not([hidden])');
+  assert.match(await text(page, 'error-banner'), /NaN or infinite/);
+  const t0 = await simTime(page);
+  await page.waitForTimeout(500);
+  assert.equal(await simTime(page), t0, 'the simulation stopped');
+  await page.click('[data-testid=reset]');
+  await page.click('[data-testid=play-pause]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=fps]').textContent) > 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('canvases follow window resizes and the device pixel ratio', async () => {
+  const { page, context } = await open(env, '/', { scale: 2 });
+  await waitRunning(page);
+  const size = () => page.evaluate(() => {
+    const c = document.querySelector('[data-testid=mesh-canvas]');
+    return { w: c.width, cw: c.clientWidth, h: c.height, ch: c.clientHeight };
+  });
+  let s = await size();
+  assert.equal(s.w, s.cw * 2, 'backing store is CSS size × DPR');
+  await page.setViewportSize({ width: 1000, height: 900 });
+  await page.waitForTimeout(300);
+  const t = await size();
+  assert.ok(t.cw < s.cw, 'narrower window, narrower canvas');
+  assert.equal(t.w, t.cw * 2);
+  assert.ok((await canvasStats(page, 'mesh-canvas')).fraction > 0.01);
+  await context.close();
+});
+
+test('a hidden tab pauses the simulation and it resumes cleanly', async () => {
+  const { page, context, problems } = await open(env);
+  await waitRunning(page);
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'hidden', { get: () => window.__hidden === true, configurable: true });
+    window.__hidden = true;
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.waitForFunction(() => document.querySelector('.status-line').textContent.includes('paused: tab hidden'));
+  const t0 = await simTime(page);
+  await page.waitForTimeout(600);
+  assert.equal(await simTime(page), t0, 'no simulation while hidden');
+  await page.evaluate(() => { window.__hidden = false; });
+  await page.waitForTimeout(800);
+  assert.ok((await simTime(page)) > t0, 'resumes');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
