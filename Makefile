@@ -50,5 +50,10 @@ test-e2e: build
 bench: setup build
 	cd tests && node bench/run.mjs
 
+# Five minutes of animation with tier switches and a benchmark run; fails if memory keeps
+# growing (not part of `make test`). Writes target/soak/latest.json.
+soak: setup build
+	cd tests && node bench/soak.mjs
+
 clean:
 	rm -rf dist target/e2e target/bench

@@ -57,6 +57,8 @@ pub struct LiveStats {
     /// `performance.memory.usedJSHeapSize`, where the browser has it.
     pub js_heap_bytes: Option<f64>,
     pub all_tiers_bytes: f64,
+    /// Bytes in live allocations across all tiers.
+    pub all_tiers_in_use: f64,
     pub overhead_us: f64,
     pub efficiency: f64,
     pub edges: usize,
@@ -457,6 +459,7 @@ pub fn App() -> impl IntoView {
                     memory_bytes: memory,
                     js_heap_bytes: js_heap,
                     all_tiers_bytes: all_tiers,
+                    all_tiers_in_use: e.tiers.iter().map(|(_, t)| t.memory_in_use()).sum(),
                     overhead_us: meter.overhead_us,
                     efficiency: e.efficiency,
                     edges: e.edges.len(),

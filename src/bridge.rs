@@ -36,6 +36,9 @@ export function memory_bytes(x) {
   if (x.memory) return x.memory.buffer.byteLength;
   return typeof x.allocated_bytes === 'function' ? x.allocated_bytes() : 0;
 }
+export function memory_in_use(x) {
+  return typeof x.sasi_allocated_bytes === 'function' ? x.sasi_allocated_bytes() >>> 0 : 0;
+}
 export function view_f32(x, h, len) {
   return x.memory ? new Float32Array(x.memory.buffer, h, len) : x.f32(h, len);
 }
@@ -74,6 +77,7 @@ extern "C" {
     pub async fn load_wasm(url: &str) -> Result<JsValue, JsValue>;
     pub fn validate(bytes: &js_sys::Uint8Array) -> bool;
     pub fn memory_bytes(x: &Object) -> f64;
+    pub fn memory_in_use(x: &Object) -> f64;
     pub fn view_f32(x: &Object, h: u32, len: u32) -> Float32Array;
     pub fn view_u32(x: &Object, h: u32, len: u32) -> Uint32Array;
     pub fn read_f64(x: &Object, h: u32) -> f64;

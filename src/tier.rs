@@ -193,6 +193,12 @@ impl Tier {
         bridge::memory_bytes(&self.exports)
     }
 
+    /// Bytes in live allocations of the tier (what a freed state gives back, even though a
+    /// wasm memory itself never shrinks).
+    pub fn memory_in_use(&self) -> f64 {
+        bridge::memory_in_use(&self.exports)
+    }
+
     fn alloc(self: &Rc<Self>, len: u32, elem_bytes: u32) -> Result<Buf, Fault> {
         let bytes = len
             .checked_mul(elem_bytes)

@@ -22,6 +22,7 @@ try {
     t: performance.now() / 1000,
     heap: performance.memory ? performance.memory.usedJSHeapSize : null,
     wasm: Number(document.querySelector('[data-testid=memory-all-tiers]').dataset.bytes),
+    in_use: Number(document.querySelector('[data-testid=memory-in-use]').dataset.bytes),
   }));
   const tiers = ['js', 'scalar', 'relaxed', 'simd'];
   const samples = [];
@@ -37,7 +38,7 @@ try {
     }
     const s = await memory();
     samples.push(s);
-    console.error(`t=${((Date.now() - start) / 1000).toFixed(0)}s heap=${(s.heap / 1e6).toFixed(1)}MB wasm=${(s.wasm / 1e6).toFixed(1)}MB`);
+    console.error(`t=${((Date.now() - start) / 1000).toFixed(0)}s heap=${(s.heap / 1e6).toFixed(1)}MB wasm=${(s.wasm / 1e6).toFixed(1)}MB in use=${(s.in_use / 1e6).toFixed(1)}MB`);
   }
   const frames = await page.evaluate(() => window.__frames.slice(10));
   frames.sort((a, b) => a - b);
@@ -51,6 +52,7 @@ try {
   report = {
     seconds: SECONDS,
     start_bytes: total[0], peak_bytes: Math.max(...total), end_bytes: total[total.length - 1],
+    in_use_start: samples[0].in_use, in_use_peak: Math.max(...samples.map((x) => x.in_use)), in_use_end: samples.at(-1).in_use,
     heap_start: samples[0].heap, heap_end: samples.at(-1).heap, wasm_start: samples[0].wasm, wasm_end: samples.at(-1).wasm,
     frame_ms_p99: p99, frame_ms_median: frames[Math.floor(frames.length / 2)], frames: frames.length,
     levelled_off: !grows, problems, samples,

@@ -45,7 +45,10 @@ export async function open(env, path = '/', { allow = [], route, init, scale = 1
   });
   page.on('request', (r) => {
     const u = new URL(r.url());
-    if (!['blob:', 'data:'].includes(u.protocol) && u.hostname !== '127.0.0.1') foreign.push(r.url());
+    if (!['blob:', 'data:'].includes(u.protocol) && u.hostname !== '127.0.0.1') {
+      foreign.push(r.url());
+      problems.push(`request left 127.0.0.1: ${r.url()}`);
+    }
   });
   if (route) await route(page);
   await page.goto(env.server.url + path);
