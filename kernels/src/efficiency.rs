@@ -57,8 +57,15 @@ fn finish(counts: &[u64], n: usize) -> f64 {
     sum / (n as f64 * (n as f64 - 1.0))
 }
 
-pub fn efficiency_scalar(adj: &[u32], n: usize, wpr: usize) -> Result<f64, KernelError> {
-    check(adj, n, wpr)?;
+/// The BFS from every source, shared by both versions; they differ only in how a row is
+/// OR-ed into `next` and how `next` is settled against `visited` (returning its popcount).
+fn all_sources(
+    adj: &[u32],
+    n: usize,
+    wpr: usize,
+    or_row: impl Fn(&mut [u32], &[u32]),
+    settle: impl Fn(&mut [u32], &mut [u32]) -> u64,
+) -> f64 {
     let mut counts = vec![0u64; n + 1];
     let (mut visited, mut frontier, mut next) = (vec![0u32; wpr], vec![0u32; wpr], vec![0u32; wpr]);
     for s in 0..n {
@@ -74,17 +81,10 @@ pub fn efficiency_scalar(adj: &[u32], n: usize, wpr: usize) -> Result<f64, Kerne
                 while bits != 0 {
                     let u = wi * 32 + bits.trailing_zeros() as usize;
                     bits &= bits - 1;
-                    for (x, r) in next.iter_mut().zip(&adj[u * wpr..(u + 1) * wpr]) {
-                        *x |= r;
-                    }
+                    or_row(&mut next, &adj[u * wpr..(u + 1) * wpr]);
                 }
             }
-            let mut found = 0u64;
-            for (x, v) in next.iter_mut().zip(visited.iter_mut()) {
-                *x &= !*v;
-                *v |= *x;
-                found += x.count_ones() as u64;
-            }
+            let found = settle(&mut next, &mut visited);
             if found == 0 {
                 break;
             }
@@ -93,39 +93,49 @@ pub fn efficiency_scalar(adj: &[u32], n: usize, wpr: usize) -> Result<f64, Kerne
             std::mem::swap(&mut frontier, &mut next);
         }
     }
-    Ok(finish(&counts, n))
+    finish(&counts, n)
 }
 
+pub fn efficiency_scalar(adj: &[u32], n: usize, wpr: usize) -> Result<f64, KernelError> {
+    check(adj, n, wpr)?;
+    Ok(all_sources(
+        adj,
+        n,
+        wpr,
+        |next, row| {
+            for (x, r) in next.iter_mut().zip(row) {
+                *x |= r;
+            }
+        },
+        |next, visited| {
+            let mut found = 0u64;
+            for (x, v) in next.iter_mut().zip(visited.iter_mut()) {
+                *x &= !*v;
+                *v |= *x;
+                found += x.count_ones() as u64;
+            }
+            found
+        },
+    ))
+}
+
+/// 128 bits at a time (`words_per_row` is a multiple of 4).
 pub fn efficiency_simd(adj: &[u32], n: usize, wpr: usize) -> Result<f64, KernelError> {
     check(adj, n, wpr)?;
-    let mut counts = vec![0u64; n + 1];
-    let (mut visited, mut frontier, mut next) = (vec![0u32; wpr], vec![0u32; wpr], vec![0u32; wpr]);
-    for s in 0..n {
-        visited.fill(0);
-        frontier.fill(0);
-        visited[s / 32] |= 1 << (s % 32);
-        frontier[s / 32] |= 1 << (s % 32);
-        let mut d = 0;
-        loop {
-            next.fill(0);
-            for wi in 0..wpr {
-                let mut bits = frontier[wi];
-                while bits != 0 {
-                    let u = wi * 32 + bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    let row = &adj[u * wpr..(u + 1) * wpr];
-                    let mut k = 0;
-                    while k < wpr {
-                        U32x4::load(&next[k..])
-                            .or(U32x4::load(&row[k..]))
-                            .store(&mut next[k..]);
-                        k += 4;
-                    }
-                }
+    Ok(all_sources(
+        adj,
+        n,
+        wpr,
+        |next, row| {
+            for k in (0..next.len()).step_by(4) {
+                U32x4::load(&next[k..])
+                    .or(U32x4::load(&row[k..]))
+                    .store(&mut next[k..]);
             }
+        },
+        |next, visited| {
             let mut found = 0u64;
-            let mut k = 0;
-            while k < wpr {
+            for k in (0..next.len()).step_by(4) {
                 let nx = U32x4::load(&next[k..]).andnot(U32x4::load(&visited[k..]));
                 nx.store(&mut next[k..]);
                 U32x4::load(&visited[k..]).or(nx).store(&mut visited[k..]);
@@ -133,15 +143,8 @@ pub fn efficiency_simd(adj: &[u32], n: usize, wpr: usize) -> Result<f64, KernelE
                     .iter()
                     .map(|x| x.count_ones() as u64)
                     .sum::<u64>();
-                k += 4;
             }
-            if found == 0 {
-                break;
-            }
-            d += 1;
-            counts[d] += found;
-            std::mem::swap(&mut frontier, &mut next);
-        }
-    }
-    Ok(finish(&counts, n))
+            found
+        },
+    ))
 }

@@ -137,18 +137,42 @@ pub fn lif_step_scalar(
             *s += x;
         }
     }
+    drive_scalar(p, syn, 0, rng);
+    let (count, bad) = membrane_scalar(p, v, refr, trace, syn, 0, out, 0);
+    if bad {
+        return Err(KernelError::NonFinite);
+    }
+    Ok(count)
+}
+
+/// Step 2 for neurons `from..`: lane `i & 3` of `rng` decides neuron i's drive.
+fn drive_scalar(p: &LifParams, syn: &mut [f32], from: usize, rng: &mut [u32; 4]) {
     let thr = p.drive_threshold();
-    for (i, s) in syn.iter_mut().enumerate() {
+    for (i, s) in syn.iter_mut().enumerate().skip(from) {
         let lane = &mut rng[i & 3];
         *lane = xorshift32(*lane);
         if ((*lane >> 8) as f32) < thr {
             *s += p.drive_amp;
         }
     }
+}
+
+/// Steps 3–4 for neurons `from..`, appending spikes to `out[count..]`. Returns the new
+/// spike count and whether a membrane potential became NaN/∞.
+#[allow(clippy::too_many_arguments)]
+fn membrane_scalar(
+    p: &LifParams,
+    v: &mut [f32],
+    refr: &mut [f32],
+    trace: &mut [f32],
+    syn: &[f32],
+    from: usize,
+    out: &mut [u32],
+    mut count: usize,
+) -> (usize, bool) {
     let k = p.dt / p.tau_m;
-    let mut count = 0;
     let mut bad = false;
-    for i in 0..n {
+    for i in from..v.len() {
         let mut spiked = false;
         if refr[i] > 0.0 {
             refr[i] -= 1.0;
@@ -170,10 +194,7 @@ pub fn lif_step_scalar(
             count += 1;
         }
     }
-    if bad {
-        return Err(KernelError::NonFinite);
-    }
-    Ok(count)
+    (count, bad)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -227,13 +248,7 @@ pub fn lif_step_simd(
         i += 4;
     }
     st.store(&mut rng[..]);
-    for i in body..n {
-        let lane = &mut rng[i & 3];
-        *lane = xorshift32(*lane);
-        if ((*lane >> 8) as f32) < p.drive_threshold() {
-            syn[i] += p.drive_amp;
-        }
-    }
+    drive_scalar(p, syn, body, rng);
     // Membrane, refractory and trace, four neurons at a time; spikes compacted by bitmask.
     let k = F32x4::splat(p.dt / p.tau_m);
     let (v_rest, v_reset, v_th) = (
@@ -273,30 +288,7 @@ pub fn lif_step_simd(
         }
         i += 4;
     }
-    let kk = p.dt / p.tau_m;
-    let mut bad_tail = false;
-    for i in body..n {
-        let mut spiked = false;
-        if refr[i] > 0.0 {
-            refr[i] -= 1.0;
-            v[i] = p.v_reset;
-        } else {
-            let vi = (v[i] + kk * (p.v_rest - v[i])) + syn[i];
-            bad_tail |= !vi.is_finite();
-            if vi >= p.v_th {
-                spiked = true;
-                v[i] = p.v_reset;
-                refr[i] = p.refractory_steps;
-            } else {
-                v[i] = vi;
-            }
-        }
-        trace[i] = trace[i] * p.trace_decay + if spiked { 1.0 } else { 0.0 };
-        if spiked {
-            out[count] = i as u32;
-            count += 1;
-        }
-    }
+    let (count, bad_tail) = membrane_scalar(p, v, refr, trace, syn, body, out, count);
     if bad.any() || bad_tail {
         return Err(KernelError::NonFinite);
     }
