@@ -15,7 +15,17 @@ for spec in scalar:-simd128 simd:+simd128 relaxed:+simd128,+relaxed-simd; do
   features=${spec#*:}
   RUSTFLAGS="-C target-feature=$features" cargo build --quiet --offline -p sasi-kernels --features ffi --lib \
     --release --target wasm32-unknown-unknown --target-dir "$root/target/kernels-$tier"
-  cp "$root/target/kernels-$tier/wasm32-unknown-unknown/release/sasi_kernels.wasm" "$out/kernels-$tier.wasm"
+  built="$root/target/kernels-$tier/wasm32-unknown-unknown/release/sasi_kernels.wasm"
+  # wasm-opt (Debian's binaryen 108) on the scalar and SIMD modules. Not on the relaxed one:
+  # binaryen 108 predates the final relaxed-SIMD opcodes and cannot parse it.
+  if [ "$tier" != relaxed ] && command -v wasm-opt >/dev/null; then
+    simd_flag=""; [ "$tier" = simd ] && simd_flag=--enable-simd
+    wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-multivalue --enable-reference-types $simd_flag \
+      "$built" -o "$out/kernels-$tier.wasm"
+  else
+    cp "$built" "$out/kernels-$tier.wasm"
+  fi
 done
 # The scalar tier must really be scalar: no v128 type and no lane-wise instruction anywhere.
 if command -v wasm-dis >/dev/null; then

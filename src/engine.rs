@@ -10,6 +10,8 @@ use std::rc::Rc;
 
 /// Steps of spike history the raster keeps (1 ms each): 4 s.
 pub const HISTORY_STEPS: usize = 4000;
+/// Efficiency samples kept for the sparkline (one per mesh update, 4 per second: 30 s).
+pub const EFFICIENCY_HISTORY: usize = 120;
 /// How often the mesh edges and efficiency are recomputed, in animation frames.
 pub const MESH_EVERY_FRAMES: u64 = 15;
 
@@ -200,7 +202,7 @@ impl Engine {
         self.edges = edges;
         self.efficiency = self.sim.efficiency(&bits)?;
         self.efficiency_history.push_back(self.efficiency);
-        while self.efficiency_history.len() > 120 {
+        while self.efficiency_history.len() > EFFICIENCY_HISTORY {
             self.efficiency_history.pop_front();
         }
         Ok(())

@@ -1,7 +1,7 @@
 //! The agent mesh: agents as nodes coloured by firing rate, edges as thick as their summed
 //! weight, and spike pulses travelling along edges from firing agents.
 use super::canvas;
-use crate::engine::Engine;
+use crate::engine::{Engine, EFFICIENCY_HISTORY};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use std::f64::consts::TAU;
@@ -57,4 +57,50 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine) {
         let _ = ctx.arc(x, y, nr, 0.0, TAU);
         ctx.fill();
     }
+    draw_efficiency(&ctx, e, w);
+}
+
+/// Global efficiency as a number and a sparkline of its recent history, top left.
+fn draw_efficiency(ctx: &web_sys::CanvasRenderingContext2d, e: &Engine, w: f64) {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0);
+    let (x0, y0) = (8.0 * dpr, 8.0 * dpr);
+    let (sw, sh) = ((w * 0.28).min(180.0 * dpr), 26.0 * dpr);
+    ctx.set_fill_style_str("rgba(11,16,32,0.75)");
+    ctx.fill_rect(
+        x0 - 4.0 * dpr,
+        y0 - 4.0 * dpr,
+        sw + 8.0 * dpr,
+        sh + 22.0 * dpr,
+    );
+    ctx.set_fill_style_str("#c8d2e6");
+    ctx.set_font(&format!("{}px sans-serif", (12.0 * dpr).round()));
+    let label = format!(
+        "mesh efficiency {:.3} · {} edges",
+        e.efficiency,
+        e.edges.len()
+    );
+    let _ = ctx.fill_text(&label, x0, y0 + 11.0 * dpr);
+    let h = &e.efficiency_history;
+    if h.len() < 2 {
+        return;
+    }
+    let lo = h.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = h.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let span = (hi - lo).max(1e-6);
+    let top = y0 + 16.0 * dpr;
+    ctx.set_stroke_style_str("#7fdc8a");
+    ctx.set_line_width(dpr.max(1.0));
+    ctx.begin_path();
+    for (i, v) in h.iter().enumerate() {
+        let x = x0 + sw * i as f64 / (EFFICIENCY_HISTORY - 1) as f64;
+        let y = top + sh - sh * (v - lo) / span;
+        if i == 0 {
+            ctx.move_to(x, y);
+        } else {
+            ctx.line_to(x, y);
+        }
+    }
+    ctx.stroke();
 }
