@@ -139,14 +139,19 @@ fn timer_resolution_us() -> f64 {
     best * 1000.0
 }
 
+/// A tier that finished loading again: the tier, or why it still cannot run.
+type Arrival = (TierKind, Result<Rc<crate::tier::Tier>, String>);
+/// The frame callback, kept alive while it re-registers itself.
+type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
 thread_local! {
     /// Tiers loaded again from the panel's Retry button, waiting for the frame loop.
-    static ARRIVALS: RefCell<Vec<(TierKind, Result<Rc<crate::tier::Tier>, String>)>> = const { RefCell::new(Vec::new()) };
+    static ARRIVALS: RefCell<Vec<Arrival>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Calls `tick` on every animation frame, forever.
 fn start_frame_loop(mut tick: impl FnMut(f64) + 'static) {
-    let slot: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+    let slot: FrameCallback = Rc::new(RefCell::new(None));
     let again = Rc::clone(&slot);
     *slot.borrow_mut() = Some(Closure::new(move |t: f64| {
         tick(t);
@@ -193,10 +198,10 @@ pub fn App() -> impl IntoView {
     let debug = url_flag("debug").unwrap_or_default();
     let bench = RwSignal::new(BenchState::default());
     let (frames, set_frames) = signal(Vec::<(f64, f64, TierKind)>::new());
-    let worker = BenchWorker::default();
+    let worker = BenchWorker;
     let simd_off = settings0.simd_off;
     let autorun = url_flag("bench").filter(|v| v == "quick" || v == "full");
-    let worker_for_autorun = worker.clone();
+    let worker_for_autorun = worker;
 
     let target_rows = Signal::derive(move || targets::evaluate(&measured.get()));
 
@@ -510,7 +515,7 @@ pub fn App() -> impl IntoView {
             <RasterView canvas_ref=raster_ref />
         </main>
         <PerfPanel live=live statuses=statuses target_rows=target_rows commands=commands>
-            <BenchPanel bench=bench measured=measured frames=frames simd_off=simd_off worker=worker.clone() />
+            <BenchPanel bench=bench measured=measured frames=frames simd_off=simd_off worker=worker />
         </PerfPanel>
         {(!debug.is_empty()).then(|| view! {
             <button class="debug" data-testid="debug-nan" on:click=move |_| commands.update_value(|q| q.push(Command::InjectNan))>

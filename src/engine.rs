@@ -301,7 +301,7 @@ impl Engine {
             }
         }
         self.frame_no += 1;
-        if self.frame_no % MESH_EVERY_FRAMES == 0 {
+        if self.frame_no.is_multiple_of(MESH_EVERY_FRAMES) {
             self.update_mesh()?;
         }
         let t3 = now_ms();

@@ -21,6 +21,9 @@
 //!
 //! The scalar and SIMD versions perform the same f32 operations in the same order (no FMA in
 //! either), so they agree bit for bit; the JS tier repeats them with `Math.fround`.
+// The Cephes constants keep their published digits (more than f32 holds; the f32 values
+// are pinned by bit pattern in activation.js and checked by the JS tests).
+#![allow(clippy::excessive_precision)]
 use crate::simd::{F32x4, U32x4};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -80,8 +83,10 @@ pub const GELU_ZERO_BELOW: f32 = -10.0;
 /// 1.5·2²³: adding it rounds an f32 below 2²² in magnitude to an integer, ties to even.
 pub const ROUND_MAGIC: f32 = 12_582_912.0;
 
-/// Scalar `exp`, step for step the SIMD one.
+/// Scalar `exp`, step for step the SIMD one. The clamp is spelled out (not `f32::clamp`) so
+/// that NaN passes through exactly as in the vector `pmin`/`pmax`.
 #[inline]
+#[allow(clippy::manual_clamp)]
 pub fn exp_scalar(x: f32) -> f32 {
     let c = if x > EXP_HI {
         EXP_HI

@@ -21,7 +21,7 @@ fn check(w: &[f32], n: usize, block: usize, out: &[f32]) -> Result<usize, Kernel
     if n > MAX_DIM {
         return Err(KernelError::TooLarge);
     }
-    if n % block != 0 {
+    if !n.is_multiple_of(block) {
         return Err(KernelError::BadArgument);
     }
     let a = n / block;

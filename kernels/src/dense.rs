@@ -59,6 +59,7 @@ pub fn dense_scalar(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn dense_batch_scalar(
     w: &[f32],
     xs: &[f32],
@@ -148,6 +149,7 @@ pub fn dense_simd(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn dense_batch_simd(
     w: &[f32],
     xs: &[f32],

@@ -26,7 +26,7 @@ pub fn check(adj: &[u32], n: usize, wpr: usize) -> Result<(), KernelError> {
         return Err(KernelError::LengthMismatch);
     }
     // Padding bits must be zero, or they would count as nodes that do not exist.
-    if n % 32 != 0 {
+    if !n.is_multiple_of(32) {
         let last_word = n / 32;
         let pad_mask = !((1u32 << (n % 32)) - 1);
         for i in 0..n {

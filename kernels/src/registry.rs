@@ -62,7 +62,7 @@ impl Registry {
             });
         }
         let bytes = len.checked_mul(elem).ok_or(KernelError::TooLarge)?;
-        if ptr == 0 || ptr % elem != 0 {
+        if ptr == 0 || !ptr.is_multiple_of(elem) {
             return Err(KernelError::BadHandle);
         }
         let end = ptr.checked_add(bytes).ok_or(KernelError::BadHandle)?;

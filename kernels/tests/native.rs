@@ -276,13 +276,11 @@ type LifFn = fn(
 ) -> Result<usize, KernelError>;
 type StdpFn = fn(&mut [f32], usize, &[f32], &[u32], &StdpParams) -> Result<usize, KernelError>;
 
+/// What `run` returns: spike lists per step, final v, trace and weights, total pruned.
+type Run = (Vec<Vec<u32>>, Vec<f32>, Vec<f32>, Vec<f32>, usize);
+
 /// Runs `steps` LIF (+ optional STDP) steps; returns the spike lists and the final state.
-fn run(
-    n: usize,
-    steps: usize,
-    lif: LifFn,
-    stdp: Option<StdpFn>,
-) -> (Vec<Vec<u32>>, Vec<f32>, Vec<f32>, Vec<f32>, usize) {
+fn run(n: usize, steps: usize, lif: LifFn, stdp: Option<StdpFn>) -> Run {
     let (mut w, mut v) = network(n, 11);
     let p = lif_params();
     let sp = StdpParams::from_slice(&[0.004, 0.0042, 0.2, 0.005, 0.0]).unwrap();

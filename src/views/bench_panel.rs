@@ -22,14 +22,15 @@ pub struct BenchState {
     pub finished: bool,
 }
 
-type RunningWorker = (web_sys::Worker, Closure<dyn FnMut(web_sys::MessageEvent)>);
+type MessageHandler = Closure<dyn FnMut(web_sys::MessageEvent)>;
+type RunningWorker = (web_sys::Worker, MessageHandler);
 
 thread_local! {
     /// The running worker, if any (the main thread keeps animating while it measures).
     static WORKER: RefCell<Option<RunningWorker>> = const { RefCell::new(None) };
     /// The last stopped worker's message handler: `stop` may be called from inside it, so it
     /// is dropped on the next `stop`, never while it runs.
-    static RETIRED: RefCell<Option<Closure<dyn FnMut(web_sys::MessageEvent)>>> = const { RefCell::new(None) };
+    static RETIRED: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
 }
 
 /// Handle to the one benchmark worker of the page.
@@ -234,13 +235,13 @@ pub fn BenchPanel(
         }
     });
 
-    let w1 = worker.clone();
+    let w1 = worker;
     let run = move |_| {
         if let Err(e) = w1.start(&set.get_untracked(), simd_off, bench, measured) {
             bench.update(|s| s.message = Some(format!("cannot start the benchmark worker: {e}")));
         }
     };
-    let w2 = worker.clone();
+    let w2 = worker;
     let cancel = move |_| w2.cancel();
     let rerun_href = move || {
         let loc = web_sys::window().map(|w| w.location());

@@ -50,7 +50,7 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine, px: &mut RasterPixels) {
             let y = (i as usize * hu) / n.max(1);
             let o = (y * wu + x as usize) * 4;
             // Alternate agents in two hues so agent groups are visible.
-            let c: [u8; 4] = if (i as usize / agent_rows) % 2 == 0 {
+            let c: [u8; 4] = if (i as usize / agent_rows).is_multiple_of(2) {
                 [120, 220, 255, 255]
             } else {
                 [255, 190, 90, 255]
