@@ -51,3 +51,17 @@ test('cancellation stops the run', async () => {
   assert.equal(cancelled, true);
   assert.ok(rows.length < 3);
 });
+
+test('op counting per kernel', () => {
+  const byName = Object.fromEntries(cases('full').map((c) => [`${c.kernel} ${c.size}`, c]));
+  assert.equal(byName['activation_gelu 1048576'].ops, 1048576);
+  assert.equal(byName['activation_relu 1048576'].bytes, 8 * 1048576, 'read + write each float');
+  assert.equal(byName['dense 256x256'].flops, 2 * 256 * 256);
+  assert.equal(byName['dense_batch 2048x64x64'].flops, 2 * 64 * 64 * 2048, 'FLOPs = 2·m·n·B');
+  assert.equal(byName['dense 2048x2048'].bytes, 4 * (2048 * 2048 + 2048 + 2048 + 2048));
+  assert.equal(byName['lif_step 4096'].ops, 4096, 'one op = one neuron update');
+  const stdp = byName['stdp 4096'];
+  assert.equal(stdp.ops % (2 * 4096), 0, 'two synapse updates per spike per neuron');
+  assert.ok(stdp.ops / (2 * 4096) > 150 && stdp.ops / (2 * 4096) < 260, 'about 5 % of 4096 neurons spike');
+  assert.equal(byName['efficiency 1024'].ops, 1024 ** 3 / 32, 'n³/32 word operations');
+});
