@@ -4,9 +4,9 @@
 use sasi_kernels::activation::{apply_scalar, Activation};
 use sasi_kernels::blocks::block_sums_scalar;
 use sasi_kernels::dense::dense_batch_scalar;
-use sasi_kernels::efficiency::{efficiency_scalar, words_per_row};
+use sasi_kernels::efficiency::{efficiency_scalar, random_graph, words_per_row};
 use sasi_kernels::lif::{lif_step_scalar, LifParams};
-use sasi_kernels::rng::{fill_uniform, Rng};
+use sasi_kernels::rng::{uniform_vec, Rng};
 use sasi_kernels::stdp::{stdp_scalar, StdpParams};
 
 fn bits(v: &[f32]) -> String {
@@ -16,11 +16,6 @@ fn bits(v: &[f32]) -> String {
 fn nums<T: ToString>(v: &[T]) -> String {
     let b: Vec<String> = v.iter().map(T::to_string).collect();
     format!("[{}]", b.join(","))
-}
-fn uniform(seed: u32, len: usize, lo: f32, hi: f32) -> Vec<f32> {
-    let mut v = vec![0.0; len];
-    fill_uniform(seed, &mut v, lo, hi);
-    v
 }
 
 fn main() {
@@ -39,7 +34,7 @@ fn main() {
     parts.push(format!("\"rng\":[{}]", streams.join(",")));
     parts.push(format!(
         "\"fill_uniform\":{{\"seed\":3,\"lo\":-2,\"hi\":2,\"bits\":{}}}",
-        bits(&uniform(3, 33, -2.0, 2.0))
+        bits(&uniform_vec(3, 33, -2.0, 2.0))
     ));
 
     // Activations: special values, a grid over [-20, 20] and random values beyond it.
@@ -59,7 +54,7 @@ fn main() {
         -9.99,
     ];
     input.extend((0..=800).map(|i| -20.0 + i as f32 * 0.05));
-    input.extend(uniform(9, 211, -120.0, 120.0));
+    input.extend(uniform_vec(9, 211, -120.0, 120.0));
     let mut acts = Vec::new();
     for act in Activation::ALL {
         let mut y = input.clone();
@@ -80,9 +75,9 @@ fn main() {
     // Dense, batched (odd shapes), tanh.
     let (m, n, batch) = (5usize, 7usize, 6usize);
     let (w, xs, b) = (
-        uniform(21, m * n, -1.0, 1.0),
-        uniform(22, batch * n, -1.0, 1.0),
-        uniform(23, m, -0.5, 0.5),
+        uniform_vec(21, m * n, -1.0, 1.0),
+        uniform_vec(22, batch * n, -1.0, 1.0),
+        uniform_vec(23, m, -0.5, 0.5),
     );
     let mut ys = vec![0.0; batch * m];
     dense_batch_scalar(&w, &xs, &b, &mut ys, m, n, batch, Activation::Tanh).unwrap();
@@ -106,7 +101,7 @@ fn main() {
         }
     }
     let w0 = w.clone();
-    let v0 = uniform(6, n, 0.0, 1.0);
+    let v0 = uniform_vec(6, n, 0.0, 1.0);
     let lp = [
         1.0,
         20.0,
@@ -161,15 +156,7 @@ fn main() {
         (200, 1.5, 6),
     ] {
         let wpr = words_per_row(gn);
-        let mut adj = vec![0u32; gn * wpr];
-        let mut r = Rng::new(seed);
-        for i in 0..gn {
-            for j in 0..gn {
-                if r.next_f32() < deg / gn.max(1) as f32 {
-                    adj[i * wpr + j / 32] |= 1 << (j % 32);
-                }
-            }
-        }
+        let adj = random_graph(gn, deg / gn.max(1) as f32, seed, false);
         let e = efficiency_scalar(&adj, gn, wpr).unwrap();
         graphs.push(format!(
             "{{\"n\":{gn},\"wpr\":{wpr},\"adj\":{},\"e\":{e:?}}}",
@@ -177,7 +164,7 @@ fn main() {
         ));
     }
     parts.push(format!("\"efficiency\":[{}]", graphs.join(",")));
-    let wb = uniform(61, 64 * 64, 0.0, 1.0);
+    let wb = uniform_vec(61, 64 * 64, 0.0, 1.0);
     let mut sums = vec![0.0; 16];
     block_sums_scalar(&wb, 64, 16, &mut sums).unwrap();
     parts.push(format!(

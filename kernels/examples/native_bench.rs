@@ -6,18 +6,12 @@
 //! `cargo run --release -p sasi-kernels --example native_bench [quick|full]`
 use sasi_kernels::activation::Activation;
 use sasi_kernels::dispatch;
-use sasi_kernels::efficiency::words_per_row;
+use sasi_kernels::efficiency::{random_graph, words_per_row};
 use sasi_kernels::lif::LifParams;
-use sasi_kernels::rng::{fill_uniform, Rng};
+use sasi_kernels::rng::{uniform_vec, Rng};
 use sasi_kernels::stdp::StdpParams;
 use std::hint::black_box;
 use std::time::Instant;
-
-fn uniform(seed: u32, len: usize, lo: f32, hi: f32) -> Vec<f32> {
-    let mut v = vec![0.0; len];
-    fill_uniform(seed, &mut v, lo, hi);
-    v
-}
 
 fn pick(seed: u32, n: usize, frac: f32) -> Vec<u32> {
     let mut r = Rng::new(seed);
@@ -73,7 +67,7 @@ fn main() {
         ("activation_tanh", Activation::Tanh),
         ("activation_gelu", Activation::Gelu),
     ] {
-        let input = uniform(11, act_n, -8.0, 8.0);
+        let input = uniform_vec(11, act_n, -8.0, 8.0);
         let x = std::cell::RefCell::new(input.clone());
         let t = measure_with_reset(
             || dispatch::act_apply(act, black_box(&mut x.borrow_mut())),
@@ -92,9 +86,9 @@ fn main() {
         dense_cases.push((64, 64, 2048));
     }
     for (m, n, batch) in dense_cases {
-        let w = uniform(21, m * n, -0.5, 0.5);
-        let xs = uniform(22, batch * n, -1.0, 1.0);
-        let b = uniform(23, m, -0.1, 0.1);
+        let w = uniform_vec(21, m * n, -0.5, 0.5);
+        let xs = uniform_vec(22, batch * n, -1.0, 1.0);
+        let b = uniform_vec(23, m, -0.1, 0.1);
         let mut y = vec![0.0; batch * m];
         let (kernel, size) = if batch == 1 {
             ("dense", format!("{m}x{n}"))
@@ -135,8 +129,8 @@ fn main() {
             1.5,
         ])
         .unwrap();
-        let w = uniform(31, n * n, 0.0, 0.004);
-        let mut v = uniform(32, n, 0.0, 0.9);
+        let w = uniform_vec(31, n * n, 0.0, 0.004);
+        let mut v = uniform_vec(32, n, 0.0, 0.9);
         let prev = pick(33, n, 0.05);
         let (mut refr, mut trace, mut syn, mut o) =
             (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0u32; n]);
@@ -151,8 +145,8 @@ fn main() {
     }
     for &n in ns {
         let p = StdpParams::from_slice(&[1e-5, 1.05e-5, 0.2, 0.0, 0.0]).unwrap();
-        let mut w = uniform(41, n * n, 0.05, 0.15);
-        let trace = uniform(42, n, 0.0, 1.0);
+        let mut w = uniform_vec(41, n * n, 0.05, 0.15);
+        let trace = uniform_vec(42, n, 0.0, 1.0);
         let spikes = pick(43, n, 0.05);
         out.push((
             "stdp".into(),
@@ -165,17 +159,8 @@ fn main() {
     let es: &[usize] = if full { &[256, 1024] } else { &[256] };
     for &n in es {
         let wpr = words_per_row(n);
-        let mut adj = vec![0u32; n * wpr];
-        let mut r = Rng::new(51);
-        let prob = 8.0 / 2.0 / n as f32;
-        for i in 0..n {
-            for j in i + 1..n {
-                if r.next_f32() < prob {
-                    adj[i * wpr + j / 32] |= 1 << (j % 32);
-                    adj[j * wpr + i / 32] |= 1 << (i % 32);
-                }
-            }
-        }
+        // The graph kernels/js/bench.js builds: undirected, mean degree ≈ 4.
+        let adj = random_graph(n, 8.0 / 2.0 / n as f32, 51, true);
         out.push((
             "efficiency".into(),
             n.to_string(),

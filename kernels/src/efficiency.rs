@@ -18,6 +18,28 @@ pub fn words_per_row(n: usize) -> usize {
     4 * n.div_ceil(128)
 }
 
+/// A seeded random graph in the bit-matrix layout, for tests and benchmarks. `symmetric`:
+/// each pair i < j is an undirected edge with probability `p` (as `kernels/js/bench.js`
+/// builds its graphs); otherwise each ordered pair (i, j), self loops included, is an arc
+/// with probability `p`.
+pub fn random_graph(n: usize, p: f32, seed: u32, symmetric: bool) -> Vec<u32> {
+    let wpr = words_per_row(n);
+    let mut adj = vec![0u32; n * wpr];
+    let mut r = crate::rng::Rng::new(seed);
+    for i in 0..n {
+        let from = if symmetric { i + 1 } else { 0 };
+        for j in from..n {
+            if r.next_f32() < p {
+                adj[i * wpr + j / 32] |= 1 << (j % 32);
+                if symmetric {
+                    adj[j * wpr + i / 32] |= 1 << (i % 32);
+                }
+            }
+        }
+    }
+    adj
+}
+
 pub fn check(adj: &[u32], n: usize, wpr: usize) -> Result<(), KernelError> {
     if n > MAX_DIM {
         return Err(KernelError::TooLarge);

@@ -46,6 +46,13 @@ pub fn fill_uniform(seed: u32, out: &mut [f32], lo: f32, hi: f32) {
     }
 }
 
+/// A new vector filled by `fill_uniform`: the seeded inputs of tests, examples and benchmarks.
+pub fn uniform_vec(seed: u32, len: usize, lo: f32, hi: f32) -> Vec<f32> {
+    let mut v = vec![0.0; len];
+    fill_uniform(seed, &mut v, lo, hi);
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

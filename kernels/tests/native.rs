@@ -4,11 +4,11 @@ use proptest::prelude::*;
 use sasi_kernels::activation::{apply_one, apply_scalar, apply_simd, exp_scalar, Activation};
 use sasi_kernels::blocks::{block_sums_scalar, block_sums_simd};
 use sasi_kernels::dense::{dense_batch_scalar, dense_batch_simd, dense_scalar, dense_simd};
-use sasi_kernels::efficiency::{efficiency_scalar, efficiency_simd, words_per_row};
+use sasi_kernels::efficiency::{efficiency_scalar, efficiency_simd, random_graph, words_per_row};
 use sasi_kernels::error::KernelError;
 use sasi_kernels::lif::{lif_step_scalar, lif_step_simd, LifParams};
 use sasi_kernels::reference;
-use sasi_kernels::rng::{fill_uniform, Rng};
+use sasi_kernels::rng::{fill_uniform, uniform_vec, Rng};
 use sasi_kernels::stdp::{stdp_scalar, stdp_simd, StdpParams};
 
 const LENGTHS: [usize; 8] = [0, 1, 3, 4, 5, 17, 1023, 4097];
@@ -96,16 +96,10 @@ fn activations_scalar_and_simd_agree_bitwise_at_every_length() {
     }
 }
 
-fn rand_vec(seed: u32, len: usize, lo: f32, hi: f32) -> Vec<f32> {
-    let mut v = vec![0.0; len];
-    fill_uniform(seed, &mut v, lo, hi);
-    v
-}
-
 fn check_dense(m: usize, n: usize, batch: usize, act: Activation, seed: u32) {
-    let w = rand_vec(seed, m * n, -1.0, 1.0);
-    let xs = rand_vec(seed + 1, batch * n, -1.0, 1.0);
-    let b = rand_vec(seed + 2, m, -0.5, 0.5);
+    let w = uniform_vec(seed, m * n, -1.0, 1.0);
+    let xs = uniform_vec(seed + 1, batch * n, -1.0, 1.0);
+    let b = uniform_vec(seed + 2, m, -0.5, 0.5);
     let mut outs = Vec::new();
     if batch == 1 {
         for f in [
@@ -574,29 +568,15 @@ fn stdp_rejects_bad_input() {
     );
 }
 
-fn random_graph(n: usize, degree: f32, seed: u32, undirected: bool) -> Vec<u32> {
-    let wpr = words_per_row(n);
-    let mut adj = vec![0u32; n * wpr];
-    let mut r = Rng::new(seed);
-    let p = degree / n.max(1) as f32;
-    for i in 0..n {
-        for j in 0..n {
-            if r.next_f32() < p {
-                adj[i * wpr + j / 32] |= 1 << (j % 32);
-                if undirected {
-                    adj[j * wpr + i / 32] |= 1 << (i % 32);
-                }
-            }
-        }
-    }
-    adj
+fn graph(n: usize, degree: f32, seed: u32, undirected: bool) -> Vec<u32> {
+    random_graph(n, degree / n.max(1) as f32, seed, undirected)
 }
 
 #[test]
 fn efficiency_matches_bfs_reference_exactly() {
     for n in [0, 1, 2, 3, 31, 32, 33, 127, 128, 129, 300] {
         for (deg, und) in [(1.0, true), (3.0, false), (8.0, true)] {
-            let adj = random_graph(n, deg, n as u32 + 3, und);
+            let adj = graph(n, deg, n as u32 + 3, und);
             let wpr = words_per_row(n);
             let r = reference::efficiency(&adj, n, wpr);
             let a = efficiency_scalar(&adj, n, wpr).unwrap();
@@ -709,7 +689,7 @@ proptest! {
 
     #[test]
     fn prop_efficiency_tiers_equal(n in 0usize..200, deg in 0.0f32..6.0, seed in any::<u32>()) {
-        let adj = random_graph(n, deg, seed, seed % 2 == 0);
+        let adj = graph(n, deg, seed, seed % 2 == 0);
         let wpr = words_per_row(n);
         let a = efficiency_scalar(&adj, n, wpr).unwrap();
         prop_assert_eq!(a.to_bits(), efficiency_simd(&adj, n, wpr).unwrap().to_bits());

@@ -8,15 +8,9 @@ use sasi_kernels::dense::{dense_batch_scalar, dense_batch_simd, dense_simd};
 use sasi_kernels::efficiency::{efficiency_scalar, efficiency_simd, words_per_row};
 use sasi_kernels::lif::{lif_step_scalar, lif_step_simd, LifParams};
 use sasi_kernels::reference;
-use sasi_kernels::rng::{fill_uniform, Rng};
+use sasi_kernels::rng::{uniform_vec, Rng};
 use sasi_kernels::stdp::{stdp_scalar, stdp_simd, StdpParams};
 use wasm_bindgen_test::wasm_bindgen_test;
-
-fn uniform(seed: u32, len: usize, lo: f32, hi: f32) -> Vec<f32> {
-    let mut v = vec![0.0; len];
-    fill_uniform(seed, &mut v, lo, hi);
-    v
-}
 
 #[wasm_bindgen_test]
 fn built_with_simd128() {
@@ -30,7 +24,7 @@ fn built_with_simd128() {
 #[wasm_bindgen_test]
 fn activations_agree_bitwise_and_with_f64() {
     for len in [0usize, 1, 3, 4, 5, 1023, 4097] {
-        let x = uniform(len as u32 + 5, len, -20.0, 20.0);
+        let x = uniform_vec(len as u32 + 5, len, -20.0, 20.0);
         for act in Activation::ALL {
             let (mut a, mut b) = (x.clone(), x.clone());
             apply_scalar(act, &mut a);
@@ -63,9 +57,9 @@ fn dense_simd_and_scalar_within_tolerance_of_f64() {
         (256, 256, 1),
     ] {
         let (w, xs, b) = (
-            uniform(1, m * n, -1.0, 1.0),
-            uniform(2, batch * n, -1.0, 1.0),
-            uniform(3, m, -0.5, 0.5),
+            uniform_vec(1, m * n, -1.0, 1.0),
+            uniform_vec(2, batch * n, -1.0, 1.0),
+            uniform_vec(3, m, -0.5, 0.5),
         );
         let (mut ya, mut yb) = (vec![0.0; batch * m], vec![0.0; batch * m]);
         dense_batch_scalar(&w, &xs, &b, &mut ya, m, n, batch, Activation::Identity).unwrap();
@@ -104,7 +98,7 @@ fn lif_and_stdp_agree_exactly_over_200_steps() {
     let mut runs = Vec::new();
     for simd in [false, true] {
         let mut w = w0.clone();
-        let mut v = uniform(4, n, 0.0, 1.0);
+        let mut v = uniform_vec(4, n, 0.0, 1.0);
         let (mut refr, mut trace, mut syn, mut out) =
             (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0u32; n]);
         let mut rng = [1, 2, 3, 4];
