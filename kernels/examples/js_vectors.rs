@@ -1,11 +1,12 @@
 //! Reference vectors for the JS tier's tests (`kernels/js/test/`), from the Rust scalar
-//! kernels: `cargo run -p sasi-kernels --example js_vectors -- target/js-vectors.json`.
+//! kernels (bit for bit where the JS tier must match: PRNG, LIF, STDP, efficiency, blocks;
+//! within the contract's tolerance for activations and dense): `cargo run -p sasi-kernels --example js_vectors -- target/js-vectors.json`.
 //! f32 values are written as their bit patterns (u32) so nothing is lost in printing.
-use sasi_kernels::activation::{apply_scalar, Activation};
+use sasi_kernels::activation::Activation;
 use sasi_kernels::blocks::block_sums_scalar;
-use sasi_kernels::dense::dense_batch_scalar;
+use sasi_kernels::dispatch;
 use sasi_kernels::efficiency::{efficiency_scalar, random_graph, words_per_row};
-use sasi_kernels::lif::{lif_step_scalar, LifParams};
+use sasi_kernels::lif::{lif_step_scalar, LifParams, LifState};
 use sasi_kernels::rng::{uniform_vec, Rng};
 use sasi_kernels::stdp::{stdp_scalar, StdpParams};
 
@@ -58,7 +59,7 @@ fn main() {
     let mut acts = Vec::new();
     for act in Activation::ALL {
         let mut y = input.clone();
-        apply_scalar(act, &mut y);
+        (dispatch::scalar().act_apply)(act, &mut y);
         acts.push(format!(
             "{{\"kind\":{},\"name\":\"{}\",\"bits\":{}}}",
             act as u32,
@@ -80,7 +81,7 @@ fn main() {
         uniform_vec(23, m, -0.5, 0.5),
     );
     let mut ys = vec![0.0; batch * m];
-    dense_batch_scalar(&w, &xs, &b, &mut ys, m, n, batch, Activation::Tanh).unwrap();
+    (dispatch::scalar().dense_batch)(&w, &xs, &b, &mut ys, m, n, batch, Activation::Tanh).unwrap();
     parts.push(format!(
         "\"dense\":{{\"m\":{m},\"n\":{n},\"batch\":{batch},\"act\":4,\"w\":{},\"xs\":{},\"b\":{},\"ys\":{}}}",
         bits(&w),
@@ -123,10 +124,14 @@ fn main() {
     let mut prev: Vec<u32> = Vec::new();
     let (mut counts, mut pruned) = (Vec::new(), Vec::new());
     for _ in 0..150 {
-        let k = lif_step_scalar(
-            &p, &mut v, &mut refr, &mut trace, &mut syn, &w, &prev, &mut rng, &mut out,
-        )
-        .unwrap();
+        let mut st = LifState {
+            v: &mut v,
+            refr: &mut refr,
+            trace: &mut trace,
+            syn: &mut syn,
+            rng: &mut rng,
+        };
+        let k = lif_step_scalar(&p, &mut st, &w, &prev, &mut out).unwrap();
         pruned.push(stdp_scalar(&mut w, n, &trace, &out[..k], &s).unwrap());
         prev = out[..k].to_vec();
         counts.push(k);

@@ -7,7 +7,7 @@
 use sasi_kernels::activation::Activation;
 use sasi_kernels::dispatch;
 use sasi_kernels::efficiency::{random_graph, words_per_row};
-use sasi_kernels::lif::LifParams;
+use sasi_kernels::lif::{LifParams, LifState};
 use sasi_kernels::rng::{uniform_vec, Rng};
 use sasi_kernels::stdp::StdpParams;
 use std::hint::black_box;
@@ -28,34 +28,40 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// ns per call, median of 15 batches.
-fn measure(call: impl FnMut()) -> f64 {
-    measure_with_reset(call, || {})
+/// ns per call, median of 15 batches of ≥ 2 ms after ≥ 50 ms of warm-up.
+fn measure(mut call: impl FnMut()) -> f64 {
+    measure_ring(|_| call(), || {}, u32::MAX)
 }
 
-/// The same, calling `reset` (untimed) before each batch, as the browser harness does for the
-/// in-place activations.
-fn measure_with_reset(mut call: impl FnMut(), mut reset: impl FnMut()) -> f64 {
-    let t0 = Instant::now();
-    let mut n = 0u32;
-    while n < 3 || t0.elapsed().as_secs_f64() < 0.05 {
-        call();
-        n += 1;
-    }
-    let per = t0.elapsed().as_secs_f64() / n as f64;
-    let k = ((0.002 / per.max(1e-9)).ceil() as u32).max(1);
-    let samples = (0..15)
-        .map(|_| {
+/// The same for a ring of `ring` fresh inputs, as in the browser harness: a batch runs in
+/// segments of at most `ring` calls, each after an untimed `reset`, and sums their times.
+fn measure_ring(mut call: impl FnMut(usize), mut reset: impl FnMut(), ring: u32) -> f64 {
+    let mut batch = |k: u32| {
+        let mut total = 0.0;
+        let mut done = 0;
+        while done < k {
+            let c = ring.min(k - done);
             reset();
             let s = Instant::now();
-            for _ in 0..k {
-                call();
+            for i in 0..c {
+                call(i as usize);
             }
-            s.elapsed().as_secs_f64() * 1e9 / k as f64
-        })
-        .collect();
-    median(samples)
+            total += s.elapsed().as_secs_f64();
+            done += c;
+        }
+        total / k as f64
+    };
+    let t0 = Instant::now();
+    let mut per = batch(1);
+    while t0.elapsed().as_secs_f64() < 0.05 {
+        per = batch(3);
+    }
+    let k = ((0.002 / per.max(1e-9)).ceil() as u32).max(1);
+    median((0..15).map(|_| batch(k) * 1e9).collect())
 }
+
+/// Bytes of input copies an in-place case keeps (as `RING_BYTES` in kernels/js/bench.js).
+const RING_BYTES: usize = 8 << 20;
 
 fn main() {
     let full = std::env::args().nth(1).as_deref() != Some("quick");
@@ -68,10 +74,17 @@ fn main() {
         ("activation_gelu", Activation::Gelu),
     ] {
         let input = uniform_vec(11, act_n, -8.0, 8.0);
-        let x = std::cell::RefCell::new(input.clone());
-        let t = measure_with_reset(
-            || dispatch::act_apply(act, black_box(&mut x.borrow_mut())),
-            || x.borrow_mut().copy_from_slice(&input),
+        // The browser harness's ring: 8 MB of copies, each call on a fresh one.
+        let copies = (RING_BYTES / (4 * act_n)).clamp(1, 256);
+        let ring = std::cell::RefCell::new(vec![input.clone(); copies]);
+        let t = measure_ring(
+            |i| (dispatch::BEST.act_apply)(act, black_box(&mut ring.borrow_mut()[i % copies])),
+            || {
+                ring.borrow_mut()
+                    .iter_mut()
+                    .for_each(|c| c.copy_from_slice(&input))
+            },
+            copies as u32,
         );
         out.push((name.into(), act_n.to_string(), t));
     }
@@ -97,10 +110,10 @@ fn main() {
         };
         let t = measure(|| {
             if batch == 1 {
-                dispatch::dense(&w, &xs, &b, black_box(&mut y), m, n, Activation::Identity)
+                (dispatch::BEST.dense)(&w, &xs, &b, black_box(&mut y), m, n, Activation::Identity)
                     .unwrap();
             } else {
-                dispatch::dense_batch(
+                (dispatch::BEST.dense_batch)(
                     &w,
                     &xs,
                     &b,
@@ -136,10 +149,14 @@ fn main() {
             (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0u32; n]);
         let mut rng = [1, 2, 3, 4];
         let t = measure(|| {
-            dispatch::lif_step(
-                &p, &mut v, &mut refr, &mut trace, &mut syn, &w, &prev, &mut rng, &mut o,
-            )
-            .unwrap();
+            let mut st = LifState {
+                v: &mut v,
+                refr: &mut refr,
+                trace: &mut trace,
+                syn: &mut syn,
+                rng: &mut rng,
+            };
+            (dispatch::BEST.lif_step)(&p, &mut st, &w, &prev, &mut o).unwrap();
         });
         out.push(("lif_step".into(), n.to_string(), t));
     }
@@ -152,7 +169,7 @@ fn main() {
             "stdp".into(),
             n.to_string(),
             measure(|| {
-                dispatch::stdp(black_box(&mut w), n, &trace, &spikes, &p).unwrap();
+                (dispatch::BEST.stdp)(black_box(&mut w), n, &trace, &spikes, &p).unwrap();
             }),
         ));
     }
@@ -165,7 +182,7 @@ fn main() {
             "efficiency".into(),
             n.to_string(),
             measure(|| {
-                black_box(dispatch::efficiency(&adj, n, wpr).unwrap());
+                black_box((dispatch::BEST.efficiency)(&adj, n, wpr).unwrap());
             }),
         ));
     }

@@ -3,8 +3,9 @@
 //! allocations (`registry.rs`) and for aliasing before any write, so bad input returns an
 //! error code and never traps or corrupts memory. Only compiled for wasm32 with `ffi`.
 use crate::activation::Activation;
+use crate::dispatch::BEST;
 use crate::error::KernelError;
-use crate::lif::LifParams;
+use crate::lif::{LifParams, LifState};
 use crate::registry::{disjoint, Region, Registry, MAX_ALLOC};
 use crate::stdp::StdpParams;
 use crate::{dispatch, efficiency, rng};
@@ -31,19 +32,36 @@ fn region(ptr: u32, len: u32, elem: usize) -> Result<Region, KernelError> {
     with_registry(|r| r.check(ptr as usize, len as usize, elem))
 }
 
+/// A checked region as a shared slice of `T`.
+///
 /// # Safety
-/// `r` was checked by `region` and is disjoint from every other slice alive at the same time.
-unsafe fn f32s<'a>(r: Region) -> &'a mut [f32] {
-    if r.start == r.end {
-        return &mut [];
+/// `r` came from [`region`] with `elem == size_of::<T>()` (so it lies inside one live
+/// allocation and is aligned for `T`), and no `&mut` slice overlapping it is alive while the
+/// returned slice is. Callers guarantee the latter by running [`disjoint`] over every output
+/// region against every other region before making any slice.
+unsafe fn slice<'a, T>(r: Region) -> &'a [T] {
+    let len = (r.end - r.start) / std::mem::size_of::<T>();
+    if len == 0 {
+        return &[];
     }
-    std::slice::from_raw_parts_mut(r.start as *mut f32, (r.end - r.start) / 4)
+    // SAFETY: per this function's contract the bytes are live, initialised (allocations are
+    // zero-filled; f32/u32 accept every bit pattern), aligned and not mutably aliased.
+    unsafe { std::slice::from_raw_parts(r.start as *const T, len) }
 }
-unsafe fn u32s<'a>(r: Region) -> &'a mut [u32] {
-    if r.start == r.end {
+
+/// A checked region as an exclusive slice of `T`.
+///
+/// # Safety
+/// As for [`slice`], and `r` overlaps no other slice alive at the same time (an output
+/// region that [`disjoint`] accepted).
+unsafe fn slice_mut<'a, T>(r: Region) -> &'a mut [T] {
+    let len = (r.end - r.start) / std::mem::size_of::<T>();
+    if len == 0 {
         return &mut [];
     }
-    std::slice::from_raw_parts_mut(r.start as *mut u32, (r.end - r.start) / 4)
+    // SAFETY: per this function's contract the bytes are live, initialised, aligned and
+    // overlap no other live slice.
+    unsafe { std::slice::from_raw_parts_mut(r.start as *mut T, len) }
 }
 
 #[no_mangle]
@@ -104,7 +122,8 @@ pub extern "C" fn rng_fill_uniform(seed: u32, out: u32, out_len: u32, lo: f32, h
             return Err(KernelError::BadArgument);
         }
         let o = region(out, out_len, 4)?;
-        rng::fill_uniform(seed, unsafe { f32s(o) }, lo, hi);
+        // SAFETY: the one slice of this call, checked by `region`.
+        rng::fill_uniform(seed, unsafe { slice_mut(o) }, lo, hi);
         Ok(0)
     })())
 }
@@ -114,7 +133,8 @@ pub extern "C" fn act_apply(kind: u32, x: u32, len: u32) -> i32 {
     code((|| {
         let act = Activation::from_u32(kind).ok_or(KernelError::BadArgument)?;
         let r = region(x, len, 4)?;
-        dispatch::act_apply(act, unsafe { f32s(r) });
+        // SAFETY: the one slice of this call, checked by `region`.
+        (BEST.act_apply)(act, unsafe { slice_mut(r) });
         Ok(0)
     })())
 }
@@ -172,11 +192,13 @@ pub extern "C" fn dense_batch_forward(
             region(ys, yl, 4)?,
         );
         disjoint(&[ry], &[rw, rx, rb])?;
-        let (w, x, b, y) = unsafe { (f32s(rw), f32s(rx), f32s(rb), f32s(ry)) };
+        // SAFETY: all four regions are checked; `y` overlaps none of the inputs (`disjoint`),
+        // and the inputs are only read, so they may overlap each other.
+        let (w, x, b, y) = unsafe { (slice(rw), slice(rx), slice(rb), slice_mut(ry)) };
         if batch == 1 {
-            dispatch::dense(w, x, b, y, m, n, act)?;
+            (BEST.dense)(w, x, b, y, m, n, act)?;
         } else {
-            dispatch::dense_batch(w, x, b, y, m, n, batch, act)?;
+            (BEST.dense_batch)(w, x, b, y, m, n, batch, act)?;
         }
         Ok(0)
     })())
@@ -202,7 +224,8 @@ pub extern "C" fn lif_step(
 ) -> i32 {
     code((|| {
         let rpar = region(params, pl, 4)?;
-        let p = LifParams::from_slice(unsafe { f32s(rpar) })?;
+        // SAFETY: checked, and only read; every output below is checked disjoint from it.
+        let p = LifParams::from_slice(unsafe { slice(rpar) })?;
         let (rv, rr, rt, rs) = (
             region(v, n, 4)?,
             region(refr, n, 4)?,
@@ -216,21 +239,22 @@ pub extern "C" fn lif_step(
             region(out, out_len, 4)?,
         );
         disjoint(&[rv, rr, rt, rs, rg, ro], &[rw, rp, rpar])?;
-        let rng_s = unsafe { u32s(rg) };
+        // SAFETY: every region is checked; the six outputs overlap each other and the inputs
+        // nowhere (`disjoint`); the inputs are only read.
+        let (rng_s, w, prev, out): (&mut [u32], &[f32], &[u32], &mut [u32]) =
+            unsafe { (slice_mut(rg), slice(rw), slice(rp), slice_mut(ro)) };
         let mut lanes = [rng_s[0], rng_s[1], rng_s[2], rng_s[3]];
-        let r = unsafe {
-            dispatch::lif_step(
-                &p,
-                f32s(rv),
-                f32s(rr),
-                f32s(rt),
-                f32s(rs),
-                f32s(rw),
-                u32s(rp),
-                &mut lanes,
-                u32s(ro),
-            )
+        // SAFETY: as above.
+        let mut st = unsafe {
+            LifState {
+                v: slice_mut(rv),
+                refr: slice_mut(rr),
+                trace: slice_mut(rt),
+                syn: slice_mut(rs),
+                rng: &mut lanes,
+            }
         };
+        let r = (BEST.lif_step)(&p, &mut st, w, prev, out);
         // The generator advances only when the step ran (a shape error changes nothing).
         if !matches!(r, Err(e) if e != KernelError::NonFinite) {
             rng_s.copy_from_slice(&lanes);
@@ -254,14 +278,17 @@ pub extern "C" fn stdp_update(
 ) -> i32 {
     code((|| {
         let rpar = region(params, pl, 4)?;
-        let p = StdpParams::from_slice(unsafe { f32s(rpar) })?;
+        // SAFETY: checked, and only read; `w` below is checked disjoint from it.
+        let p = StdpParams::from_slice(unsafe { slice(rpar) })?;
         let (rw, rt, rs) = (
             region(w, wl, 4)?,
             region(trace, tl, 4)?,
             region(spikes, ns, 4)?,
         );
         disjoint(&[rw], &[rt, rs, rpar])?;
-        unsafe { dispatch::stdp(f32s(rw), n as usize, f32s(rt), u32s(rs), &p) }
+        // SAFETY: all checked; `w` overlaps none of the inputs, which are only read.
+        let (w, t, s) = unsafe { (slice_mut(rw), slice(rt), slice(rs)) };
+        (BEST.stdp)(w, n as usize, t, s, &p)
     })())
 }
 
@@ -270,9 +297,11 @@ pub extern "C" fn mesh_efficiency(adj: u32, al: u32, n: u32, wpr: u32, out: u32)
     code((|| {
         let (ra, ro) = (region(adj, al, 4)?, region(out, 1, 8)?);
         disjoint(&[ro], &[ra])?;
-        let e = dispatch::efficiency(unsafe { u32s(ra) }, n as usize, wpr as usize)?;
-        // SAFETY: ro is a checked, 8-byte aligned region of one f64.
-        unsafe { *(ro.start as *mut f64) = e };
+        // SAFETY: checked; the output region is disjoint from it and not a slice yet.
+        let e = (BEST.efficiency)(unsafe { slice(ra) }, n as usize, wpr as usize)?;
+        // SAFETY: checked (one f64, 8-byte aligned) and disjoint from `adj`.
+        let o: &mut [f64] = unsafe { slice_mut(ro) };
+        o[0] = e;
         Ok(0)
     })())
 }
@@ -282,9 +311,9 @@ pub extern "C" fn block_sums(w: u32, wl: u32, n: u32, block: u32, out: u32, out_
     code((|| {
         let (rw, ro) = (region(w, wl, 4)?, region(out, out_len, 4)?);
         disjoint(&[ro], &[rw])?;
-        dispatch::block_sums(unsafe { f32s(rw) }, n as usize, block as usize, unsafe {
-            f32s(ro)
-        })?;
+        // SAFETY: both checked; `out` overlaps `w` nowhere (`disjoint`), `w` is only read.
+        let (w, o) = unsafe { (slice(rw), slice_mut(ro)) };
+        (BEST.block_sums)(w, n as usize, block as usize, o)?;
         Ok(0)
     })())
 }

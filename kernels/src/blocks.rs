@@ -12,7 +12,7 @@
 //! view thresholds `out[a,b] + out[b,a]` into undirected edges a few times a second.
 use crate::error::KernelError;
 use crate::error::MAX_DIM;
-use crate::simd::F32x4;
+use crate::simd::F32Lanes;
 
 fn check(w: &[f32], n: usize, block: usize, out: &[f32]) -> Result<usize, KernelError> {
     if n == 0 || block == 0 {
@@ -55,7 +55,7 @@ pub fn block_sums_scalar(
 }
 
 /// Four-lane partial sums per block (blocks of fewer than 4 fall back to the scalar sum).
-pub fn block_sums_simd(
+pub fn block_sums_lanes<V: F32Lanes>(
     w: &[f32],
     n: usize,
     block: usize,
@@ -70,12 +70,12 @@ pub fn block_sums_simd(
         let row = &w[j * n..(j + 1) * n];
         let dst = &mut out[(j / block) * a..(j / block + 1) * a];
         for (b, chunk) in row.chunks_exact(block).enumerate() {
-            let mut acc0 = F32x4::splat(0.0);
-            let mut acc1 = F32x4::splat(0.0);
+            let mut acc0 = V::splat(0.0);
+            let mut acc1 = V::splat(0.0);
             let mut pairs = chunk.chunks_exact(8);
             for p in &mut pairs {
-                acc0 = acc0.add(F32x4::load(&p[0..4]));
-                acc1 = acc1.add(F32x4::load(&p[4..8]));
+                acc0 = acc0.add(V::load(&p[0..4]));
+                acc1 = acc1.add(V::load(&p[4..8]));
             }
             let mut s = acc0.add(acc1).sum();
             for &x in pairs.remainder() {
@@ -90,7 +90,9 @@ pub fn block_sums_simd(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dispatch::BlockSumsFn;
     use crate::rng::Rng;
+    use crate::simd::F32x4;
 
     fn reference(w: &[f32], n: usize, block: usize) -> Vec<f64> {
         let a = n / block;
@@ -110,7 +112,11 @@ mod tests {
             let w: Vec<f32> = (0..n * n).map(|_| rng.next_f32()).collect();
             let r = reference(&w, n, block);
             let a = n / block;
-            for f in [block_sums_scalar, block_sums_simd] {
+            for f in [
+                block_sums_scalar as BlockSumsFn,
+                block_sums_lanes::<F32x4>,
+                block_sums_lanes::<crate::simd::array::F32x4>,
+            ] {
                 let mut out = vec![f32::NAN; a * a];
                 f(&w, n, block, &mut out).unwrap();
                 for (x, y) in out.iter().zip(&r) {
@@ -128,15 +134,15 @@ mod tests {
         let w = vec![1.0; 16];
         let mut out = vec![7.0; 4];
         assert_eq!(
-            block_sums_simd(&w, 4, 3, &mut out),
+            block_sums_lanes::<F32x4>(&w, 4, 3, &mut out),
             Err(KernelError::BadArgument)
         );
         assert_eq!(
-            block_sums_simd(&w, 4, 0, &mut out),
+            block_sums_lanes::<F32x4>(&w, 4, 0, &mut out),
             Err(KernelError::ZeroSize)
         );
         assert_eq!(
-            block_sums_simd(&w[..15], 4, 2, &mut out),
+            block_sums_lanes::<F32x4>(&w[..15], 4, 2, &mut out),
             Err(KernelError::LengthMismatch)
         );
         assert_eq!(

@@ -1,23 +1,134 @@
-//! The one place that decides which implementation runs: SIMD where the build has 128-bit
-//! vectors (wasm `simd128`, or x86_64's SSE2 natively), scalar otherwise. Kernel modules are
-//! separate builds (`build-modules.sh`), so the choice is made at compile time.
+//! The one place that decides which implementation runs, as a table of kernels (the way
+//! tract's `linalg` offers `generic()` and `best()`):
+//!
+//! | table | what it is |
+//! |---|---|
+//! | [`scalar()`] | what the scalar tier runs: plain loops where branches and early exits win, the generic lane source on [`array::F32x4`] where blocking and independent accumulators win (dense) |
+//! | [`generic()`] | the SIMD source on [`array::F32x4`]: the portable fallback |
+//! | [`simd()`] | the SIMD source on this build's vectors (wasm `simd128`, relaxed or not, or SSE2 natively); `None` where the build has none |
+//! | [`best()`] | what a kernel module built for this target runs: `simd()` if there is one, else `scalar()` |
+//!
+//! [`all()`] lists every table this build can run, so one conformance suite
+//! (`tests/conformance.rs`) checks each of them against the f64 references and each other.
+//! Kernel modules are separate builds (`build-modules.sh`), so the choice is made at compile
+//! time; the C ABI (`abi.rs`) calls [`BEST`].
 use crate::activation::{self, Activation};
 use crate::error::KernelError;
-use crate::lif::LifParams;
+use crate::lif::{LifParams, LifState};
+use crate::simd::{array, F32Lanes};
 use crate::stdp::StdpParams;
 use crate::{blocks, dense, efficiency, lif, stdp};
 
-#[cfg(any(target_feature = "simd128", target_arch = "x86_64"))]
-macro_rules! pick {
-    ($scalar:path, $simd:path) => {
-        $simd
-    };
+pub type ActFn = fn(Activation, &mut [f32]);
+/// `(w, x, b, y, m, n, act)`: `y = act(W·x + b)`.
+pub type DenseFn =
+    fn(&[f32], &[f32], &[f32], &mut [f32], usize, usize, Activation) -> Result<(), KernelError>;
+/// `(w, xs, b, ys, m, n, batch, act)`.
+pub type DenseBatchFn = fn(
+    &[f32],
+    &[f32],
+    &[f32],
+    &mut [f32],
+    usize,
+    usize,
+    usize,
+    Activation,
+) -> Result<(), KernelError>;
+/// `(params, state, w, prev, out)` → spike count.
+pub type LifFn =
+    fn(&LifParams, &mut LifState<'_>, &[f32], &[u32], &mut [u32]) -> Result<usize, KernelError>;
+/// `(w, n, trace, spikes, params)` → synapses pruned.
+pub type StdpFn = fn(&mut [f32], usize, &[f32], &[u32], &StdpParams) -> Result<usize, KernelError>;
+/// `(adj, n, words_per_row)` → global efficiency.
+pub type EfficiencyFn = fn(&[u32], usize, usize) -> Result<f64, KernelError>;
+/// `(w, n, block, out)`.
+pub type BlockSumsFn = fn(&[f32], usize, usize, &mut [f32]) -> Result<(), KernelError>;
+
+/// One implementation of every kernel.
+#[derive(Clone, Copy)]
+pub struct Kernels {
+    /// Which table this is ("scalar", "generic", "simd"), with the lane backend.
+    pub name: &'static str,
+    pub backend: &'static str,
+    pub act_apply: ActFn,
+    pub dense: DenseFn,
+    pub dense_batch: DenseBatchFn,
+    pub lif_step: LifFn,
+    pub stdp: StdpFn,
+    pub efficiency: EfficiencyFn,
+    pub block_sums: BlockSumsFn,
 }
+
+impl std::fmt::Debug for Kernels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.name, self.backend)
+    }
+}
+
+/// The SIMD source instantiated on lane type `V`.
+const fn lanes<V: F32Lanes>(name: &'static str) -> Kernels {
+    Kernels {
+        name,
+        backend: V::BACKEND,
+        act_apply: activation::apply_lanes::<V>,
+        dense: dense::dense_lanes::<V>,
+        dense_batch: dense::dense_batch_lanes::<V>,
+        lif_step: lif::lif_step_lanes::<V>,
+        stdp: stdp::stdp_lanes::<V>,
+        efficiency: efficiency::efficiency_lanes::<V::Mask>,
+        block_sums: blocks::block_sums_lanes::<V>,
+    }
+}
+
+/// The best scalar code per kernel, chosen by measurement in the scalar wasm module (V8,
+/// full benchmark set, one run; README "What differs between scalar and SIMD"):
+/// - activations and dense: the lane source on arrays. Branch-free selects and 8–16
+///   independent accumulators help scalar code too: activations 1.4–1.8× faster than the
+///   branchy scalar loop, dense 1.3–1.7× faster than a one-accumulator loop.
+/// - LIF, STDP, efficiency, block sums: plain loops, whose early exits and skipped zero
+///   weights beat the lane source by 5–24 % in scalar code.
+const SCALAR: Kernels = Kernels {
+    name: "scalar",
+    backend: "scalar",
+    act_apply: activation::apply_lanes::<array::F32x4>,
+    dense: dense::dense_lanes::<array::F32x4>,
+    dense_batch: dense::dense_batch_lanes::<array::F32x4>,
+    lif_step: lif::lif_step_scalar,
+    stdp: stdp::stdp_scalar,
+    efficiency: efficiency::efficiency_scalar,
+    block_sums: blocks::block_sums_scalar,
+};
+
+const GENERIC: Kernels = lanes::<array::F32x4>("generic");
+
+#[cfg(any(target_feature = "simd128", target_arch = "x86_64"))]
+const SIMD: Option<Kernels> = Some(lanes::<crate::simd::F32x4>("simd"));
 #[cfg(not(any(target_feature = "simd128", target_arch = "x86_64")))]
-macro_rules! pick {
-    ($scalar:path, $simd:path) => {
-        $scalar
-    };
+const SIMD: Option<Kernels> = None;
+
+/// What this build's kernel module runs.
+pub const BEST: Kernels = match SIMD {
+    Some(k) => k,
+    None => SCALAR,
+};
+
+pub fn scalar() -> Kernels {
+    SCALAR
+}
+pub fn generic() -> Kernels {
+    GENERIC
+}
+pub fn simd() -> Option<Kernels> {
+    SIMD
+}
+pub fn best() -> Kernels {
+    BEST
+}
+/// Every table this build can run (scalar, generic, and simd where present).
+pub fn all() -> Vec<Kernels> {
+    let mut v = vec![SCALAR, GENERIC];
+    v.extend(SIMD);
+    v
 }
 
 /// What this build is: 0 scalar, 1 SIMD128, 2 relaxed SIMD (native builds report 1).
@@ -28,66 +139,3 @@ pub const TIER: u32 = if cfg!(target_feature = "relaxed-simd") {
 } else {
     0
 };
-
-pub fn act_apply(act: Activation, x: &mut [f32]) {
-    pick!(activation::apply_scalar, activation::apply_simd)(act, x)
-}
-
-pub fn dense(
-    w: &[f32],
-    x: &[f32],
-    b: &[f32],
-    y: &mut [f32],
-    m: usize,
-    n: usize,
-    act: Activation,
-) -> Result<(), KernelError> {
-    pick!(dense::dense_scalar, dense::dense_simd)(w, x, b, y, m, n, act)
-}
-
-#[allow(clippy::too_many_arguments)]
-pub fn dense_batch(
-    w: &[f32],
-    xs: &[f32],
-    b: &[f32],
-    ys: &mut [f32],
-    m: usize,
-    n: usize,
-    batch: usize,
-    act: Activation,
-) -> Result<(), KernelError> {
-    pick!(dense::dense_batch_scalar, dense::dense_batch_simd)(w, xs, b, ys, m, n, batch, act)
-}
-
-#[allow(clippy::too_many_arguments)]
-pub fn lif_step(
-    p: &LifParams,
-    v: &mut [f32],
-    refr: &mut [f32],
-    trace: &mut [f32],
-    syn: &mut [f32],
-    w: &[f32],
-    prev: &[u32],
-    rng: &mut [u32; 4],
-    out: &mut [u32],
-) -> Result<usize, KernelError> {
-    pick!(lif::lif_step_scalar, lif::lif_step_simd)(p, v, refr, trace, syn, w, prev, rng, out)
-}
-
-pub fn stdp(
-    w: &mut [f32],
-    n: usize,
-    trace: &[f32],
-    spikes: &[u32],
-    p: &StdpParams,
-) -> Result<usize, KernelError> {
-    pick!(stdp::stdp_scalar, stdp::stdp_simd)(w, n, trace, spikes, p)
-}
-
-pub fn efficiency(adj: &[u32], n: usize, wpr: usize) -> Result<f64, KernelError> {
-    pick!(efficiency::efficiency_scalar, efficiency::efficiency_simd)(adj, n, wpr)
-}
-
-pub fn block_sums(w: &[f32], n: usize, block: usize, out: &mut [f32]) -> Result<(), KernelError> {
-    pick!(blocks::block_sums_scalar, blocks::block_sums_simd)(w, n, block, out)
-}

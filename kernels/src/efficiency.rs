@@ -12,12 +12,13 @@
 //! SIMD tiers OR and AND-NOT 128 bits at a time. The sum is formed at the end as
 //! `Σ_d count[d] / d` in f64, ascending d, so every tier returns the same f64 bits.
 use crate::error::{KernelError, MAX_DIM};
-use crate::simd::U32x4;
+use crate::simd::MaskLanes;
 
 pub fn words_per_row(n: usize) -> usize {
     4 * n.div_ceil(128)
 }
 
+#[cfg(any(test, feature = "testing"))]
 /// A seeded random graph in the bit-matrix layout, for tests and benchmarks. `symmetric`:
 /// each pair i < j is an undirected edge with probability `p` (as `kernels/js/bench.js`
 /// builds its graphs); otherwise each ordered pair (i, j), self loops included, is an arc
@@ -142,29 +143,34 @@ pub fn efficiency_scalar(adj: &[u32], n: usize, wpr: usize) -> Result<f64, Kerne
 }
 
 /// 128 bits at a time (`words_per_row` is a multiple of 4).
-pub fn efficiency_simd(adj: &[u32], n: usize, wpr: usize) -> Result<f64, KernelError> {
+pub fn efficiency_lanes<M: MaskLanes>(
+    adj: &[u32],
+    n: usize,
+    wpr: usize,
+) -> Result<f64, KernelError> {
     check(adj, n, wpr)?;
     Ok(all_sources(
         adj,
         n,
         wpr,
         |next, row| {
-            for k in (0..next.len()).step_by(4) {
-                U32x4::load(&next[k..])
-                    .or(U32x4::load(&row[k..]))
-                    .store(&mut next[k..]);
+            for (nx, r) in next
+                .as_chunks_mut::<4>()
+                .0
+                .iter_mut()
+                .zip(row.as_chunks::<4>().0)
+            {
+                M::load_array(nx).or(M::load_array(r)).store_array(nx);
             }
         },
         |next, visited| {
             let mut found = 0u64;
-            for k in (0..next.len()).step_by(4) {
-                let nx = U32x4::load(&next[k..]).andnot(U32x4::load(&visited[k..]));
-                nx.store(&mut next[k..]);
-                U32x4::load(&visited[k..]).or(nx).store(&mut visited[k..]);
-                found += next[k..k + 4]
-                    .iter()
-                    .map(|x| x.count_ones() as u64)
-                    .sum::<u64>();
+            let vis = visited.as_chunks_mut::<4>().0;
+            for (nx, vi) in next.as_chunks_mut::<4>().0.iter_mut().zip(vis) {
+                let fresh = M::load_array(nx).andnot(M::load_array(vi));
+                fresh.store_array(nx);
+                M::load_array(vi).or(fresh).store_array(vi);
+                found += nx.iter().map(|x| x.count_ones() as u64).sum::<u64>();
             }
             found
         },

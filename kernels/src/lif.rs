@@ -19,7 +19,7 @@
 //! step) instead of spreading silently.
 use crate::error::{KernelError, MAX_DIM};
 use crate::rng::xorshift32;
-use crate::simd::{F32x4, U32x4};
+use crate::simd::{F32Lanes, MaskLanes};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LifParams {
@@ -82,6 +82,22 @@ impl LifParams {
     }
 }
 
+/// A population's per-neuron state (each slice N long) and its drive generator: what a
+/// step reads and updates, apart from the weights and the previous step's spikes.
+#[derive(Debug)]
+pub struct LifState<'a> {
+    /// Membrane potentials.
+    pub v: &'a mut [f32],
+    /// Refractory steps left (stored as f32, like every tier).
+    pub refr: &'a mut [f32],
+    /// Spike traces (also STDP's pre/post traces).
+    pub trace: &'a mut [f32],
+    /// Scratch: the step's synaptic input.
+    pub syn: &'a mut [f32],
+    /// The four xorshift32 lanes of the external drive.
+    pub rng: &'a mut [u32; 4],
+}
+
 /// Shapes and indices, checked before anything is written.
 #[allow(clippy::too_many_arguments)]
 pub fn check(
@@ -109,18 +125,21 @@ pub fn check(
     Ok(n)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One step, scalar (the order of operations of [`lif_step_lanes`], so both agree bit for bit).
 pub fn lif_step_scalar(
     p: &LifParams,
-    v: &mut [f32],
-    refr: &mut [f32],
-    trace: &mut [f32],
-    syn: &mut [f32],
+    st: &mut LifState<'_>,
     w: &[f32],
     prev: &[u32],
-    rng: &mut [u32; 4],
     out: &mut [u32],
 ) -> Result<usize, KernelError> {
+    let LifState {
+        v,
+        refr,
+        trace,
+        syn,
+        rng,
+    } = st;
     let n = check(
         v.len(),
         refr.len(),
@@ -197,18 +216,21 @@ fn membrane_scalar(
     (count, bad)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn lif_step_simd(
+/// One step, four neurons at a time on lane type `V`.
+pub fn lif_step_lanes<V: F32Lanes>(
     p: &LifParams,
-    v: &mut [f32],
-    refr: &mut [f32],
-    trace: &mut [f32],
-    syn: &mut [f32],
+    st: &mut LifState<'_>,
     w: &[f32],
     prev: &[u32],
-    rng: &mut [u32; 4],
     out: &mut [u32],
 ) -> Result<usize, KernelError> {
+    let LifState {
+        v,
+        refr,
+        trace,
+        syn,
+        rng,
+    } = st;
     let n = check(
         v.len(),
         refr.len(),
@@ -222,71 +244,68 @@ pub fn lif_step_simd(
     syn.fill(0.0);
     for &j in prev {
         let row = &w[j as usize * n..(j as usize + 1) * n];
-        let mut i = 0;
-        while i < body {
-            F32x4::load(&syn[i..])
-                .add(F32x4::load(&row[i..]))
-                .store(&mut syn[i..]);
-            i += 4;
+        for (s, r) in syn
+            .as_chunks_mut::<4>()
+            .0
+            .iter_mut()
+            .zip(row.as_chunks::<4>().0)
+        {
+            V::load_array(s).add(V::load_array(r)).store_array(s);
         }
         for i in body..n {
             syn[i] += row[i];
         }
     }
     // Drive: each 4-neuron chunk's lane k is rng lane k, as in the scalar loop.
-    let thr = F32x4::splat(p.drive_threshold());
-    let amp = F32x4::splat(p.drive_amp);
-    let mut st = U32x4::load(&rng[..]);
-    let mut i = 0;
-    while i < body {
+    let thr = V::splat(p.drive_threshold());
+    let amp = V::splat(p.drive_amp);
+    let mut st = V::Mask::load_array(rng);
+    for s4 in syn.as_chunks_mut::<4>().0 {
         st = st.xor(st.shl::<13>());
         st = st.xor(st.shr::<17>());
         st = st.xor(st.shl::<5>());
-        let r = F32x4::from_i32(st.shr::<8>());
-        let s = F32x4::load(&syn[i..]);
-        r.lt(thr).select(s.add(amp), s).store(&mut syn[i..]);
-        i += 4;
+        let r = V::from_i32(st.shr::<8>());
+        let s = V::load_array(s4);
+        r.lt(thr).select(s.add(amp), s).store_array(s4);
     }
-    st.store(&mut rng[..]);
+    st.store_array(rng);
     drive_scalar(p, syn, body, rng);
     // Membrane, refractory and trace, four neurons at a time; spikes compacted by bitmask.
-    let k = F32x4::splat(p.dt / p.tau_m);
-    let (v_rest, v_reset, v_th) = (
-        F32x4::splat(p.v_rest),
-        F32x4::splat(p.v_reset),
-        F32x4::splat(p.v_th),
-    );
-    let (zero, one) = (F32x4::zero(), F32x4::splat(1.0));
-    let (decay, ref_steps) = (
-        F32x4::splat(p.trace_decay),
-        F32x4::splat(p.refractory_steps),
-    );
+    let k = V::splat(p.dt / p.tau_m);
+    let (v_rest, v_reset, v_th) = (V::splat(p.v_rest), V::splat(p.v_reset), V::splat(p.v_th));
+    let (zero, one) = (V::zero(), V::splat(1.0));
+    let (decay, ref_steps) = (V::splat(p.trace_decay), V::splat(p.refractory_steps));
     let mut count = 0;
-    let mut bad = U32x4::splat(0);
-    let mut i = 0;
-    while i < body {
-        let vv = F32x4::load(&v[i..]);
-        let rr = F32x4::load(&refr[i..]);
+    let mut bad = V::Mask::splat(0);
+    let chunks = v
+        .as_chunks_mut::<4>()
+        .0
+        .iter_mut()
+        .zip(refr.as_chunks_mut::<4>().0)
+        .zip(trace.as_chunks_mut::<4>().0)
+        .zip(syn.as_chunks::<4>().0);
+    for (c, (((v4, r4), t4), s4)) in chunks.enumerate() {
+        let vv = V::load_array(v4);
+        let rr = V::load_array(r4);
         let in_refr = rr.gt(zero);
-        let vi = vv.add(k.mul(v_rest.sub(vv))).add(F32x4::load(&syn[i..]));
+        let vi = vv.add(k.mul(v_rest.sub(vv))).add(V::load_array(s4));
         // finite ⇔ vi − vi == 0 (NaN and ±∞ give NaN)
         bad = bad.or(vi.sub(vi).eq(zero).not().andnot(in_refr));
         let spike = vi.ge(v_th).andnot(in_refr);
-        in_refr.or(spike).select(v_reset, vi).store(&mut v[i..]);
+        in_refr.or(spike).select(v_reset, vi).store_array(v4);
         in_refr
             .select(rr.sub(one), spike.select(ref_steps, rr))
-            .store(&mut refr[i..]);
-        F32x4::load(&trace[i..])
+            .store_array(r4);
+        V::load_array(t4)
             .mul(decay)
             .add(spike.select(one, zero))
-            .store(&mut trace[i..]);
+            .store_array(t4);
         let mut bits = spike.bitmask();
         while bits != 0 {
-            out[count] = (i + bits.trailing_zeros() as usize) as u32;
+            out[count] = (4 * c + bits.trailing_zeros() as usize) as u32;
             count += 1;
             bits &= bits - 1;
         }
-        i += 4;
     }
     let (count, bad_tail) = membrane_scalar(p, v, refr, trace, syn, body, out, count);
     if bad.any() || bad_tail {

@@ -19,7 +19,7 @@
 //! (spikes in list order), then potentiation (rows ascending). Optional normalisation scales
 //! each spiking neuron's incoming column to sum `normalise_target`.
 use crate::error::{KernelError, MAX_DIM};
-use crate::simd::{F32x4, U32x4};
+use crate::simd::{F32Lanes, MaskLanes};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StdpParams {
@@ -155,7 +155,7 @@ pub fn stdp_scalar(
     Ok(pruned + potentiate_and_normalise(w, n, trace, spikes, p))
 }
 
-pub fn stdp_simd(
+pub fn stdp_lanes<V: F32Lanes>(
     w: &mut [f32],
     n: usize,
     trace: &[f32],
@@ -164,21 +164,17 @@ pub fn stdp_simd(
 ) -> Result<usize, KernelError> {
     check(w.len(), n, trace.len(), spikes)?;
     let body = n & !3;
-    let (zero, wmax, prune) = (
-        F32x4::zero(),
-        F32x4::splat(p.w_max),
-        F32x4::splat(p.prune_below),
-    );
-    let neg_am = F32x4::splat(-p.a_minus);
-    let am = F32x4::splat(p.a_minus);
+    let (zero, wmax, prune) = (V::zero(), V::splat(p.w_max), V::splat(p.prune_below));
+    let neg_am = V::splat(-p.a_minus);
+    let am = V::splat(p.a_minus);
     let mut pruned = 0usize;
     for &j in spikes {
         let row = &mut w[j as usize * n..(j as usize + 1) * n];
         let mut i = 0;
         while i < body {
-            let wv = F32x4::load(&row[i..]);
-            let t = F32x4::load(&trace[i..]);
-            let live: U32x4 = wv.gt(zero);
+            let wv = V::load(&row[i..]);
+            let t = V::load(&trace[i..]);
+            let live: V::Mask = wv.gt(zero);
             // Relaxed build: one fused multiply-add; otherwise w − a₋·t exactly as scalar.
             let nw = if cfg!(target_feature = "relaxed-simd") {
                 neg_am.mul_add(t, wv)

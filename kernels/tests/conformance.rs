@@ -1,0 +1,552 @@
+//! One conformance suite for every implementation table (`dispatch::all()`: scalar, generic
+//! on arrays, and this build's SIMD where there is one), run natively (SSE2) and as wasm in
+//! three builds (no simd128, simd128, relaxed SIMD; `make test-wasm`). Every kernel against
+//! its f64 reference, hand-computed cases, bad input, and the tables against each other.
+use sasi_kernels::activation::{apply_one, Activation};
+use sasi_kernels::dispatch::{self, Kernels};
+use sasi_kernels::efficiency::{random_graph, words_per_row};
+use sasi_kernels::error::KernelError;
+use sasi_kernels::lif::{LifParams, LifState};
+use sasi_kernels::reference;
+use sasi_kernels::rng::{fill_uniform, uniform_vec, Rng};
+use sasi_kernels::stdp::StdpParams;
+
+/// A test that runs natively (`cargo test`) and in wasm (`wasm-bindgen-test-runner`).
+macro_rules! conformance {
+    ($(fn $name:ident() $body:block)*) => {$(
+        #[cfg_attr(not(target_arch = "wasm32"), test)]
+        #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+        fn $name() $body
+    )*};
+}
+
+/// In the relaxed-SIMD build `mul_add` is fused in the SIMD table only, so results that go
+/// through it (activations, dense, STDP) agree with the other tables within rounding, not to
+/// the bit.
+const FUSED: bool = cfg!(target_feature = "relaxed-simd");
+
+const LENGTHS: [usize; 36] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+    26, 27, 28, 29, 30, 31, 32, 33, 1023, 4097,
+];
+
+fn same_bits(a: &[f32], b: &[f32]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+}
+
+fn close(a: &[f32], b: &[f32], tol: f32) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| (x - y).abs() <= tol * x.abs().max(1.0) || (x.is_nan() && y.is_nan()))
+}
+
+/// `a` and `b` from two tables: identical bits, or within `tol` where one of them fuses.
+fn agree(k: &Kernels, a: &[f32], b: &[f32], tol: f32) -> bool {
+    if FUSED && k.name == "simd" {
+        close(a, b, tol)
+    } else {
+        same_bits(a, b)
+    }
+}
+
+fn tables() -> Vec<Kernels> {
+    let all = dispatch::all();
+    assert!(all.len() >= 2, "scalar and generic at least");
+    assert_eq!(
+        all.iter().any(|k| k.name == "simd"),
+        sasi_kernels::simd::HAS_VECTORS
+    );
+    all
+}
+
+conformance! {
+    fn activations_within_2e6_of_f64_on_a_dense_grid() {
+        let grid: Vec<f32> = (0..=400_000).map(|i| -20.0 + i as f32 * 1e-4).collect();
+        for k in tables() {
+            for act in Activation::ALL {
+                let mut y = grid.clone();
+                (k.act_apply)(act, &mut y);
+                let worst = grid
+                    .iter()
+                    .zip(&y)
+                    .map(|(&x, &v)| (v as f64 - reference::activation(act, x as f64)).abs())
+                    .fold(0.0, f64::max);
+                assert!(worst <= 2e-6, "{k:?} {act:?}: max abs error {worst}");
+            }
+        }
+    }
+
+    fn activation_special_values_in_lanes_and_tail() {
+        let inf = f32::INFINITY;
+        let limits: [(Activation, [f32; 2]); 6] = [
+            (Activation::Identity, [inf, -inf]),
+            (Activation::Relu, [inf, 0.0]),
+            (Activation::LeakyRelu, [inf, -inf]),
+            (Activation::Sigmoid, [1.0, 0.0]),
+            (Activation::Tanh, [1.0, -1.0]),
+            (Activation::Gelu, [inf, 0.0]),
+        ];
+        for k in tables() {
+            for (act, [at_pos, at_neg]) in limits {
+                // Lanes 0..4 take the vector path, lane 4 the padded tail.
+                let mut v = [inf, -inf, f32::NAN, 0.0, f32::NAN];
+                (k.act_apply)(act, &mut v);
+                assert_eq!(v[0], at_pos, "{k:?} {act:?}(+inf)");
+                assert_eq!(v[1], at_neg, "{k:?} {act:?}(-inf)");
+                assert!(v[2].is_nan() && v[4].is_nan(), "{k:?} {act:?}(NaN) must be NaN");
+                assert_eq!(v[3], reference::activation(act, 0.0) as f32, "{k:?} {act:?}(0)");
+                let mut tail = [-inf, 1e-30, -1e-30, 3e38, -3e38, f32::MIN_POSITIVE];
+                (k.act_apply)(act, &mut tail);
+                assert_eq!(tail[0], at_neg, "{k:?} {act:?}(-inf) in the tail");
+                for (x, y) in [1e-30f32, -1e-30, f32::MIN_POSITIVE].iter().zip([tail[1], tail[2], tail[5]]) {
+                    assert!((y as f64 - reference::activation(act, *x as f64)).abs() <= 2e-6, "{k:?} {act:?}({x})");
+                }
+            }
+        }
+    }
+
+    fn activation_tables_agree_at_every_length() {
+        let all = tables();
+        for &len in &LENGTHS {
+            let mut x = vec![0.0f32; len];
+            fill_uniform(len as u32 + 1, &mut x, -30.0, 30.0);
+            for act in Activation::ALL {
+                let mut base = x.clone();
+                (all[0].act_apply)(act, &mut base);
+                for (i, v) in base.iter().enumerate() {
+                    assert_eq!(v.to_bits(), apply_one(act, x[i]).to_bits(), "{act:?} len {len} [{i}]");
+                }
+                for k in &all[1..] {
+                    let mut y = x.clone();
+                    (k.act_apply)(act, &mut y);
+                    assert!(agree(k, &base, &y, 1e-6), "{k:?} vs {:?}: {act:?} len {len}", all[0]);
+                }
+            }
+        }
+    }
+
+    fn dense_against_f64_at_every_small_shape() {
+        let sizes = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33];
+        for &m in &sizes {
+            for &n in &sizes {
+                for batch in [1, 3, 4, 5] {
+                    check_dense(m, n, batch, Activation::Identity, (m * 31 + n + batch) as u32);
+                }
+            }
+        }
+        for batch in [1, 2, 6, 7, 8, 9, 64] {
+            check_dense(17, 33, batch, Activation::Tanh, 99);
+        }
+    }
+
+    fn dense_against_f64_at_large_shapes() {
+        for (m, n, batch) in [(256, 256, 1), (255, 257, 5), (64, 64, 64), (1024, 1024, 1)] {
+            check_dense(m, n, batch, Activation::Identity, 5);
+        }
+        check_dense(2048, 2048, 1, Activation::Relu, 6);
+    }
+
+    fn dense_propagates_nan_and_infinity() {
+        for k in tables() {
+            let w = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0];
+            let b = vec![0.0, 0.0];
+            let mut y = vec![0.0; 2];
+            (k.dense)(&w, &[f32::NAN, 1.0, 1.0, 1.0], &b, &mut y, 2, 4, Activation::Identity).unwrap();
+            assert!(y.iter().all(|v| v.is_nan()), "{k:?}: NaN in x reaches every output");
+            (k.dense)(&w, &[f32::INFINITY, 0.0, 0.0, 0.0], &b, &mut y, 2, 4, Activation::Identity).unwrap();
+            assert_eq!(y, vec![f32::INFINITY; 2], "{k:?}");
+            (k.dense)(&w, &[f32::INFINITY, 0.0, 0.0, 0.0], &b, &mut y, 2, 4, Activation::Sigmoid).unwrap();
+            assert_eq!(y, vec![1.0; 2], "{k:?}");
+        }
+    }
+
+    fn dense_rejects_bad_shapes_without_writing() {
+        let w = vec![1.0; 12];
+        let x = vec![1.0; 4];
+        let b = vec![0.0; 3];
+        for k in tables() {
+            let mut y = vec![7.0; 3];
+            let id = Activation::Identity;
+            assert_eq!((k.dense)(&w, &x, &b, &mut y, 3, 5, id), Err(KernelError::LengthMismatch));
+            assert_eq!((k.dense)(&w, &x[..3], &b, &mut y, 3, 4, id), Err(KernelError::LengthMismatch));
+            assert_eq!((k.dense)(&w, &x, &b, &mut y, 0, 4, id), Err(KernelError::ZeroSize));
+            assert_eq!((k.dense)(&[], &[], &[], &mut [], 0, 0, id), Err(KernelError::ZeroSize));
+            let big = vec![0.0; 4097];
+            assert_eq!((k.dense)(&big, &big, &[0.0], &mut [0.0], 1, 4097, id), Err(KernelError::TooLarge));
+            assert_eq!((k.dense_batch)(&w, &x, &b, &mut y, 3, 4, 2, id), Err(KernelError::LengthMismatch));
+            assert_eq!((k.dense_batch)(&w, &x, &b, &mut y, 3, 4, 0, id), Err(KernelError::ZeroSize));
+            assert_eq!(y, vec![7.0; 3], "{k:?}: nothing written on error");
+            (k.dense)(&w, &x, &b, &mut y, 3, 4, id).unwrap();
+            assert_eq!(y, vec![4.0; 3]);
+        }
+    }
+
+    fn dense_tables_agree() {
+        let all = tables();
+        for (m, n, batch) in [(5, 7, 1), (16, 16, 4), (33, 17, 9), (64, 32, 64)] {
+            let w = uniform_vec(1, m * n, -1.0, 1.0);
+            let xs = uniform_vec(2, batch * n, -1.0, 1.0);
+            let b = uniform_vec(3, m, -0.5, 0.5);
+            let outs: Vec<Vec<f32>> = all
+                .iter()
+                .map(|k| {
+                    let mut y = vec![0.0; batch * m];
+                    (k.dense_batch)(&w, &xs, &b, &mut y, m, n, batch, Activation::Gelu).unwrap();
+                    y
+                })
+                .collect();
+            for (k, y) in all.iter().zip(&outs).skip(1) {
+                assert!(agree(k, &outs[0], y, 1e-5), "{k:?} {m}x{n}x{batch}");
+            }
+        }
+    }
+
+    fn lif_tables_agree_exactly_at_odd_sizes() {
+        let all = tables();
+        for n in [1, 3, 4, 5, 33, 130, 1023] {
+            let a = run(&all[0], n, 150, false);
+            for k in &all[1..] {
+                let b = run(k, n, 150, false);
+                assert_eq!(a.spikes, b.spikes, "{k:?}: spike lists differ at n={n}");
+                assert!(same_bits(&a.v, &b.v) && same_bits(&a.trace, &b.trace), "{k:?}: state differs at n={n}");
+            }
+            let total: usize = a.spikes.iter().map(Vec::len).sum();
+            if n >= 33 {
+                assert!(total > 0, "n={n}: the network should fire");
+            }
+        }
+    }
+
+    fn lif_with_stdp_over_300_steps() {
+        let all = tables();
+        let a = run(&all[0], 257, 300, true);
+        assert!(a.pruned > 0, "some synapses are pruned");
+        for k in &all[1..] {
+            let b = run(k, 257, 300, true);
+            if FUSED && k.name == "simd" {
+                let (sa, sb) = (a.spikes.iter().map(Vec::len).sum::<usize>(), b.spikes.iter().map(Vec::len).sum::<usize>());
+                assert!(sa.abs_diff(sb) * 20 <= sa, "{k:?}: {sb} spikes vs {sa}");
+            } else {
+                assert_eq!(a.spikes, b.spikes, "{k:?}");
+                assert!(same_bits(&a.w, &b.w), "{k:?}: weights differ");
+                assert_eq!(a.pruned, b.pruned, "{k:?}");
+            }
+        }
+    }
+
+    fn lif_hand_computed_step() {
+        // Two neurons: 0 fires from a big synaptic input, 1 is refractory, drive off.
+        let p = LifParams::from_slice(&[1.0, 10.0, 0.0, -0.1, 1.0, 3.0, 0.5, 0.0, 0.3]).unwrap();
+        let w = vec![0.0, 0.0, 2.0, 0.0]; // 1 → 0 with weight 2
+        for k in tables() {
+            let (mut v, mut refr, mut trace, mut syn) = (vec![0.5, 0.2], vec![0.0, 2.0], vec![0.4, 0.8], vec![9.0, 9.0]);
+            let mut rng = [1, 2, 3, 4];
+            let mut out = vec![0; 2];
+            let mut st = LifState { v: &mut v, refr: &mut refr, trace: &mut trace, syn: &mut syn, rng: &mut rng };
+            let n = (k.lif_step)(&p, &mut st, &w, &[1], &mut out).unwrap();
+            assert_eq!((n, out[0]), (1, 0), "{k:?}");
+            assert_eq!(syn, vec![2.0, 0.0]);
+            assert_eq!(v, vec![-0.1, -0.1]);
+            assert_eq!(refr, vec![3.0, 1.0]);
+            assert_eq!(trace, vec![0.4 * 0.5 + 1.0, 0.4]);
+            // Without input neuron 0 leaks: v = (v + 0.1·(0 − v)) + 0.
+            let (mut v, mut refr) = (vec![0.5, 0.0], vec![0.0, 0.0]);
+            let mut st = LifState { v: &mut v, refr: &mut refr, trace: &mut trace, syn: &mut syn, rng: &mut rng };
+            assert_eq!((k.lif_step)(&p, &mut st, &w, &[], &mut out), Ok(0));
+            assert_eq!(v[0], 0.5 + 0.1 * (0.0 - 0.5), "{k:?}");
+        }
+    }
+
+    fn lif_drive_rate_matches_probability() {
+        let n = 4096;
+        let p = LifParams::from_slice(&[1.0, 20.0, 0.0, 0.0, 100.0, 0.0, 0.9, 0.05, 1.0]).unwrap();
+        let w = vec![0.0; n * n];
+        for k in tables() {
+            let (mut v, mut refr, mut trace, mut syn) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+            let mut out = vec![0; n];
+            let mut rng = [5, 6, 7, 8];
+            let mut driven = 0usize;
+            for _ in 0..50 {
+                let mut st = LifState { v: &mut v, refr: &mut refr, trace: &mut trace, syn: &mut syn, rng: &mut rng };
+                (k.lif_step)(&p, &mut st, &w, &[], &mut out).unwrap();
+                driven += syn.iter().filter(|&&s| s == 1.0).count();
+            }
+            let rate = driven as f64 / (50.0 * n as f64);
+            assert!((rate - 0.05).abs() < 0.003, "{k:?}: drive rate {rate}");
+        }
+    }
+
+    fn lif_reports_bad_input_and_nan_state() {
+        let p = lif_params();
+        let n = 8;
+        let w = vec![0.0; n * n];
+        for k in tables() {
+            let (mut v, mut refr, mut trace, mut syn) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+            let mut out = vec![0; n];
+            let mut rng = [1; 4];
+            let mut st = LifState { v: &mut v, refr: &mut refr, trace: &mut trace, syn: &mut syn, rng: &mut rng };
+            assert_eq!((k.lif_step)(&p, &mut st, &w, &[8], &mut out), Err(KernelError::BadArgument), "{k:?}");
+            assert_eq!((k.lif_step)(&p, &mut st, &w, &[], &mut out[..7]), Err(KernelError::LengthMismatch));
+            assert_eq!((k.lif_step)(&p, &mut st, &w[..63], &[], &mut out), Err(KernelError::LengthMismatch));
+            st.v[5] = f32::NAN;
+            assert_eq!((k.lif_step)(&p, &mut st, &w, &[], &mut out), Err(KernelError::NonFinite), "{k:?}");
+            let mut empty = LifState { v: &mut [], refr: &mut [], trace: &mut [], syn: &mut [], rng: &mut [1; 4] };
+            assert_eq!((k.lif_step)(&p, &mut empty, &[], &[], &mut []), Err(KernelError::ZeroSize));
+            let big = 5000;
+            let (mut v, mut refr, mut trace, mut syn) = (vec![0.0; big], vec![0.0; big], vec![0.0; big], vec![0.0; big]);
+            let mut huge = LifState { v: &mut v, refr: &mut refr, trace: &mut trace, syn: &mut syn, rng: &mut [1; 4] };
+            assert_eq!((k.lif_step)(&p, &mut huge, &[], &[], &mut vec![0; big]), Err(KernelError::TooLarge), "{k:?}: refused, not allocated");
+        }
+        assert_eq!(LifParams::from_slice(&[1.0; 8]), Err(KernelError::LengthMismatch));
+        assert_eq!(LifParams::from_slice(&[1.0, 0.0, 0.0, 0.0, 1.0, 2.0, 0.9, 0.1, 0.1]), Err(KernelError::BadArgument));
+        assert_eq!(LifParams::from_slice(&[f32::NAN, 1.0, 0.0, 0.0, 1.0, 2.0, 0.9, 0.1, 0.1]), Err(KernelError::BadArgument));
+    }
+
+    fn stdp_hand_computed_update() {
+        // 3 neurons; neuron 1 spiked. Row 1 (its outgoing synapses) is depressed by a₋·trace[i];
+        // column 1 (its incoming synapses) is potentiated by a₊·trace[j]; zeros stay zero.
+        let p = StdpParams::from_slice(&[0.1, 0.2, 0.96, 0.05, 0.0]).unwrap();
+        let trace = [0.5, 1.0, 0.25];
+        for k in tables() {
+            let mut w = vec![0.0, 0.3, 0.5, 0.2, 0.0, 0.06, 0.9, 0.95, 0.0];
+            let pruned = (k.stdp)(&mut w, 3, &trace, &[1], &p).unwrap();
+            // 0.06 − 0.05 = 0.01 < 0.05 → pruned; 0.95 + 0.025 clipped to w_max.
+            let expect = [0.0, 0.3 + 0.1 * 0.5, 0.5, 0.2 - 0.2 * 0.5, 0.0, 0.0, 0.9, 0.96, 0.0];
+            assert_eq!(pruned, 1, "{k:?}");
+            assert!(close(&w, &expect, 1e-6), "{k:?}: {w:?}");
+        }
+    }
+
+    fn stdp_normalises_incoming_weights() {
+        let p = StdpParams::from_slice(&[0.0, 0.0, 10.0, 0.0, 1.0]).unwrap();
+        for k in tables() {
+            let mut w = vec![0.0, 1.0, 0.0, 3.0, 0.0, 0.0, 0.0, 3.0, 0.0];
+            (k.stdp)(&mut w, 3, &[0.0; 3], &[1], &p).unwrap();
+            assert_eq!((w[1], w[4], w[7]), (0.25, 0.0, 0.75), "{k:?}: column 1 scaled to sum 1");
+            assert_eq!(w[3], 3.0, "other columns untouched");
+        }
+    }
+
+    fn stdp_rejects_bad_input() {
+        let p = StdpParams::from_slice(&[0.1, 0.1, 1.0, 0.0, 0.0]).unwrap();
+        for k in tables() {
+            let mut w = vec![0.5; 9];
+            assert_eq!((k.stdp)(&mut w, 3, &[0.0; 3], &[3], &p), Err(KernelError::BadArgument), "{k:?}");
+            assert_eq!((k.stdp)(&mut w, 3, &[0.0; 2], &[0], &p), Err(KernelError::LengthMismatch));
+            assert_eq!((k.stdp)(&mut w, 0, &[], &[], &p), Err(KernelError::ZeroSize));
+            assert_eq!(w, vec![0.5; 9]);
+        }
+        assert_eq!(StdpParams::from_slice(&[0.1, -0.1, 1.0, 0.0, 0.0]), Err(KernelError::BadArgument));
+    }
+
+    fn efficiency_matches_bfs_reference_exactly() {
+        let all = tables();
+        for n in [0, 1, 2, 3, 31, 32, 33, 127, 128, 129, 300] {
+            for (deg, und) in [(1.0, true), (3.0, false), (8.0, true)] {
+                let adj = random_graph(n, deg / n.max(1) as f32, n as u32 + 3, und);
+                let wpr = words_per_row(n);
+                let r = reference::efficiency(&adj, n, wpr);
+                let a = (all[0].efficiency)(&adj, n, wpr).unwrap();
+                assert!((a - r).abs() < 1e-12, "n={n}: {a} vs {r}");
+                for k in &all[1..] {
+                    assert_eq!((k.efficiency)(&adj, n, wpr).unwrap().to_bits(), a.to_bits(), "{k:?} n={n}");
+                }
+            }
+        }
+    }
+
+    fn efficiency_known_graphs_and_bad_layouts() {
+        for k in tables() {
+            // Complete graph: E = 1. Path 0-1-2: (1 + 1 + 1/2)·2 / 6 = 5/6.
+            let n = 5;
+            let wpr = words_per_row(n);
+            let mut k5 = vec![0u32; n * wpr];
+            for i in 0..n {
+                k5[i * wpr] = 0b11111 & !(1 << i);
+            }
+            assert_eq!((k.efficiency)(&k5, n, wpr).unwrap(), 1.0, "{k:?}");
+            let w3 = words_per_row(3);
+            let mut path = vec![0u32; 3 * w3];
+            path[0] = 0b010;
+            path[w3] = 0b101;
+            path[2 * w3] = 0b010;
+            assert!(((k.efficiency)(&path, 3, w3).unwrap() - 5.0 / 6.0).abs() < 1e-15);
+            let mut iso = vec![0u32; 2 * 4];
+            iso[0] = 1; // a self loop, ignored
+            assert_eq!((k.efficiency)(&iso, 2, 4).unwrap(), 0.0);
+            let mut adj = vec![0u32; 3 * 4];
+            assert_eq!((k.efficiency)(&adj, 3, 3), Err(KernelError::LengthMismatch));
+            assert_eq!((k.efficiency)(&adj[..8], 3, 4), Err(KernelError::LengthMismatch));
+            adj[0] = 1 << 5; // a padding bit: node 5 does not exist
+            assert_eq!((k.efficiency)(&adj, 3, 4), Err(KernelError::BadArgument));
+            assert_eq!((k.efficiency)(&[0; 8], 4097, 132), Err(KernelError::TooLarge));
+        }
+    }
+
+    fn block_sums_against_f64() {
+        for k in tables() {
+            for (n, block) in [(1, 1), (12, 3), (64, 8), (256, 32), (130, 13)] {
+                let w = uniform_vec(n as u32, n * n, 0.0, 1.0);
+                let a = n / block;
+                let mut out = vec![f32::NAN; a * a];
+                (k.block_sums)(&w, n, block, &mut out).unwrap();
+                for (idx, got) in out.iter().enumerate() {
+                    let (ba, bb) = (idx / a, idx % a);
+                    let mut r = 0.0f64;
+                    for j in ba * block..(ba + 1) * block {
+                        for i in bb * block..(bb + 1) * block {
+                            r += w[j * n + i] as f64;
+                        }
+                    }
+                    assert!((*got as f64 - r).abs() <= 1e-5 * (block * block) as f64, "{k:?} n={n} block={block}");
+                }
+            }
+            let mut out = vec![7.0; 4];
+            assert_eq!((k.block_sums)(&[1.0; 16], 4, 3, &mut out), Err(KernelError::BadArgument));
+            assert_eq!((k.block_sums)(&[1.0; 16], 4, 0, &mut out), Err(KernelError::ZeroSize));
+            assert_eq!(out, vec![7.0; 4]);
+        }
+    }
+}
+
+/// Every table's dense and batched dense against the f64 reference.
+fn check_dense(m: usize, n: usize, batch: usize, act: Activation, seed: u32) {
+    let w = uniform_vec(seed, m * n, -1.0, 1.0);
+    let xs = uniform_vec(seed + 1, batch * n, -1.0, 1.0);
+    let b = uniform_vec(seed + 2, m, -0.5, 0.5);
+    for k in tables() {
+        let mut outs = Vec::new();
+        if batch == 1 {
+            let mut y = vec![f32::NAN; m];
+            (k.dense)(&w, &xs, &b, &mut y, m, n, act).unwrap();
+            outs.push(y);
+        }
+        let mut y = vec![f32::NAN; m * batch];
+        (k.dense_batch)(&w, &xs, &b, &mut y, m, n, batch, act).unwrap();
+        outs.push(y);
+        for q in 0..batch {
+            let (r, mag) = reference::dense(&w, &xs[q * n..(q + 1) * n], &b, m, n, act);
+            for y in &outs {
+                for i in 0..m {
+                    let got = y[q * m + i] as f64;
+                    // Summation error of n products in f32, plus the activation's own 2e-6.
+                    let tol = 4.0 * f32::EPSILON as f64 * (n as f64).sqrt() * mag[i] + 2e-6;
+                    assert!(
+                        (got - r[i]).abs() <= tol,
+                        "{k:?} m={m} n={n} B={batch} {act:?} [{q},{i}]: {got} vs {}",
+                        r[i]
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn lif_params() -> LifParams {
+    LifParams::from_slice(&[
+        1.0,
+        20.0,
+        0.0,
+        0.0,
+        1.0,
+        2.0,
+        (-1.0f32 / 20.0).exp(),
+        0.03,
+        0.5,
+    ])
+    .unwrap()
+}
+
+struct Run {
+    spikes: Vec<Vec<u32>>,
+    v: Vec<f32>,
+    trace: Vec<f32>,
+    w: Vec<f32>,
+    pruned: usize,
+}
+
+/// `steps` LIF (+ STDP) steps of a seeded network with the app's shape in table `k`.
+fn run(k: &Kernels, n: usize, steps: usize, plastic: bool) -> Run {
+    let mut r = Rng::new(11);
+    let mut w = vec![0.0f32; n * n];
+    for j in 0..n {
+        for i in 0..n {
+            if i != j && r.next_f32() < 0.2 {
+                w[j * n + i] = 0.02 + 0.1 * r.next_f32();
+            }
+        }
+    }
+    let mut v: Vec<f32> = (0..n).map(|_| r.next_f32()).collect();
+    let p = lif_params();
+    let sp = StdpParams::from_slice(&[0.004, 0.0042, 0.2, 0.005, 0.0]).unwrap();
+    let (mut refr, mut trace, mut syn) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    let mut rng = [1, 2, 3, 4];
+    let (mut prev, mut out) = (Vec::new(), vec![0u32; n]);
+    let (mut spikes, mut pruned) = (Vec::new(), 0);
+    for _ in 0..steps {
+        let mut st = LifState {
+            v: &mut v,
+            refr: &mut refr,
+            trace: &mut trace,
+            syn: &mut syn,
+            rng: &mut rng,
+        };
+        let c = (k.lif_step)(&p, &mut st, &w, &prev, &mut out).unwrap();
+        if plastic {
+            pruned += (k.stdp)(&mut w, n, &trace, &out[..c], &sp).unwrap();
+        }
+        prev = out[..c].to_vec();
+        spikes.push(prev.clone());
+    }
+    Run {
+        spikes,
+        v,
+        trace,
+        w,
+        pruned,
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn activations_match_reference_in_every_table(xs in prop::collection::vec(-25.0f32..25.0, 0..300), kind in 0u32..6) {
+            let act = Activation::from_u32(kind).unwrap();
+            for k in tables() {
+                let mut y = xs.clone();
+                (k.act_apply)(act, &mut y);
+                for (x, v) in xs.iter().zip(&y) {
+                    let r = reference::activation(act, *x as f64);
+                    prop_assert!((*v as f64 - r).abs() <= 2e-6, "{:?} {:?}({}) = {} vs {}", k, act, x, v, r);
+                }
+            }
+        }
+
+        #[test]
+        fn dense_batch_matches_reference(m in 1usize..40, n in 1usize..70, batch in 1usize..11, seed in any::<u32>()) {
+            check_dense(m, n, batch, Activation::Identity, seed);
+        }
+
+        #[test]
+        fn efficiency_tables_equal(n in 0usize..200, deg in 0.0f32..6.0, seed in any::<u32>()) {
+            let adj = random_graph(n, deg / n.max(1) as f32, seed, seed % 2 == 0);
+            let wpr = words_per_row(n);
+            let all = tables();
+            let a = (all[0].efficiency)(&adj, n, wpr).unwrap();
+            for k in &all[1..] {
+                prop_assert_eq!(a.to_bits(), (k.efficiency)(&adj, n, wpr).unwrap().to_bits());
+            }
+            prop_assert!((a - reference::efficiency(&adj, n, wpr)).abs() < 1e-12);
+        }
+    }
+}
