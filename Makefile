@@ -1,8 +1,10 @@
 # SASI Lab — the two commands: `make serve` and `make test`.
 # Each first runs an idempotent set-up that installs only what is missing.
 SHELL := /bin/bash
-export PATH := $(HOME)/.cargo/bin:$(PATH)
 ROOT := $(abspath .)
+# Build tools from the registries only: cargo's bin (trunk, wasm-bindgen) and binaryen 132 from
+# npm (tools/), ahead of anything older on the system.
+export PATH := $(ROOT)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 WASM_TEST_ENV := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=300
 
 .PHONY: serve test setup setup-serve build test-native test-wasm test-js test-e2e bench soak clean
@@ -33,9 +35,17 @@ build:
 test-native:
 	cargo test --workspace --quiet
 
+# The one conformance suite (kernels/tests/conformance.rs) as wasm in Node, in the three builds
+# the kernel modules are: no simd128, simd128, simd128 + relaxed SIMD (Node 20 needs a flag for
+# relaxed SIMD; wasm-bindgen-test-runner passes NODE_ARGS to node).
+WASM_BUILDS := scalar:-simd128 simd:+simd128 relaxed:+simd128,+relaxed-simd
 test-wasm:
-	$(WASM_TEST_ENV) RUSTFLAGS="-C target-feature=+simd128" \
-	  cargo test -p sasi-kernels --target wasm32-unknown-unknown --target-dir target/wasm-test
+	@set -e; for spec in $(WASM_BUILDS); do tier=$${spec%%:*}; feat=$${spec#*:}; \
+	  echo "-- conformance suite as wasm32, $$tier build (target-feature=$$feat)"; \
+	  $(WASM_TEST_ENV) NODE_ARGS=--experimental-wasm-relaxed-simd RUSTFLAGS="-C target-feature=$$feat" \
+	    cargo test -p sasi-kernels --release --target wasm32-unknown-unknown --target-dir target/wasm-test-$$tier \
+	    --test conformance; \
+	done
 
 test-js:
 	cargo run -q -p sasi-kernels --example js_vectors -- target/js-vectors.json

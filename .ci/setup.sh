@@ -34,8 +34,16 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $want"; then
   cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
+# binaryen 132 (wasm-opt, wasm-dis) from npm for every build: Debian's 108 cannot parse
+# relaxed SIMD and breaks wasm-bindgen's externref table. npm ci only when node_modules is
+# missing or older than the lockfile.
+if [ ! -d tools/node_modules ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+  say "installing build tools in tools/ (binaryen from npm)"
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+fi
+export PATH="$PWD/tools/node_modules/.bin:$PATH"
+
 apt_pkgs=()
-command -v wasm-opt >/dev/null || apt_pkgs+=(binaryen)
 if [ "$need_test_tools" = test ]; then
   command -v chromium >/dev/null || apt_pkgs+=(chromium)
 fi
