@@ -1,6 +1,6 @@
 // The benchmark Web Worker: loads every tier itself (so the page's animation is untouched),
 // runs the shared harness and posts progress, rows and the summary back.
-import { runBench, summarise } from './bench.js';
+import { runBench, summarise, timerResolutionMs } from './bench.js';
 
 let cancelled = false;
 
@@ -17,20 +17,20 @@ async function loadWasm(url) {
   return { exports: instance.exports, load_ms: performance.now() - t0 };
 }
 
-function timerResolutionNs() {
-  let best = Infinity;
-  let last = performance.now();
-  for (let i = 0; i < 20000; i++) {
-    const t = performance.now();
-    if (t > last) {
-      best = Math.min(best, t - last);
-      last = t;
+/** Bytes of every wasm memory this worker holds (the JS tier's buffers are in its JS heap). */
+function memoryReport(tiers) {
+  const modules = {};
+  let bytes = 0;
+  for (const [name, x] of Object.entries(tiers)) {
+    if (x?.memory) {
+      modules[name] = x.memory.buffer.byteLength;
+      bytes += modules[name];
     }
   }
-  return best * 1e6;
+  return { bytes, modules };
 }
 
-async function run({ set, modules, jsUrl }) {
+async function run({ set, modules, jsUrl, plain = false }) {
   cancelled = false;
   const tiers = {};
   const status = {};
@@ -56,9 +56,11 @@ async function run({ set, modules, jsUrl }) {
     }
   }
   postMessage({ type: 'tiers', status });
+  postMessage({ type: 'memory', ...memoryReport(tiers) });
   const result = await runBench({
     tiers,
     set,
+    plain,
     onProgress: (p) => postMessage({ type: 'progress', ...p }),
     onRow: (row) => postMessage({ type: 'row', row }),
     isCancelled: () => cancelled,
@@ -71,11 +73,13 @@ async function run({ set, modules, jsUrl }) {
     userAgent: navigator.userAgent,
     hardwareConcurrency: navigator.hardwareConcurrency,
     crossOriginIsolated: self.crossOriginIsolated === true,
-    timerResolutionNs: timerResolutionNs(),
+    timerResolutionNs: (result.timer_resolution_ms ?? timerResolutionMs()) * 1e6,
     set,
     date: new Date().toISOString(),
   };
-  postMessage({ type: 'done', rows: result.rows, summary: summarise(result.rows), env, tiers: status });
+  const memory = memoryReport(tiers);
+  postMessage({ type: 'memory', ...memory });
+  postMessage({ type: 'done', rows: result.rows, summary: summarise(result.rows), env, tiers: status, memory_bytes: memory.bytes });
 }
 
 self.onmessage = (ev) => {

@@ -1,9 +1,26 @@
 // One benchmark harness for every tier (run in a Web Worker by the app and by `make bench`):
 // the same seeded inputs copied into each tier's buffers, the same warm-up, the same batches
-// of calls timed with performance.now(), medians reported. Each tier's output is checked
-// against the JS tier on the same input before it is timed.
+// of calls timed with performance.now(), medians and spread reported.
+//
+// Method, so that a sceptic can check it:
+// - Outputs first: each tier's output is checked before it is timed, against an f64
+//   reference where the kernel's contract is a tolerance (activations 2e-6 absolute, dense
+//   relative to Σ|w·x|), and against the JS tier where the contract is bit-exact (LIF,
+//   mesh efficiency) or FMA-tolerant (STDP). A row that disagrees says so (`agrees: false`).
+// - Warm-up until the engine has tiered up (V8 Liftoff→TurboFan, SpiderMonkey baseline→Ion,
+//   JavaScriptCore BBQ→OMG): rounds of batches until two successive round medians agree
+//   within 5 %, after a minimum warm-up time; a row that hit the cap first is marked
+//   `settled: false`.
+// - Batches long enough for the engine's timer (Firefox and WebKit clamp performance.now()
+//   to 20 µs even when cross-origin isolated): a batch lasts at least 200 timer ticks and
+//   2 ms (4 ms in the full set). Nothing is ever timed per call.
+// - In-place kernels (activations) get a fresh input for every call: a cache-sized ring of
+//   copies; a batch runs in segments of one pass over the ring, restored (untimed) between
+//   segments, so no call times an already-rectified array.
+// - A case that throws becomes a row with `median_ns: null` and its `error`; the run goes on.
 import { Rng } from './rng.js';
 import { wordsPerRow } from './efficiency.js';
+import { PLAIN } from './plain-loops.js';
 
 const now = () => performance.now();
 
@@ -23,6 +40,21 @@ export function percentile(xs, p) {
 }
 
 export const ratio = (slow, fast) => (slow > 0 && fast > 0 ? slow / fast : null);
+
+/** The smallest step performance.now() shows here, in ms (5 µs in isolated Chromium, 20 µs or more elsewhere). */
+export function timerResolutionMs() {
+  let best = Infinity;
+  let last = now();
+  const t0 = last;
+  for (let i = 0; i < 200000 && now() - t0 < 50; i++) {
+    const t = now();
+    if (t > last) {
+      best = Math.min(best, t - last);
+      last = t;
+    }
+  }
+  return Number.isFinite(best) ? best : 1;
+}
 
 // ---- buffers in any tier ------------------------------------------------------------
 
@@ -67,7 +99,7 @@ function check(code, what) {
 
 // ---- seeded inputs ------------------------------------------------------------------
 
-function uniform(seed, len, lo, hi) {
+export function uniform(seed, len, lo, hi) {
   const r = new Rng(seed);
   const a = new Float32Array(len);
   for (let i = 0; i < len; i++) a[i] = Math.fround(lo + Math.fround(Math.fround(hi - lo) * r.nextF32()));
@@ -97,24 +129,67 @@ function randomGraph(seed, n, degree) {
   return { adj, wpr };
 }
 
+// ---- f64 references -----------------------------------------------------------------
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+const REF_ACT = {
+  activation_relu: (x) => (x < 0 ? 0 : x),
+  activation_sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  activation_tanh: (x) => Math.tanh(x),
+  activation_gelu: (x) => (x < -10 ? 0 : 0.5 * x * (1 + Math.tanh(GELU_C * (x + 0.044715 * x * x * x)))),
+};
+
+/** y = W·x + b per input in f64, and the scale Σ|w·x| + |b| of each sum (for the tolerance). */
+function denseReference(w, xs, b, m, n, batch) {
+  const y = new Float64Array(batch * m);
+  let scale = 1;
+  for (let k = 0; k < batch; k++) {
+    for (let i = 0; i < m; i++) {
+      let s = b[i];
+      let a = Math.abs(b[i]);
+      for (let j = 0; j < n; j++) {
+        const p = w[i * n + j] * xs[k * n + j];
+        s += p;
+        a += Math.abs(p);
+      }
+      y[k * m + i] = s;
+      if (a > scale) scale = a;
+    }
+  }
+  return { y, scale };
+}
+
 // ---- the cases ----------------------------------------------------------------------
-// Each case: { kernel, size, ops, op_unit, flops, bytes, prepare(x) → { call, output, free } }.
+// Each case: { kernel, size, ops, op_unit, flops, bytes, compare, prepare(x) → run }, where
+// run = { call(i), reset(), output(), free(), maxCalls?, firing? } and `compare` says what the
+// output is checked against: { against: 'f64', reference: Float64Array, tolerance } or
+// { against: 'js', tolerance } (0 = bit for bit).
 
 const ACT = { activation_relu: 1, activation_sigmoid: 3, activation_tanh: 4, activation_gelu: 5 };
+const ACT_NAME = { 1: 'activation_relu', 3: 'activation_sigmoid', 4: 'activation_tanh', 5: 'activation_gelu' };
+/**
+ * Bytes of input copies an in-place case keeps so that each call gets a fresh input. Small
+ * enough to stay in cache: with 32 MB every call streamed from DRAM on this VM and each
+ * activation row measured memory bandwidth (≈ 2 GB/s), not the kernel.
+ */
+export const RING_BYTES = 8 * 1024 * 1024;
 
 function activationCase(kernel, n) {
   const input = uniform(11, n, -8, 8);
+  const f = REF_ACT[kernel];
   return {
-    kernel, size: String(n), ops: n, op_unit: 'elements', flops: 0, bytes: 8 * n, exact: true,
+    kernel, size: String(n), ops: n, op_unit: 'elements', flops: 0, bytes: 8 * n,
+    compare: { against: 'f64', reference: Float64Array.from(input, f), tolerance: 2e-6 },
     prepare(x) {
       const B = new Buffers(x);
-      const buf = B.from('f32', input);
+      const copies = Math.max(1, Math.min(256, Math.floor(RING_BYTES / (4 * n))));
+      const ring = Array.from({ length: copies }, () => B.from('f32', input));
       return {
-        call: () => check(x.act_apply(ACT[kernel], buf.h, n), kernel),
-        // In-place kernels run on their own output; restoring the input before each batch
-        // keeps values in range (GELU applied many times drifts into subnormals).
-        reset: () => B.view(buf).set(input),
-        output: () => Float32Array.from(B.view(buf)),
+        call: (i = 0) => check(x.act_apply(ACT[kernel], ring[i % copies].h, n), kernel),
+        // At most one call per copy between two (untimed) restores of the ring.
+        maxCalls: copies,
+        reset: () => { for (const b of ring) B.view(b).set(input); },
+        output: () => Float32Array.from(B.view(ring[0])),
         free: () => B.free(),
       };
     },
@@ -126,17 +201,23 @@ function denseCase(m, n, batch) {
   const xs = uniform(22, batch * n, -1, 1);
   const b = uniform(23, m, -0.1, 0.1);
   const kernel = batch === 1 ? 'dense' : 'dense_batch';
+  let ref = null;
   return {
     kernel, size: batch === 1 ? `${m}x${n}` : `${batch}x${n}x${m}`,
     ops: m * n * batch, op_unit: 'MACs', flops: 2 * m * n * batch, bytes: 4 * (m * n + batch * n + m + batch * m),
-    tolerance: 1e-4,
+    get compare() {
+      // f32 sums of n products: error ≲ n·2⁻²⁴·Σ|w·x|; 1e-5·Σ|w·x| bounds it up to n = 2048
+      // with room for any summation order, and still catches a single missing product.
+      ref ??= denseReference(w, xs, b, m, n, batch);
+      return { against: 'f64', reference: ref.y, tolerance: 1e-5 * ref.scale };
+    },
     prepare(x) {
       const B = new Buffers(x);
       const W = B.from('f32', w), X = B.from('f32', xs), Bi = B.from('f32', b), Y = B.alloc('f32', batch * m);
       const call = batch === 1
         ? () => check(x.dense_forward(W.h, W.len, X.h, X.len, Bi.h, Bi.len, Y.h, Y.len, m, n, 0), 'dense_forward')
         : () => check(x.dense_batch_forward(W.h, W.len, X.h, X.len, Bi.h, Bi.len, Y.h, Y.len, m, n, batch, 0), 'dense_batch_forward');
-      return { call, output: () => Float32Array.from(B.view(Y)), free: () => B.free() };
+      return { call, reset: () => {}, output: () => Float32Array.from(B.view(Y)), free: () => B.free() };
     },
   };
 }
@@ -150,23 +231,27 @@ function lifCase(n) {
   const prev = pickIndices(33, n, 0.05);
   return {
     kernel: 'lif_step', size: String(n), ops: n, op_unit: 'neuron updates', flops: 0,
-    bytes: 4 * (prev.length * n + 5 * n), exact: true,
+    bytes: 4 * (prev.length * n + 5 * n),
+    // No transcendental: every tier computes the same f32 operations, so spikes and
+    // potentials must be identical to the JS tier's.
+    compare: { against: 'js', tolerance: 0 },
     prepare(x) {
       const B = new Buffers(x);
       const P = B.from('f32', LIF_PARAMS), V = B.from('f32', v), R = B.alloc('f32', n), T = B.alloc('f32', n);
       const S = B.alloc('f32', n), W = B.from('f32', w), PR = B.from('u32', prev);
       const G = B.from('u32', Uint32Array.from([1, 2, 3, 4])), O = B.alloc('u32', n);
-      let spikes = 0, calls = 0;
+      let spikes = 0, calls = 0, last = 0;
       const call = () => {
-        spikes += check(x.lif_step(P.h, 9, V.h, R.h, T.h, S.h, n, W.h, W.len, PR.h, PR.len, G.h, O.h, n), 'lif_step');
+        last = check(x.lif_step(P.h, 9, V.h, R.h, T.h, S.h, n, W.h, W.len, PR.h, PR.len, G.h, O.h, n), 'lif_step');
+        spikes += last;
         calls++;
       };
       return {
         call,
-        output: () => {
-          const k = spikes;
-          return { spikes: Uint32Array.from(B.view(O)).slice(0, k), v: Float32Array.from(B.view(V)) };
-        },
+        // The state advances one simulated step per call, as in the app; a batch starts from
+        // wherever the last one left it (the firing fraction is reported with the row).
+        reset: () => {},
+        output: () => ({ spikes: Uint32Array.from(B.view(O)).slice(0, last), v: Float32Array.from(B.view(V)) }),
         firing: () => (calls ? spikes / calls / n : 0),
         free: () => B.free(),
       };
@@ -182,12 +267,15 @@ function stdpCase(n) {
   const spikes = pickIndices(43, n, 0.05);
   return {
     kernel: 'stdp', size: String(n), ops: 2 * spikes.length * n, op_unit: 'synapse updates', flops: 0,
-    bytes: 8 * 2 * spikes.length * n, tolerance: 1e-5,
+    bytes: 8 * 2 * spikes.length * n,
+    // Relaxed SIMD fuses a multiply-add: the weights may differ in the last bits.
+    compare: { against: 'js', tolerance: 1e-5 },
     prepare(x) {
       const B = new Buffers(x);
       const W = B.from('f32', w), T = B.from('f32', trace), S = B.from('u32', spikes), P = B.from('f32', STDP_PARAMS);
       return {
         call: () => check(x.stdp_update(W.h, W.len, n, T.h, n, S.h, S.len, P.h, 5), 'stdp_update'),
+        reset: () => {},
         output: () => Float32Array.from(B.view(W)),
         free: () => B.free(),
       };
@@ -199,12 +287,14 @@ function efficiencyCase(n) {
   const { adj, wpr } = randomGraph(51, n, 8);
   return {
     kernel: 'efficiency', size: String(n), ops: (n * n * n) / 32, op_unit: 'word ops', flops: 0,
-    bytes: 4 * adj.length, exact: true,
+    bytes: 4 * adj.length,
+    compare: { against: 'js', tolerance: 0 },
     prepare(x) {
       const B = new Buffers(x);
       const A = B.from('u32', adj), O = B.alloc('f64', 1);
       return {
         call: () => check(x.mesh_efficiency(A.h, A.len, n, wpr, O.h), 'mesh_efficiency'),
+        reset: () => {},
         output: () => Float64Array.from(B.view(O)),
         free: () => B.free(),
       };
@@ -226,8 +316,10 @@ export function cases(set) {
   return list;
 }
 
-/** Largest difference between a tier's output and the JS tier's (0 = identical). */
-function difference(a, b) {
+// ---- agreement ----------------------------------------------------------------------
+
+/** Largest absolute difference (NaN = NaN; a length or spike mismatch is Infinity). */
+export function difference(a, b) {
   if (a.spikes) {
     if (a.spikes.length !== b.spikes.length || a.spikes.some((x, i) => x !== b.spikes[i])) return Infinity;
     return difference(a.v, b.v);
@@ -236,7 +328,8 @@ function difference(a, b) {
   let d = 0;
   for (let i = 0; i < a.length; i++) {
     if (Number.isNaN(a[i]) && Number.isNaN(b[i])) continue;
-    d = Math.max(d, Math.abs(a[i] - b[i]));
+    const e = Math.abs(a[i] - b[i]);
+    if (!(e <= d)) d = Number.isNaN(e) ? Infinity : e;
   }
   return d;
 }
@@ -247,97 +340,218 @@ function maxAbs(a) {
   return m;
 }
 
+/**
+ * Checks one tier's output. `jsOut` is the JS tier's output on the same input (null when
+ * the JS tier is absent: then the first tier's output stands in). The plain-loop check
+ * computes in doubles without f32 rounding, so against the JS tier it is held to 1e-4 and,
+ * for spikes, to the same count within 2 %, not to the bit.
+ */
+export function agreement(c, out, jsOut, tier = '') {
+  const cmp = c.compare;
+  if (cmp.against === 'f64') {
+    const d = difference(out, cmp.reference);
+    return { agrees: d <= cmp.tolerance, max_diff: d, tolerance: cmp.tolerance, checked_against: 'f64 reference' };
+  }
+  const ref = jsOut ?? out;
+  if (tier === 'plain') {
+    if (out.spikes) {
+      const d = Math.abs(out.spikes.length - ref.spikes.length);
+      const tol = Math.max(2, 0.02 * ref.spikes.length);
+      return { agrees: d <= tol, max_diff: d, tolerance: tol, checked_against: 'JS tier (spike count)' };
+    }
+    const d = difference(out, ref);
+    const tol = 1e-4 * Math.max(1, maxAbs(ref));
+    return { agrees: d <= tol, max_diff: d, tolerance: tol, checked_against: 'JS tier' };
+  }
+  const d = difference(out, ref);
+  const tol = cmp.tolerance * (out.spikes ? 1 : Math.max(1, maxAbs(ref)));
+  return { agrees: d <= tol, max_diff: d, tolerance: tol, checked_against: cmp.tolerance === 0 ? 'JS tier, bit for bit' : 'JS tier' };
+}
+
+// ---- timing -------------------------------------------------------------------------
+
 async function yieldToEvents() {
   await new Promise((r) => setTimeout(r, 0));
 }
 
-/** Times `call`: warm-up, then batches of k calls (k so a batch takes ≥ 2 ms). ns per call. */
-async function measure(call, full, reset = () => {}) {
-  const warmMs = full ? 50 : 15;
-  const t0 = now();
-  let n = 0;
-  while (n < 3 || now() - t0 < warmMs) {
-    call();
-    n++;
+/**
+ * The warm-up rule: settled once two successive round medians differ by at most `tol`
+ * (relative), after at least `minRounds` rounds. Returns the index of the round at which it
+ * settled, or -1.
+ */
+export function settledAt(medians, { tol = 0.05, minRounds = 3 } = {}) {
+  for (let i = Math.max(1, minRounds - 1); i < medians.length; i++) {
+    const a = medians[i - 1], b = medians[i];
+    if (a > 0 && b > 0 && Math.abs(b - a) <= tol * a) return i;
   }
-  const per = (now() - t0) / n;
-  const k = Math.max(1, Math.ceil(2 / Math.max(per, 1e-5)));
-  const batches = full ? 15 : 5;
-  const samples = [];
-  for (let b = 0; b < batches; b++) {
-    reset();
-    const s = now();
-    for (let i = 0; i < k; i++) call();
-    samples.push(((now() - s) / k) * 1e6);
-  }
-  return { samples, k };
+  return -1;
 }
 
-export const TIER_ORDER = ['js', 'scalar', 'simd', 'relaxed'];
+/** Calls per batch so that a batch lasts `minBatchMs`. */
+export function callsPerBatch(perCallMs, minBatchMs) {
+  const k = Math.ceil(minBatchMs / Math.max(perCallMs, 1e-6));
+  return Math.max(1, Math.min(k, 1e7));
+}
 
 /**
- * Runs every case in every available tier. `tiers`: name → exports object (or null).
- * `onProgress({kernel,size,tier,done,total})`, `onRow(row)`, `isCancelled()`.
+ * Per-call ms of one batch of k calls. The batch runs in segments of at most `run.maxCalls`
+ * calls (an in-place case's ring of fresh inputs), each preceded by an untimed `reset`; the
+ * segments' times are summed, so a batch can outlast the ring and still time only calls.
  */
-export async function runBench({ tiers, set = 'quick', onProgress = () => {}, onRow = () => {}, isCancelled = () => false }) {
+export function batch(run, k) {
+  const seg = Math.min(k, run.maxCalls ?? k);
+  let total = 0;
+  for (let done = 0; done < k; done += seg) {
+    const c = Math.min(seg, k - done);
+    run.reset();
+    const s = now();
+    for (let i = 0; i < c; i++) run.call(i);
+    total += now() - s;
+  }
+  return total / k;
+}
+
+/**
+ * Times a prepared run: warm-up rounds until settled (or the cap), then `batches` timed
+ * batches. Returns per-call samples in ns and how the warm-up went.
+ */
+export async function measure(run, { full = false, resolutionMs = 0.005, cap } = {}) {
+  const minBatchMs = Math.max(full ? 4 : 2, 200 * resolutionMs);
+  const capMs = cap?.ms ?? (full ? 4000 : 1500);
+  const capRounds = cap?.rounds ?? 40;
+  const minWarmMs = full ? 100 : 30;
+  const t0 = now();
+  // A first call alone: its time (possibly cold, in an interpreter) only sizes the batches.
+  let per = batch(run, 1);
+  const medians = [];
+  let settled = false;
+  while (medians.length < capRounds && now() - t0 < capMs) {
+    const k = callsPerBatch(per, minBatchMs);
+    per = median([batch(run, k), batch(run, k), batch(run, k)]);
+    medians.push(per);
+    if (now() - t0 >= minWarmMs && settledAt(medians) >= 0) {
+      settled = true;
+      break;
+    }
+    if (medians.length % 4 === 0) await yieldToEvents();
+  }
+  const warmupMs = now() - t0;
+  const k = callsPerBatch(per, minBatchMs);
+  const n = full ? 15 : 7;
+  const samples = [];
+  for (let b = 0; b < n; b++) samples.push(batch(run, k) * 1e6);
+  return { samples, k, settled, warmup_rounds: medians.length, warmup_ms: warmupMs, batch_ms: (median(samples) * k) / 1e6 };
+}
+
+export function stats(samples) {
+  return {
+    median_ns: median(samples), p25_ns: percentile(samples, 25), p75_ns: percentile(samples, 75),
+    min_ns: Math.min(...samples), max_ns: Math.max(...samples), p90_ns: percentile(samples, 90), runs: samples.length,
+  };
+}
+
+// ---- the plain-loop check -----------------------------------------------------------
+
+/**
+ * The "plain" pseudo-tier: the fastest plain-JS loops (plain-loops.js) behind the JS tier's
+ * buffers, with no argument checks, so that `JS tier / plain` measures what the tier's
+ * ABI and code cost over the loop a JS developer would write. A check, never a baseline.
+ */
+export function plainTier(js) {
+  const F = (h, len) => js.f32(h, len), U = (h, len) => js.u32(h, len);
+  return {
+    sasi_alloc: js.sasi_alloc, sasi_free: js.sasi_free, f32: js.f32, u32: js.u32, f64: js.f64,
+    act_apply: (kind, h, len) => { PLAIN[ACT_NAME[kind]](F(h, len)); return 0; },
+    dense_forward: (w, wl, x, xl, b, bl, y, yl, m, n) => { PLAIN.dense(F(w, wl), F(x, xl), F(b, bl), F(y, yl), m, n); return 0; },
+    dense_batch_forward: (w, wl, xs, xl, b, bl, ys, yl, m, n, batch) => {
+      PLAIN.dense_batch(F(w, wl), F(xs, xl), F(b, bl), F(ys, yl), m, n, batch);
+      return 0;
+    },
+    lif_step: (p, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen) =>
+      PLAIN.lif_step(F(p, pl), F(v, n), F(refr, n), F(trace, n), F(syn, n), F(w, wl), U(prev, nPrev), nPrev, U(rng, 4), U(out, outLen)),
+    stdp_update: (w, wl, n, trace, tl, spikes, ns, p, pl) => PLAIN.stdp(F(w, wl), n, F(trace, tl), U(spikes, ns), ns, F(p, pl)),
+    mesh_efficiency: (adj, al, n, wpr, out) => { js.f64(out, 1)[0] = PLAIN.efficiency(U(adj, al), n, wpr); return 0; },
+  };
+}
+
+export const TIER_ORDER = ['js', 'plain', 'scalar', 'simd', 'relaxed'];
+
+/**
+ * Runs every case in every available tier. `tiers`: name → exports object (or null);
+ * `plain: true` adds the plain-loop check beside the JS tier. `onProgress({kernel, size,
+ * tier, done, total})`, `onRow(row)`, `isCancelled()`.
+ */
+export async function runBench({ tiers, set = 'quick', plain = false, onProgress = () => {}, onRow = () => {}, isCancelled = () => false, cap }) {
   const list = cases(set);
   const full = set === 'full';
-  const names = TIER_ORDER.filter((t) => tiers[t]);
+  const all = { ...tiers };
+  if (plain && tiers.js) all.plain = plainTier(tiers.js);
+  const names = TIER_ORDER.filter((t) => all[t]);
   const total = list.length * names.length;
+  const resolutionMs = timerResolutionMs();
   const rows = [];
   let done = 0;
   for (const c of list) {
-    // The reference output: the JS tier's (or the first available tier's) on fresh inputs.
-    let ref = null;
+    let jsOut = null;
     for (const t of names) {
       if (isCancelled()) return { rows, cancelled: true };
       onProgress({ kernel: c.kernel, size: c.size, tier: t, done, total });
       await yieldToEvents();
-      const x = tiers[t];
+      const x = all[t];
       let row;
       try {
         const fresh = c.prepare(x);
-        fresh.call();
-        const out = fresh.output();
-        fresh.free();
-        if (ref === null) ref = out;
-        const diff = difference(out, ref);
-        const agrees = c.exact ? diff === 0 : diff <= (c.tolerance ?? 0) * Math.max(1, maxAbs(ref));
+        let out;
+        try {
+          fresh.call(0);
+          out = fresh.output();
+        } finally {
+          fresh.free();
+        }
+        if (t === 'js' || jsOut === null) jsOut = out;
+        const verdict = agreement(c, out, jsOut, t);
         const run = c.prepare(x);
-        const { samples, k } = await measure(run.call, full, run.reset);
+        let m;
+        try {
+          m = await measure(run, { full, resolutionMs, cap });
+        } finally {
+          run.free();
+        }
         const firing = run.firing ? run.firing() : undefined;
-        run.free();
         row = {
-          kernel: c.kernel, size: c.size, tier: t,
-          median_ns: median(samples), min_ns: Math.min(...samples), max_ns: Math.max(...samples), p90_ns: percentile(samples, 90),
-          runs: samples.length, calls_per_batch: k, ops: c.ops, op_unit: c.op_unit, flops: c.flops, bytes: c.bytes,
-          agrees, max_diff: diff, ...(firing !== undefined ? { firing_fraction: firing } : {}),
+          kernel: c.kernel, size: c.size, tier: t, ...stats(m.samples),
+          calls_per_batch: m.k, batch_ms: m.batch_ms, settled: m.settled, warmup_rounds: m.warmup_rounds, warmup_ms: m.warmup_ms,
+          ops: c.ops, op_unit: c.op_unit, flops: c.flops, bytes: c.bytes, ...verdict,
+          ...(firing !== undefined ? { firing_fraction: firing } : {}),
         };
       } catch (e) {
-        row = { kernel: c.kernel, size: c.size, tier: t, median_ns: null, error: String(e.message || e), agrees: false };
+        row = { kernel: c.kernel, size: c.size, tier: t, median_ns: null, error: String(e?.message || e), agrees: false };
       }
       rows.push(row);
       onRow(row);
       done++;
     }
   }
-  return { rows, cancelled: false };
+  return { rows, cancelled: false, timer_resolution_ms: resolutionMs };
 }
 
-/** The issue's JSON shape: one entry per kernel × size, median per tier (null if absent). */
+/** One entry per kernel × size, median per tier (null if absent or failed), and the ratios. */
 export function summarise(rows) {
   const results = [];
   for (const r of rows) {
     let e = results.find((x) => x.kernel === r.kernel && x.size === r.size);
     if (!e) {
-      e = { kernel: r.kernel, size: r.size, median_ns: { js: null, scalar: null, simd: null, relaxed: null } };
+      e = { kernel: r.kernel, size: r.size, median_ns: { js: null, plain: null, scalar: null, simd: null, relaxed: null } };
       results.push(e);
     }
     e.median_ns[r.tier] = r.median_ns ?? null;
   }
   for (const e of results) {
     const m = e.median_ns;
-    e.speedup = { simd_js: ratio(m.js, m.simd), simd_scalar: ratio(m.scalar, m.simd), relaxed_simd: ratio(m.simd, m.relaxed) };
+    e.speedup = {
+      simd_js: ratio(m.js, m.simd), simd_scalar: ratio(m.scalar, m.simd), relaxed_simd: ratio(m.simd, m.relaxed),
+      js_plain: ratio(m.js, m.plain),
+    };
   }
   return { results };
 }

@@ -1,7 +1,7 @@
 // The harness's statistics on known inputs, and one real run of the JS tier on tiny cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { median, percentile, ratio, runBench, summarise, cases } from '../bench.js';
+import { median, percentile, ratio, runBench, summarise, cases, settledAt, callsPerBatch, batch, measure, agreement } from '../bench.js';
 import * as js from '../abi.js';
 
 test('median, percentile, ratio', () => {
@@ -38,6 +38,9 @@ test('a run of the JS tier produces well-formed, agreeing rows', async () => {
     assert.ok(r.median_ns > 0 && r.min_ns <= r.median_ns && r.median_ns <= r.max_ns, JSON.stringify(r));
     assert.ok(r.p90_ns >= r.median_ns);
     assert.equal(r.agrees, true);
+    assert.equal(typeof r.settled, 'boolean');
+    assert.ok(r.p25_ns <= r.median_ns && r.median_ns <= r.p75_ns, 'spread around the median');
+    assert.ok(r.calls_per_batch >= 1 && r.warmup_rounds >= 1);
     assert.ok(r.ops > 0);
   }
   const s = summarise(rows);
@@ -64,4 +67,85 @@ test('op counting per kernel', () => {
   assert.equal(stdp.ops % (2 * 4096), 0, 'two synapse updates per spike per neuron');
   assert.ok(stdp.ops / (2 * 4096) > 150 && stdp.ops / (2 * 4096) < 260, 'about 5 % of 4096 neurons spike');
   assert.equal(byName['efficiency 1024'].ops, 1024 ** 3 / 32, 'n³/32 word operations');
+});
+
+test('warm-up rule: settled when two successive round medians agree within 5 %', () => {
+  assert.equal(settledAt([100, 60, 50, 49]), 3, 'tier-up, then stable');
+  assert.equal(settledAt([100, 60, 50, 40, 30]), -1, 'still getting faster');
+  assert.equal(settledAt([10, 10]), -1, 'fewer than three rounds never settle');
+  assert.equal(settledAt([10, 10], { minRounds: 2 }), 1);
+  assert.equal(settledAt([10, 10.6, 10.9]), 2, '10.6 → 10.9 is within 5 %');
+  assert.equal(callsPerBatch(0.001, 2), 2000, 'a batch lasts ≥ 2 ms');
+  assert.equal(callsPerBatch(5, 2), 1);
+  let resets = 0, calls = 0;
+  const ring = { maxCalls: 3, reset: () => resets++, call: (i) => { assert.ok(i < 3, 'a call index never passes the ring'); calls++; } };
+  batch(ring, 8);
+  assert.equal(calls, 8);
+  assert.equal(resets, 3, 'segments of 3 + 3 + 2 calls, each after a reset');
+});
+
+const spin = (ms) => { const t = performance.now(); while (performance.now() - t < ms); };
+
+test('measure keeps warming while the code gets faster, and marks a run that never settles', async () => {
+  // A "JIT" that gets 2× faster after 300 calls, then is stable.
+  let calls = 0;
+  const tiering = { call: () => spin(++calls < 300 ? 0.04 : 0.02), reset: () => {} };
+  const a = await measure(tiering, { resolutionMs: 0.001 });
+  assert.equal(a.settled, true);
+  assert.ok(calls > 300, 'the warm-up outlasted the slow phase');
+  assert.ok(median(a.samples) < 30000, `timed after tier-up: ${median(a.samples)} ns`);
+  // 15 % slower every batch: two successive round medians never agree within 5 %, so the cap
+  // ends the warm-up.
+  let slow = 0.002;
+  const drifting = { call: () => spin(slow), reset: () => { slow *= 1.15; } };
+  const b = await measure(drifting, { resolutionMs: 0.001, cap: { ms: 300, rounds: 12 } });
+  assert.equal(b.settled, false);
+  assert.ok(b.warmup_rounds <= 12);
+});
+
+test('a case that throws is a row with its error, and the run finishes', async () => {
+  const boom = { kernel: 'boom', size: '1', ops: 1, compare: { against: 'js', tolerance: 0 }, prepare() { throw new Error('no memory for you'); } };
+  const [ok] = cases('quick').filter((c) => c.kernel === 'activation_relu');
+  const rows = [];
+  const res = await runBench({ tiers: { js }, set: [boom, ok], onRow: (r) => rows.push(r) });
+  assert.equal(res.cancelled, false);
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0].median_ns, null);
+  assert.match(rows[0].error, /no memory for you/);
+  assert.equal(rows[0].agrees, false);
+  assert.ok(rows[1].median_ns > 0 && rows[1].agrees);
+  const s = summarise(rows);
+  assert.equal(s.results[0].median_ns.js, null);
+});
+
+test('a tier whose output disagrees is marked, against the f64 reference or the JS tier', () => {
+  const [sig] = cases('quick').filter((c) => c.kernel === 'activation_sigmoid');
+  const good = Float32Array.from(sig.compare.reference);
+  assert.equal(agreement(sig, good, null).agrees, true);
+  const bad = Float32Array.from(good);
+  bad[100] += 1e-4;
+  const v = agreement(sig, bad, null);
+  assert.equal(v.agrees, false);
+  assert.ok(Math.abs(v.max_diff - 1e-4) < 1e-6);
+  const [lif] = cases('quick').filter((c) => c.kernel === 'lif_step');
+  const out = { spikes: Uint32Array.from([1, 5]), v: Float32Array.from([0.5, 0.25]) };
+  assert.equal(agreement(lif, out, out).agrees, true);
+  assert.equal(agreement(lif, { ...out, spikes: Uint32Array.from([1, 6]) }, out).agrees, false, 'one spike moved');
+  assert.equal(agreement(lif, { ...out, v: Float32Array.from([0.5, Math.fround(0.25000003)]) }, out).agrees, false, 'one ulp');
+});
+
+test('in-place kernels get a fresh input for every call of a batch', () => {
+  const [relu] = cases('quick').filter((c) => c.kernel === 'activation_relu');
+  const seen = [];
+  const spy = { ...js, act_apply: (k, h, len) => { seen.push(h); return js.act_apply(k, h, len); } };
+  const run = relu.prepare(spy);
+  const k = Math.min(run.maxCalls, 20);
+  run.reset();
+  for (let i = 0; i < k; i++) run.call(i);
+  assert.equal(new Set(seen).size, k, 'no copy is used twice in a batch');
+  const first = js.f32(seen[0], 65536);
+  assert.ok(first.every((x) => x >= 0), 'the call rectified its copy');
+  run.reset();
+  assert.ok(first.some((x) => x < 0), 'reset restores the input');
+  run.free();
 });

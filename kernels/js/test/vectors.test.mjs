@@ -27,7 +27,8 @@ test('xorshift32 streams equal Rust for every seed (0 included)', () => {
   assert.deepEqual(bitsOf(out), V.fill_uniform.bits);
 });
 
-test('activations equal the Rust scalar kernel bit for bit (NaN as NaN)', () => {
+test('activations agree with the Rust kernels within 2e-6 (NaN as NaN, the same limits at ±∞)', () => {
+  // Each side is within 1e-6-ish of the f64 function; the contract between tiers is 2e-6.
   const input = f32(V.activation.input);
   for (const c of V.activation.cases) {
     const a = Float32Array.from(input);
@@ -35,7 +36,8 @@ test('activations equal the Rust scalar kernel bit for bit (NaN as NaN)', () => 
     const want = f32(c.bits);
     for (let i = 0; i < a.length; i++) {
       if (Number.isNaN(want[i])) assert.ok(Number.isNaN(a[i]), `${c.name}(${input[i]}) should be NaN`);
-      else assert.equal(Object.is(a[i], want[i]) || a[i] === want[i], true, `${c.name}(${input[i]}) = ${a[i]}, Rust ${want[i]}`);
+      else if (!Number.isFinite(want[i])) assert.equal(a[i], want[i], `${c.name}(${input[i]})`);
+      else assert.ok(Math.abs(a[i] - want[i]) <= 2e-6, `${c.name}(${input[i]}) = ${a[i]}, Rust ${want[i]}`);
     }
   }
   assert.equal(applyActivation(9, new Float32Array(1)), false, 'unknown kind');
