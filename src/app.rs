@@ -1,6 +1,7 @@
 //! The app: owns the signals and the engine, loads the tiers, runs the frame loop.
 use crate::engine::Engine;
 use crate::loader::{self, TierStatus};
+use crate::memory::MemoryParts;
 use crate::params::Settings;
 use crate::targets::{self, Measured};
 use crate::tier::TierKind;
@@ -51,11 +52,13 @@ pub struct LiveStats {
     pub lif_ms: f64,
     pub agents_ms: f64,
     pub spikes_per_s: f64,
+    /// Capacity: neuron updates per second of LIF + STDP kernel time.
     pub ops_per_s: f64,
+    /// Delivered: neuron updates (steps × N) per second of wall-clock time while playing.
+    pub delivered_ops_per_s: f64,
     pub syn_events_per_s: f64,
-    pub memory_bytes: f64,
-    /// `performance.memory.usedJSHeapSize`, where the browser has it.
-    pub js_heap_bytes: Option<f64>,
+    /// The whole page's memory, part by part (`memory.total()` is the figure shown).
+    pub memory: MemoryParts,
     pub all_tiers_bytes: f64,
     /// Bytes in live allocations across all tiers.
     pub all_tiers_in_use: f64,
@@ -85,6 +88,27 @@ fn js_heap_bytes() -> Option<f64> {
         .ok()
         .filter(|m| m.is_object())?;
     Reflect::get(&mem, &"usedJSHeapSize".into()).ok()?.as_f64()
+}
+
+/// The whole page's memory now: the app's wasm memory, every loaded kernel module's memory,
+/// the benchmark worker's while it runs, and the JS heap (or, where the browser hides it, the
+/// JS tier's live buffers).
+fn page_memory(tiers: &[(TierKind, Rc<crate::tier::Tier>)], worker_wasm: f64) -> MemoryParts {
+    let mut parts = MemoryParts {
+        app_wasm: crate::bridge::app_memory_bytes(),
+        worker_wasm,
+        js_heap: js_heap_bytes(),
+        ..MemoryParts::default()
+    };
+    for kind in TierKind::ALL {
+        if let Some((_, t)) = tiers.iter().find(|(k, _)| *k == kind) {
+            match kind {
+                TierKind::Js => parts.js_tier_bytes = t.memory_bytes(),
+                _ => parts.tiers.push((kind.key().to_string(), t.memory_bytes())),
+            }
+        }
+    }
+    parts
 }
 
 /// The URL query as decoded pairs.
@@ -203,7 +227,8 @@ pub fn App() -> impl IntoView {
     let autorun = url_flag("bench").filter(|v| v == "quick" || v == "full");
     let worker_for_autorun = worker;
 
-    let target_rows = Signal::derive(move || targets::evaluate(&measured.get()));
+    let target_rows = Signal::derive(move || measured.with(targets::evaluate));
+    let source_note = Signal::derive(move || measured.with(targets::source_note));
 
     // Keyboard: space = play/pause, → = step, 1–4 = tier.
     let key_handle = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -287,7 +312,7 @@ pub fn App() -> impl IntoView {
         );
 
         if let Some(set) = autorun {
-            if let Err(e) = worker_for_autorun.start(&set, simd_off, bench, measured) {
+            if let Err(e) = worker_for_autorun.start(&set, simd_off, true, bench, measured) {
                 bench.update(|b| {
                     b.message = Some(format!("cannot start the benchmark worker: {e}"))
                 });
@@ -436,8 +461,7 @@ pub fn App() -> impl IntoView {
                 };
                 let n = e.sim.n as f64;
                 let lif_s = meter.lif_ms / 1000.0;
-                let js_heap = js_heap_bytes();
-                let memory = e.sim.memory_bytes() + js_heap.unwrap_or(0.0);
+                let memory = page_memory(&e.tiers, bench.with_untracked(|b| b.worker_memory));
                 let all_tiers: f64 = e.tiers.iter().map(|(_, t)| t.memory_bytes()).sum();
                 let sim_s = meter.steps as f64 / 1000.0;
                 let stats = LiveStats {
@@ -456,13 +480,17 @@ pub fn App() -> impl IntoView {
                     } else {
                         0.0
                     },
+                    delivered_ops_per_s: if playing && !hidden {
+                        n * meter.steps as f64 / (window_ms / 1000.0)
+                    } else {
+                        0.0
+                    },
                     syn_events_per_s: if lif_s > 0.0 {
                         meter.spikes as f64 * n / lif_s
                     } else {
                         0.0
                     },
-                    memory_bytes: memory,
-                    js_heap_bytes: js_heap,
+                    memory: memory.clone(),
                     all_tiers_bytes: all_tiers,
                     all_tiers_in_use: e.tiers.iter().map(|(_, t)| t.memory_in_use()).sum(),
                     overhead_us: meter.overhead_us,
@@ -480,12 +508,15 @@ pub fn App() -> impl IntoView {
                     },
                 };
                 measured.update(|m| {
-                    m.memory_bytes = Some(memory);
+                    m.memory = Some(memory);
                     if meter.overhead_us > 0.0 {
                         m.overhead_us = Some(meter.overhead_us);
                     }
                     if stats.ops_per_s > 0.0 {
                         m.ops_per_s = Some(stats.ops_per_s);
+                    }
+                    if stats.delivered_ops_per_s > 0.0 {
+                        m.delivered_ops_per_s = Some(stats.delivered_ops_per_s);
                     }
                 });
                 set_live.set(stats);
@@ -514,8 +545,8 @@ pub fn App() -> impl IntoView {
             <MeshView canvas_ref=mesh_ref />
             <RasterView canvas_ref=raster_ref />
         </main>
-        <PerfPanel live=live statuses=statuses target_rows=target_rows commands=commands>
-            <BenchPanel bench=bench measured=measured frames=frames simd_off=simd_off worker=worker />
+        <PerfPanel live=live statuses=statuses target_rows=target_rows source_note=source_note commands=commands>
+            <BenchPanel bench=bench measured=measured frames=frames running=running simd_off=simd_off worker=worker />
         </PerfPanel>
         {(!debug.is_empty()).then(|| view! {
             <button class="debug" data-testid="debug-nan" on:click=move |_| commands.update_value(|q| q.push(Command::InjectNan))>

@@ -1,26 +1,174 @@
 //! The benchmark run: a Web Worker (`js/bench-worker.js`, the same harness `make bench` uses)
 //! times every kernel in every tier while the animation keeps running; this module starts it,
 //! turns its messages into Rust values and arranges the results for the table and charts.
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
 
-/// One timed kernel × size × tier, as the harness reports it.
+/// A field the harness may send as `null` (or leave out): read as its default.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// One timed kernel × size × tier, as the harness reports it. Every statistic is optional: a
+/// case that failed comes as `{kernel, size, tier, median_ns: null, error, agrees: false}`,
+/// and a non-finite figure arrives as `null` (JSON has no NaN).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BenchRow {
+    #[serde(deserialize_with = "null_as_default")]
     pub kernel: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub size: String,
+    /// js, scalar, simd, relaxed — or `plain` (the plain-JS loop check, never a baseline).
+    #[serde(deserialize_with = "null_as_default")]
     pub tier: String,
-    pub median_ns: f64,
-    pub min_ns: f64,
-    pub max_ns: f64,
-    pub p90_ns: f64,
+    pub median_ns: Option<f64>,
+    pub p25_ns: Option<f64>,
+    pub p75_ns: Option<f64>,
+    pub min_ns: Option<f64>,
+    pub max_ns: Option<f64>,
+    pub p90_ns: Option<f64>,
+    #[serde(deserialize_with = "null_as_default")]
     pub runs: f64,
+    /// Calls timed together in one batch (a batch lasts at least 200 timer ticks).
+    pub calls_per_batch: Option<f64>,
+    /// Warm-up rounds before timing; `settled == Some(false)`: the cap came first.
+    pub warmup_rounds: Option<f64>,
+    pub settled: Option<bool>,
+    #[serde(deserialize_with = "null_as_default")]
     pub ops: f64,
+    #[serde(deserialize_with = "null_as_default")]
     pub op_unit: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub flops: f64,
+    #[serde(deserialize_with = "null_as_default")]
     pub bytes: f64,
     pub agrees: Option<bool>,
+    /// Largest difference from the reference, and the tolerance it was held to.
+    pub max_diff: Option<f64>,
+    pub tolerance: Option<f64>,
+    pub checked_against: Option<String>,
+    /// Why the case failed (then there is no median).
+    pub error: Option<String>,
+}
+
+fn positive(x: Option<f64>) -> Option<f64> {
+    x.filter(|m| m.is_finite() && *m > 0.0)
+}
+
+impl BenchRow {
+    /// The median, when it is a measurement (finite and > 0).
+    pub fn median(&self) -> Option<f64> {
+        positive(self.median_ns)
+    }
+
+    /// Half the interquartile range relative to the median, in percent: "±4 %".
+    pub fn spread_pct(&self) -> Option<f64> {
+        let (lo, hi, med) = (self.p25_ns?, self.p75_ns?, self.median()?);
+        (lo.is_finite() && hi.is_finite() && hi >= lo).then(|| (hi - lo) / 2.0 / med * 100.0)
+    }
+
+    /// The warm-up hit its cap before two successive round medians agreed.
+    pub fn not_settled(&self) -> bool {
+        self.settled == Some(false)
+    }
+
+    /// One of the four tiers of the table (not the plain-loop check).
+    pub fn is_table_tier(&self) -> bool {
+        TIERS.contains(&self.tier.as_str())
+    }
+
+    /// Why this row cannot count toward a target, if it cannot.
+    pub fn exclusion(&self) -> Option<Exclusion> {
+        if self.error.is_some() {
+            Some(Exclusion::Error)
+        } else if self.median().is_none() {
+            Some(Exclusion::NoMedian)
+        } else {
+            match self.agrees {
+                Some(true) => None,
+                Some(false) => Some(Exclusion::Disagrees),
+                None => Some(Exclusion::Unchecked),
+            }
+        }
+    }
+
+    /// The cell's first line: "5.9 µs ±4 %", or the error.
+    pub fn time_text(&self) -> String {
+        match (&self.error, self.median()) {
+            (Some(e), _) => format!("error: {e}"),
+            (None, Some(m)) => match self.spread_pct() {
+                Some(s) => format!("{} ±{}", fmt_ns(m), fmt_pct(s)),
+                None => fmt_ns(m),
+            },
+            (None, None) => "no valid median".into(),
+        }
+    }
+
+    /// How the figure was obtained, for the cell's tooltip.
+    pub fn method_text(&self) -> String {
+        let mut parts = Vec::new();
+        if self.runs > 0.0 {
+            let k = self
+                .calls_per_batch
+                .map(|k| format!(" of {k:.0} calls"))
+                .unwrap_or_default();
+            parts.push(format!("median of {:.0} batches{k}", self.runs));
+        }
+        if let (Some(lo), Some(hi)) = (self.p25_ns, self.p75_ns) {
+            parts.push(format!("p25–p75 {}–{}", fmt_ns(lo), fmt_ns(hi)));
+        }
+        if let Some(w) = self.warmup_rounds {
+            let how = match self.settled {
+                Some(true) => "settled",
+                Some(false) => "NOT settled (cap reached)",
+                None => "settling not reported",
+            };
+            parts.push(format!("warm-up {w:.0} rounds, {how}"));
+        }
+        match (self.agrees, self.max_diff, self.tolerance) {
+            (Some(a), Some(d), Some(t)) => parts.push(format!(
+                "output {} {}: max diff {d:.3e}, tolerance {t:.3e}",
+                if a { "agrees with" } else { "DISAGREES with" },
+                self.checked_against.as_deref().unwrap_or("the reference")
+            )),
+            (Some(false), _, _) => parts.push("output disagrees".into()),
+            _ => {}
+        }
+        if let Some(e) = &self.error {
+            parts.push(format!("error: {e}"));
+        }
+        parts.join("; ")
+    }
+}
+
+/// Why a kernel line does not count toward a target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exclusion {
+    /// A tier's case threw (no median).
+    Error,
+    /// A tier's output differs from the reference beyond the tolerance.
+    Disagrees,
+    /// The harness did not report an output check.
+    Unchecked,
+    /// No finite, positive median.
+    NoMedian,
+}
+
+impl fmt::Display for Exclusion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Exclusion::Error => "error",
+            Exclusion::Disagrees => "output disagrees",
+            Exclusion::Unchecked => "output not checked",
+            Exclusion::NoMedian => "no valid median",
+        })
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -46,13 +194,22 @@ pub enum WorkerMsg {
         total: u32,
     },
     Row {
-        row: BenchRow,
+        row: Box<BenchRow>,
+    },
+    /// Bytes of the worker's own wasm memories (after loading its tiers, and at the end).
+    Memory {
+        #[serde(default, deserialize_with = "null_as_default")]
+        bytes: f64,
+        #[serde(default)]
+        modules: BTreeMap<String, f64>,
     },
     Done {
         #[serde(default)]
         rows: Vec<BenchRow>,
         #[serde(default)]
         env: serde_json::Value,
+        #[serde(default)]
+        memory_bytes: Option<f64>,
     },
     Cancelled,
     Error {
@@ -61,6 +218,34 @@ pub enum WorkerMsg {
 }
 
 pub const TIERS: [&str; 4] = ["js", "scalar", "simd", "relaxed"];
+
+/// Where the benchmark figures came from: the size set and whether the page's animation was
+/// running while the worker measured (it competes for the same cores).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct BenchSource {
+    /// "quick" or "full".
+    pub set: String,
+    /// Playing and visible when the run started.
+    pub animation_at_start: bool,
+    /// The animation was paused or resumed while the run went on.
+    pub animation_changed: bool,
+}
+
+impl BenchSource {
+    pub fn describe(&self) -> String {
+        let state = if self.animation_at_start {
+            "running"
+        } else {
+            "paused"
+        };
+        let changed = if self.animation_changed {
+            " at the start (changed during the run)"
+        } else {
+            ""
+        };
+        format!("{} set, animation {state}{changed}", self.set)
+    }
+}
 
 /// One line of the results table: a kernel at a size, every tier's row.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -71,22 +256,33 @@ pub struct ResultLine {
 }
 
 impl ResultLine {
-    pub fn median(&self, tier: &str) -> Option<f64> {
-        self.by_tier
-            .get(tier)
-            .map(|r| r.median_ns)
-            .filter(|m| m.is_finite() && *m > 0.0)
+    pub fn label(&self) -> String {
+        format!("{} {}", self.kernel, self.size)
     }
-    /// How many times faster `fast` is than `slow` (ratio of medians).
+    pub fn median(&self, tier: &str) -> Option<f64> {
+        self.by_tier.get(tier).and_then(BenchRow::median)
+    }
+    /// How many times faster `fast` is than `slow` (ratio of medians), whatever the outputs.
     pub fn speedup(&self, fast: &str, slow: &str) -> Option<f64> {
         Some(self.median(slow)? / self.median(fast)?)
     }
+    /// The speedup only when both rows are measured and both outputs agree with their
+    /// reference. `None`: a tier is absent (not run here); `Some(Err)`: why it does not count.
+    pub fn trusted_speedup(&self, fast: &str, slow: &str) -> Option<Result<f64, Exclusion>> {
+        let (f, s) = (self.by_tier.get(fast)?, self.by_tier.get(slow)?);
+        let worst = [f.exclusion(), s.exclusion()].into_iter().flatten().min();
+        Some(match worst {
+            Some(why) => Err(why),
+            None => self.speedup(fast, slow).ok_or(Exclusion::NoMedian),
+        })
+    }
 }
 
-/// Groups rows by kernel and size, keeping the harness's order.
+/// Groups the four tiers' rows by kernel and size, keeping the harness's order; rows of other
+/// tiers (the `plain` loop check) are left out.
 pub fn group(rows: &[BenchRow]) -> Vec<ResultLine> {
     let mut out: Vec<ResultLine> = Vec::new();
-    for r in rows {
+    for r in rows.iter().filter(|r| r.is_table_tier()) {
         match out
             .iter_mut()
             .find(|l| l.kernel == r.kernel && l.size == r.size)
@@ -108,12 +304,27 @@ pub fn group(rows: &[BenchRow]) -> Vec<ResultLine> {
     out
 }
 
-/// SIMD/JS speedup per kernel line, for the targets table.
-pub fn simd_vs_js(lines: &[ResultLine]) -> Vec<(String, f64)> {
-    lines
-        .iter()
-        .filter_map(|l| Some((format!("{} {}", l.kernel, l.size), l.speedup("simd", "js")?)))
-        .collect()
+/// The SIMD/JS figures a target may use, and the lines left out with the reason.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpeedupSample {
+    /// (kernel label, SIMD/JS ratio) for lines where both outputs agree.
+    pub ratios: Vec<(String, f64)>,
+    /// (kernel label, why) for lines with both tiers present that do not count.
+    pub excluded: Vec<(String, Exclusion)>,
+}
+
+/// SIMD/JS speedup per kernel line for the targets table: a line counts only when the SIMD
+/// and the JS row both have a median and both outputs agree.
+pub fn simd_vs_js(lines: &[ResultLine]) -> SpeedupSample {
+    let mut s = SpeedupSample::default();
+    for l in lines {
+        match l.trusted_speedup("simd", "js") {
+            Some(Ok(r)) => s.ratios.push((l.label(), r)),
+            Some(Err(why)) => s.excluded.push((l.label(), why)),
+            None => {}
+        }
+    }
+    s
 }
 
 /// Human time from nanoseconds.
@@ -127,50 +338,85 @@ pub fn fmt_ns(ns: f64) -> String {
     }
 }
 
+/// A percentage with sensible precision: "0.4 %", "4 %", "12 %".
+pub fn fmt_pct(p: f64) -> String {
+    if p < 1.0 {
+        format!("{p:.1} %")
+    } else {
+        format!("{p:.0} %")
+    }
+}
+
 /// Throughput of a row: GFLOP/s where FLOPs are counted, else ops/s in the kernel's unit.
 pub fn fmt_throughput(r: &BenchRow) -> String {
-    if r.median_ns <= 0.0 {
+    let Some(m) = r.median() else {
         return "–".into();
-    }
+    };
     if r.flops > 0.0 {
-        format!("{:.2} GFLOP/s", r.flops / r.median_ns)
+        format!("{:.2} GFLOP/s", r.flops / m)
     } else if r.ops > 0.0 {
         let unit = if r.op_unit.is_empty() {
             "ops"
         } else {
             r.op_unit.as_str()
         };
-        format!(
-            "{} {unit}/s",
-            crate::targets::fmt_count(r.ops * 1e9 / r.median_ns)
-        )
+        format!("{} {unit}/s", crate::targets::fmt_count(r.ops * 1e9 / m))
     } else {
         "–".into()
     }
 }
 
-/// The last run as CSV: one line per kernel × size × tier.
+fn csv_num(x: Option<f64>) -> String {
+    x.filter(|v| v.is_finite())
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+fn csv_bool(x: Option<bool>) -> String {
+    x.map(|a| a.to_string()).unwrap_or_default()
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break.
+fn csv_text(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+pub const CSV_HEADER: &str = "kernel,size,tier,median_ns,p25_ns,p75_ns,min_ns,max_ns,p90_ns,runs,calls_per_batch,warmup_rounds,settled,ops,op_unit,flops,bytes,agrees,max_diff,tolerance,error";
+
+/// The last run as CSV: one line per kernel × size × tier (the plain-loop check included when
+/// the run had it); an empty field is a figure the harness did not give.
 pub fn to_csv(rows: &[BenchRow]) -> String {
-    let mut s = String::from(
-        "kernel,size,tier,median_ns,min_ns,max_ns,p90_ns,runs,ops,op_unit,flops,bytes,agrees\n",
-    );
+    let mut s = format!("{CSV_HEADER}\n");
     for r in rows {
-        s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            r.kernel,
-            r.size,
-            r.tier,
-            r.median_ns,
-            r.min_ns,
-            r.max_ns,
-            r.p90_ns,
-            r.runs,
-            r.ops,
-            r.op_unit,
-            r.flops,
-            r.bytes,
-            r.agrees.map(|a| a.to_string()).unwrap_or_default()
-        ));
+        let fields = [
+            csv_text(&r.kernel),
+            csv_text(&r.size),
+            csv_text(&r.tier),
+            csv_num(r.median_ns),
+            csv_num(r.p25_ns),
+            csv_num(r.p75_ns),
+            csv_num(r.min_ns),
+            csv_num(r.max_ns),
+            csv_num(r.p90_ns),
+            csv_num(Some(r.runs)),
+            csv_num(r.calls_per_batch),
+            csv_num(r.warmup_rounds),
+            csv_bool(r.settled),
+            csv_num(Some(r.ops)),
+            csv_text(&r.op_unit),
+            csv_num(Some(r.flops)),
+            csv_num(Some(r.bytes)),
+            csv_bool(r.agrees),
+            csv_num(r.max_diff),
+            csv_num(r.tolerance),
+            csv_text(r.error.as_deref().unwrap_or("")),
+        ];
+        s.push_str(&fields.join(","));
+        s.push('\n');
     }
     s
 }
@@ -184,7 +430,8 @@ mod tests {
             kernel: kernel.into(),
             size: size.into(),
             tier: tier.into(),
-            median_ns,
+            median_ns: Some(median_ns),
+            agrees: Some(true),
             ..BenchRow::default()
         }
     }
@@ -204,7 +451,11 @@ mod tests {
         );
         let m: WorkerMsg = serde_json::from_str(r#"{"type":"row","row":{"kernel":"lif_step","size":"1024","tier":"js","median_ns":1500.5,"agrees":true,"extra":1}}"#).unwrap();
         match m {
-            WorkerMsg::Row { row } => assert_eq!((row.median_ns, row.agrees), (1500.5, Some(true))),
+            WorkerMsg::Row { row } => {
+                assert_eq!((row.median(), row.agrees), (Some(1500.5), Some(true)));
+                assert_eq!(row.settled, None, "an older harness without the field");
+                assert!(!row.not_settled());
+            }
             other => panic!("{other:?}"),
         }
         let m: WorkerMsg = serde_json::from_str(
@@ -215,6 +466,112 @@ mod tests {
             matches!(m, WorkerMsg::Tiers { ref status } if status["simd"].reason.as_deref() == Some("404"))
         );
         assert!(serde_json::from_str::<WorkerMsg>(r#"{"type":"nonsense"}"#).is_err());
+    }
+
+    #[test]
+    fn parses_a_full_row_with_spread_and_warmup() {
+        let m: WorkerMsg = serde_json::from_str(
+            r#"{"type":"row","row":{"kernel":"dense","size":"256x256","tier":"simd",
+            "median_ns":5900,"p25_ns":5700,"p75_ns":6172,"min_ns":5600,"max_ns":7000,"p90_ns":6500,
+            "runs":7,"calls_per_batch":340,"batch_ms":2.0,"settled":false,"warmup_rounds":40,
+            "warmup_ms":1500,"ops":0,"op_unit":"","flops":131072,"bytes":0,"agrees":true,
+            "max_diff":1e-7,"tolerance":2e-6,"checked_against":"f64 reference"}}"#,
+        )
+        .unwrap();
+        let WorkerMsg::Row { row } = m else {
+            panic!("{m:?}")
+        };
+        assert_eq!(
+            (row.p25_ns, row.p75_ns, row.settled),
+            (Some(5700.0), Some(6172.0), Some(false))
+        );
+        assert_eq!(
+            (row.calls_per_batch, row.warmup_rounds),
+            (Some(340.0), Some(40.0))
+        );
+        assert_eq!((row.max_diff, row.tolerance), (Some(1e-7), Some(2e-6)));
+        assert!(row.not_settled());
+        assert_eq!(
+            row.time_text(),
+            "5.9 µs ±4 %",
+            "(6172 − 5700) / 2 / 5900 = 4 %"
+        );
+        assert!(row.method_text().contains("NOT settled"));
+        assert_eq!(row.exclusion(), None);
+    }
+
+    #[test]
+    fn an_error_row_with_a_null_median_survives_row_and_done() {
+        let err = r#"{"kernel":"stdp","size":"4096","tier":"relaxed","median_ns":null,"error":"stdp_update returned error -3","agrees":false}"#;
+        let m: WorkerMsg = serde_json::from_str(&format!(r#"{{"type":"row","row":{err}}}"#))
+            .expect("a row with median_ns: null parses");
+        let WorkerMsg::Row { row } = m else {
+            panic!("{m:?}")
+        };
+        assert_eq!(row.median_ns, None);
+        assert_eq!(row.median(), None);
+        assert_eq!(row.error.as_deref(), Some("stdp_update returned error -3"));
+        assert_eq!(row.exclusion(), Some(Exclusion::Error));
+        assert_eq!(row.time_text(), "error: stdp_update returned error -3");
+        assert_eq!(fmt_throughput(&row), "–");
+
+        let done = format!(
+            r#"{{"type":"done","rows":[
+              {{"kernel":"stdp","size":"4096","tier":"js","median_ns":9.0e6,"agrees":true,"max_diff":null}},
+              {err},
+              {{"kernel":"stdp","size":"4096","tier":"plain","median_ns":8.0e6,"agrees":true}}
+            ],"summary":{{"results":[]}},"env":{{"set":"quick"}},"tiers":{{}},"memory_bytes":1234}}"#
+        );
+        let m: WorkerMsg = serde_json::from_str(&done).expect("done with an error row parses");
+        let WorkerMsg::Done {
+            rows, memory_bytes, ..
+        } = m
+        else {
+            panic!("{m:?}")
+        };
+        assert_eq!(rows.len(), 3, "no row is dropped");
+        assert_eq!(memory_bytes, Some(1234.0));
+        let lines = group(&rows);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(
+            lines[0].by_tier.keys().collect::<Vec<_>>(),
+            ["js", "relaxed"],
+            "the plain-loop check stays out of the table"
+        );
+        assert_eq!(lines[0].median("js"), Some(9.0e6));
+        assert_eq!(lines[0].median("relaxed"), None);
+        let csv = to_csv(&rows);
+        assert!(
+            csv.lines()
+                .nth(2)
+                .unwrap()
+                .starts_with("stdp,4096,relaxed,,"),
+            "{csv}"
+        );
+        assert!(csv
+            .lines()
+            .nth(2)
+            .unwrap()
+            .ends_with(",false,,,stdp_update returned error -3"));
+    }
+
+    #[test]
+    fn memory_and_done_without_memory() {
+        let m: WorkerMsg = serde_json::from_str(
+            r#"{"type":"memory","bytes":3000,"modules":{"scalar":1000,"simd":2000}}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(m, WorkerMsg::Memory { bytes, ref modules } if bytes == 3000.0 && modules["simd"] == 2000.0)
+        );
+        let m: WorkerMsg = serde_json::from_str(r#"{"type":"done","rows":[]}"#).unwrap();
+        assert!(matches!(
+            m,
+            WorkerMsg::Done {
+                memory_bytes: None,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -236,7 +593,80 @@ mod tests {
             None,
             "a zero median is not a measurement"
         );
-        assert_eq!(simd_vs_js(&lines), vec![("dense 256x256".to_string(), 8.0)]);
+        let s = simd_vs_js(&lines);
+        assert_eq!(s.ratios, vec![("dense 256x256".to_string(), 8.0)]);
+        assert_eq!(
+            s.excluded,
+            vec![("lif_step 1024".to_string(), Exclusion::NoMedian)]
+        );
+    }
+
+    #[test]
+    fn a_tier_whose_output_disagrees_never_counts() {
+        let mut bad_simd = row("stdp", "1024", "simd", 10.0);
+        bad_simd.agrees = Some(false);
+        let mut bad_js = row("dense", "64x64", "js", 900.0);
+        bad_js.agrees = Some(false);
+        let failed = BenchRow {
+            kernel: "efficiency".into(),
+            size: "256".into(),
+            tier: "simd".into(),
+            error: Some("trap".into()),
+            agrees: Some(false),
+            ..BenchRow::default()
+        };
+        let mut unchecked = row("lif_step", "1024", "simd", 50.0);
+        unchecked.agrees = None;
+        let rows = vec![
+            row("stdp", "1024", "js", 1000.0),
+            bad_simd,
+            bad_js,
+            row("dense", "64x64", "simd", 100.0),
+            row("efficiency", "256", "js", 800.0),
+            failed,
+            row("lif_step", "1024", "js", 500.0),
+            unchecked,
+            row("activation_relu", "4096", "js", 400.0),
+            row("activation_relu", "4096", "simd", 100.0),
+            // SIMD not run at all (unavailable): neither counted nor "excluded".
+            row("activation_tanh", "4096", "js", 400.0),
+        ];
+        let s = simd_vs_js(&group(&rows));
+        assert_eq!(s.ratios, vec![("activation_relu 4096".to_string(), 4.0)]);
+        assert_eq!(
+            s.excluded,
+            vec![
+                ("stdp 1024".to_string(), Exclusion::Disagrees),
+                ("dense 64x64".to_string(), Exclusion::Disagrees),
+                ("efficiency 256".to_string(), Exclusion::Error),
+                ("lif_step 1024".to_string(), Exclusion::Unchecked),
+            ]
+        );
+        // The table's plain ratio still shows, the trusted one does not.
+        let lines = group(&rows);
+        assert_eq!(lines[0].speedup("simd", "js"), Some(100.0));
+        assert_eq!(
+            lines[0].trusted_speedup("simd", "js"),
+            Some(Err(Exclusion::Disagrees))
+        );
+    }
+
+    #[test]
+    fn source_describes_set_and_animation() {
+        let mut s = BenchSource {
+            set: "quick".into(),
+            animation_at_start: true,
+            animation_changed: false,
+        };
+        assert_eq!(s.describe(), "quick set, animation running");
+        s.set = "full".into();
+        s.animation_at_start = false;
+        assert_eq!(s.describe(), "full set, animation paused");
+        s.animation_changed = true;
+        assert_eq!(
+            s.describe(),
+            "full set, animation paused at the start (changed during the run)"
+        );
     }
 
     #[test]
@@ -244,15 +674,28 @@ mod tests {
         assert_eq!(fmt_ns(950.0), "950 ns");
         assert_eq!(fmt_ns(12_345.0), "12.3 µs");
         assert_eq!(fmt_ns(2_500_000.0), "2.50 ms");
+        assert_eq!(fmt_pct(0.42), "0.4 %");
+        assert_eq!(fmt_pct(12.4), "12 %");
         let mut r = row("dense", "256x256", "simd", 1000.0);
         r.flops = 131072.0;
         assert_eq!(fmt_throughput(&r), "131.07 GFLOP/s");
-        let csv = to_csv(&[r]);
-        assert_eq!(csv.lines().count(), 2);
+        assert_eq!(r.time_text(), "1.0 µs", "no quartiles, no spread");
+        let mut odd = row("a,b", "1", "js", 5.0);
+        odd.error = Some("say \"no\", twice".into());
+        let csv = to_csv(&[r, odd]);
+        assert_eq!(csv.lines().count(), 3);
+        assert_eq!(csv.lines().next(), Some(CSV_HEADER));
+        assert_eq!(
+            CSV_HEADER.split(',').count(),
+            csv.lines().nth(1).unwrap().split(',').count()
+        );
         assert!(csv
             .lines()
             .nth(1)
             .unwrap()
             .starts_with("dense,256x256,simd,1000,"));
+        let third = csv.lines().nth(2).unwrap();
+        assert!(third.starts_with("\"a,b\",1,js,5,"), "{third}");
+        assert!(third.ends_with(",\"say \"\"no\"\", twice\""), "{third}");
     }
 }

@@ -178,3 +178,13 @@ pub fn js_error_text(e: &JsValue) -> String {
     }
     e.as_string().unwrap_or_else(|| format!("{e:?}"))
 }
+
+/// Byte length of the app module's own wasm memory (0 if it cannot be read).
+pub fn app_memory_bytes() -> f64 {
+    let memory = wasm_bindgen::memory();
+    js_sys::Reflect::get(&memory, &JsValue::from_str("buffer"))
+        .and_then(|buf| js_sys::Reflect::get(&buf, &JsValue::from_str("byteLength")))
+        .ok()
+        .and_then(|n| n.as_f64())
+        .unwrap_or(0.0)
+}

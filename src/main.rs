@@ -5,6 +5,7 @@ mod bench;
 mod bridge;
 mod engine;
 mod loader;
+mod memory;
 mod params;
 mod sim;
 mod targets;

@@ -312,10 +312,6 @@ impl Sim {
         v[0] = f32::NAN;
         self.v.write_f32(&v);
     }
-
-    pub fn memory_bytes(&self) -> f64 {
-        self.tier.memory_bytes()
-    }
 }
 
 /// Agent graph from the summed weights: an undirected edge where `w(a→b) + w(b→a)` exceeds

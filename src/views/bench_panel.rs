@@ -1,6 +1,6 @@
 //! Benchmark run in a Web Worker: button, progress, cancel, results table, charts, export.
 use super::charts;
-use crate::bench::{self, BenchRow, ResultLine, TierLoad, WorkerMsg};
+use crate::bench::{self, BenchRow, BenchSource, ResultLine, TierLoad, WorkerMsg};
 use crate::targets::Measured;
 use crate::tier::TierKind;
 use leptos::html::Canvas;
@@ -20,17 +20,23 @@ pub struct BenchState {
     pub set: String,
     pub message: Option<String>,
     pub finished: bool,
+    /// The set and the animation state of this run (recorded when it starts).
+    pub source: Option<BenchSource>,
+    /// Wasm memory the benchmark worker holds now (0 when no worker is running).
+    pub worker_memory: f64,
+    pub worker_modules: BTreeMap<String, f64>,
 }
 
 type MessageHandler = Closure<dyn FnMut(web_sys::MessageEvent)>;
-type RunningWorker = (web_sys::Worker, MessageHandler);
+type ErrorHandler = Closure<dyn FnMut(web_sys::Event)>;
+type RunningWorker = (web_sys::Worker, MessageHandler, ErrorHandler);
 
 thread_local! {
     /// The running worker, if any (the main thread keeps animating while it measures).
     static WORKER: RefCell<Option<RunningWorker>> = const { RefCell::new(None) };
-    /// The last stopped worker's message handler: `stop` may be called from inside it, so it
-    /// is dropped on the next `stop`, never while it runs.
-    static RETIRED: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
+    /// The last stopped worker's handlers: `stop` may be called from inside one, so they are
+    /// dropped on the next `stop`, never while they run.
+    static RETIRED: RefCell<Option<(MessageHandler, ErrorHandler)>> = const { RefCell::new(None) };
 }
 
 /// Handle to the one benchmark worker of the page.
@@ -38,10 +44,12 @@ thread_local! {
 pub struct BenchWorker;
 
 impl BenchWorker {
+    /// Starts a run of `set`; `playing`: whether the animation plays as it starts.
     pub fn start(
         &self,
         set: &str,
         simd_off: bool,
+        playing: bool,
         state: RwSignal<BenchState>,
         measured: RwSignal<Measured>,
     ) -> Result<(), String> {
@@ -78,11 +86,23 @@ impl BenchWorker {
                     } => state.update(|s| {
                         s.progress = Some((format!("{kernel} {size} · {tier}"), done, total))
                     }),
-                    WorkerMsg::Row { row } => state.update(|s| s.rows.push(row)),
-                    WorkerMsg::Done { rows, env } => {
-                        let lines = bench::group(&rows);
-                        measured.update(|m| m.simd_vs_js = bench::simd_vs_js(&lines));
+                    WorkerMsg::Row { row } => state.update(|s| s.rows.push(*row)),
+                    WorkerMsg::Memory { bytes, modules } => state.update(|s| {
+                        s.worker_memory = bytes;
+                        s.worker_modules = modules;
+                    }),
+                    WorkerMsg::Done { rows, env, .. } => {
+                        let sample = bench::simd_vs_js(&bench::group(&rows));
+                        let source = state.with_untracked(|s| s.source.clone());
+                        measured.update(|m| {
+                            m.simd_vs_js = sample.ratios;
+                            m.simd_vs_js_excluded = sample.excluded;
+                            m.bench_source = source;
+                        });
                         state.update(|s| {
+                            // The worker is stopped right below: its memories are freed, so
+                            // the page no longer holds them.
+                            s.worker_memory = 0.0;
                             s.rows = rows;
                             s.env = env;
                             s.running = false;
@@ -94,6 +114,7 @@ impl BenchWorker {
                     }
                     WorkerMsg::Cancelled => {
                         state.update(|s| {
+                            s.worker_memory = 0.0;
                             s.running = false;
                             s.progress = None;
                             s.message = Some("cancelled".into());
@@ -102,6 +123,7 @@ impl BenchWorker {
                     }
                     WorkerMsg::Error { message } => {
                         state.update(|s| {
+                            s.worker_memory = 0.0;
                             s.running = false;
                             s.progress = None;
                             s.message = Some(format!("benchmark failed: {message}"));
@@ -111,6 +133,23 @@ impl BenchWorker {
                 }
             });
         worker.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
+        // A worker script that fails to load or throws outside the harness's own try/catch
+        // never posts `error`: end the run with what the browser says instead of hanging.
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            ev.prevent_default();
+            let detail = ev
+                .dyn_ref::<web_sys::ErrorEvent>()
+                .map(|e| e.message())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "the worker script could not be loaded or run".into());
+            state.update(|s| {
+                s.running = false;
+                s.progress = None;
+                s.message = Some(format!("benchmark failed: {detail}"));
+            });
+            me.stop();
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let cfg = serde_json::json!({
             "type": "run",
             "set": set,
@@ -126,19 +165,32 @@ impl BenchWorker {
         worker
             .post_message(&msg)
             .map_err(|e| crate::bridge::js_error_text(&e))?;
+        let hidden = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|d| d.hidden())
+            .unwrap_or(false);
+        let (worker_memory, worker_modules) =
+            state.with_untracked(|s| (s.worker_memory, s.worker_modules.clone()));
         state.set(BenchState {
             running: true,
             set: set.to_string(),
             message: Some("starting…".into()),
+            source: Some(BenchSource {
+                set: set.to_string(),
+                animation_at_start: playing && !hidden,
+                animation_changed: false,
+            }),
+            worker_memory,
+            worker_modules,
             ..BenchState::default()
         });
-        WORKER.with(|w| *w.borrow_mut() = Some((worker, on_msg)));
+        WORKER.with(|w| *w.borrow_mut() = Some((worker, on_msg, on_error)));
         Ok(())
     }
 
     pub fn cancel(&self) {
         WORKER.with(|slot| {
-            if let Some((w, _)) = slot.borrow().as_ref() {
+            if let Some((w, _, _)) = slot.borrow().as_ref() {
                 let msg = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&msg, &"type".into(), &"cancel".into());
                 let _ = w.post_message(&msg);
@@ -148,10 +200,11 @@ impl BenchWorker {
 
     pub fn stop(&self) {
         let old = WORKER.with(|slot| slot.borrow_mut().take());
-        if let Some((w, cb)) = old {
+        if let Some((w, on_msg, on_error)) = old {
             w.terminate();
             w.set_onmessage(None);
-            let previous = RETIRED.with(|r| r.borrow_mut().replace(cb));
+            w.set_onerror(None);
+            let previous = RETIRED.with(|r| r.borrow_mut().replace((on_msg, on_error)));
             drop(previous);
         }
     }
@@ -194,7 +247,9 @@ fn export_json(st: &BenchState) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&serde_json::json!({
-        "env": st.env, "set": st.set, "tiers": st.tiers, "results": results, "rows": st.rows,
+        "env": st.env, "set": st.set, "source": st.source,
+        "source_text": st.source.as_ref().map(BenchSource::describe),
+        "tiers": st.tiers, "results": results, "rows": st.rows,
     }))
     .unwrap_or_default()
 }
@@ -204,6 +259,8 @@ pub fn BenchPanel(
     bench: RwSignal<BenchState>,
     measured: RwSignal<Measured>,
     frames: ReadSignal<Vec<(f64, f64, TierKind)>>,
+    /// Whether the animation plays (recorded with each run: it competes for the cores).
+    running: ReadSignal<bool>,
     simd_off: bool,
     worker: BenchWorker,
 ) -> impl IntoView {
@@ -212,7 +269,7 @@ pub fn BenchPanel(
     let scale_ref = NodeRef::<Canvas>::new();
     let frames_ref = NodeRef::<Canvas>::new();
     let chart_error = RwSignal::new(None::<String>);
-    let lines = Memo::new(move |_| bench::group(&bench.get().rows));
+    let lines = Memo::new(move |_| bench.with(|b| bench::group(&b.rows)));
 
     Effect::new(move |_| {
         let l = lines.get();
@@ -234,15 +291,45 @@ pub fn BenchPanel(
             }
         }
     });
+    // A run started from the URL (`?bench=full`) selects its set too, so the link matches.
+    Effect::new(move |_| {
+        let started = bench.with(|b| {
+            b.source
+                .as_ref()
+                .filter(|_| b.running)
+                .map(|s| s.set.clone())
+        });
+        if let Some(s) = started.filter(|s| *s != set.get_untracked()) {
+            set.set(s);
+        }
+    });
+    // A pause or resume during a run is part of where its figures came from.
+    Effect::new(move |_| {
+        let playing = running.get();
+        let changed = bench.with(|b| {
+            b.running
+                && b.source
+                    .as_ref()
+                    .is_some_and(|s| !s.animation_changed && s.animation_at_start != playing)
+        });
+        if changed {
+            bench.update(|b| {
+                if let Some(s) = b.source.as_mut() {
+                    s.animation_changed = true;
+                }
+            });
+        }
+    });
 
-    let w1 = worker;
-    let run = move |_| {
-        if let Err(e) = w1.start(&set.get_untracked(), simd_off, bench, measured) {
+    let start = move |which: &str| {
+        set.set(which.to_string());
+        if let Err(e) = worker.start(which, simd_off, running.get_untracked(), bench, measured) {
             bench.update(|s| s.message = Some(format!("cannot start the benchmark worker: {e}")));
         }
     };
-    let w2 = worker;
-    let cancel = move |_| w2.cancel();
+    let run = move |_| start(&set.get_untracked());
+    let run_full = move |_| start("full");
+    let cancel = move |_| worker.cancel();
     let rerun_href = move || {
         let loc = web_sys::window().map(|w| w.location());
         let search = loc.and_then(|l| l.search().ok()).unwrap_or_default();
@@ -258,43 +345,90 @@ pub fn BenchPanel(
         format!("?{q}bench={}", set.get())
     };
 
+    let cell = move |line: &ResultLine, t: &'static str, unavailable: bool| {
+        let (kernel, size) = (line.kernel.clone(), line.size.clone());
+        match line.by_tier.get(t).cloned() {
+            Some(r) if r.error.is_some() => {
+                let err = r.error.clone().unwrap_or_default();
+                view! {
+                    <td class="num bad" data-kernel=kernel data-tier=t data-size=size title=r.method_text()>
+                        <span data-testid="bench-error" data-error=err.clone()>{r.time_text()}</span>
+                    </td>
+                }
+                .into_any()
+            }
+            Some(r) => {
+                let median = r.median().map(|m| m.to_string());
+                let spread = r.spread_pct().map(|p| format!("{p:.2}"));
+                let settled = r.settled.map(|s| s.to_string());
+                let disagrees = (r.agrees == Some(false)).then(|| {
+                    let why = match (r.max_diff, r.tolerance) {
+                        (Some(d), Some(t)) => format!("output differs from the reference by {d:.3e} (tolerance {t:.3e}); not counted toward any target"),
+                        _ => "output differs from the reference; not counted toward any target".to_string(),
+                    };
+                    view! { <span data-testid="bench-disagrees" title=why style="color: var(--fail)">" ⚠ disagrees"</span> }
+                });
+                let unsettled = r.not_settled().then(|| {
+                    let why = format!(
+                        "warm-up stopped at its cap ({} rounds) before two successive round medians agreed within 5 %: the engine may not have finished optimising, read this figure with care",
+                        r.warmup_rounds.map(|w| format!("{w:.0}")).unwrap_or_else(|| "?".into())
+                    );
+                    view! { <span data-testid="bench-unsettled" title=why style="color: var(--warn)">" ⚠ not settled"</span> }
+                });
+                view! {
+                    <td class="num" data-kernel=kernel data-tier=t data-size=size
+                        data-median-ns=median data-p25-ns=r.p25_ns.map(|v| v.to_string()) data-p75-ns=r.p75_ns.map(|v| v.to_string())
+                        data-spread-pct=spread data-settled=settled data-agrees=r.agrees.map(|a| a.to_string())
+                        title=r.method_text()>
+                        {r.time_text()}<br/>
+                        <span class="muted">{bench::fmt_throughput(&r)}</span>{disagrees}{unsettled}
+                    </td>
+                }
+                .into_any()
+            }
+            None => view! {
+                <td class="num muted" data-kernel=kernel data-tier=t data-size=size>
+                    {if unavailable { "unavailable" } else { "…" }}
+                </td>
+            }
+            .into_any(),
+        }
+    };
+
     let table = move || {
         let l: Vec<ResultLine> = lines.get();
+        let unavailable: Vec<bool> = bench.with(|b| {
+            bench::TIERS
+                .iter()
+                .map(|t| b.tiers.get(*t).is_some_and(|s| !s.ok))
+                .collect()
+        });
         l.into_iter()
             .map(|line| {
                 let cells = bench::TIERS
                     .iter()
-                    .map(|t| {
-                        let row = line.by_tier.get(*t).cloned();
-                        let unavailable = bench.get().tiers.get(*t).map(|s| !s.ok).unwrap_or(false);
-                        match row {
-                            Some(r) => {
-                                let flag = if r.agrees == Some(false) { " ⚠ disagrees" } else { "" };
-                                view! {
-                                    <td class="num" data-kernel=line.kernel.clone() data-tier=t.to_string() data-size=line.size.clone()
-                                        data-median-ns=format!("{}", r.median_ns)>
-                                        {bench::fmt_ns(r.median_ns)}<br/><span class="muted">{bench::fmt_throughput(&r)}{flag}</span>
-                                    </td>
-                                }
-                                .into_any()
-                            }
-                            None => view! {
-                                <td class="num muted" data-kernel=line.kernel.clone() data-tier=t.to_string() data-size=line.size.clone()>
-                                    {if unavailable { "unavailable" } else { "…" }}
-                                </td>
-                            }
-                            .into_any(),
-                        }
-                    })
+                    .zip(unavailable.iter())
+                    .map(|(t, u)| cell(&line, t, *u))
                     .collect_view();
-                let sp = |x: Option<f64>| x.map(|v| format!("{v:.2}×")).unwrap_or_else(|| "–".into());
+                let sp = |fast: &str, slow: &str| {
+                    let text = line
+                        .speedup(fast, slow)
+                        .map(|v| format!("{v:.2}×"))
+                        .unwrap_or_else(|| "–".into());
+                    match line.trusted_speedup(fast, slow) {
+                        Some(Err(why)) if line.speedup(fast, slow).is_some() => {
+                            format!("{text} ({why})")
+                        }
+                        _ => text,
+                    }
+                };
                 view! {
                     <tr>
                         <td>{line.kernel.clone()}</td><td>{line.size.clone()}</td>
                         {cells}
-                        <td class="num" data-speedup="simd/js">{sp(line.speedup("simd", "js"))}</td>
-                        <td class="num" data-speedup="simd/scalar">{sp(line.speedup("simd", "scalar"))}</td>
-                        <td class="num" data-speedup="relaxed/simd">{sp(line.speedup("relaxed", "simd"))}</td>
+                        <td class="num" data-speedup="simd/js">{sp("simd", "js")}</td>
+                        <td class="num" data-speedup="simd/scalar">{sp("simd", "scalar")}</td>
+                        <td class="num" data-speedup="relaxed/simd">{sp("relaxed", "simd")}</td>
                     </tr>
                 }
             })
@@ -311,6 +445,8 @@ pub fn BenchPanel(
                 </select>
             </label>
             <button data-testid="bench-run" on:click=run disabled=move || bench.get().running>"Run benchmark"</button>
+            <button data-testid="bench-run-full" on:click=run_full disabled=move || bench.get().running
+                title="every kernel at the issue's sizes (N up to 4096, dense up to 2048²); takes a few minutes">"Run full set"</button>
             <button data-testid="bench-cancel" on:click=cancel disabled=move || !bench.get().running>"Cancel"</button>
             <progress data-testid="bench-progress" max="100"
                 value=move || bench.get().progress.map(|(_, d, t)| (100 * d / t.max(1)).to_string()).unwrap_or_else(|| if bench.get().finished { "100".into() } else { "0".into() })>
@@ -330,6 +466,7 @@ pub fn BenchPanel(
             <button data-testid="export-csv" disabled=move || !bench.get().finished
                 on:click=move |_| { let _ = download("sasi-bench.csv", "text/csv", &bench::to_csv(&bench.get_untracked().rows)); }>"Download CSV"</button>
             <a data-testid="rerun-link" href=rerun_href>"Link that re-runs this configuration"</a>
+            <span class="muted" data-testid="bench-source">{move || bench.with(|b| b.source.as_ref().map(|s| format!("this run: {}", s.describe())).unwrap_or_default())}</span>
             <span class="muted">{move || {
                 let env = bench.get().env;
                 if env.is_null() { String::new() } else {
@@ -340,6 +477,12 @@ pub fn BenchPanel(
                 }
             }}</span>
         </div>
+        <p class="muted op-def">
+            "Each cell: median time per call ± half the interquartile range (p25–p75) of the timed batches, "
+            "then throughput. ⚠ not settled: the warm-up reached its cap before the timings stabilised. "
+            "⚠ disagrees / error: that tier's output or run failed its check and is not counted toward any target. "
+            "Hover a cell for how it was measured."
+        </p>
         <table class="bench" data-testid="bench-table">
             <thead><tr>
                 <th>"Kernel"</th><th>"Size"</th>

@@ -143,9 +143,8 @@ pub fn scaling(el: &HtmlCanvasElement, lines: &[ResultLine], kernel: &str) -> Re
         .flat_map(|l| {
             l.by_tier
                 .values()
-                .map(|r| (r.ops.max(r.flops).max(1.0), r.median_ns))
+                .filter_map(|r| Some((r.ops.max(r.flops).max(1.0), r.median()?)))
         })
-        .filter(|p| p.1 > 0.0)
         .collect();
     if all.is_empty() {
         root.draw(&Text::new(
@@ -192,11 +191,9 @@ pub fn scaling(el: &HtmlCanvasElement, lines: &[ResultLine], kernel: &str) -> Re
         let mut series: Vec<(f64, f64)> = pts
             .iter()
             .filter_map(|l| {
-                l.by_tier
-                    .get(tier)
-                    .map(|r| (r.ops.max(r.flops).max(1.0), r.median_ns))
+                let r = l.by_tier.get(tier)?;
+                Some((r.ops.max(r.flops).max(1.0), r.median()?))
             })
-            .filter(|p| p.1 > 0.0)
             .collect();
         if series.is_empty() {
             continue;

@@ -2,14 +2,25 @@
 //! seed report's targets checked against what this page measured.
 use crate::app::{Command, LiveStats};
 use crate::loader::{TierState, TierStatus};
+use crate::memory::MemoryParts;
 use crate::targets::{self, TargetRow};
 use leptos::prelude::*;
+
+/// Bytes of one kernel module in the memory parts, for a `data-*` attribute (None: not loaded).
+fn tier_bytes(m: &MemoryParts, name: &str) -> Option<String> {
+    m.tiers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, b)| b.to_string())
+}
 
 #[component]
 pub fn PerfPanel(
     live: ReadSignal<LiveStats>,
     statuses: ReadSignal<Vec<TierStatus>>,
     target_rows: Signal<Vec<TargetRow>>,
+    /// Where the targets' figures came from (benchmark set, animation state).
+    source_note: Signal<String>,
     commands: StoredValue<Vec<Command>>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
@@ -77,26 +88,51 @@ pub fn PerfPanel(
                 <div><span class="k">"Kernel time / frame"</span><span class="v">{move || format!("{:.2} ms", live.get().sim_ms)}</span></div>
                 <div><span class="k">"  LIF + STDP"</span><span class="v">{move || format!("{:.2} ms", live.get().lif_ms)}</span></div>
                 <div><span class="k">"  agent networks"</span><span class="v">{move || format!("{:.3} ms", live.get().agents_ms)}</span></div>
-                <div><span class="k">"Ops/s (neuron updates)"</span><span class="v" data-testid="ops-per-s">{move || targets::fmt_count(live.get().ops_per_s)}</span></div>
+                <div title="Neuron updates per second of wall-clock time: N × steps actually simulated per second of real time while the animation plays (limited by the frame rate and the steps per frame). 0 while paused.">
+                    <span class="k">"Delivered ops/s (wall clock)"</span>
+                    <span class="v" data-testid="ops-delivered" data-value=move || live.get().delivered_ops_per_s.to_string()>
+                        {move || { let v = live.get().delivered_ops_per_s; if v > 0.0 { targets::fmt_count(v) } else { "paused".into() } }}
+                    </span>
+                </div>
+                <div title="Neuron updates per second of kernel time: N × steps divided by the time spent inside the LIF and STDP kernels only (not wall clock). What the kernels could deliver back to back; the throughput target uses this.">
+                    <span class="k">"Capacity ops/s (kernel time)"</span>
+                    <span class="v" data-testid="ops-per-s" data-value=move || live.get().ops_per_s.to_string()>{move || targets::fmt_count(live.get().ops_per_s)}</span>
+                </div>
                 <div><span class="k">"Synaptic events/s"</span><span class="v">{move || targets::fmt_count(live.get().syn_events_per_s)}</span></div>
-                <div><span class="k">"Memory in use"</span><span class="v" data-testid="memory" data-bytes=move || live.get().memory_bytes.to_string()>
-                    {move || {
-                        let l = live.get();
-                        match l.js_heap_bytes {
-                            Some(_) => targets::fmt_bytes(l.memory_bytes),
-                            None => format!("{} (wasm only: no performance.memory here)", targets::fmt_bytes(l.memory_bytes)),
-                        }
-                    }}
-                </span></div>
+                <div title="Whole page: the app's own wasm memory + every loaded kernel module's wasm memory (scalar, SIMD, relaxed) + the benchmark worker's wasm memories while a run is going + the JS heap (performance.memory.usedJSHeapSize; the JS tier's buffers are inside it). Where the JS heap is not exposed, the JS tier's buffers are counted instead. A wasm memory never shrinks.">
+                    <span class="k">"Memory (whole page)"</span>
+                    <span class="v" data-testid="memory" data-bytes=move || live.get().memory.total().to_string()>
+                        {move || targets::fmt_bytes(live.get().memory.total())}
+                    </span>
+                </div>
                 <div><span class="k">"All tiers in use"</span><span class="v" data-testid="memory-in-use" data-bytes=move || live.get().all_tiers_in_use.to_string()>{move || targets::fmt_bytes(live.get().all_tiers_in_use)}</span></div>
                 <div><span class="k">"All tiers reserved"</span><span class="v" data-testid="memory-all-tiers" data-bytes=move || live.get().all_tiers_bytes.to_string()>{move || targets::fmt_bytes(live.get().all_tiers_bytes)}</span></div>
                 <div><span class="k">"Call + hand-off"</span><span class="v">{move || format!("{:.2} µs", live.get().overhead_us)}</span></div>
                 <div><span class="k">"Timer"</span><span class="v">{move || live.get().timer_note.clone()}</span></div>
             </div>
+            <p class="muted op-def" data-testid="memory-parts"
+                data-total=move || live.with(|l| l.memory.total().to_string())
+                data-app-wasm=move || live.with(|l| l.memory.app_wasm.to_string())
+                data-kernels=move || live.with(|l| l.memory.kernels().to_string())
+                data-tier-scalar=move || live.with(|l| tier_bytes(&l.memory, "scalar"))
+                data-tier-simd=move || live.with(|l| tier_bytes(&l.memory, "simd"))
+                data-tier-relaxed=move || live.with(|l| tier_bytes(&l.memory, "relaxed"))
+                data-worker=move || live.with(|l| l.memory.worker_wasm.to_string())
+                data-js-heap=move || live.with(|l| l.memory.js_heap.map(|h| h.to_string()))
+                data-js-tier=move || live.with(|l| l.memory.js_tier_bytes.to_string())
+                data-js-part=move || live.with(|l| l.memory.js_part().to_string())>
+                "Memory = "{move || live.with(|l| l.memory.describe())}
+                {move || live.with(|l| {
+                    let k = l.memory.kernels_breakdown();
+                    if k.is_empty() { String::new() } else { format!(" (kernels: {k})") }
+                })}
+                ". The benchmark worker counts while it runs; it is stopped, and its memory freed, after a run."
+            </p>
             <p class="muted op-def">
                 "One op = one neuron update in the LIF step (leak, synaptic input, drive, threshold, refractory, trace), "
-                "counted per second of time spent in the LIF and STDP kernels at the current N. "
-                "Synaptic events/s = spikes × N outgoing weights added per second of that time."
+                "Capacity counts them per second of time spent in the LIF and STDP kernels at the current N; "
+                "delivered counts them per second of wall-clock time while the animation plays. "
+                "Synaptic events/s = spikes × N outgoing weights added per second of kernel time."
             </p>
             <h3>"Kernel modules"</h3>
             <table class="tiers">
@@ -105,6 +141,7 @@ pub fn PerfPanel(
             </table>
             <h3>"Targets"</h3>
             <table class="targets" data-testid="targets">
+                <caption class="muted" data-testid="targets-source" style="caption-side: bottom; text-align: left; padding-top: 0.3rem">{move || source_note.get()}</caption>
                 <thead><tr><th>"Target"</th><th>"Goal"</th><th>"Measured"</th><th>"Margin"</th><th>""</th><th>""</th></tr></thead>
                 <tbody>{target_view}</tbody>
             </table>

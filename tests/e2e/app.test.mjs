@@ -95,21 +95,39 @@ test('the quick benchmark runs in a worker while the mesh keeps animating', asyn
   await page.click('[data-testid=bench-run]');
   // While it runs, frames keep coming.
   await page.waitForFunction(() => /%/.test(document.querySelector('[data-testid=bench-status]').textContent));
+  // While the worker runs, its wasm memories are part of the page's memory.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=memory-parts]').dataset.worker) > 0, null, { timeout: 10000 });
   const a = await canvasStats(page, 'mesh-canvas');
   await page.waitForTimeout(400);
   const b = await canvasStats(page, 'mesh-canvas');
   assert.notEqual(a.hash, b.hash, 'the mesh animates during the benchmark');
   await page.waitForFunction(() => document.querySelector('[data-testid=bench-status]').textContent.includes('finished'), null, { timeout: 60000 });
   const cells = await page.locator('[data-testid=bench-table] td[data-tier]').evaluateAll((tds) =>
-    tds.map((td) => ({ kernel: td.dataset.kernel, tier: td.dataset.tier, ns: td.dataset.medianNs })));
+    tds.map((td) => ({
+      kernel: td.dataset.kernel, tier: td.dataset.tier, ns: td.dataset.medianNs, p25: td.dataset.p25Ns,
+      text: td.textContent, error: td.querySelector('[data-testid=bench-error]')?.dataset.error,
+    })));
   const kernels = new Set(cells.map((c) => c.kernel));
   for (const k of ['activation_relu', 'activation_sigmoid', 'activation_tanh', 'activation_gelu', 'dense', 'dense_batch', 'lif_step', 'stdp', 'efficiency']) {
     assert.ok(kernels.has(k), `${k} in the table`);
   }
-  for (const c of cells) assert.ok(Number(c.ns) > 0, `${c.kernel}/${c.tier} has a numeric median (${c.ns})`);
+  assert.ok(cells.every((c) => ['js', 'scalar', 'simd', 'relaxed'].includes(c.tier)), 'only the four tiers have columns');
+  for (const c of cells) {
+    assert.equal(c.error, undefined, `${c.kernel}/${c.tier} ran without an error`);
+    assert.ok(Number(c.ns) > 0, `${c.kernel}/${c.tier} has a numeric median (${c.ns})`);
+    // Median plus spread: "5.9 µs ±4 %" wherever the harness sent the quartiles.
+    if (c.p25 !== undefined) assert.match(c.text, /±[\d.]+ %/, `${c.kernel}/${c.tier} shows its spread: ${c.text}`);
+  }
   const marks = await page.locator('[data-testid=targets] tbody tr .mark').allTextContents();
   assert.equal(marks.length, 5);
   for (const m of marks) assert.match(m, /pass|fail/, 'every target is marked');
+  // The targets say where their figures came from: the size set and the animation state.
+  assert.match(await text(page, 'targets-source'), /quick set, animation running/);
+  const speedRow = await page.locator('[data-testid=targets] tr[data-target="SIMD vs JS"]').textContent();
+  assert.match(speedRow, /quick set, animation running/);
+  assert.match(await text(page, 'bench-source'), /quick set, animation running/);
+  // The finished worker is stopped: its memory is freed and no longer counted.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=memory-parts]').dataset.worker) === 0, null, { timeout: 5000 });
   for (const id of ['chart-speedup', 'chart-scaling', 'chart-frames']) {
     const s = await canvasStats(page, id);
     assert.ok(s.differing > 500, `${id} is drawn (${s.differing} px)`);
@@ -121,6 +139,60 @@ test('the quick benchmark runs in a worker while the mesh keeps animating', asyn
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
   assert.ok(readFileSync(await csv.path(), 'utf8').split('\n').length > 30);
   await shot(page, 'bench.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('memory counts the whole page: the parts are listed and add up to the total', async () => {
+  const { page, context, problems } = await open(env);
+  await waitRunning(page);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=memory-parts]')?.dataset.total) > 0);
+  const m = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid=memory-parts]');
+    const num = (k) => (el.dataset[k] === undefined ? undefined : Number(el.dataset[k]));
+    return {
+      shown: Number(document.querySelector('[data-testid=memory]').dataset.bytes),
+      total: num('total'), app: num('appWasm'), kernels: num('kernels'), worker: num('worker'),
+      heap: num('jsHeap'), jsTier: num('jsTier'), jsPart: num('jsPart'),
+      tiers: ['scalar', 'simd', 'relaxed'].map((t) => num(`tier${t[0].toUpperCase()}${t.slice(1)}`)),
+      text: el.textContent,
+    };
+  });
+  const MB = 1024 * 1024;
+  assert.ok(Math.abs(m.shown - m.total) < 0.05 * MB, `the figure shown is the parts' total (${m.shown} vs ${m.total})`);
+  assert.ok(m.app > 0, 'the app module\'s own wasm memory is counted');
+  for (const [i, t] of ['scalar', 'simd', 'relaxed'].entries()) assert.ok(m.tiers[i] > 0, `the ${t} module is counted (loaded, even if not active)`);
+  assert.ok(Math.abs(m.kernels - m.tiers.reduce((a, b) => a + b, 0)) < 1, 'kernels = the three modules');
+  assert.equal(m.worker, 0, 'no benchmark worker has run yet');
+  assert.ok(m.heap > 0, 'Chromium exposes the JS heap');
+  assert.equal(m.jsPart, m.heap, 'the JS tier is inside the heap, not counted again');
+  assert.ok(Math.abs(m.app + m.kernels + m.worker + m.jsPart - m.total) < 1, 'the parts add up to the total');
+  assert.match(m.text, /app wasm [\d.]+ MB \+ kernels [\d.]+ MB \+ benchmark worker [\d.]+ MB \+ JS heap [\d.]+ MB/);
+  // The displayed MB figures add up too, within rounding (0.05 MB per part).
+  const figs = [...m.text.matchAll(/(app wasm|kernels|benchmark worker|JS heap) ([\d.]+) MB/g)].map((x) => Number(x[2]));
+  assert.equal(figs.length, 4, m.text);
+  const shownMb = Number((await text(page, 'memory')).match(/([\d.]+) MB/)[1]);
+  assert.ok(Math.abs(figs.reduce((a, b) => a + b, 0) - shownMb) <= 0.25, `${figs.join(' + ')} ≈ ${shownMb}`);
+  const memRow = await page.locator('[data-testid=targets] tr[data-target="Runtime memory"]').textContent();
+  assert.match(memRow, /whole page: app wasm .* \+ kernels .* \+ benchmark worker .* \+ JS heap/);
+  // Throughput, both kinds, each labelled and explained.
+  const delivered = page.locator('[data-testid=ops-delivered]');
+  const capacity = page.locator('[data-testid=ops-per-s]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=ops-delivered]').dataset.value) > 0);
+  assert.match(await delivered.locator('..').getAttribute('title'), /wall-clock/);
+  assert.match(await capacity.locator('..').getAttribute('title'), /kernel time/);
+  assert.ok(Number(await capacity.getAttribute('data-value')) >= Number(await delivered.getAttribute('data-value')),
+    'kernel time is part of wall-clock time, so capacity ≥ delivered');
+  assert.match(await page.locator('[data-testid=targets] tr[data-target=Throughput]').textContent(), /capacity/);
+  // The full set is one click away (started, then cancelled); a paused animation is recorded.
+  await page.click('[data-testid=play-pause]');
+  await page.waitForFunction(() => document.querySelector('.status-line').textContent.includes('paused'));
+  await page.click('[data-testid=bench-run-full]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=bench-source]').textContent.includes('full set'));
+  assert.match(await text(page, 'bench-source'), /full set, animation paused/);
+  assert.match(await page.locator('[data-testid=rerun-link]').getAttribute('href'), /bench=full/);
+  await page.click('[data-testid=bench-cancel]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=bench-status]').textContent.includes('cancelled'), null, { timeout: 30000 });
   assert.deepEqual(problems, []);
   await context.close();
 });

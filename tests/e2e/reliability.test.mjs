@@ -3,7 +3,8 @@
 // browser features) in Debian's Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, waitRunning, canvasStats, text } from './helpers.mjs';
+import { readFileSync } from 'node:fs';
+import { setup, open, waitRunning, canvasStats, text, shot } from './helpers.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -75,7 +76,11 @@ test('without performance.memory and without cross-origin isolation the panel sa
     const { page, context, problems } = await open(plain, '/', { init });
     await waitRunning(page);
     await page.waitForFunction(() => document.querySelector('[data-testid=memory]').textContent.includes('MB'));
-    assert.match(await text(page, 'memory'), /wasm only: no performance.memory/);
+    assert.match(await text(page, 'memory-parts'), /JS tier buffers [\d.]+ MB \(JS heap not exposed by this browser\)/);
+    const parts = await page.locator('[data-testid=memory-parts]').evaluate((el) => ({ ...el.dataset }));
+    assert.equal(parts.jsHeap, undefined, 'no heap figure where the browser has none');
+    assert.equal(Number(parts.jsPart), Number(parts.jsTier), 'the JS tier\'s buffers stand in for the heap');
+    assert.ok(Math.abs(Number(parts.appWasm) + Number(parts.kernels) + Number(parts.worker) + Number(parts.jsTier) - Number(parts.total)) < 1);
     assert.equal(await page.evaluate(() => crossOriginIsolated), false);
     assert.match(await page.locator('.perf-panel').textContent(), /not isolated/);
     assert.deepEqual(problems, []);
@@ -134,6 +139,64 @@ test('a hidden tab pauses the simulation and it resumes cleanly', async () => {
   await page.evaluate(() => { window.__hidden = false; });
   await page.waitForTimeout(800);
   assert.ok((await simTime(page)) > t0, 'resumes');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// A worker that runs the real harness (js/bench.js) on the JS tier and on a "simd" tier that is
+// the JS tier with stdp_update broken: every stdp case in that tier throws, so the harness
+// sends error rows (`median_ns: null`) and a `done` that carries them.
+const FAILING_WORKER = `
+import { runBench } from './bench.js';
+self.onmessage = async (ev) => {
+  if (ev.data?.type !== 'run') return;
+  try {
+    const js = await import(ev.data.jsUrl);
+    const broken = { ...js, stdp_update: () => { throw new Error('injected stdp failure'); } };
+    const off = { ok: false, reason: 'left out by the test', load_ms: 0 };
+    postMessage({ type: 'tiers', status: { js: { ok: true, reason: null, load_ms: 0 }, simd: { ok: true, reason: null, load_ms: 0 }, scalar: off, relaxed: off } });
+    const result = await runBench({
+      tiers: { js, simd: broken }, set: 'quick',
+      onProgress: (p) => postMessage({ type: 'progress', ...p }),
+      onRow: (row) => postMessage({ type: 'row', row }),
+      cap: { ms: 200, rounds: 4 },
+    });
+    postMessage({ type: 'done', rows: result.rows, env: { set: 'quick' } });
+  } catch (e) {
+    postMessage({ type: 'error', message: String(e.message || e) });
+  }
+};`;
+
+test('a benchmark case that fails shows its error in its cell and the run still finishes', async () => {
+  const { page, context, problems } = await open(env, '/', {
+    route: (p) => p.route('**/js/bench-worker.js', (r) => r.fulfill({
+      status: 200,
+      contentType: 'text/javascript',
+      // The page is cross-origin isolated: its worker script must opt in as the server does.
+      headers: { 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Opener-Policy': 'same-origin' },
+      body: FAILING_WORKER,
+    })),
+  });
+  await waitRunning(page);
+  await page.click('[data-testid=bench-run]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=bench-status]').textContent.includes('finished'), null, { timeout: 90000 });
+  const errors = await page.locator('[data-testid=bench-table] [data-testid=bench-error]').evaluateAll((els) =>
+    els.map((el) => ({ kernel: el.closest('td').dataset.kernel, tier: el.closest('td').dataset.tier, text: el.textContent })));
+  assert.ok(errors.length >= 1, 'the failed cases are in the table');
+  for (const e of errors) {
+    assert.equal(e.kernel, 'stdp');
+    assert.equal(e.tier, 'simd');
+    assert.match(e.text, /injected stdp failure/);
+  }
+  const jsCells = await page.locator('[data-testid=bench-table] td[data-tier=js]').evaluateAll((tds) => tds.map((td) => Number(td.dataset.medianNs)));
+  assert.ok(jsCells.length >= 9 && jsCells.every((x) => x > 0), 'every other row survived');
+  const speed = await page.locator('[data-testid=targets] tr[data-target="SIMD vs JS"]').textContent();
+  assert.match(speed, /excluded \(error\): stdp/, 'a failed line is named, not counted');
+  assert.match(speed, /pass|fail/);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
+  const lines = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+  assert.ok(lines.some((l) => l.startsWith('stdp,') && l.includes(',simd,,') && l.endsWith('injected stdp failure')), 'the CSV keeps the error row');
+  await shot(page, 'bench-error.png');
   assert.deepEqual(problems, []);
   await context.close();
 });
