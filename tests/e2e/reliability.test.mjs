@@ -96,8 +96,11 @@ test('a NaN in the state is reported, not drawn, and Reset recovers', async () =
   await page.click('[data-testid=debug-nan]');
   await page.waitForSelector('[data-testid=error-banner]:not([hidden])');
   assert.match(await text(page, 'error-banner'), /NaN or infinite/);
+  // The panel refreshes its figures every 500 ms: let one refresh pass after the stop, so the
+  // clock read here is the stopped one, then check it no longer moves.
+  await page.waitForTimeout(700);
   const t0 = await simTime(page);
-  await page.waitForTimeout(500);
+  await page.waitForTimeout(1000);
   assert.equal(await simTime(page), t0, 'the simulation stopped');
   await page.click('[data-testid=reset]');
   await page.click('[data-testid=play-pause]');

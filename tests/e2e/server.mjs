@@ -16,15 +16,21 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-export async function startServer({ root, port = 0, host = '127.0.0.1', isolation = true }) {
+/**
+ * Serves `root` on 127.0.0.1. `mounts` maps URL prefixes ('/vendor/x/') to further
+ * directories (the benchmark's outside anchor loads TensorFlow.js from node_modules).
+ */
+export async function startServer({ root, port = 0, host = '127.0.0.1', isolation = true, mounts = {} }) {
   const iso = isolation ? ISOLATION_HEADERS : {};
   const base = resolve(root);
+  const mounted = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)]);
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://x');
       let path = normalize(decodeURIComponent(url.pathname));
       if (path.includes('..')) throw Object.assign(new Error('bad path'), { status: 400 });
-      let file = join(base, path);
+      const mount = mounted.find(([prefix]) => path.startsWith(prefix));
+      let file = mount ? join(mount[1], path.slice(mount[0].length)) : join(base, path);
       let info = await stat(file).catch(() => null);
       if (info?.isDirectory()) {
         file = join(file, 'index.html');

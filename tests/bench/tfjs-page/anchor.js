@@ -1,0 +1,114 @@
+// The outside anchor in the page: TensorFlow.js's WebAssembly backend (XNNPACK underneath, SIMD
+// build, one thread like our kernels) on the workloads it shares with SASI Lab — matvec, batched
+// dense, ReLU, sigmoid, tanh — on the same seeded inputs as kernels/js/bench.js, outputs checked
+// against f64, timed with the same warm-up and batch rules (the harness's own `measure`).
+// "op" disposes the result without reading it (the wasm backend executes on the call);
+// "op + readback" also copies the result out with dataSync().
+import { uniform, measure, stats, timerResolutionMs } from '/kernels-js/bench.js';
+
+const tf = globalThis.tf;
+const GC = Math.sqrt(2 / Math.PI);
+
+function sets(set) {
+  const act = set === 'full' ? 1048576 : set === 'quick' ? 65536 : 4096;
+  const dense = set === 'full' ? [64, 256, 512, 1024, 2048] : set === 'quick' ? [64, 256, 1024] : [64];
+  const batched = set === 'full' ? [[64, 32, 32], [2048, 64, 64]] : [[64, 32, 32]];
+  return { act, dense, batched };
+}
+
+const ACTS = {
+  activation_relu: { op: (x) => tf.relu(x), ref: (x) => (x < 0 ? 0 : x) },
+  activation_sigmoid: { op: (x) => tf.sigmoid(x), ref: (x) => 1 / (1 + Math.exp(-x)) },
+  activation_tanh: { op: (x) => tf.tanh(x), ref: (x) => Math.tanh(x) },
+};
+
+function maxDiff(got, want) {
+  let d = 0;
+  for (let i = 0; i < want.length; i++) d = Math.max(d, Math.abs(got[i] - want[i]));
+  return got.length === want.length ? d : Infinity;
+}
+
+/** Times `op` (returning a tensor) both ways; checks its output first. */
+async function timeOp(op, check, full, resolutionMs) {
+  const y = op();
+  const out = y.dataSync();
+  y.dispose();
+  const verdict = check(out);
+  const before = tf.memory().numTensors;
+  const a = await measure({ call: () => op().dispose(), reset: () => {} }, { full, resolutionMs });
+  const b = await measure({ call: () => { const r = op(); r.dataSync(); r.dispose(); }, reset: () => {} }, { full, resolutionMs });
+  if (tf.memory().numTensors !== before) throw new Error(`tensors leaked: ${before} → ${tf.memory().numTensors}`);
+  const pack = (m) => ({ ...stats(m.samples), calls_per_batch: m.k });
+  return { op: pack(a), op_readback: pack(b), settled: a.settled && b.settled, ...verdict };
+}
+
+export async function run(set = 'full') {
+  tf.wasm.setWasmPaths('/vendor/tfjs-backend-wasm/');
+  tf.wasm.setThreadsCount(1);
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const env = {
+    tfjs: tf.version_core, backend: tf.getBackend(), simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+    multithread_support: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'), threads: tf.wasm.getThreadsCount(),
+  };
+  const full = set === 'full';
+  const resolutionMs = timerResolutionMs();
+  const { act, dense, batched } = sets(set);
+  const rows = [];
+  const attempt = async (kernel, size, fn) => {
+    try {
+      rows.push({ kernel, size, tier: 'tfjs_wasm', ...(await fn()) });
+    } catch (e) {
+      rows.push({ kernel, size, tier: 'tfjs_wasm', error: String(e?.message || e), agrees: false });
+    }
+  };
+  for (const [kernel, { op, ref }] of Object.entries(ACTS)) {
+    const input = uniform(11, act, -8, 8);
+    const want = Float64Array.from(input, ref);
+    await attempt(kernel, String(act), async () => {
+      const x = tf.tensor1d(input);
+      try {
+        return await timeOp(() => op(x), (out) => {
+          const d = maxDiff(out, want);
+          return { agrees: d <= 2e-6, max_diff: d, tolerance: 2e-6 };
+        }, full, resolutionMs);
+      } finally {
+        x.dispose();
+      }
+    });
+  }
+  // Dense: the weights are constants, so Wᵀ is laid out once (untimed), as a tfjs user stores
+  // them; fused matMul + bias without transposeB (transposeB + bias is wrong on this backend).
+  const denseCase = async (kernel, size, m, n, batch) => {
+    const w = uniform(21, m * n, -0.5, 0.5), xs = uniform(22, batch * n, -1, 1), b = uniform(23, m, -0.1, 0.1);
+    const want = new Float64Array(batch * m);
+    let scale = 1;
+    for (let k = 0; k < batch; k++) {
+      for (let i = 0; i < m; i++) {
+        let s = b[i], a = Math.abs(b[i]);
+        for (let j = 0; j < n; j++) { const p = w[i * n + j] * xs[k * n + j]; s += p; a += Math.abs(p); }
+        want[k * m + i] = s;
+        scale = Math.max(scale, a);
+      }
+    }
+    const wt = new Float32Array(n * m);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) wt[j * m + i] = w[i * n + j];
+    await attempt(kernel, size, async () => {
+      const X = tf.tensor2d(xs, [batch, n]), WT = tf.tensor2d(wt, [n, m]), B = tf.tensor1d(b);
+      try {
+        return await timeOp(() => tf.fused.matMul({ a: X, b: WT, bias: B }), (out) => {
+          const d = maxDiff(out, want);
+          const tol = 1e-5 * scale;
+          return { agrees: d <= tol, max_diff: d, tolerance: tol };
+        }, full, resolutionMs);
+      } finally {
+        X.dispose(); WT.dispose(); B.dispose();
+      }
+    });
+  };
+  for (const s of dense) await denseCase('dense', `${s}x${s}`, s, s, 1);
+  for (const [batch, n, m] of batched) await denseCase('dense_batch', `${batch}x${n}x${m}`, m, n, batch);
+  return { env, rows };
+}
+
+globalThis.runAnchor = run;

@@ -1,0 +1,28 @@
+// The outside anchor that make bench uses (TensorFlow.js's wasm backend) still loads from local
+// files, runs every shared workload on a tiny set and agrees with the f64 reference — so the
+// benchmark's tfjs column cannot silently rot.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { runTfjsAnchor } from '../bench/tfjs.mjs';
+
+test('tfjs-wasm anchor: SIMD, one thread, every shared workload agrees', async () => {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const { env, rows } = await runTfjsAnchor(browser, { set: 'smoke', log: () => {} });
+    assert.equal(env.backend, 'wasm');
+    assert.equal(env.simd, true, 'the SIMD build of the backend');
+    assert.equal(env.threads, 1, 'one thread, like our kernels');
+    assert.equal(env.multithread_support, false, 'the single-threaded SIMD build, no worker pool');
+    const names = rows.map((r) => `${r.kernel} ${r.size}`);
+    assert.deepEqual(names, ['activation_relu 4096', 'activation_sigmoid 4096', 'activation_tanh 4096', 'dense 64x64', 'dense_batch 64x32x32']);
+    for (const r of rows) {
+      assert.equal(r.error, undefined, `${r.kernel}: ${r.error}`);
+      assert.equal(r.agrees, true, `${r.kernel} ${r.size}: max diff ${r.max_diff} > ${r.tolerance}`);
+      assert.ok(r.op.median_ns > 0 && r.op_readback.median_ns > 0, `${r.kernel} timed`);
+      assert.ok(r.op.p25_ns <= r.op.median_ns && r.op.median_ns <= r.op.p75_ns);
+    }
+  } finally {
+    await browser.close();
+  }
+});
