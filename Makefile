@@ -7,13 +7,15 @@ ROOT := $(abspath .)
 export PATH := $(ROOT)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 WASM_TEST_ENV := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=300
 
-.PHONY: serve test setup setup-serve build test-native test-wasm test-js test-e2e bench soak clean
+.PHONY: lint serve test setup setup-serve build test-native test-wasm test-js test-e2e bench soak clean
 
 serve: setup-serve
 	trunk serve --release --offline --address 127.0.0.1 --port 8080
 
 # Every test layer: native Rust, kernels as WebAssembly in Node, the JS tier, the page in Chromium.
 test: setup
+	@echo "== lint: cargo fmt --check and clippy -D warnings for every target"
+	$(MAKE) --no-print-directory lint
 	@echo "== layer 1: native Rust (cargo test --workspace)"
 	cargo test --workspace --quiet
 	@echo "== layer 2: kernels compiled to wasm32, run by wasm-bindgen-test-runner in Node"
@@ -22,6 +24,19 @@ test: setup
 	$(MAKE) --no-print-directory test-js
 	@echo "== layer 3: end-to-end in headless Chromium (playwright-core)"
 	$(MAKE) --no-print-directory test-e2e
+
+# Formatting, and clippy with warnings denied for every target the code is built for: native
+# (all targets, tests and examples included), the app as wasm32, and the kernel library in each
+# of the three kernel-module builds (their cfgs differ: simd128, relaxed SIMD, the C ABI).
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	cargo clippy -p sasi-lab --target wasm32-unknown-unknown --quiet -- -D warnings
+	@set -e; for spec in $(WASM_BUILDS); do tier=$${spec%%:*}; feat=$${spec#*:}; \
+	  echo "-- clippy: kernel module, $$tier build"; \
+	  RUSTFLAGS="-C target-feature=$$feat" cargo clippy -p sasi-kernels --features ffi --lib --quiet \
+	    --target wasm32-unknown-unknown --target-dir target/clippy-$$tier -- -D warnings; \
+	done
 
 setup:
 	@bash .ci/setup.sh test

@@ -2,6 +2,8 @@
 //! kernels (bit for bit where the JS tier must match: PRNG, LIF, STDP, efficiency, blocks;
 //! within the contract's tolerance for activations and dense): `cargo run -p sasi-kernels --example js_vectors -- target/js-vectors.json`.
 //! f32 values are written as their bit patterns (u32) so nothing is lost in printing.
+// A test/tool, not library code: a failed call should stop it with its message.
+#![allow(clippy::unwrap_used)]
 use sasi_kernels::activation::Activation;
 use sasi_kernels::blocks::block_sums_scalar;
 use sasi_kernels::dispatch;

@@ -4,6 +4,8 @@
 //! Prints a JSON array `[{kernel, size, median_ns}]` on stdout and a table on stderr.
 //!
 //! `cargo run --release -p sasi-kernels --example native_bench [quick|full]`
+// A test/tool, not library code: a failed call should stop it with its message.
+#![allow(clippy::unwrap_used)]
 use sasi_kernels::activation::Activation;
 use sasi_kernels::dispatch;
 use sasi_kernels::efficiency::{random_graph, words_per_row};

@@ -2,6 +2,8 @@
 //! on arrays, and this build's SIMD where there is one), run natively (SSE2) and as wasm in
 //! three builds (no simd128, simd128, relaxed SIMD; `make test-wasm`). Every kernel against
 //! its f64 reference, hand-computed cases, bad input, and the tables against each other.
+// A test/tool, not library code: a failed call should stop it with its message.
+#![allow(clippy::unwrap_used)]
 use sasi_kernels::activation::{apply_one, Activation};
 use sasi_kernels::dispatch::{self, Kernels};
 use sasi_kernels::efficiency::{random_graph, words_per_row};
