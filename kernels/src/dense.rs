@@ -116,23 +116,8 @@ pub fn dense_batch_lanes<V: F32Lanes>(
     act: Activation,
 ) -> Result<(), KernelError> {
     check(w.len(), xs.len(), b.len(), ys.len(), m, n, batch)?;
-    batch_rows::<V>(w, xs, b, ys, m, n, batch);
-    apply_lanes::<V>(act, ys);
-    Ok(())
-}
-
-/// `ys = xs·Wᵀ + b` by rows of W: blocks of four inputs share each weight load (W is
-/// streamed once per four inputs), dot products with horizontal sums.
-#[allow(clippy::too_many_arguments)]
-fn batch_rows<V: F32Lanes>(
-    w: &[f32],
-    xs: &[f32],
-    b: &[f32],
-    ys: &mut [f32],
-    m: usize,
-    n: usize,
-    batch: usize,
-) {
+    // By rows of W: blocks of four inputs share each weight load (W is streamed once per
+    // four inputs), dot products with horizontal sums.
     let mut k = 0;
     // Measured alternatives, both no faster in V8 (README, issue notes): a 4-input × 2-row
     // tile with 8 accumulators (25–33 % slower: 14 live vectors against x64's 16 registers),
@@ -175,4 +160,6 @@ fn batch_rows<V: F32Lanes>(
         }
         k += 1;
     }
+    apply_lanes::<V>(act, ys);
+    Ok(())
 }

@@ -98,6 +98,22 @@ pub struct LifState<'a> {
     pub rng: &'a mut [u32; 4],
 }
 
+impl LifState<'_> {
+    /// Shapes and indices of a step on this state, checked before anything is written;
+    /// returns N.
+    pub fn check(&self, w: &[f32], prev: &[u32], out: &[u32]) -> Result<usize, KernelError> {
+        check(
+            self.v.len(),
+            self.refr.len(),
+            self.trace.len(),
+            self.syn.len(),
+            w.len(),
+            prev,
+            out.len(),
+        )
+    }
+}
+
 /// Shapes and indices, checked before anything is written.
 #[allow(clippy::too_many_arguments)]
 pub fn check(
@@ -133,6 +149,7 @@ pub fn lif_step_scalar(
     prev: &[u32],
     out: &mut [u32],
 ) -> Result<usize, KernelError> {
+    let n = st.check(w, prev, out)?;
     let LifState {
         v,
         refr,
@@ -140,15 +157,6 @@ pub fn lif_step_scalar(
         syn,
         rng,
     } = st;
-    let n = check(
-        v.len(),
-        refr.len(),
-        trace.len(),
-        syn.len(),
-        w.len(),
-        prev,
-        out.len(),
-    )?;
     syn.fill(0.0);
     for &j in prev {
         let row = &w[j as usize * n..(j as usize + 1) * n];
@@ -224,6 +232,7 @@ pub fn lif_step_lanes<V: F32Lanes>(
     prev: &[u32],
     out: &mut [u32],
 ) -> Result<usize, KernelError> {
+    let n = st.check(w, prev, out)?;
     let LifState {
         v,
         refr,
@@ -231,15 +240,6 @@ pub fn lif_step_lanes<V: F32Lanes>(
         syn,
         rng,
     } = st;
-    let n = check(
-        v.len(),
-        refr.len(),
-        trace.len(),
-        syn.len(),
-        w.len(),
-        prev,
-        out.len(),
-    )?;
     let body = n & !3;
     syn.fill(0.0);
     for &j in prev {
