@@ -370,8 +370,19 @@ export function agreement(c, out, jsOut, tier = '') {
 
 // ---- timing -------------------------------------------------------------------------
 
+/**
+ * Lets the event loop run (progress messages, a cancel) between measurements. A MessageChannel
+ * task, not setTimeout: Chromium throttles timers of pages it considers in the background to
+ * one per second and then one per minute, which stalled a run on a page for minutes.
+ */
 async function yieldToEvents() {
-  await new Promise((r) => setTimeout(r, 0));
+  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
+  const ch = new MessageChannel();
+  await new Promise((r) => {
+    ch.port1.onmessage = r;
+    ch.port2.postMessage(null);
+  });
+  ch.port1.close();
 }
 
 /**
@@ -421,13 +432,19 @@ export async function measure(run, { full = false, resolutionMs = 0.005, cap } =
   const capRounds = cap?.rounds ?? 40;
   const minWarmMs = full ? 100 : 30;
   const t0 = now();
-  // A first call alone: its time (possibly cold, in an interpreter) only sizes the batches.
-  let per = batch(run, 1);
+  // Size the batches: calls, doubling, until a batch spans 20 timer ticks (a single fast call
+  // reads as 0 ms on a coarse timer, which would size the next batch at millions of calls).
+  let per = 0;
+  for (let k = 1; k <= 1 << 20; k *= 2) {
+    per = batch(run, k);
+    if (per * k >= 20 * resolutionMs) break;
+  }
   const medians = [];
   let settled = false;
   while (medians.length < capRounds && now() - t0 < capMs) {
     const k = callsPerBatch(per, minBatchMs);
-    per = median([batch(run, k), batch(run, k), batch(run, k)]);
+    // A batch never reads shorter than one tick.
+    per = Math.max(median([batch(run, k), batch(run, k), batch(run, k)]), resolutionMs / k);
     medians.push(per);
     if (now() - t0 >= minWarmMs && settledAt(medians) >= 0) {
       settled = true;
