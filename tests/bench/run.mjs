@@ -23,6 +23,7 @@ const native = JSON.parse(execFileSync('cargo', ['run', '-q', '--release', '-p',
 
 const env = await setup();
 let out;
+let tfjs = { env: null, rows: [] };
 try {
   const { page, context, problems } = await open(env, '/');
   await waitRunning(page);
@@ -50,7 +51,6 @@ try {
 
   // The outside anchor: TensorFlow.js's wasm backend (SIMD, one thread) on the shared workloads.
   log('tfjs-wasm anchor…');
-  let tfjs = { env: null, rows: [] };
   try {
     tfjs = await runTfjsAnchor(env.browser, { set: SET, log });
   } catch (e) {
