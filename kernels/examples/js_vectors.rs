@@ -8,7 +8,7 @@ use sasi_kernels::activation::Activation;
 use sasi_kernels::blocks::block_sums_scalar;
 use sasi_kernels::dispatch;
 use sasi_kernels::efficiency::{efficiency_scalar, random_graph, words_per_row};
-use sasi_kernels::lif::{lif_step_scalar, LifParams, LifState};
+use sasi_kernels::lif::{lif_step_scalar, LifNeurons, LifParams};
 use sasi_kernels::rng::{uniform_vec, Rng};
 use sasi_kernels::stdp::{stdp_scalar, StdpParams};
 
@@ -105,36 +105,17 @@ fn main() {
     }
     let w0 = w.clone();
     let v0 = uniform_vec(6, n, 0.0, 1.0);
-    let lp = [
-        1.0,
-        20.0,
-        0.0,
-        0.0,
-        1.0,
-        2.0,
-        (-1.0f32 / 20.0).exp(),
-        0.08,
-        0.7,
-    ];
+    let p = LifParams::one_ms(0.08, 0.7);
+    let lp = p.to_array();
     let sp = [0.004, 0.0042, 0.2, 0.03, 0.0];
-    let p = LifParams::from_slice(&lp).unwrap();
     let s = StdpParams::from_slice(&sp).unwrap();
-    let mut v = v0.clone();
-    let (mut refr, mut trace, mut syn, mut out) =
-        (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0u32; n]);
-    let mut rng = [11u32, 12, 13, 14];
+    let mut neurons = LifNeurons::new(v0.clone(), [11, 12, 13, 14]);
+    let mut out = vec![0u32; n];
     let mut prev: Vec<u32> = Vec::new();
     let (mut counts, mut pruned) = (Vec::new(), Vec::new());
     for _ in 0..150 {
-        let mut st = LifState {
-            v: &mut v,
-            refr: &mut refr,
-            trace: &mut trace,
-            syn: &mut syn,
-            rng: &mut rng,
-        };
-        let k = lif_step_scalar(&p, &mut st, &w, &prev, &mut out).unwrap();
-        pruned.push(stdp_scalar(&mut w, n, &trace, &out[..k], &s).unwrap());
+        let k = lif_step_scalar(&p, &mut neurons.state(), &w, &prev, &mut out).unwrap();
+        pruned.push(stdp_scalar(&mut w, n, &neurons.trace, &out[..k], &s).unwrap());
         prev = out[..k].to_vec();
         counts.push(k);
     }
@@ -147,8 +128,8 @@ fn main() {
         nums(&counts),
         nums(&pruned),
         nums(&prev),
-        bits(&v),
-        bits(&trace),
+        bits(&neurons.v),
+        bits(&neurons.trace),
         bits(&w)
     ));
 

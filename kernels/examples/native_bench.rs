@@ -9,7 +9,7 @@
 use sasi_kernels::activation::Activation;
 use sasi_kernels::dispatch;
 use sasi_kernels::efficiency::{random_graph, words_per_row};
-use sasi_kernels::lif::{LifParams, LifState};
+use sasi_kernels::lif::{LifNeurons, LifParams};
 use sasi_kernels::rng::{uniform_vec, Rng};
 use sasi_kernels::stdp::StdpParams;
 use std::hint::black_box;
@@ -132,33 +132,14 @@ fn main() {
     }
     let ns: &[usize] = if full { &[1024, 4096] } else { &[1024] };
     for &n in ns {
-        let p = LifParams::from_slice(&[
-            1.0,
-            20.0,
-            0.0,
-            0.0,
-            1.0,
-            2.0,
-            (-1.0f32 / 20.0).exp(),
-            0.05,
-            1.5,
-        ])
-        .unwrap();
+        // The browser harness's LIF case (kernels/js/bench.js): ≈ 5 % firing.
+        let p = LifParams::one_ms(0.05, 1.5);
         let w = uniform_vec(31, n * n, 0.0, 0.004);
-        let mut v = uniform_vec(32, n, 0.0, 0.9);
+        let mut neurons = LifNeurons::new(uniform_vec(32, n, 0.0, 0.9), [1, 2, 3, 4]);
         let prev = pick(33, n, 0.05);
-        let (mut refr, mut trace, mut syn, mut o) =
-            (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0u32; n]);
-        let mut rng = [1, 2, 3, 4];
+        let mut o = vec![0u32; n];
         let t = measure(|| {
-            let mut st = LifState {
-                v: &mut v,
-                refr: &mut refr,
-                trace: &mut trace,
-                syn: &mut syn,
-                rng: &mut rng,
-            };
-            (dispatch::BEST.lif_step)(&p, &mut st, &w, &prev, &mut o).unwrap();
+            (dispatch::BEST.lif_step)(&p, &mut neurons.state(), &w, &prev, &mut o).unwrap();
         });
         out.push(("lif_step".into(), n.to_string(), t));
     }

@@ -75,6 +75,23 @@ impl LifParams {
         ]
     }
 
+    /// The network's neuron model with 1 ms steps — τ = 20 ms, rest and reset at 0, threshold
+    /// 1, 2 refractory steps, trace decay e^(−1/20) — and the external drive (`drive_p`,
+    /// `drive_amp`): the one place these numbers are written for tests, benches and examples.
+    pub fn one_ms(drive_p: f32, drive_amp: f32) -> LifParams {
+        LifParams {
+            dt: 1.0,
+            tau_m: 20.0,
+            v_rest: 0.0,
+            v_reset: 0.0,
+            v_th: 1.0,
+            refractory_steps: 2.0,
+            trace_decay: (-1.0f32 / 20.0).exp(),
+            drive_p,
+            drive_amp,
+        }
+    }
+
     /// The drive threshold on the top 24 bits of a lane's draw.
     #[inline]
     pub fn drive_threshold(&self) -> f32 {
@@ -96,6 +113,41 @@ pub struct LifState<'a> {
     pub syn: &'a mut [f32],
     /// The four xorshift32 lanes of the external drive.
     pub rng: &'a mut [u32; 4],
+}
+
+/// Owned per-neuron state of N neurons, for tests, benches and the examples (the app keeps
+/// its state in a tier's memory instead): potentials `v`, everything else zero.
+#[derive(Clone, Debug)]
+pub struct LifNeurons {
+    pub v: Vec<f32>,
+    pub refr: Vec<f32>,
+    pub trace: Vec<f32>,
+    pub syn: Vec<f32>,
+    pub rng: [u32; 4],
+}
+
+impl LifNeurons {
+    pub fn new(v: Vec<f32>, rng: [u32; 4]) -> LifNeurons {
+        let n = v.len();
+        LifNeurons {
+            v,
+            refr: vec![0.0; n],
+            trace: vec![0.0; n],
+            syn: vec![0.0; n],
+            rng,
+        }
+    }
+
+    /// The state a step reads and writes.
+    pub fn state(&mut self) -> LifState<'_> {
+        LifState {
+            v: &mut self.v,
+            refr: &mut self.refr,
+            trace: &mut self.trace,
+            syn: &mut self.syn,
+            rng: &mut self.rng,
+        }
+    }
 }
 
 impl LifState<'_> {

@@ -8,7 +8,7 @@ use sasi_kernels::activation::{apply_one, Activation};
 use sasi_kernels::dispatch::{self, Kernels};
 use sasi_kernels::efficiency::{random_graph, words_per_row};
 use sasi_kernels::error::KernelError;
-use sasi_kernels::lif::{LifParams, LifState};
+use sasi_kernels::lif::{LifNeurons, LifParams, LifState};
 use sasi_kernels::reference;
 use sasi_kernels::rng::{fill_uniform, uniform_vec, Rng};
 use sasi_kernels::stdp::StdpParams;
@@ -449,18 +449,7 @@ fn check_dense(m: usize, n: usize, batch: usize, act: Activation, seed: u32) {
 }
 
 fn lif_params() -> LifParams {
-    LifParams::from_slice(&[
-        1.0,
-        20.0,
-        0.0,
-        0.0,
-        1.0,
-        2.0,
-        (-1.0f32 / 20.0).exp(),
-        0.03,
-        0.5,
-    ])
-    .unwrap()
+    LifParams::one_ms(0.03, 0.5)
 }
 
 struct Run {
@@ -482,32 +471,23 @@ fn run(k: &Kernels, n: usize, steps: usize, plastic: bool) -> Run {
             }
         }
     }
-    let mut v: Vec<f32> = (0..n).map(|_| r.next_f32()).collect();
+    let mut neurons = LifNeurons::new((0..n).map(|_| r.next_f32()).collect(), [1, 2, 3, 4]);
     let p = lif_params();
     let sp = StdpParams::from_slice(&[0.004, 0.0042, 0.2, 0.005, 0.0]).unwrap();
-    let (mut refr, mut trace, mut syn) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-    let mut rng = [1, 2, 3, 4];
     let (mut prev, mut out) = (Vec::new(), vec![0u32; n]);
     let (mut spikes, mut pruned) = (Vec::new(), 0);
     for _ in 0..steps {
-        let mut st = LifState {
-            v: &mut v,
-            refr: &mut refr,
-            trace: &mut trace,
-            syn: &mut syn,
-            rng: &mut rng,
-        };
-        let c = (k.lif_step)(&p, &mut st, &w, &prev, &mut out).unwrap();
+        let c = (k.lif_step)(&p, &mut neurons.state(), &w, &prev, &mut out).unwrap();
         if plastic {
-            pruned += (k.stdp)(&mut w, n, &trace, &out[..c], &sp).unwrap();
+            pruned += (k.stdp)(&mut w, n, &neurons.trace, &out[..c], &sp).unwrap();
         }
         prev = out[..c].to_vec();
         spikes.push(prev.clone());
     }
     Run {
         spikes,
-        v,
-        trace,
+        v: neurons.v,
+        trace: neurons.trace,
         w,
         pruned,
     }
