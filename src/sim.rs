@@ -9,7 +9,9 @@
 use crate::params::Settings;
 use crate::tier::{Buf, Fault, Tier};
 use sasi_kernels::efficiency::words_per_row;
+use sasi_kernels::lif::LifParams;
 use sasi_kernels::rng::Rng;
+use sasi_kernels::stdp::StdpParams;
 use std::rc::Rc;
 
 /// Hidden width of each agent's network.
@@ -17,25 +19,24 @@ pub const HIDDEN: u32 = 16;
 const ACT_IDENTITY: u32 = 0;
 const ACT_TANH: u32 = 4;
 
-/// LIF constants (1 ms steps): `[dt, tau_m, v_rest, v_reset, v_th, refractory_steps,
-/// trace_decay, drive_p, drive_amp]` as `kernels/ABI.md` orders them.
+/// The neuron model (`LifParams::one_ms`, 1 ms steps) with the app's external drive: each
+/// neuron driven with probability `drive_hz` per second, by 0.45 of the threshold. As the
+/// buffer the kernels take (`kernels/ABI.md` orders it).
 pub fn lif_params(drive_hz: f32) -> [f32; 9] {
-    let dt = 1.0;
-    [
-        dt,
-        20.0,
-        0.0,
-        0.0,
-        1.0,
-        2.0,
-        (-dt / 20.0f32).exp(),
-        drive_hz * dt / 1000.0,
-        0.45,
-    ]
+    LifParams::one_ms(drive_hz / 1000.0, 0.45).to_array()
 }
 
-/// STDP constants: `[a_plus, a_minus, w_max, prune_below, normalise_target]`.
-pub const STDP_PARAMS: [f32; 5] = [0.004, 0.0042, 0.25, 0.002, 0.0];
+/// The app's plasticity, as the buffer the kernels take.
+pub fn stdp_params() -> [f32; 5] {
+    StdpParams {
+        a_plus: 0.004,
+        a_minus: 0.0042,
+        w_max: 0.25,
+        prune_below: 0.002,
+        normalise_target: 0.0,
+    }
+    .to_array()
+}
 
 /// Everything needed to continue a run in another tier without a jump.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,7 +147,7 @@ impl Sim {
             n_prev: snap.prev.len() as u32,
             rng: tier.u32_from(&snap.rng)?,
             lif_p: tier.f32_from(&lif_params(s.drive_hz))?,
-            stdp_p: tier.f32_from(&STDP_PARAMS)?,
+            stdp_p: tier.f32_from(&stdp_params())?,
             net: [
                 tier.f32_from(&snap.net[0])?,
                 tier.f32_from(&snap.net[1])?,
@@ -359,6 +360,25 @@ pub fn edge_threshold(sums: &[f32], agents: usize) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn model_parameters_are_the_ones_the_app_always_used() {
+        // Written out by position once more, here only: the named constructors must give
+        // these exact bits (a change would alter every seeded run).
+        let lif = [
+            1.0,
+            20.0,
+            0.0,
+            0.0,
+            1.0,
+            2.0,
+            (-1.0f32 / 20.0).exp(),
+            0.03,
+            0.45,
+        ];
+        assert_eq!(lif_params(30.0).map(f32::to_bits), lif.map(f32::to_bits));
+        assert_eq!(stdp_params(), [0.004, 0.0042, 0.25, 0.002, 0.0]);
+    }
 
     #[test]
     fn initial_weights_are_block_structured() {
