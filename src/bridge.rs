@@ -52,6 +52,7 @@ export function read_f64(x, h) {
 export function k_alloc(x, bytes) { return x.sasi_alloc(bytes) >>> 0; }
 export function k_free(x, h, bytes) { return x.sasi_free(h, bytes); }
 export function k_tier(x) { return x.sasi_tier() >>> 0; }
+export function k_abi_version(x) { return typeof x.sasi_abi_version === 'function' ? x.sasi_abi_version() >>> 0 : 0; }
 export function k_rng_fill(x, seed, out, len, lo, hi) { return x.rng_fill_uniform(seed, out, len, lo, hi); }
 export function k_act(x, kind, p, len) { return x.act_apply(kind, p, len); }
 export function k_dense_batch(x, w, wl, xs, xl, b, bl, ys, yl, m, n, batch, act) {
@@ -88,6 +89,9 @@ extern "C" {
     pub fn k_free(x: &Object, h: u32, bytes: u32) -> Result<i32, JsValue>;
     #[wasm_bindgen(catch)]
     pub fn k_tier(x: &Object) -> Result<u32, JsValue>;
+    /// `sasi_abi_version()`, or 0 for a module without it.
+    #[wasm_bindgen(catch)]
+    pub fn k_abi_version(x: &Object) -> Result<u32, JsValue>;
     #[wasm_bindgen(catch)]
     pub fn k_rng_fill(
         x: &Object,

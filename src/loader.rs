@@ -114,15 +114,33 @@ pub async fn load_tier(kind: TierKind, simd_off: bool) -> Result<Rc<Tier>, Strin
         (Object::from(exports), timing)
     };
     let tier = Rc::new(Tier::new(kind, exports, timing));
-    match tier.abi_tier() {
-        Ok(id) if id == kind.abi_id() => Ok(tier),
-        Ok(id) => Err(format!(
-            "module at {} reports tier {id}, expected {}",
-            kind.url(),
-            kind.abi_id()
-        )),
+    let identity = tier.abi_tier().and_then(|id| Ok((id, tier.abi_version()?)));
+    match identity {
+        Ok((id, version)) => match identity_error(kind, id, version) {
+            None => Ok(tier),
+            Some(reason) => Err(reason),
+        },
         Err(f) => Err(format!("not a SASI kernel module: {f}")),
     }
+}
+
+/// Why a loaded module cannot serve as tier `kind`, from what it reports (`sasi_tier`,
+/// `sasi_abi_version`); `None` when it can.
+pub fn identity_error(kind: TierKind, tier: u32, version: u32) -> Option<String> {
+    if version != sasi_kernels::ABI_VERSION {
+        return Some(format!(
+            "module at {} speaks ABI version {version}, expected {} (a stale cached module? reload)",
+            kind.url(),
+            sasi_kernels::ABI_VERSION
+        ));
+    }
+    (tier != kind.abi_id()).then(|| {
+        format!(
+            "module at {} reports tier {tier}, expected {}",
+            kind.url(),
+            kind.abi_id()
+        )
+    })
 }
 
 /// Loads every tier (one after the other, so each one's timing is its own).
@@ -147,4 +165,24 @@ pub async fn load_all(simd_off: bool) -> Vec<(TierStatus, Option<Rc<Tier>>)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_module_must_report_its_tier_and_the_abi_version() {
+        assert_eq!(
+            identity_error(TierKind::Simd, TierKind::Simd.abi_id(), 1),
+            None
+        );
+        let stale = identity_error(TierKind::Simd, TierKind::Simd.abi_id(), 2).unwrap_or_default();
+        assert!(stale.contains("ABI version 2, expected 1"), "{stale}");
+        let missing = identity_error(TierKind::Js, TierKind::Js.abi_id(), 0).unwrap_or_default();
+        assert!(missing.contains("ABI version 0"), "{missing}");
+        let wrong =
+            identity_error(TierKind::Simd, TierKind::Scalar.abi_id(), 1).unwrap_or_default();
+        assert!(wrong.contains("reports tier 0, expected 1"), "{wrong}");
+    }
 }

@@ -253,6 +253,13 @@ impl Tier {
         })
     }
 
+    pub fn abi_version(&self) -> Result<u32, Fault> {
+        bridge::k_abi_version(&self.exports).map_err(|e| Fault::Thrown {
+            call: "sasi_abi_version",
+            message: bridge::js_error_text(&e),
+        })
+    }
+
     pub fn activation(&self, kind: u32, x: &Buf) -> Result<(), Fault> {
         check(
             "act_apply",

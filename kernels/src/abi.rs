@@ -106,7 +106,7 @@ pub extern "C" fn sasi_tier() -> u32 {
 
 #[no_mangle]
 pub extern "C" fn sasi_abi_version() -> u32 {
-    1
+    crate::ABI_VERSION
 }
 
 /// Bytes in live allocations (the memory itself only grows; this says how much is in use).
