@@ -1,10 +1,12 @@
 //! The app: owns the signals and the engine, loads the tiers, runs the frame loop.
+use crate::browser::{js_heap_bytes, now_ms, timer_resolution_us, window};
 use crate::engine::Engine;
 use crate::loader::{self, TierStatus};
 use crate::memory::MemoryParts;
 use crate::params::Settings;
 use crate::targets::{self, Measured};
 use crate::tier::TierKind;
+use crate::url::{url_flag, url_pairs, write_url};
 use crate::views::{
     bench_panel::{BenchPanel, BenchState, BenchWorker},
     controls::Controls,
@@ -71,25 +73,6 @@ pub struct LiveStats {
     pub state_note: String,
 }
 
-fn window() -> web_sys::Window {
-    web_sys::window().expect("a browser window")
-}
-
-fn now_ms() -> f64 {
-    window()
-        .performance()
-        .map(|p| p.now())
-        .unwrap_or_else(js_sys::Date::now)
-}
-
-fn js_heap_bytes() -> Option<f64> {
-    let perf = window().performance()?;
-    let mem = Reflect::get(&perf, &"memory".into())
-        .ok()
-        .filter(|m| m.is_object())?;
-    Reflect::get(&mem, &"usedJSHeapSize".into()).ok()?.as_f64()
-}
-
 /// The whole page's memory now: the app's wasm memory, every loaded kernel module's memory,
 /// the benchmark worker's while it runs, and the JS heap (or, where the browser hides it, the
 /// JS tier's live buffers).
@@ -109,58 +92,6 @@ fn page_memory(tiers: &[(TierKind, Rc<crate::tier::Tier>)], worker_wasm: f64) ->
         }
     }
     parts
-}
-
-/// The URL query as decoded pairs.
-fn url_pairs() -> Vec<(String, String)> {
-    let search = window().location().search().unwrap_or_default();
-    let mut out = Vec::new();
-    if let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) {
-        if let Ok(Some(iter)) = js_sys::try_iter(&params) {
-            for entry in iter.flatten() {
-                let pair = js_sys::Array::from(&entry);
-                out.push((
-                    pair.get(0).as_string().unwrap_or_default(),
-                    pair.get(1).as_string().unwrap_or_default(),
-                ));
-            }
-        }
-    }
-    out
-}
-
-fn url_flag(key: &str) -> Option<String> {
-    url_pairs()
-        .into_iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
-}
-
-/// Keeps the address bar in step with the settings, so a demo state can be shared by link.
-fn write_url(s: &Settings) {
-    let mut q = s.to_query();
-    for key in ["debug", "bench"] {
-        if let Some(v) = url_flag(key) {
-            q.push_str(&format!("&{key}={v}"));
-        }
-    }
-    if let Ok(h) = window().history() {
-        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&q));
-    }
-}
-
-/// Smallest step of `performance.now()` seen in a short spin: the timer resolution.
-fn timer_resolution_us() -> f64 {
-    let mut best = f64::INFINITY;
-    let mut last = now_ms();
-    for _ in 0..20000 {
-        let t = now_ms();
-        if t > last {
-            best = best.min(t - last);
-            last = t;
-        }
-    }
-    best * 1000.0
 }
 
 /// A tier that finished loading again: the tier, or why it still cannot run.

@@ -1,6 +1,7 @@
 //! The running demo outside the reactive graph: loaded tiers, the simulation in the active
 //! tier, agent positions and the recent spike history the canvases draw. The app owns one
 //! `Engine` and calls `frame` once per animation frame.
+use crate::browser::now_ms;
 use crate::loader::TierStatus;
 use crate::params::Settings;
 use crate::sim::{self, FrameStats, Sim};
@@ -62,13 +63,6 @@ pub struct Engine {
     pub last: FrameStats,
     pub times: KernelTimes,
     sums: Vec<f32>,
-}
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or_else(js_sys::Date::now)
 }
 
 impl Engine {

@@ -3,6 +3,7 @@
 mod app;
 mod bench;
 mod bridge;
+mod browser;
 mod engine;
 mod loader;
 mod memory;
@@ -10,6 +11,7 @@ mod params;
 mod sim;
 mod targets;
 mod tier;
+mod url;
 mod views;
 
 use wasm_bindgen::JsCast;
