@@ -1,5 +1,6 @@
 //! The app: owns the signals and the engine, loads the tiers, runs the frame loop.
 use crate::browser::{js_heap_bytes, now_ms, timer_resolution_us, window};
+use crate::controller::{Command, LiveStats};
 use crate::engine::Engine;
 use crate::loader::{self, TierStatus};
 use crate::memory::MemoryParts;
@@ -29,49 +30,6 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// What the controls and keys ask for; applied by the frame loop, in order.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    SetTier(TierKind),
-    TogglePlay,
-    Step,
-    /// Changed settings as raw `key=value` pairs (validated by `params`); empty = reset.
-    Configure(Vec<(String, String)>),
-    /// Loads a tier again (after a failed load), without reloading the page.
-    RetryTier(TierKind),
-    /// Hidden debug switches (`?debug=1`): a Rust panic, and a NaN written into the state.
-    Panic,
-    InjectNan,
-}
-
-/// Figures of the running simulation, refreshed about twice a second.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LiveStats {
-    pub fps: f64,
-    pub frame_ms: f64,
-    pub sim_ms: f64,
-    pub lif_ms: f64,
-    pub agents_ms: f64,
-    pub spikes_per_s: f64,
-    /// Capacity: neuron updates per second of LIF + STDP kernel time.
-    pub ops_per_s: f64,
-    /// Delivered: neuron updates (steps × N) per second of wall-clock time while playing.
-    pub delivered_ops_per_s: f64,
-    pub syn_events_per_s: f64,
-    /// The whole page's memory, part by part (`memory.total()` is the figure shown).
-    pub memory: MemoryParts,
-    pub all_tiers_bytes: f64,
-    /// Bytes in live allocations across all tiers.
-    pub all_tiers_in_use: f64,
-    pub overhead_us: f64,
-    pub efficiency: f64,
-    pub edges: usize,
-    pub pruned: u64,
-    pub sim_seconds: f64,
-    pub timer_note: String,
-    pub state_note: String,
-}
 
 /// The whole page's memory now: the app's wasm memory, every loaded kernel module's memory,
 /// the benchmark worker's while it runs, and the JS heap (or, where the browser hides it, the

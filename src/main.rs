@@ -4,6 +4,7 @@ mod app;
 mod bench;
 mod bridge;
 mod browser;
+mod controller;
 mod engine;
 mod loader;
 mod memory;

@@ -1,6 +1,6 @@
 //! Tier selector, play/pause/step/reset and the sliders. Controls only send `Command`s; the
 //! frame loop applies them, so the engine is changed in exactly one place.
-use crate::app::Command;
+use crate::controller::Command;
 use crate::loader::TierStatus;
 use crate::params::{Settings, AGENTS_RANGE, DRIVE_RANGE, N_RANGE, STEPS_RANGE};
 use crate::tier::TierKind;

@@ -1,6 +1,6 @@
 //! The performance panel: live figures from the running simulation, each tier's load, and the
 //! seed report's targets checked against what this page measured.
-use crate::app::{Command, LiveStats};
+use crate::controller::{Command, LiveStats};
 use crate::loader::{TierState, TierStatus};
 use crate::memory::MemoryParts;
 use crate::targets::{self, TargetRow};

@@ -1,4 +1,4 @@
-use crate::app::LiveStats;
+use crate::controller::LiveStats;
 use leptos::prelude::*;
 
 #[component]
