@@ -1,9 +1,15 @@
 //! The benchmark run: a Web Worker (`js/bench-worker.js`, the same harness `make bench` uses)
 //! times every kernel in every tier while the animation keeps running; this module starts it,
 //! turns its messages into Rust values and arranges the results for the table and charts.
+use crate::tier::TierKind;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
+
+/// A figure that is not finite (NaN, ±∞ — JSON would have made it `null`) reads as `None`.
+fn finite<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.filter(|x| x.is_finite()))
+}
 
 /// A field the harness may send as `null` (or leave out): read as its default.
 fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
@@ -16,7 +22,7 @@ where
 
 /// One timed kernel × size × tier, as the harness reports it. Every statistic is optional: a
 /// case that failed comes as `{kernel, size, tier, median_ns: null, error, agrees: false}`,
-/// and a non-finite figure arrives as `null` (JSON has no NaN).
+/// and a non-finite figure (NaN, ±∞, or `null`) reads as `None`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BenchRow {
@@ -27,17 +33,25 @@ pub struct BenchRow {
     /// js, scalar, simd, relaxed — or `plain` (the plain-JS loop check, never a baseline).
     #[serde(deserialize_with = "null_as_default")]
     pub tier: String,
+    #[serde(deserialize_with = "finite")]
     pub median_ns: Option<f64>,
+    #[serde(deserialize_with = "finite")]
     pub p25_ns: Option<f64>,
+    #[serde(deserialize_with = "finite")]
     pub p75_ns: Option<f64>,
+    #[serde(deserialize_with = "finite")]
     pub min_ns: Option<f64>,
+    #[serde(deserialize_with = "finite")]
     pub max_ns: Option<f64>,
+    #[serde(deserialize_with = "finite")]
     pub p90_ns: Option<f64>,
     #[serde(deserialize_with = "null_as_default")]
     pub runs: f64,
     /// Calls timed together in one batch (a batch lasts at least 200 timer ticks).
+    #[serde(deserialize_with = "finite")]
     pub calls_per_batch: Option<f64>,
     /// Warm-up rounds before timing; `settled == Some(false)`: the cap came first.
+    #[serde(deserialize_with = "finite")]
     pub warmup_rounds: Option<f64>,
     pub settled: Option<bool>,
     #[serde(deserialize_with = "null_as_default")]
@@ -50,7 +64,9 @@ pub struct BenchRow {
     pub bytes: f64,
     pub agrees: Option<bool>,
     /// Largest difference from the reference, and the tolerance it was held to.
+    #[serde(deserialize_with = "finite")]
     pub max_diff: Option<f64>,
+    #[serde(deserialize_with = "finite")]
     pub tolerance: Option<f64>,
     pub checked_against: Option<String>,
     /// Why the case failed (then there is no median).
@@ -184,7 +200,7 @@ pub struct TierLoad {
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum WorkerMsg {
     Tiers {
-        status: BTreeMap<String, TierLoad>,
+        status: BTreeMap<TierKind, TierLoad>,
     },
     Progress {
         kernel: String,
@@ -217,7 +233,38 @@ pub enum WorkerMsg {
     },
 }
 
-pub const TIERS: [&str; 4] = ["js", "scalar", "simd", "relaxed"];
+/// The tiers' keys in the rows' `tier` field, in table order.
+pub const TIERS: [&str; 4] = [
+    TierKind::Js.key(),
+    TierKind::Scalar.key(),
+    TierKind::Simd.key(),
+    TierKind::Relaxed.key(),
+];
+
+/// What the page asks the worker to run (see `kernels/js/bench-worker.js`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename = "run")]
+pub struct RunRequest {
+    pub set: String,
+    /// Module URLs; a tier left out (`None`) is reported "switched off for this run".
+    pub modules: BTreeMap<TierKind, Option<&'static str>>,
+    #[serde(rename = "jsUrl")]
+    pub js_url: &'static str,
+}
+
+impl RunRequest {
+    pub fn new(set: &str, simd_off: bool) -> RunRequest {
+        let modules = [TierKind::Scalar, TierKind::Simd, TierKind::Relaxed]
+            .into_iter()
+            .map(|k| (k, (k == TierKind::Scalar || !simd_off).then(|| k.url())))
+            .collect();
+        RunRequest {
+            set: set.to_string(),
+            modules,
+            js_url: TierKind::Js.url(),
+        }
+    }
+}
 
 /// Where the benchmark figures came from: the size set and whether the page's animation was
 /// running while the worker measured (it competes for the same cores).
@@ -463,7 +510,7 @@ mod tests {
         )
         .unwrap();
         assert!(
-            matches!(m, WorkerMsg::Tiers { ref status } if status["simd"].reason.as_deref() == Some("404"))
+            matches!(m, WorkerMsg::Tiers { ref status } if status[&TierKind::Simd].reason.as_deref() == Some("404"))
         );
         assert!(serde_json::from_str::<WorkerMsg>(r#"{"type":"nonsense"}"#).is_err());
     }
@@ -697,5 +744,27 @@ mod tests {
         let third = csv.lines().nth(2).unwrap();
         assert!(third.starts_with("\"a,b\",1,js,5,"), "{third}");
         assert!(third.ends_with(",\"say \"\"no\"\", twice\""), "{third}");
+    }
+
+    #[test]
+    fn the_run_request_names_every_module_and_switches_simd_off() {
+        let on = serde_json::to_value(RunRequest::new("quick", false)).unwrap();
+        assert_eq!(on["type"], "run");
+        assert_eq!(on["set"], "quick");
+        assert_eq!(on["jsUrl"], TierKind::Js.url());
+        assert_eq!(on["modules"]["relaxed"], TierKind::Relaxed.url());
+        let off = serde_json::to_value(RunRequest::new("full", true)).unwrap();
+        assert_eq!(off["modules"]["scalar"], TierKind::Scalar.url());
+        assert!(off["modules"]["simd"].is_null() && off["modules"]["relaxed"].is_null());
+    }
+
+    #[test]
+    fn a_null_figure_reads_as_none_and_a_number_is_kept() {
+        // serde-wasm-bindgen hands NaN over as a number; JSON as null. Both are "no figure".
+        let row: BenchRow = serde_json::from_value(serde_json::json!({
+            "kernel": "dense", "size": "8", "tier": "js", "median_ns": null, "max_diff": 1.5
+        }))
+        .unwrap();
+        assert_eq!((row.median_ns, row.max_diff), (None, Some(1.5)));
     }
 }

@@ -1,178 +1,171 @@
-//! The Rust/JS boundary, in one file.
+//! The Rust/JS boundary, in one file: typed imports, no forwarders.
 //!
 //! Every tier — the three wasm kernel modules and the plain-JS module `js/abi.js` — exposes the
-//! same exports (see `kernels/ABI.md`), so the shims below take the tier's exports object and
-//! forward numbers. Buffers are handles: byte pointers in a wasm module's memory, small
-//! integers in the JS tier; `view_*` builds the typed-array view either way.
-use js_sys::{Float32Array, Object, Uint32Array};
+//! same exports (`kernels/ABI.md`), so one extern type, [`KernelExports`], with one method per
+//! export serves them all: wasm-bindgen calls `exports.lif_step(…)` directly. Buffers are
+//! handles: byte pointers in a wasm module's memory, small integers in the JS tier; a wasm
+//! module exports its `memory`, the JS tier hands out typed-array views itself (`f32`, `u32`,
+//! `f64`). Modules are loaded by `kernels/js/load.js`, the same loader the benchmark worker
+//! uses, so the app and the worker cannot disagree about what a loadable module is.
+use js_sys::{Float32Array, Float64Array, Object, Uint32Array, Uint8Array, WebAssembly};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(inline_js = r#"
-export function import_module(url) { return import(url); }
-
-// fetch + compile + instantiate, each phase timed by the loader's own clock.
-export async function load_wasm(url) {
-  const t0 = performance.now();
-  const resp = await fetch(url);
-  if (!resp.ok) throw new Error(`HTTP ${resp.status} ${resp.statusText} for ${url}`);
-  const bytes = await resp.arrayBuffer();
-  const t1 = performance.now();
-  const magic = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
-  if (magic.length < 4 || magic[0] !== 0 || magic[1] !== 0x61 || magic[2] !== 0x73 || magic[3] !== 0x6d) {
-    const type = resp.headers.get('content-type') || 'unknown type';
-    throw new Error(`${url} is not a WebAssembly module (${bytes.byteLength} bytes of ${type}; missing or corrupt file?)`);
-  }
-  const module = await WebAssembly.compile(bytes);
-  const t2 = performance.now();
-  const instance = await WebAssembly.instantiate(module, {});
-  const t3 = performance.now();
-  return { exports: instance.exports, fetch_ms: t1 - t0, compile_ms: t2 - t1,
-           instantiate_ms: t3 - t2, bytes: bytes.byteLength };
-}
-
-export function validate(bytes) { return WebAssembly.validate(bytes); }
-
-export function memory_bytes(x) {
-  if (x.memory) return x.memory.buffer.byteLength;
-  return typeof x.allocated_bytes === 'function' ? x.allocated_bytes() : 0;
-}
-export function memory_in_use(x) {
-  return typeof x.sasi_allocated_bytes === 'function' ? x.sasi_allocated_bytes() >>> 0 : 0;
-}
-export function view_f32(x, h, len) {
-  return x.memory ? new Float32Array(x.memory.buffer, h, len) : x.f32(h, len);
-}
-export function view_u32(x, h, len) {
-  return x.memory ? new Uint32Array(x.memory.buffer, h, len) : x.u32(h, len);
-}
-export function read_f64(x, h) {
-  return x.memory ? new Float64Array(x.memory.buffer, h, 1)[0] : x.f64(h, 1)[0];
-}
-
-export function k_alloc(x, bytes) { return x.sasi_alloc(bytes) >>> 0; }
-export function k_free(x, h, bytes) { return x.sasi_free(h, bytes); }
-export function k_tier(x) { return x.sasi_tier() >>> 0; }
-export function k_abi_version(x) { return typeof x.sasi_abi_version === 'function' ? x.sasi_abi_version() >>> 0 : 0; }
-export function k_rng_fill(x, seed, out, len, lo, hi) { return x.rng_fill_uniform(seed, out, len, lo, hi); }
-export function k_act(x, kind, p, len) { return x.act_apply(kind, p, len); }
-export function k_dense_batch(x, w, wl, xs, xl, b, bl, ys, yl, m, n, batch, act) {
-  return x.dense_batch_forward(w, wl, xs, xl, b, bl, ys, yl, m, n, batch, act);
-}
-export function k_lif(x, p, pl, v, refr, trace, syn, n, w, wl, prev, nprev, rng, out, outl) {
-  return x.lif_step(p, pl, v, refr, trace, syn, n, w, wl, prev, nprev, rng, out, outl);
-}
-export function k_stdp(x, w, wl, n, trace, tl, spikes, ns, p, pl) {
-  return x.stdp_update(w, wl, n, trace, tl, spikes, ns, p, pl);
-}
-export function k_efficiency(x, adj, al, n, wpr, out) {
-  return x.mesh_efficiency(adj, al, n, wpr, out);
-}
-export function k_block_sums(x, w, wl, n, block, out, outl) {
-  return x.block_sums(w, wl, n, block, out, outl);
-}
-"#)]
+#[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(catch)]
-    pub async fn import_module(url: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch)]
-    pub async fn load_wasm(url: &str) -> Result<JsValue, JsValue>;
-    pub fn validate(bytes: &js_sys::Uint8Array) -> bool;
-    pub fn memory_bytes(x: &Object) -> f64;
-    pub fn memory_in_use(x: &Object) -> f64;
-    pub fn view_f32(x: &Object, h: u32, len: u32) -> Float32Array;
-    pub fn view_u32(x: &Object, h: u32, len: u32) -> Uint32Array;
-    pub fn read_f64(x: &Object, h: u32) -> f64;
+    /// One tier's exports: a wasm instance's `exports`, or the JS tier's module namespace.
+    #[wasm_bindgen(extends = Object)]
+    #[derive(Clone, Debug)]
+    pub type KernelExports;
 
-    #[wasm_bindgen(catch)]
-    pub fn k_alloc(x: &Object, bytes: u32) -> Result<u32, JsValue>;
-    #[wasm_bindgen(catch)]
-    pub fn k_free(x: &Object, h: u32, bytes: u32) -> Result<i32, JsValue>;
-    #[wasm_bindgen(catch)]
-    pub fn k_tier(x: &Object) -> Result<u32, JsValue>;
-    /// `sasi_abi_version()`, or 0 for a module without it.
-    #[wasm_bindgen(catch)]
-    pub fn k_abi_version(x: &Object) -> Result<u32, JsValue>;
-    #[wasm_bindgen(catch)]
-    pub fn k_rng_fill(
-        x: &Object,
-        seed: u32,
-        out: u32,
-        len: u32,
-        lo: f32,
-        hi: f32,
-    ) -> Result<i32, JsValue>;
-    #[wasm_bindgen(catch)]
-    pub fn k_act(x: &Object, kind: u32, p: u32, len: u32) -> Result<i32, JsValue>;
-    #[wasm_bindgen(catch)]
+    /// A wasm module's memory; `None` for the JS tier.
+    #[wasm_bindgen(method, getter)]
+    pub fn memory(this: &KernelExports) -> Option<WebAssembly::Memory>;
+
+    #[wasm_bindgen(method, catch)]
+    pub fn sasi_alloc(this: &KernelExports, bytes: u32) -> Result<u32, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    pub fn sasi_free(this: &KernelExports, handle: u32, bytes: u32) -> Result<i32, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    pub fn sasi_tier(this: &KernelExports) -> Result<u32, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    pub fn sasi_abi_version(this: &KernelExports) -> Result<u32, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    pub fn sasi_allocated_bytes(this: &KernelExports) -> Result<u32, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    pub fn act_apply(this: &KernelExports, kind: u32, x: u32, len: u32) -> Result<i32, JsValue>;
+    #[wasm_bindgen(method, catch)]
     #[allow(clippy::too_many_arguments)]
-    pub fn k_dense_batch(
-        x: &Object,
+    pub fn dense_batch_forward(
+        this: &KernelExports,
         w: u32,
-        wl: u32,
+        w_len: u32,
         xs: u32,
-        xl: u32,
+        xs_len: u32,
         b: u32,
-        bl: u32,
+        b_len: u32,
         ys: u32,
-        yl: u32,
+        ys_len: u32,
         m: u32,
         n: u32,
         batch: u32,
         act: u32,
     ) -> Result<i32, JsValue>;
-    #[wasm_bindgen(catch)]
+    #[wasm_bindgen(method, catch)]
     #[allow(clippy::too_many_arguments)]
-    pub fn k_lif(
-        x: &Object,
-        p: u32,
-        pl: u32,
+    pub fn lif_step(
+        this: &KernelExports,
+        params: u32,
+        params_len: u32,
         v: u32,
         refr: u32,
         trace: u32,
         syn: u32,
         n: u32,
         w: u32,
-        wl: u32,
+        w_len: u32,
         prev: u32,
-        nprev: u32,
+        n_prev: u32,
         rng: u32,
         out: u32,
-        outl: u32,
+        out_len: u32,
     ) -> Result<i32, JsValue>;
-    #[wasm_bindgen(catch)]
+    #[wasm_bindgen(method, catch)]
     #[allow(clippy::too_many_arguments)]
-    pub fn k_stdp(
-        x: &Object,
+    pub fn stdp_update(
+        this: &KernelExports,
         w: u32,
-        wl: u32,
+        w_len: u32,
         n: u32,
         trace: u32,
-        tl: u32,
+        trace_len: u32,
         spikes: u32,
-        ns: u32,
-        p: u32,
-        pl: u32,
+        n_spikes: u32,
+        params: u32,
+        params_len: u32,
     ) -> Result<i32, JsValue>;
-    #[wasm_bindgen(catch)]
-    pub fn k_efficiency(
-        x: &Object,
+    #[wasm_bindgen(method, catch)]
+    pub fn mesh_efficiency(
+        this: &KernelExports,
         adj: u32,
-        al: u32,
+        adj_len: u32,
         n: u32,
-        wpr: u32,
+        words_per_row: u32,
         out: u32,
     ) -> Result<i32, JsValue>;
-    #[wasm_bindgen(catch)]
+    #[wasm_bindgen(method, catch)]
     #[allow(clippy::too_many_arguments)]
-    pub fn k_block_sums(
-        x: &Object,
+    pub fn block_sums(
+        this: &KernelExports,
         w: u32,
-        wl: u32,
+        w_len: u32,
         n: u32,
         block: u32,
         out: u32,
-        outl: u32,
+        out_len: u32,
     ) -> Result<i32, JsValue>;
+
+    /// The JS tier's views of its buffers (a wasm tier is viewed through its `memory`).
+    #[wasm_bindgen(method, js_name = f32)]
+    pub fn js_f32(this: &KernelExports, handle: u32, len: u32) -> Float32Array;
+    #[wasm_bindgen(method, js_name = u32)]
+    pub fn js_u32(this: &KernelExports, handle: u32, len: u32) -> Uint32Array;
+    #[wasm_bindgen(method, js_name = f64)]
+    pub fn js_f64(this: &KernelExports, handle: u32, len: u32) -> Float64Array;
+    /// Bytes the JS tier's live buffers hold.
+    #[wasm_bindgen(method, catch)]
+    pub fn allocated_bytes(this: &KernelExports) -> Result<f64, JsValue>;
+}
+
+#[wasm_bindgen(module = "/kernels/js/load.js")]
+extern "C" {
+    /// What `load.js` answers for every tier: the exports and what loading them cost.
+    #[derive(Clone, Debug)]
+    pub type LoadedModule;
+    #[wasm_bindgen(method, getter)]
+    pub fn exports(this: &LoadedModule) -> KernelExports;
+    #[wasm_bindgen(method, getter)]
+    pub fn fetch_ms(this: &LoadedModule) -> f64;
+    #[wasm_bindgen(method, getter)]
+    pub fn compile_ms(this: &LoadedModule) -> f64;
+    #[wasm_bindgen(method, getter)]
+    pub fn instantiate_ms(this: &LoadedModule) -> f64;
+    #[wasm_bindgen(method, getter)]
+    pub fn total_ms(this: &LoadedModule) -> f64;
+    #[wasm_bindgen(method, getter)]
+    pub fn bytes(this: &LoadedModule) -> f64;
+
+    #[wasm_bindgen(catch, js_name = loadKernelModule)]
+    async fn load_kernel_module_js(url: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = loadJsTier)]
+    async fn load_js_tier_js(url: &str) -> Result<JsValue, JsValue>;
+    /// `WebAssembly.validate`, for the SIMD and relaxed-SIMD probes.
+    pub fn validates(bytes: &Uint8Array) -> bool;
+}
+
+/// Loads a wasm kernel module (fetch, check, compile, instantiate, each timed).
+pub async fn load_kernel_module(url: &str) -> Result<LoadedModule, String> {
+    load_kernel_module_js(url)
+        .await
+        .map(JsCast::unchecked_into)
+        .map_err(|e| js_error_text(&e))
+}
+
+/// Imports the JS tier (timed).
+pub async fn load_js_tier(url: &str) -> Result<LoadedModule, String> {
+    load_js_tier_js(url)
+        .await
+        .map(JsCast::unchecked_into)
+        .map_err(|e| format!("import failed: {}", js_error_text(&e)))
+}
+
+impl KernelExports {
+    /// Whether the module has an export called `name` (older modules lack some).
+    pub fn has(&self, name: &str) -> bool {
+        js_sys::Reflect::get(self, &JsValue::from_str(name))
+            .map(|f| f.is_function())
+            .unwrap_or(false)
+    }
 }
 
 /// Text of a thrown JS value, for error messages on screen.
@@ -183,12 +176,11 @@ pub fn js_error_text(e: &JsValue) -> String {
     e.as_string().unwrap_or_else(|| format!("{e:?}"))
 }
 
-/// Byte length of the app module's own wasm memory (0 if it cannot be read).
+/// Byte length of the app module's own wasm memory.
 pub fn app_memory_bytes() -> f64 {
-    let memory = wasm_bindgen::memory();
-    js_sys::Reflect::get(&memory, &JsValue::from_str("buffer"))
-        .and_then(|buf| js_sys::Reflect::get(&buf, &JsValue::from_str("byteLength")))
-        .ok()
-        .and_then(|n| n.as_f64())
-        .unwrap_or(0.0)
+    let memory: WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
 }

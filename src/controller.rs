@@ -1,8 +1,19 @@
-//! What flows between the frame loop and the views, as plain types: the commands the controls
-//! and keys send, and the live figures the loop publishes. Views import these from here, not
-//! from `app`, so the app and its views do not depend on each other.
+//! The frame loop's logic as a plain type: [`Controller::tick`] applies the queued
+//! [`Command`]s to the [`Engine`], runs a frame, meters it and says what changed
+//! ([`Changes`]). It knows nothing of signals or canvases — `driver.rs` feeds it the clock and
+//! the commands and applies its changes to the page — and the views know nothing of it: they
+//! only push commands onto the [`CommandQueue`] they get from context.
+use crate::browser::js_heap_bytes;
+use crate::engine::Engine;
+use crate::headline::{Headline, Probe};
+use crate::loader::{TierState, TierStatus};
 use crate::memory::MemoryParts;
-use crate::tier::TierKind;
+use crate::params::Settings;
+use crate::sim::Sim;
+use crate::tier::{Tier, TierKind};
+use leptos::prelude::*;
+use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// What the controls and keys ask for; applied by the frame loop, in order.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,6 +28,27 @@ pub enum Command {
     /// Hidden debug switches (`?debug=1`): a Rust panic, and a NaN written into the state.
     Panic,
     InjectNan,
+}
+
+/// The page's command queue, shared through `provide_context`: views `send`, the frame loop
+/// `take`s everything queued once per frame.
+#[derive(Clone, Copy)]
+pub struct CommandQueue(StoredValue<Vec<Command>>);
+
+impl CommandQueue {
+    pub fn new() -> CommandQueue {
+        CommandQueue(StoredValue::new(Vec::new()))
+    }
+    pub fn send(&self, c: Command) {
+        self.0.update_value(|q| q.push(c));
+    }
+    pub fn take(&self) -> Vec<Command> {
+        self.0.try_update_value(std::mem::take).unwrap_or_default()
+    }
+    /// The queue the app provided (every view lives under `App`, which provides it).
+    pub fn from_context() -> CommandQueue {
+        use_context::<CommandQueue>().unwrap_or_else(CommandQueue::new)
+    }
 }
 
 /// Figures of the running simulation, refreshed about twice a second.
@@ -45,4 +77,532 @@ pub struct LiveStats {
     pub sim_seconds: f64,
     pub timer_note: String,
     pub state_note: String,
+    /// The mean frame of the window, part by part.
+    pub budget: FrameBudget,
+}
+
+/// One frame's duration, stamped with the wall clock (s) and the tier that ran it.
+pub type FrameSample = (f64, f64, TierKind);
+
+/// What one tick changed, for the page to show. `None`/empty: unchanged.
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub statuses: Option<Vec<TierStatus>>,
+    pub active: Option<TierKind>,
+    /// New settings (also written to the address bar).
+    pub settings: Option<Settings>,
+    pub notices: Vec<String>,
+    pub error: Option<String>,
+    pub playing: bool,
+    /// Refreshed about twice a second: the figures, and the last minute of frame times.
+    pub live: Option<(LiveStats, Vec<FrameSample>)>,
+    /// Tiers to load again; the caller loads them and hands them back with `arrive`.
+    pub reload: Vec<TierKind>,
+    /// The headline's figures, while they are measured and when they are done.
+    pub headline: Option<Headline>,
+}
+
+/// What the page knows at the start of a frame.
+#[derive(Clone, Copy, Debug)]
+pub struct Clock {
+    /// `performance.now()`, ms.
+    pub now: f64,
+    /// The tab is hidden: nothing runs, nothing is drawn as progress.
+    pub hidden: bool,
+    /// Wasm memory the benchmark worker holds now.
+    pub worker_memory: f64,
+    /// Where the previous frame's time went, measured by the driver (`None` on the first).
+    pub last_budget: Option<FrameBudget>,
+}
+
+/// Where a frame's time went, ms: this app's work by part, and the rest of the interval
+/// between two animation frames — the browser's own style, layout, paint and compositing,
+/// garbage collection, and idle time.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameBudget {
+    /// The tick: commands, the simulation's kernels and the headline's timed frames.
+    pub kernels_ms: f64,
+    pub mesh_ms: f64,
+    pub raster_ms: f64,
+    /// Signals → DOM: the panel, status line and charts updating.
+    pub page_ms: f64,
+    /// Browser work and idle: the frame interval minus everything above.
+    pub other_ms: f64,
+}
+
+impl FrameBudget {
+    pub fn total_ms(&self) -> f64 {
+        self.kernels_ms + self.mesh_ms + self.raster_ms + self.page_ms + self.other_ms
+    }
+    fn add(&mut self, o: &FrameBudget) {
+        self.kernels_ms += o.kernels_ms;
+        self.mesh_ms += o.mesh_ms;
+        self.raster_ms += o.raster_ms;
+        self.page_ms += o.page_ms;
+        self.other_ms += o.other_ms;
+    }
+    fn scaled(&self, k: f64) -> FrameBudget {
+        FrameBudget {
+            kernels_ms: self.kernels_ms * k,
+            mesh_ms: self.mesh_ms * k,
+            raster_ms: self.raster_ms * k,
+            page_ms: self.page_ms * k,
+            other_ms: self.other_ms * k,
+        }
+    }
+}
+
+/// Per-frame figures accumulated between two refreshes of `LiveStats`.
+#[derive(Debug, Default)]
+pub struct Meter {
+    /// Timestamps of the frames of the last second (fps).
+    frames: VecDeque<f64>,
+    since: f64,
+    spikes: u64,
+    steps: u64,
+    kernel_ms: f64,
+    lif_ms: f64,
+    agents_ms: f64,
+    frames_in_window: u32,
+    budget: FrameBudget,
+    budgets: u32,
+}
+
+/// How often `LiveStats` is refreshed, ms.
+pub const REFRESH_MS: f64 = 500.0;
+
+impl Meter {
+    pub fn new(now: f64) -> Meter {
+        Meter {
+            since: now,
+            ..Meter::default()
+        }
+    }
+
+    /// A frame that ran `steps` steps with `spikes` spikes, and what its kernels cost.
+    pub fn record(&mut self, steps: u32, spikes: u32, lif_ms: f64, agents_ms: f64, mesh_ms: f64) {
+        self.spikes += spikes as u64;
+        self.steps += steps as u64;
+        self.kernel_ms += lif_ms + agents_ms + mesh_ms;
+        self.lif_ms += lif_ms;
+        self.agents_ms += agents_ms;
+        self.frames_in_window += 1;
+    }
+
+    /// Where the previous frame's time went.
+    pub fn budget(&mut self, b: &FrameBudget) {
+        self.budget.add(b);
+        self.budgets += 1;
+    }
+
+    /// A frame was shown at `now` (running or not).
+    pub fn shown(&mut self, now: f64) {
+        self.frames.push_back(now);
+        while self.frames.front().is_some_and(|&t| now - t > 1000.0) {
+            self.frames.pop_front();
+        }
+    }
+
+    /// The window's rates once it is `REFRESH_MS` long (and a new window starts), for `n`
+    /// neurons; `running`: the simulation played the whole time (else delivered rates are 0).
+    /// Only the rate fields of the `LiveStats` are filled (pure arithmetic, unit-tested).
+    pub fn take_rates(&mut self, now: f64, n: f64, running: bool) -> Option<LiveStats> {
+        let window_ms = now - self.since;
+        if window_ms < REFRESH_MS {
+            return None;
+        }
+        let f = self.frames_in_window.max(1) as f64;
+        let fps = match (self.frames.front(), self.frames.len()) {
+            (Some(first), len) if len > 1 => (len - 1) as f64 * 1000.0 / (now - first).max(1.0),
+            _ => 0.0,
+        };
+        let lif_s = self.lif_ms / 1000.0;
+        let sim_s = self.steps as f64 / 1000.0;
+        let per = |x: f64, s: f64| if s > 0.0 { x / s } else { 0.0 };
+        let fps = if running { fps } else { 0.0 };
+        let rates = LiveStats {
+            fps,
+            frame_ms: if fps > 0.0 { 1000.0 / fps } else { 0.0 },
+            sim_ms: self.kernel_ms / f,
+            lif_ms: self.lif_ms / f,
+            agents_ms: self.agents_ms / f,
+            spikes_per_s: per(self.spikes as f64, sim_s),
+            ops_per_s: per(n * self.steps as f64, lif_s),
+            delivered_ops_per_s: if running {
+                per(n * self.steps as f64, window_ms / 1000.0)
+            } else {
+                0.0
+            },
+            syn_events_per_s: per(self.spikes as f64 * n, lif_s),
+            budget: self.budget.scaled(1.0 / self.budgets.max(1) as f64),
+            ..LiveStats::default()
+        };
+        *self = Meter {
+            frames: std::mem::take(&mut self.frames),
+            ..Meter::new(now)
+        };
+        Some(rates)
+    }
+}
+
+/// The whole page's memory now: the app's wasm memory, every loaded kernel module's memory,
+/// the benchmark worker's while it runs, and the JS heap (or, where the browser hides it, the
+/// JS tier's live buffers).
+fn page_memory(tiers: &[(TierKind, Rc<Tier>)], worker_wasm: f64) -> MemoryParts {
+    let mut parts = MemoryParts {
+        app_wasm: crate::bridge::app_memory_bytes(),
+        worker_wasm,
+        js_heap: js_heap_bytes(),
+        ..MemoryParts::default()
+    };
+    for kind in TierKind::ALL {
+        if let Some((_, t)) = tiers.iter().find(|(k, _)| *k == kind) {
+            match kind {
+                TierKind::Js => parts.js_tier_bytes = t.memory_bytes(),
+                _ => parts.tiers.push((kind.key().to_string(), t.memory_bytes())),
+            }
+        }
+    }
+    parts
+}
+
+/// Merges changed `key=value` pairs into the current settings' query and validates the
+/// result: the new settings and the validator's notes.
+pub fn merged_settings(cur: &Settings, pairs: &[(String, String)]) -> (Settings, Vec<String>) {
+    let mut all: Vec<(String, String)> = pairs.to_vec();
+    for kv in cur.to_query().trim_start_matches('?').split('&') {
+        if let Some((k, v)) = kv.split_once('=') {
+            if !all.iter().any(|(key, _)| key == k) {
+                all.push((k.to_string(), v.to_string()));
+            }
+        }
+    }
+    Settings::from_pairs(all.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// A tier that finished loading again: the tier, or why it still cannot run.
+pub type Arrival = (TierKind, Result<Rc<Tier>, String>);
+
+/// The running app outside the reactive graph: the engine, play state and the meters.
+pub struct Controller {
+    pub engine: Engine,
+    playing: bool,
+    meter: Meter,
+    frame_log: VecDeque<FrameSample>,
+    last_frame: f64,
+    /// The measured cost of a kernel call plus a frame's read-back, µs (probed every 2 s).
+    overhead_us: f64,
+    last_probe: f64,
+    timer_note: String,
+    arrivals: Vec<Arrival>,
+    /// The headline measurement under way, and the copy of the run it times in a tier other
+    /// than the active one.
+    probe: Option<Probe>,
+    probe_sim: Option<(TierKind, Sim)>,
+}
+
+impl Controller {
+    pub fn new(engine: Engine, now: f64, timer_note: String) -> Controller {
+        let mut c = Controller {
+            engine,
+            playing: true,
+            meter: Meter::new(now),
+            frame_log: VecDeque::new(),
+            last_frame: now,
+            overhead_us: 0.0,
+            last_probe: f64::NEG_INFINITY,
+            timer_note,
+            arrivals: Vec::new(),
+            probe: None,
+            probe_sim: None,
+        };
+        c.measure_headline();
+        c
+    }
+
+    /// (Re)starts the headline measurement: every loaded tier, on this run's shape.
+    pub fn measure_headline(&mut self) {
+        let e = &self.engine;
+        let tiers = TierKind::ALL
+            .into_iter()
+            .filter(|k| e.tier(*k).is_some())
+            .collect();
+        let shape = (e.settings.n, e.settings.agents, e.settings.steps);
+        self.probe = Some(Probe::new(tiers, shape));
+        self.probe_sim = None;
+    }
+
+    /// One timed frame for the headline. The active tier's sample is this tick's real frame
+    /// (`frame_ms`); another tier times the same steps on a copy of the run in its own memory,
+    /// after the real frame (the animation goes on, each frame a little slower while this
+    /// lasts). Only LIF + STDP are timed, in every tier alike.
+    fn probe_frame(&mut self, frame_ms: Option<f64>, ch: &mut Changes) {
+        let Some(probe) = self.probe.as_mut() else {
+            return;
+        };
+        let Some(kind) = probe.current() else {
+            self.probe = None;
+            return;
+        };
+        let e = &mut self.engine;
+        let steps = e.settings.steps;
+        let sample = if kind == e.active() {
+            self.probe_sim = None;
+            frame_ms
+        } else {
+            if self.probe_sim.as_ref().map(|(k, _)| *k) != Some(kind) {
+                self.probe_sim = None;
+                self.probe_sim = e
+                    .tier(kind)
+                    .and_then(|t| e.sim.hand_over(t, &e.settings).ok())
+                    .map(|sim| (kind, sim));
+            }
+            self.probe_sim.as_mut().and_then(|(_, sim)| {
+                let t0 = crate::browser::now_ms();
+                let ok = sim.run_steps(steps, e.settings.stdp, |_| {}).is_ok();
+                ok.then(|| crate::browser::now_ms() - t0)
+            })
+        };
+        let done = probe.record(sample);
+        ch.headline = Some(probe.result.clone());
+        if done {
+            self.probe = None;
+            self.probe_sim = None;
+        }
+    }
+
+    /// A tier loaded again (see `Changes::reload`); applied at the next tick.
+    pub fn arrive(&mut self, arrival: Arrival) {
+        self.arrivals.push(arrival);
+    }
+
+    /// One animation frame: arrivals, then commands in order, then (playing and visible, or
+    /// a single step) the simulation, then the meters.
+    pub fn tick(&mut self, commands: Vec<Command>, clock: Clock) -> Changes {
+        let mut ch = Changes::default();
+        let mut remeasure = false;
+        let e = &mut self.engine;
+        let steps_before = e.settings.steps;
+        for (kind, result) in std::mem::take(&mut self.arrivals) {
+            let state = match result {
+                Ok(t) => {
+                    let timing = t.load;
+                    e.tiers.retain(|(k, _)| *k != kind);
+                    e.tiers.push((kind, t));
+                    remeasure = true;
+                    TierState::Loaded(timing)
+                }
+                Err(reason) => TierState::Unavailable(reason),
+            };
+            for st in e.statuses.iter_mut().filter(|st| st.kind == kind) {
+                st.state = state.clone();
+            }
+            ch.statuses = Some(e.statuses.clone());
+        }
+        let mut step_once = false;
+        for cmd in commands {
+            match cmd {
+                Command::TogglePlay => self.playing = !self.playing,
+                Command::Step => step_once = true,
+                Command::SetTier(k) => match e.switch_tier(k) {
+                    Ok(()) => {
+                        ch.active = Some(k);
+                        ch.settings = Some(e.settings.clone());
+                    }
+                    Err(msg) => ch.notices.push(format!("cannot switch to {k}: {msg}")),
+                },
+                Command::Configure(pairs) => {
+                    let cur = e.settings.clone();
+                    let (new, notes) = merged_settings(&cur, &pairs);
+                    ch.notices.extend(notes);
+                    let reshape = pairs.is_empty()
+                        || new.n != cur.n
+                        || new.agents != cur.agents
+                        || new.seed != cur.seed;
+                    if reshape {
+                        match e.reset(new) {
+                            Ok(()) => remeasure = true,
+                            Err(msg) => ch.error = Some(format!("reset failed: {msg}")),
+                        }
+                    } else {
+                        e.sim.set_drive(new.drive_hz);
+                        e.settings = new;
+                    }
+                    ch.settings = Some(e.settings.clone());
+                }
+                Command::RetryTier(kind) => {
+                    for st in e.statuses.iter_mut().filter(|st| st.kind == kind) {
+                        st.state = TierState::Unavailable("retrying…".into());
+                    }
+                    ch.statuses = Some(e.statuses.clone());
+                    ch.reload.push(kind);
+                }
+                Command::InjectNan => e.sim.inject_nan(),
+                Command::Panic => {
+                    panic!("debug switch: deliberate panic to test the error banner")
+                }
+            }
+        }
+        if remeasure || self.engine.settings.steps != steps_before {
+            self.measure_headline();
+        }
+        let running = self.playing && !clock.hidden;
+        let mut frame_ms = None;
+        if running || step_once {
+            let e = &mut self.engine;
+            let single = step_once && !self.playing;
+            let steps = if single { 1 } else { e.settings.steps };
+            match e.frame(steps) {
+                Ok(()) => {
+                    self.meter.record(
+                        e.last.steps,
+                        e.last.spikes,
+                        e.times.lif_stdp_ms,
+                        e.times.agents_ms,
+                        e.times.mesh_ms,
+                    );
+                    frame_ms = (!single).then_some(e.times.lif_stdp_ms);
+                }
+                Err(f) => {
+                    ch.error = Some(format!("The simulation stopped: {f}"));
+                    self.playing = false;
+                }
+            }
+        }
+        if running && self.playing {
+            self.probe_frame(frame_ms, &mut ch);
+        }
+        ch.playing = self.playing;
+        self.after_frame(clock, &mut ch);
+        ch
+    }
+
+    /// The meters: frame log, overhead probe, and every `REFRESH_MS` the live figures.
+    fn after_frame(&mut self, clock: Clock, ch: &mut Changes) {
+        let now = clock.now;
+        let running = self.playing && !clock.hidden;
+        let e = &mut self.engine;
+        if running {
+            self.frame_log
+                .push_back((now / 1000.0, now - self.last_frame, e.active()));
+        }
+        self.last_frame = now;
+        while self
+            .frame_log
+            .front()
+            .is_some_and(|f| now / 1000.0 - f.0 > 60.0)
+        {
+            self.frame_log.pop_front();
+        }
+        self.meter.shown(now);
+        if let Some(b) = clock.last_budget {
+            self.meter.budget(&b);
+        }
+        if now - self.last_probe > 2000.0 {
+            self.last_probe = now;
+            if let Ok((call, handoff)) = e.sim.probe_overhead(200, crate::browser::now_ms) {
+                self.overhead_us = call + handoff;
+            }
+        }
+        let Some(rates) = self.meter.take_rates(now, e.sim.n as f64, running) else {
+            return;
+        };
+        let stats = LiveStats {
+            memory: page_memory(&e.tiers, clock.worker_memory),
+            all_tiers_bytes: e.tiers.iter().map(|(_, t)| t.memory_bytes()).sum(),
+            all_tiers_in_use: e.tiers.iter().map(|(_, t)| t.memory_in_use()).sum(),
+            overhead_us: self.overhead_us,
+            efficiency: e.efficiency,
+            edges: e.edges.len(),
+            pruned: e.total_pruned,
+            sim_seconds: e.step as f64 / 1000.0,
+            timer_note: self.timer_note.clone(),
+            state_note: if clock.hidden {
+                "paused: tab hidden".into()
+            } else if !self.playing {
+                "paused".into()
+            } else {
+                format!(
+                    "{} steps of 1 ms per frame; a slow frame slows the clock, work never queues up",
+                    e.settings.steps
+                )
+            },
+            ..rates
+        };
+        ch.live = Some((stats, self.frame_log.iter().copied().collect()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_meter_turns_a_window_of_frames_into_rates() {
+        let mut m = Meter::new(0.0);
+        // 31 frames 1/60 s apart, each 10 steps with 5 spikes and 2 ms of LIF.
+        for i in 0..=30 {
+            let t = i as f64 * 1000.0 / 60.0;
+            m.record(10, 5, 2.0, 0.5, 0.0);
+            m.shown(t);
+            if i < 30 {
+                assert_eq!(
+                    m.take_rates(t, 1000.0, true),
+                    None,
+                    "window not over at {t}"
+                );
+            }
+        }
+        let r = m
+            .take_rates(500.0, 1000.0, true)
+            .expect("a 500 ms window gives rates");
+        assert!((r.fps - 60.0).abs() < 1e-9, "{r:?}");
+        assert!((r.lif_ms - 2.0).abs() < 1e-12 && (r.sim_ms - 2.5).abs() < 1e-12);
+        // 310 steps (0.31 s simulated) with 155 spikes: 500 spikes per simulated second.
+        assert!((r.spikes_per_s - 500.0).abs() < 1e-9, "{r:?}");
+        // 310 steps × 1000 neurons in 62 ms of LIF time.
+        assert!((r.ops_per_s - 310_000.0 / 0.062).abs() < 1e-3, "{r:?}");
+        // ... delivered in 0.5 s of wall clock.
+        assert!((r.delivered_ops_per_s - 620_000.0).abs() < 1e-6, "{r:?}");
+        // A new window starts empty but keeps the last second of frames for the fps.
+        assert_eq!(m.take_rates(600.0, 1000.0, true), None);
+        m.budget(&FrameBudget {
+            kernels_ms: 4.0,
+            other_ms: 12.0,
+            ..FrameBudget::default()
+        });
+        m.budget(&FrameBudget {
+            kernels_ms: 6.0,
+            mesh_ms: 2.0,
+            other_ms: 8.0,
+            ..FrameBudget::default()
+        });
+        let paused = m.take_rates(1000.0, 1000.0, false).expect("window over");
+        assert_eq!(
+            paused.budget,
+            FrameBudget {
+                kernels_ms: 5.0,
+                mesh_ms: 1.0,
+                other_ms: 10.0,
+                ..FrameBudget::default()
+            },
+            "the budget is the mean frame of the window"
+        );
+        assert_eq!(paused.budget.total_ms(), 16.0);
+        assert_eq!(
+            (paused.fps, paused.delivered_ops_per_s, paused.ops_per_s),
+            (0.0, 0.0, 0.0)
+        );
+    }
+
+    #[test]
+    fn changed_pairs_override_the_current_settings_and_the_rest_is_kept() {
+        let (cur, _) = Settings::from_pairs([("n", "512"), ("seed", "7")]);
+        let (new, notes) = merged_settings(&cur, &[("seed".into(), "9".into())]);
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!((new.n, new.seed), (512, 9));
+        let (bad, notes) = merged_settings(&cur, &[("n".into(), "-3".into())]);
+        assert!(!notes.is_empty(), "an invalid size is reported");
+        assert_eq!(bad.seed, 7, "the other settings are kept");
+    }
 }

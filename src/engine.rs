@@ -155,9 +155,11 @@ impl Engine {
         let tier = self
             .tier(kind)
             .ok_or_else(|| format!("{kind} is not available"))?;
-        let snap = self.sim.snapshot();
         // Build the new one first: if it fails, the old one keeps running.
-        let new_sim = Sim::new(tier, &self.settings, &snap).map_err(|f| f.to_string())?;
+        let new_sim = self
+            .sim
+            .hand_over(tier, &self.settings)
+            .map_err(|f| f.to_string())?;
         self.sim = new_sim;
         self.settings.tier = kind;
         Ok(())

@@ -2,9 +2,8 @@
 //! instantiate. A tier that cannot load is reported with the reason; the app runs on the rest.
 use crate::bridge;
 use crate::tier::{LoadTiming, Tier, TierKind};
-use js_sys::{Object, Reflect, Uint8Array};
+use js_sys::Uint8Array;
 use std::rc::Rc;
-use wasm_bindgen::JsValue;
 
 /// Smallest module using a SIMD128 instruction (i8x16.popcnt).
 const SIMD_PROBE: [u8; 31] = [
@@ -43,14 +42,7 @@ impl TierStatus {
 }
 
 fn probe(bytes: &[u8]) -> bool {
-    bridge::validate(&Uint8Array::from(bytes))
-}
-
-fn num(o: &JsValue, key: &str) -> f64 {
-    Reflect::get(o, &JsValue::from_str(key))
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0)
+    bridge::validates(&Uint8Array::from(bytes))
 }
 
 /// Why a tier cannot run here, before trying to load it (None: go ahead).
@@ -78,41 +70,18 @@ pub async fn load_tier(kind: TierKind, simd_off: bool) -> Result<Rc<Tier>, Strin
     if let Some(reason) = precheck(kind, simd_off) {
         return Err(reason);
     }
-    let (exports, timing) = if kind == TierKind::Js {
-        let t0 = js_sys::Date::now();
-        let perf = web_sys::window().and_then(|w| w.performance());
-        let start = perf.as_ref().map(|p| p.now()).unwrap_or(t0);
-        let module = bridge::import_module(kind.url())
-            .await
-            .map_err(|e| format!("import failed: {}", bridge::js_error_text(&e)))?;
-        let total = perf
-            .as_ref()
-            .map(|p| p.now())
-            .unwrap_or_else(js_sys::Date::now)
-            - start;
-        let timing = LoadTiming {
-            fetch_ms: total,
-            compile_ms: 0.0,
-            instantiate_ms: 0.0,
-            total_ms: total,
-            bytes: 0.0,
-        };
-        (Object::from(module), timing)
-    } else {
-        let r = bridge::load_wasm(kind.url())
-            .await
-            .map_err(|e| bridge::js_error_text(&e))?;
-        let timing = LoadTiming {
-            fetch_ms: num(&r, "fetch_ms"),
-            compile_ms: num(&r, "compile_ms"),
-            instantiate_ms: num(&r, "instantiate_ms"),
-            total_ms: num(&r, "fetch_ms") + num(&r, "compile_ms") + num(&r, "instantiate_ms"),
-            bytes: num(&r, "bytes"),
-        };
-        let exports = Reflect::get(&r, &JsValue::from_str("exports"))
-            .map_err(|e| bridge::js_error_text(&e))?;
-        (Object::from(exports), timing)
+    let loaded = match kind {
+        TierKind::Js => bridge::load_js_tier(kind.url()).await?,
+        _ => bridge::load_kernel_module(kind.url()).await?,
     };
+    let timing = LoadTiming {
+        fetch_ms: loaded.fetch_ms(),
+        compile_ms: loaded.compile_ms(),
+        instantiate_ms: loaded.instantiate_ms(),
+        total_ms: loaded.total_ms(),
+        bytes: loaded.bytes(),
+    };
+    let exports = loaded.exports();
     let tier = Rc::new(Tier::new(kind, exports, timing));
     let identity = tier.abi_tier().and_then(|id| Ok((id, tier.abi_version()?)));
     match identity {

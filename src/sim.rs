@@ -7,7 +7,8 @@
 //! global efficiency. All state lives in the tier's own memory; only spike indices, agent
 //! motion and the agent-level weight sums come back to Rust each frame.
 use crate::params::Settings;
-use crate::tier::{Buf, Fault, Tier};
+use crate::tier::{Buf, Fault, LifBufs, Tier};
+use sasi_kernels::activation::Activation;
 use sasi_kernels::efficiency::words_per_row;
 use sasi_kernels::lif::LifParams;
 use sasi_kernels::rng::Rng;
@@ -16,8 +17,6 @@ use std::rc::Rc;
 
 /// Hidden width of each agent's network.
 pub const HIDDEN: u32 = 16;
-const ACT_IDENTITY: u32 = 0;
-const ACT_TANH: u32 = 4;
 
 /// The neuron model (`LifParams::one_ms`, 1 ms steps) with the app's external drive: each
 /// neuron driven with probability `drive_hz` per second, by 0.45 of the threshold. As the
@@ -93,6 +92,13 @@ pub fn initial_state(s: &Settings) -> Snapshot {
     }
 }
 
+/// Where a new simulation's weights come from.
+enum Weights<'a> {
+    Values(&'a [f32]),
+    /// Another tier's weight buffer, copied memory to memory.
+    From(&'a Buf<f32>),
+}
+
 /// Per-frame figures of one `Sim::frame` call.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct FrameStats {
@@ -106,25 +112,25 @@ pub struct Sim {
     pub n: u32,
     pub agents: u32,
     pub per: u32,
-    v: Buf,
-    refr: Buf,
-    trace: Buf,
-    syn: Buf,
-    w: Buf,
-    prev: Buf,
-    out: Buf,
+    v: Buf<f32>,
+    refr: Buf<f32>,
+    trace: Buf<f32>,
+    syn: Buf<f32>,
+    w: Buf<f32>,
+    prev: Buf<u32>,
+    out: Buf<u32>,
     n_prev: u32,
-    rng: Buf,
-    lif_p: Buf,
-    stdp_p: Buf,
-    net: [Buf; 4],
-    hidden: Buf,
-    motion: Buf,
-    blocks: Buf,
-    adj: Buf,
-    eff_out: Buf,
+    rng: Buf<u32>,
+    lif_p: Buf<f32>,
+    stdp_p: Buf<f32>,
+    net: [Buf<f32>; 4],
+    hidden: Buf<f32>,
+    motion: Buf<f32>,
+    blocks: Buf<f32>,
+    adj: Buf<u32>,
+    eff_out: Buf<f64>,
     /// One float, for probing the bare cost of a kernel call.
-    eff_out_f32: Buf,
+    eff_out_f32: Buf<f32>,
     spikes_buf: Vec<u32>,
     motion_buf: Vec<f32>,
 }
@@ -132,34 +138,63 @@ pub struct Sim {
 impl Sim {
     /// Puts a state into `tier`'s memory.
     pub fn new(tier: Rc<Tier>, s: &Settings, snap: &Snapshot) -> Result<Sim, Fault> {
+        Self::build(tier, s, snap, Weights::Values(&snap.w))
+    }
+
+    /// The same run in another tier: the small state goes through the app, the N² weights
+    /// straight from this tier's memory into the new one's (`Buf::copy_from`).
+    pub fn hand_over(&self, tier: Rc<Tier>, s: &Settings) -> Result<Sim, Fault> {
+        let mut prev = self.prev.to_vec();
+        prev.truncate(self.n_prev as usize);
+        let small = Snapshot {
+            v: self.v.to_vec(),
+            refr: self.refr.to_vec(),
+            trace: self.trace.to_vec(),
+            w: Vec::new(),
+            rng: self.rng.to_vec(),
+            prev,
+            net: self.net.each_ref().map(Buf::to_vec),
+        };
+        Self::build(tier, s, &small, Weights::From(&self.w))
+    }
+
+    fn build(tier: Rc<Tier>, s: &Settings, snap: &Snapshot, w: Weights<'_>) -> Result<Sim, Fault> {
         let (n, a, per) = (s.n, s.agents, s.per_agent());
         let mut prev_buf = vec![0u32; n as usize];
         prev_buf[..snap.prev.len()].copy_from_slice(&snap.prev);
         let wpr = words_per_row(a as usize) as u32;
+        let weights = match w {
+            Weights::Values(values) => tier.buf_from(values)?,
+            Weights::From(src) => {
+                let b = tier.alloc::<f32>(src.len)?;
+                b.copy_from(src);
+                b
+            }
+        };
         let sim = Sim {
-            v: tier.f32_from(&snap.v)?,
-            refr: tier.f32_from(&snap.refr)?,
-            trace: tier.f32_from(&snap.trace)?,
-            syn: tier.alloc_f32(n)?,
-            w: tier.f32_from(&snap.w)?,
-            prev: tier.u32_from(&prev_buf)?,
-            out: tier.alloc_u32(n)?,
+            v: tier.buf_from(&snap.v)?,
+            refr: tier.buf_from(&snap.refr)?,
+            trace: tier.buf_from(&snap.trace)?,
+            syn: tier.alloc(n)?,
+            w: weights,
+            prev: tier.buf_from(&prev_buf)?,
+            out: tier.alloc(n)?,
             n_prev: snap.prev.len() as u32,
-            rng: tier.u32_from(&snap.rng)?,
-            lif_p: tier.f32_from(&lif_params(s.drive_hz))?,
-            stdp_p: tier.f32_from(&stdp_params())?,
+            rng: tier.buf_from(&snap.rng)?,
+            lif_p: tier.buf_from(&lif_params(s.drive_hz))?,
+            stdp_p: tier.buf_from(&stdp_params())?,
             net: [
-                tier.f32_from(&snap.net[0])?,
-                tier.f32_from(&snap.net[1])?,
-                tier.f32_from(&snap.net[2])?,
-                tier.f32_from(&snap.net[3])?,
+                tier.buf_from(&snap.net[0])?,
+                tier.buf_from(&snap.net[1])?,
+                tier.buf_from(&snap.net[2])?,
+                tier.buf_from(&snap.net[3])?,
             ],
-            hidden: tier.alloc_f32(a * HIDDEN)?,
-            motion: tier.alloc_f32(a * 2)?,
-            blocks: tier.alloc_f32(a * a)?,
-            adj: tier.alloc_u32(a * wpr)?,
-            eff_out: tier.alloc_f64(1)?,
-            eff_out_f32: tier.alloc_f32(1)?,
+            hidden: tier.alloc(a * HIDDEN)?,
+            motion: tier.alloc(a * 2)?,
+            blocks: tier.alloc(a * a)?,
+            adj: tier.alloc(a * wpr)?,
+            eff_out: tier.alloc(1)?,
+            eff_out_f32: tier.alloc(1)?,
             spikes_buf: vec![0; n as usize],
             motion_buf: vec![0.0; (a * 2) as usize],
             tier,
@@ -170,28 +205,8 @@ impl Sim {
         Ok(sim)
     }
 
-    /// Copies the whole state out of the tier (for a hand-over to another tier).
-    pub fn snapshot(&self) -> Snapshot {
-        let mut prev = self.prev.to_vec_u32();
-        prev.truncate(self.n_prev as usize);
-        Snapshot {
-            v: self.v.to_vec_f32(),
-            refr: self.refr.to_vec_f32(),
-            trace: self.trace.to_vec_f32(),
-            w: self.w.to_vec_f32(),
-            rng: self.rng.to_vec_u32(),
-            prev,
-            net: [
-                self.net[0].to_vec_f32(),
-                self.net[1].to_vec_f32(),
-                self.net[2].to_vec_f32(),
-                self.net[3].to_vec_f32(),
-            ],
-        }
-    }
-
     pub fn set_drive(&self, drive_hz: f32) {
-        self.lif_p.write_f32(&lif_params(drive_hz));
+        self.lif_p.write(&lif_params(drive_hz));
     }
 
     /// Runs `steps` simulation steps; `on_step` sees each step's spike indices.
@@ -203,25 +218,25 @@ impl Sim {
     ) -> Result<FrameStats, Fault> {
         let mut st = FrameStats::default();
         for _ in 0..steps {
-            let k = self.tier.lif_step(
-                &self.lif_p,
-                &self.v,
-                &self.refr,
-                &self.trace,
-                &self.syn,
-                &self.w,
-                &self.prev,
-                self.n_prev,
-                &self.rng,
-                &self.out,
-            )?;
+            let state = LifBufs {
+                params: &self.lif_p,
+                v: &self.v,
+                refr: &self.refr,
+                trace: &self.trace,
+                syn: &self.syn,
+                w: &self.w,
+                prev: &self.prev,
+                rng: &self.rng,
+                out: &self.out,
+            };
+            let k = self.tier.lif_step(&state, self.n_prev)?;
             if stdp && k > 0 {
                 st.pruned +=
                     self.tier
                         .stdp(&self.w, self.n, &self.trace, &self.out, k, &self.stdp_p)?;
             }
             let spikes = &mut self.spikes_buf[..k as usize];
-            self.out.read_u32(spikes);
+            self.out.read(spikes);
             on_step(spikes);
             std::mem::swap(&mut self.prev, &mut self.out);
             self.n_prev = k;
@@ -244,7 +259,7 @@ impl Sim {
             HIDDEN,
             per,
             a,
-            ACT_TANH,
+            Activation::Tanh,
         )?;
         self.tier.dense_batch(
             &self.net[2],
@@ -254,9 +269,9 @@ impl Sim {
             2,
             HIDDEN,
             a,
-            ACT_TANH,
+            Activation::Tanh,
         )?;
-        self.motion.read_f32(&mut self.motion_buf);
+        self.motion.read(&mut self.motion_buf);
         if self.motion_buf.iter().any(|x| !x.is_finite()) {
             return Err(Fault::Thrown {
                 call: "agent_motion",
@@ -270,14 +285,14 @@ impl Sim {
     pub fn agent_weights(&self, out: &mut [f32]) -> Result<(), Fault> {
         self.tier
             .block_sums(&self.w, self.n, self.per, &self.blocks)?;
-        self.blocks.read_f32(out);
+        self.blocks.read(out);
         Ok(())
     }
 
     /// Global efficiency of the agent graph given as an adjacency bit matrix (`words_per_row`
     /// layout of the kernel crate).
     pub fn efficiency(&self, adj_bits: &[u32]) -> Result<f64, Fault> {
-        self.adj.write_u32(adj_bits);
+        self.adj.write(adj_bits);
         let wpr = words_per_row(self.agents as usize) as u32;
         self.tier
             .efficiency(&self.adj, self.agents, wpr, &self.eff_out)
@@ -293,12 +308,13 @@ impl Sim {
     ) -> Result<(f64, f64), Fault> {
         let t0 = now();
         for _ in 0..calls {
-            self.tier.activation(ACT_IDENTITY, &self.eff_out_f32)?;
+            self.tier
+                .activation(Activation::Identity, &self.eff_out_f32)?;
         }
         let t1 = now();
         for _ in 0..calls {
-            self.out.read_u32(&mut self.spikes_buf);
-            self.motion.read_f32(&mut self.motion_buf);
+            self.out.read(&mut self.spikes_buf);
+            self.motion.read(&mut self.motion_buf);
         }
         let t2 = now();
         Ok((
@@ -309,9 +325,7 @@ impl Sim {
 
     /// Debug switch: corrupts one membrane potential, which the next LIF step must report.
     pub fn inject_nan(&mut self) {
-        let mut v = self.v.to_vec_f32();
-        v[0] = f32::NAN;
-        self.v.write_f32(&v);
+        self.v.write(&[f32::NAN]);
     }
 }
 

@@ -1,13 +1,20 @@
 //! One kernel tier, whichever it is: the app calls `Tier`'s methods and never cares whether a
 //! wasm module (scalar, SIMD128, relaxed SIMD) or the plain-JS module answers.
-use crate::bridge;
-use js_sys::Object;
+use crate::bridge::{self, KernelExports};
+use js_sys::{Float32Array, Float64Array, Uint32Array};
+use sasi_kernels::activation::Activation;
 use sasi_kernels::error::KernelError;
 use std::fmt;
+use std::marker::PhantomData;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 
-/// The four tiers, in the order of the tier selector (keys 1–4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The four tiers, in the order of the tier selector (keys 1–4). Crosses to and from the
+/// benchmark worker as its key (`"js"`, `"scalar"`, `"simd"`, `"relaxed"`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum TierKind {
     Js,
     Scalar,
@@ -24,7 +31,7 @@ impl TierKind {
     ];
 
     /// The value used in URLs, `<option value>` and the benchmark JSON.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             TierKind::Js => "js",
             TierKind::Scalar => "scalar",
@@ -128,59 +135,105 @@ pub struct LoadTiming {
     pub bytes: f64,
 }
 
-/// A loaded tier: its exports object and what loading it cost.
+/// A loaded tier: its exports and what loading them cost.
 pub struct Tier {
     pub kind: TierKind,
-    exports: Object,
+    exports: KernelExports,
     pub load: LoadTiming,
 }
 
-/// A buffer in a tier's memory; freed when dropped, so replacing a simulation or switching
-/// tier hands the memory back.
-pub struct Buf {
+/// An element type a kernel buffer can hold, with its typed-array view.
+pub trait Elem: Copy + Default + 'static {
+    const BYTES: u32;
+    type View: AsRef<js_sys::Object>;
+    /// A view of `len` elements at `handle` in the tier's memory (no copy).
+    fn view(x: &KernelExports, handle: u32, len: u32) -> Self::View;
+    fn copy_in(view: &Self::View, data: &[Self]);
+    fn copy_out(view: &Self::View, out: &mut [Self]);
+    /// `dst.set(src)`: a copy inside JS, from one module's memory into another's.
+    fn copy_view(dst: &Self::View, src: &Self::View);
+}
+
+macro_rules! elem {
+    ($t:ty, $array:ty, $js_view:ident) => {
+        impl Elem for $t {
+            const BYTES: u32 = std::mem::size_of::<$t>() as u32;
+            type View = $array;
+            fn view(x: &KernelExports, handle: u32, len: u32) -> $array {
+                match x.memory() {
+                    Some(m) => <$array>::new_with_byte_offset_and_length(&m.buffer(), handle, len),
+                    None => x.$js_view(handle, len),
+                }
+            }
+            fn copy_in(view: &$array, data: &[$t]) {
+                view.copy_from(data)
+            }
+            fn copy_out(view: &$array, out: &mut [$t]) {
+                view.copy_to(out)
+            }
+            fn copy_view(dst: &$array, src: &$array) {
+                dst.set(src, 0)
+            }
+        }
+    };
+}
+elem!(f32, Float32Array, js_f32);
+elem!(u32, Uint32Array, js_u32);
+elem!(f64, Float64Array, js_f64);
+
+/// A buffer of `len` elements of `T` in a tier's memory; freed when dropped, so replacing a
+/// simulation or switching tier hands the memory back.
+pub struct Buf<T: Elem> {
     tier: Rc<Tier>,
     pub handle: u32,
     pub len: u32,
-    elem_bytes: u32,
+    elem: PhantomData<T>,
 }
 
-impl Drop for Buf {
+impl<T: Elem> Drop for Buf<T> {
     fn drop(&mut self) {
-        let _ = bridge::k_free(&self.tier.exports, self.handle, self.len * self.elem_bytes);
+        let _ = self
+            .tier
+            .exports
+            .sasi_free(self.handle, self.len * T::BYTES);
     }
 }
 
-impl Buf {
-    pub fn write_f32(&self, data: &[f32]) {
-        debug_assert_eq!(data.len(), self.len as usize);
-        bridge::view_f32(&self.tier.exports, self.handle, self.len).copy_from(data);
+impl<T: Elem> Buf<T> {
+    fn view(&self, len: u32) -> T::View {
+        T::view(&self.tier.exports, self.handle, len.min(self.len))
     }
-    pub fn write_u32(&self, data: &[u32]) {
-        bridge::view_u32(&self.tier.exports, self.handle, self.len).copy_from(data);
+    /// Copies `data` (at most `len` elements) into the buffer's start.
+    pub fn write(&self, data: &[T]) {
+        debug_assert!(data.len() <= self.len as usize);
+        T::copy_in(&self.view(data.len() as u32), data);
     }
-    pub fn read_f32(&self, out: &mut [f32]) {
-        bridge::view_f32(&self.tier.exports, self.handle, out.len() as u32).copy_to(out);
+    /// Copies the buffer's first `out.len()` elements out.
+    pub fn read(&self, out: &mut [T]) {
+        T::copy_out(&self.view(out.len() as u32), out);
     }
-    pub fn read_u32(&self, out: &mut [u32]) {
-        bridge::view_u32(&self.tier.exports, self.handle, out.len() as u32).copy_to(out);
-    }
-    pub fn to_vec_f32(&self) -> Vec<f32> {
-        let mut v = vec![0.0; self.len as usize];
-        self.read_f32(&mut v);
+    pub fn to_vec(&self) -> Vec<T> {
+        let mut v = vec![T::default(); self.len as usize];
+        self.read(&mut v);
         v
     }
-    pub fn to_vec_u32(&self) -> Vec<u32> {
-        let mut v = vec![0; self.len as usize];
-        self.read_u32(&mut v);
-        v
+    /// Copies `src` (same length, any tier) into this buffer without a trip through the app's
+    /// memory: for a tier switch, the N² weights go from one module's memory to the other's.
+    pub fn copy_from(&self, src: &Buf<T>) {
+        debug_assert_eq!(self.len, src.len);
+        T::copy_view(&self.view(self.len), &src.view(src.len));
     }
-    pub fn read_f64(&self) -> f64 {
-        bridge::read_f64(&self.tier.exports, self.handle)
+}
+
+fn thrown(call: &'static str) -> impl Fn(wasm_bindgen::JsValue) -> Fault {
+    move |e| Fault::Thrown {
+        call,
+        message: bridge::js_error_text(&e),
     }
 }
 
 impl Tier {
-    pub fn new(kind: TierKind, exports: Object, load: LoadTiming) -> Tier {
+    pub fn new(kind: TierKind, exports: KernelExports, load: LoadTiming) -> Tier {
         Tier {
             kind,
             exports,
@@ -190,27 +243,35 @@ impl Tier {
 
     /// Bytes the tier's memory holds now (a wasm memory's size, or the JS tier's live buffers).
     pub fn memory_bytes(&self) -> f64 {
-        bridge::memory_bytes(&self.exports)
+        match self.exports.memory() {
+            Some(m) => m
+                .buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length() as f64,
+            None => self.exports.allocated_bytes().unwrap_or(0.0),
+        }
     }
 
     /// Bytes in live allocations of the tier (what a freed state gives back, even though a
     /// wasm memory itself never shrinks).
     pub fn memory_in_use(&self) -> f64 {
-        bridge::memory_in_use(&self.exports)
+        self.exports.sasi_allocated_bytes().unwrap_or(0) as f64
     }
 
-    fn alloc(self: &Rc<Self>, len: u32, elem_bytes: u32) -> Result<Buf, Fault> {
+    /// A buffer of `len` elements; a kernel that cannot allocate answers 0, reported as
+    /// out of memory.
+    pub fn alloc<T: Elem>(self: &Rc<Self>, len: u32) -> Result<Buf<T>, Fault> {
         let bytes = len
-            .checked_mul(elem_bytes)
+            .checked_mul(T::BYTES)
             .filter(|b| *b > 0)
             .ok_or(Fault::Kernel {
                 call: "sasi_alloc",
                 error: KernelError::TooLarge,
             })?;
-        let handle = bridge::k_alloc(&self.exports, bytes).map_err(|e| Fault::Thrown {
-            call: "sasi_alloc",
-            message: bridge::js_error_text(&e),
-        })?;
+        let handle = self
+            .exports
+            .sasi_alloc(bytes)
+            .map_err(thrown("sasi_alloc"))?;
         if handle == 0 {
             return Err(Fault::Kernel {
                 call: "sasi_alloc",
@@ -221,49 +282,35 @@ impl Tier {
             tier: Rc::clone(self),
             handle,
             len,
-            elem_bytes,
+            elem: PhantomData,
         })
     }
 
-    pub fn alloc_f32(self: &Rc<Self>, len: u32) -> Result<Buf, Fault> {
-        self.alloc(len, 4)
-    }
-    pub fn alloc_u32(self: &Rc<Self>, len: u32) -> Result<Buf, Fault> {
-        self.alloc(len, 4)
-    }
-    pub fn alloc_f64(self: &Rc<Self>, len: u32) -> Result<Buf, Fault> {
-        self.alloc(len, 8)
-    }
-
-    pub fn f32_from(self: &Rc<Self>, data: &[f32]) -> Result<Buf, Fault> {
-        let b = self.alloc_f32(data.len() as u32)?;
-        b.write_f32(data);
-        Ok(b)
-    }
-    pub fn u32_from(self: &Rc<Self>, data: &[u32]) -> Result<Buf, Fault> {
-        let b = self.alloc_u32(data.len() as u32)?;
-        b.write_u32(data);
+    /// A buffer holding a copy of `data`.
+    pub fn buf_from<T: Elem>(self: &Rc<Self>, data: &[T]) -> Result<Buf<T>, Fault> {
+        let b = self.alloc::<T>(data.len() as u32)?;
+        b.write(data);
         Ok(b)
     }
 
     pub fn abi_tier(&self) -> Result<u32, Fault> {
-        bridge::k_tier(&self.exports).map_err(|e| Fault::Thrown {
-            call: "sasi_tier",
-            message: bridge::js_error_text(&e),
-        })
+        self.exports.sasi_tier().map_err(thrown("sasi_tier"))
     }
 
+    /// `sasi_abi_version()`, or 0 for a module without it.
     pub fn abi_version(&self) -> Result<u32, Fault> {
-        bridge::k_abi_version(&self.exports).map_err(|e| Fault::Thrown {
-            call: "sasi_abi_version",
-            message: bridge::js_error_text(&e),
-        })
+        if !self.exports.has("sasi_abi_version") {
+            return Ok(0);
+        }
+        self.exports
+            .sasi_abi_version()
+            .map_err(thrown("sasi_abi_version"))
     }
 
-    pub fn activation(&self, kind: u32, x: &Buf) -> Result<(), Fault> {
+    pub fn activation(&self, kind: Activation, x: &Buf<f32>) -> Result<(), Fault> {
         check(
             "act_apply",
-            bridge::k_act(&self.exports, kind, x.handle, x.len),
+            self.exports.act_apply(kind as u32, x.handle, x.len),
         )
         .map(drop)
     }
@@ -272,69 +319,44 @@ impl Tier {
     #[allow(clippy::too_many_arguments)]
     pub fn dense_batch(
         &self,
-        w: &Buf,
-        xs: &Buf,
-        b: &Buf,
-        ys: &Buf,
+        w: &Buf<f32>,
+        xs: &Buf<f32>,
+        b: &Buf<f32>,
+        ys: &Buf<f32>,
         m: u32,
         n: u32,
         batch: u32,
-        act: u32,
+        act: Activation,
     ) -> Result<(), Fault> {
         check(
             "dense_batch_forward",
-            bridge::k_dense_batch(
-                &self.exports,
-                w.handle,
-                w.len,
-                xs.handle,
-                xs.len,
-                b.handle,
-                b.len,
-                ys.handle,
-                ys.len,
-                m,
-                n,
-                batch,
-                act,
+            self.exports.dense_batch_forward(
+                w.handle, w.len, xs.handle, xs.len, b.handle, b.len, ys.handle, ys.len, m, n,
+                batch, act as u32,
             ),
         )
         .map(drop)
     }
 
     /// One LIF step; returns the number of spikes written to `out`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn lif_step(
-        &self,
-        params: &Buf,
-        v: &Buf,
-        refr: &Buf,
-        trace: &Buf,
-        syn: &Buf,
-        w: &Buf,
-        prev: &Buf,
-        n_prev: u32,
-        rng: &Buf,
-        out: &Buf,
-    ) -> Result<u32, Fault> {
+    pub fn lif_step(&self, s: &LifBufs<'_>, n_prev: u32) -> Result<u32, Fault> {
         check(
             "lif_step",
-            bridge::k_lif(
-                &self.exports,
-                params.handle,
-                params.len,
-                v.handle,
-                refr.handle,
-                trace.handle,
-                syn.handle,
-                v.len,
-                w.handle,
-                w.len,
-                prev.handle,
+            self.exports.lif_step(
+                s.params.handle,
+                s.params.len,
+                s.v.handle,
+                s.refr.handle,
+                s.trace.handle,
+                s.syn.handle,
+                s.v.len,
+                s.w.handle,
+                s.w.len,
+                s.prev.handle,
                 n_prev,
-                rng.handle,
-                out.handle,
-                out.len,
+                s.rng.handle,
+                s.out.handle,
+                s.out.len,
             ),
         )
     }
@@ -342,17 +364,16 @@ impl Tier {
     /// Event-driven STDP for this step's spikes; returns the number of synapses pruned.
     pub fn stdp(
         &self,
-        w: &Buf,
+        w: &Buf<f32>,
         n: u32,
-        trace: &Buf,
-        spikes: &Buf,
+        trace: &Buf<f32>,
+        spikes: &Buf<u32>,
         n_spikes: u32,
-        params: &Buf,
+        params: &Buf<f32>,
     ) -> Result<u32, Fault> {
         check(
             "stdp_update",
-            bridge::k_stdp(
-                &self.exports,
+            self.exports.stdp_update(
                 w.handle,
                 w.len,
                 n,
@@ -368,38 +389,47 @@ impl Tier {
 
     pub fn efficiency(
         &self,
-        adj: &Buf,
+        adj: &Buf<u32>,
         n: u32,
         words_per_row: u32,
-        out: &Buf,
+        out: &Buf<f64>,
     ) -> Result<f64, Fault> {
         check(
             "mesh_efficiency",
-            bridge::k_efficiency(
-                &self.exports,
-                adj.handle,
-                adj.len,
-                n,
-                words_per_row,
-                out.handle,
-            ),
+            self.exports
+                .mesh_efficiency(adj.handle, adj.len, n, words_per_row, out.handle),
         )?;
-        Ok(out.read_f64())
+        let mut e = [0.0];
+        out.read(&mut e);
+        Ok(e[0])
     }
 
-    pub fn block_sums(&self, w: &Buf, n: u32, block: u32, out: &Buf) -> Result<(), Fault> {
+    pub fn block_sums(
+        &self,
+        w: &Buf<f32>,
+        n: u32,
+        block: u32,
+        out: &Buf<f32>,
+    ) -> Result<(), Fault> {
         check(
             "block_sums",
-            bridge::k_block_sums(
-                &self.exports,
-                w.handle,
-                w.len,
-                n,
-                block,
-                out.handle,
-                out.len,
-            ),
+            self.exports
+                .block_sums(w.handle, w.len, n, block, out.handle, out.len),
         )
         .map(drop)
     }
+}
+
+/// The buffers one LIF step reads and writes (the kernel's state struct on this side of the
+/// boundary; `n` is `v.len`).
+pub struct LifBufs<'a> {
+    pub params: &'a Buf<f32>,
+    pub v: &'a Buf<f32>,
+    pub refr: &'a Buf<f32>,
+    pub trace: &'a Buf<f32>,
+    pub syn: &'a Buf<f32>,
+    pub w: &'a Buf<f32>,
+    pub prev: &'a Buf<u32>,
+    pub rng: &'a Buf<u32>,
+    pub out: &'a Buf<u32>,
 }

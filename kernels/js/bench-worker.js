@@ -1,21 +1,9 @@
 // The benchmark Web Worker: loads every tier itself (so the page's animation is untouched),
 // runs the shared harness and posts progress, rows and the summary back.
 import { runBench, summarise, timerResolutionMs } from './bench.js';
+import { loadJsTier, loadKernelModule } from './load.js';
 
 let cancelled = false;
-
-async function loadWasm(url) {
-  const t0 = performance.now();
-  const resp = await fetch(url);
-  if (!resp.ok) throw new Error(`HTTP ${resp.status} for ${url}`);
-  let instance;
-  if (WebAssembly.instantiateStreaming && (resp.headers.get('content-type') || '').includes('application/wasm')) {
-    ({ instance } = await WebAssembly.instantiateStreaming(resp, {}));
-  } else {
-    ({ instance } = await WebAssembly.instantiate(await resp.arrayBuffer(), {}));
-  }
-  return { exports: instance.exports, load_ms: performance.now() - t0 };
-}
 
 /** Bytes of every wasm memory this worker holds (the JS tier's buffers are in its JS heap). */
 function memoryReport(tiers) {
@@ -35,9 +23,9 @@ async function run({ set, modules, jsUrl, plain = false }) {
   const tiers = {};
   const status = {};
   try {
-    const t0 = performance.now();
-    tiers.js = await import(jsUrl);
-    status.js = { ok: true, reason: null, load_ms: performance.now() - t0 };
+    const { exports, total_ms } = await loadJsTier(jsUrl);
+    tiers.js = exports;
+    status.js = { ok: true, reason: null, load_ms: total_ms };
   } catch (e) {
     status.js = { ok: false, reason: String(e.message || e), load_ms: 0 };
   }
@@ -48,9 +36,9 @@ async function run({ set, modules, jsUrl, plain = false }) {
       continue;
     }
     try {
-      const { exports, load_ms } = await loadWasm(url);
+      const { exports, total_ms } = await loadKernelModule(url);
       tiers[t] = exports;
-      status[t] = { ok: true, reason: null, load_ms };
+      status[t] = { ok: true, reason: null, load_ms: total_ms };
     } catch (e) {
       status[t] = { ok: false, reason: String(e.message || e), load_ms: 0 };
     }

@@ -15,7 +15,7 @@ pub struct BenchState {
     pub running: bool,
     pub progress: Option<(String, u32, u32)>,
     pub rows: Vec<BenchRow>,
-    pub tiers: BTreeMap<String, TierLoad>,
+    pub tiers: BTreeMap<TierKind, TierLoad>,
     pub env: serde_json::Value,
     pub set: String,
     pub message: Option<String>,
@@ -61,11 +61,7 @@ impl BenchWorker {
         let me = *self;
         let on_msg =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                let text = js_sys::JSON::stringify(&ev.data())
-                    .ok()
-                    .and_then(|s| s.as_string())
-                    .unwrap_or_default();
-                let msg = match serde_json::from_str::<WorkerMsg>(&text) {
+                let msg = match serde_wasm_bindgen::from_value::<WorkerMsg>(ev.data()) {
                     Ok(m) => m,
                     Err(e) => {
                         state.update(|s| {
@@ -150,18 +146,12 @@ impl BenchWorker {
             me.stop();
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        let cfg = serde_json::json!({
-            "type": "run",
-            "set": set,
-            "modules": {
-                "scalar": TierKind::Scalar.url(),
-                "simd": if simd_off { None } else { Some(TierKind::Simd.url()) },
-                "relaxed": if simd_off { None } else { Some(TierKind::Relaxed.url()) },
-            },
-            "jsUrl": TierKind::Js.url(),
-        });
-        let msg =
-            js_sys::JSON::parse(&cfg.to_string()).map_err(|e| crate::bridge::js_error_text(&e))?;
+        // Maps as plain objects (the worker reads `modules[tier]`), not as JS `Map`s.
+        let msg = serde::Serialize::serialize(
+            &bench::RunRequest::new(set, simd_off),
+            &serde_wasm_bindgen::Serializer::json_compatible(),
+        )
+        .map_err(|e| e.to_string())?;
         worker
             .post_message(&msg)
             .map_err(|e| crate::bridge::js_error_text(&e))?;
@@ -398,9 +388,9 @@ pub fn BenchPanel(
     let table = move || {
         let l: Vec<ResultLine> = lines.get();
         let unavailable: Vec<bool> = bench.with(|b| {
-            bench::TIERS
+            TierKind::ALL
                 .iter()
-                .map(|t| b.tiers.get(*t).is_some_and(|s| !s.ok))
+                .map(|k| b.tiers.get(k).is_some_and(|s| !s.ok))
                 .collect()
         });
         l.into_iter()

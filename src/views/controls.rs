@@ -1,6 +1,6 @@
 //! Tier selector, play/pause/step/reset and the sliders. Controls only send `Command`s; the
 //! frame loop applies them, so the engine is changed in exactly one place.
-use crate::controller::Command;
+use crate::controller::{Command, CommandQueue};
 use crate::loader::TierStatus;
 use crate::params::{Settings, AGENTS_RANGE, DRIVE_RANGE, N_RANGE, STEPS_RANGE};
 use crate::tier::TierKind;
@@ -12,9 +12,9 @@ pub fn Controls(
     active: ReadSignal<Option<TierKind>>,
     settings: ReadSignal<Settings>,
     running: ReadSignal<bool>,
-    commands: StoredValue<Vec<Command>>,
 ) -> impl IntoView {
-    let send = move |c: Command| commands.update_value(|q| q.push(c));
+    let queue = CommandQueue::from_context();
+    let send = move |c: Command| queue.send(c);
     let options = move || {
         TierKind::ALL
             .into_iter()

@@ -1,6 +1,6 @@
 //! The performance panel: live figures from the running simulation, each tier's load, and the
 //! seed report's targets checked against what this page measured.
-use crate::controller::{Command, LiveStats};
+use crate::controller::{Command, CommandQueue, LiveStats};
 use crate::loader::{TierState, TierStatus};
 use crate::memory::MemoryParts;
 use crate::targets::{self, TargetRow};
@@ -21,9 +21,9 @@ pub fn PerfPanel(
     target_rows: Signal<Vec<TargetRow>>,
     /// Where the targets' figures came from (benchmark set, animation state).
     source_note: Signal<String>,
-    commands: StoredValue<Vec<Command>>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
+    let queue = CommandQueue::from_context();
     let tier_rows = move || {
         statuses
             .get()
@@ -50,7 +50,7 @@ pub fn PerfPanel(
                         <td class=cls>{state}" "
                             {retry.then(|| view! {
                                 <button data-testid=format!("retry-{}", kind.key())
-                                    on:click=move |_| commands.update_value(|q| q.push(Command::RetryTier(kind)))>"Retry"</button>
+                                    on:click=move |_| queue.send(Command::RetryTier(kind))>"Retry"</button>
                             })}
                         </td>
                         <td class="num">{fetch}</td><td class="num">{compile}</td><td class="num">{inst}</td><td class="num">{total}</td>

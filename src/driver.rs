@@ -1,0 +1,292 @@
+//! Wires the [`Controller`] to the page: loads the tiers, starts the frame loop, feeds each
+//! tick the clock and the queued commands, applies what changed to the signals ([`Ui`]) and
+//! draws the canvases. The keys are bound here too. `App` only lays out.
+use crate::browser::{now_ms, timer_resolution_us, window};
+use crate::controller::{
+    Changes, Clock, Command, CommandQueue, Controller, FrameBudget, FrameSample, LiveStats,
+};
+use crate::engine::Engine;
+use crate::headline::Headline;
+use crate::loader::{self, TierStatus};
+use crate::params::Settings;
+use crate::targets::Measured;
+use crate::tier::TierKind;
+use crate::url::write_url;
+use crate::views::bench_panel::{BenchState, BenchWorker};
+use crate::views::{mesh_view, raster_view, raster_view::RasterPixels};
+use js_sys::Reflect;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Everything the page shows, as signals (created by `App`, written only here and by the
+/// benchmark worker).
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub settings: RwSignal<Settings>,
+    pub notices: RwSignal<Vec<String>>,
+    pub statuses: RwSignal<Vec<TierStatus>>,
+    pub active: RwSignal<Option<TierKind>>,
+    pub running: RwSignal<bool>,
+    pub live: RwSignal<LiveStats>,
+    pub error: RwSignal<Option<String>>,
+    pub measured: RwSignal<Measured>,
+    pub bench: RwSignal<BenchState>,
+    pub frames: RwSignal<Vec<FrameSample>>,
+    pub headline: RwSignal<Headline>,
+    pub mesh: NodeRef<Canvas>,
+    pub raster: NodeRef<Canvas>,
+}
+
+impl Ui {
+    pub fn new(settings: Settings, notices: Vec<String>) -> Ui {
+        Ui {
+            settings: RwSignal::new(settings),
+            notices: RwSignal::new(notices),
+            statuses: RwSignal::new(Vec::new()),
+            active: RwSignal::new(None),
+            running: RwSignal::new(true),
+            live: RwSignal::new(LiveStats::default()),
+            error: RwSignal::new(None),
+            measured: RwSignal::new(Measured::default()),
+            bench: RwSignal::new(BenchState::default()),
+            frames: RwSignal::new(Vec::new()),
+            headline: RwSignal::new(Headline::default()),
+            mesh: NodeRef::new(),
+            raster: NodeRef::new(),
+        }
+    }
+
+    /// Shows what a tick changed.
+    fn apply(&self, ch: Changes) {
+        if let Some(s) = ch.statuses {
+            self.statuses.set(s);
+        }
+        if let Some(k) = ch.active {
+            self.active.set(Some(k));
+        }
+        if let Some(s) = ch.settings {
+            write_url(&s);
+            self.settings.set(s);
+        }
+        if !ch.notices.is_empty() {
+            self.notices.update(|n| n.extend(ch.notices));
+        }
+        if let Some(h) = ch.headline {
+            self.headline.set(h);
+        }
+        if let Some(e) = ch.error {
+            self.error.set(Some(e));
+        }
+        if self.running.get_untracked() != ch.playing {
+            self.running.set(ch.playing);
+        }
+        if let Some((stats, frames)) = ch.live {
+            self.measured.update(|m| {
+                m.memory = Some(stats.memory.clone());
+                if stats.overhead_us > 0.0 {
+                    m.overhead_us = Some(stats.overhead_us);
+                }
+                if stats.ops_per_s > 0.0 {
+                    m.ops_per_s = Some(stats.ops_per_s);
+                }
+                if stats.delivered_ops_per_s > 0.0 {
+                    m.delivered_ops_per_s = Some(stats.delivered_ops_per_s);
+                }
+            });
+            self.live.set(stats);
+            self.frames.set(frames);
+        }
+    }
+}
+
+/// Space = play/pause, → = one step, 1–4 = tier. Keys typed into a text field or a list are
+/// the field's; on a slider or checkbox only the arrows are (they move the slider), so the
+/// tier keys and space still work while a slider has focus.
+pub fn bind_keys(queue: CommandQueue) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let key = ev.key();
+        let target = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let owned_by_field = target.is_some_and(|el| match el.tag_name().as_str() {
+            "SELECT" | "TEXTAREA" => true,
+            "INPUT" => {
+                let kind = el.get_attribute("type").unwrap_or_default();
+                !matches!(kind.as_str(), "range" | "checkbox") || key.starts_with("Arrow")
+            }
+            _ => false,
+        });
+        if owned_by_field {
+            return;
+        }
+        let cmd = match key.as_str() {
+            " " => Some(Command::TogglePlay),
+            "ArrowRight" => Some(Command::Step),
+            k @ ("1" | "2" | "3" | "4") => k
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| TierKind::ALL.get(i - 1))
+                .map(|&t| Command::SetTier(t)),
+            _ => None,
+        };
+        if let Some(c) = cmd {
+            ev.prevent_default();
+            queue.send(c);
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// The frame callback, kept alive while it re-registers itself.
+type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
+/// Calls `tick` on every animation frame, forever.
+fn start_frame_loop(mut tick: impl FnMut() + 'static) {
+    let slot: FrameCallback = Rc::new(RefCell::new(None));
+    let again = Rc::clone(&slot);
+    *slot.borrow_mut() = Some(Closure::new(move |_t: f64| {
+        tick();
+        if let Some(cb) = again.borrow().as_ref() {
+            let _ = window().request_animation_frame(cb.as_ref().unchecked_ref());
+        }
+    }));
+    let first = slot.borrow();
+    if let Some(cb) = first.as_ref() {
+        let _ = window().request_animation_frame(cb.as_ref().unchecked_ref());
+    }
+}
+
+fn timer_note() -> String {
+    let isolated = Reflect::get(&window(), &"crossOriginIsolated".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    format!(
+        "{:.0} µs resolution, {}",
+        timer_resolution_us(),
+        if isolated {
+            "cross-origin isolated"
+        } else {
+            "not isolated"
+        }
+    )
+}
+
+/// Loads every tier, starts the engine in the tier the settings ask for (or the best one
+/// loaded, with a notice), then runs the frame loop. `autorun`: a benchmark set to start at
+/// once (`?bench=quick|full`).
+pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: BenchWorker) {
+    spawn_local(async move {
+        let mut s = ui.settings.get_untracked();
+        let loaded = loader::load_all(s.simd_off).await;
+        let statuses: Vec<TierStatus> = loaded.iter().map(|(st, _)| st.clone()).collect();
+        let tiers: Vec<_> = loaded
+            .into_iter()
+            .filter_map(|(st, t)| t.map(|t| (st.kind, t)))
+            .collect();
+        ui.statuses.set(statuses.clone());
+        // The target is about kernel modules: the wasm tiers (the JS tier's import is shown too).
+        let max_load = tiers
+            .iter()
+            .filter(|(k, _)| *k != TierKind::Js)
+            .map(|(_, t)| t.load.total_ms)
+            .reduce(f64::max);
+        ui.measured.update(|m| m.max_module_load_ms = max_load);
+        let engine = match Engine::new(s.clone(), tiers, statuses) {
+            Ok(e) => e,
+            Err(msg) => {
+                ui.error
+                    .set(Some(format!("Cannot start the simulation: {msg}")));
+                return;
+            }
+        };
+        if engine.active() != s.tier {
+            let why = engine
+                .statuses
+                .iter()
+                .find(|st| st.kind == s.tier)
+                .and_then(|st| st.reason().map(str::to_string))
+                .unwrap_or_default();
+            ui.notices.update(|n| {
+                n.push(format!(
+                    "{} is unavailable ({why}); running {}",
+                    s.tier.label(),
+                    engine.active().label()
+                ))
+            });
+            s.tier = engine.active();
+            ui.settings.set(s.clone());
+        }
+        ui.active.set(Some(engine.active()));
+        write_url(&s);
+        if let Some(set) = autorun {
+            if let Err(e) = worker.start(&set, s.simd_off, true, ui.bench, ui.measured) {
+                ui.bench.update(|b| {
+                    b.message = Some(format!("cannot start the benchmark worker: {e}"))
+                });
+            }
+        }
+        let controller = Rc::new(RefCell::new(Controller::new(
+            engine,
+            now_ms(),
+            timer_note(),
+        )));
+        let mut pixels = RasterPixels::default();
+        // The previous frame as measured: its start and its parts; the page part ends in a
+        // microtask queued after the drawing, when the effects the signals woke have run.
+        let last: Rc<RefCell<Option<(f64, FrameBudget)>>> = Rc::new(RefCell::new(None));
+        start_frame_loop(move || {
+            let t0 = now_ms();
+            let last_budget = last.borrow_mut().take().map(|(start, mut b)| {
+                b.other_ms = (t0 - start - b.total_ms()).max(0.0);
+                b
+            });
+            let clock = Clock {
+                now: t0,
+                hidden: window().document().is_some_and(|d| d.hidden()),
+                worker_memory: ui.bench.with_untracked(|b| b.worker_memory),
+                last_budget,
+            };
+            let mut c = controller.borrow_mut();
+            let changes = c.tick(queue.take(), clock);
+            for kind in changes.reload.iter().copied() {
+                let simd_off = c.engine.settings.simd_off;
+                let back = Rc::clone(&controller);
+                spawn_local(async move {
+                    let r = loader::load_tier(kind, simd_off).await;
+                    back.borrow_mut().arrive((kind, r));
+                });
+            }
+            let t1 = now_ms();
+            ui.apply(changes);
+            let t2 = now_ms();
+            if let Some(canvas) = ui.mesh.get_untracked() {
+                mesh_view::draw(&canvas, &c.engine);
+            }
+            let t3 = now_ms();
+            if let Some(canvas) = ui.raster.get_untracked() {
+                raster_view::draw(&canvas, &c.engine, &mut pixels);
+            }
+            let t4 = now_ms();
+            let budget = FrameBudget {
+                kernels_ms: t1 - t0,
+                mesh_ms: t3 - t2,
+                raster_ms: t4 - t3,
+                page_ms: t2 - t1,
+                other_ms: 0.0,
+            };
+            let slot = Rc::clone(&last);
+            let tail = Closure::once_into_js(move || {
+                let mut b = budget;
+                b.page_ms += now_ms() - t4;
+                *slot.borrow_mut() = Some((t0, b));
+            });
+            window().queue_microtask(tail.unchecked_ref());
+        });
+    });
+}
