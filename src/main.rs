@@ -8,6 +8,7 @@ mod controller;
 mod engine;
 mod loader;
 mod memory;
+pub mod notices;
 mod params;
 mod sim;
 mod targets;
