@@ -1,7 +1,34 @@
 //! Every setting the user can give (URL query, sliders, number fields) is validated here and
 //! nowhere else. Bad values never crash the page: they are clamped or replaced by the default,
 //! and each change comes back as a notice the page shows.
+//!
+//! Every URL parameter the app reads goes through [`Settings::from_pairs`], `debug` and
+//! `bench` included, and [`Settings::to_query`] writes every field back, so for any settings the
+//! validator can produce, parse → encode → parse is the identity (property-tested below).
 use crate::tier::TierKind;
+
+/// Which benchmark set `?bench=` starts when the page loads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BenchSet {
+    Quick,
+    Full,
+}
+
+impl BenchSet {
+    pub const ALL: [BenchSet; 2] = [BenchSet::Quick, BenchSet::Full];
+
+    /// The URL value, and the set name the benchmark worker takes ("quick", "full").
+    pub fn key(self) -> &'static str {
+        match self {
+            BenchSet::Quick => "quick",
+            BenchSet::Full => "full",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<BenchSet> {
+        BenchSet::ALL.into_iter().find(|b| b.key() == s)
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
@@ -19,6 +46,10 @@ pub struct Settings {
     pub stdp: bool,
     /// `?simd=off`: run as if the browser lacked SIMD.
     pub simd_off: bool,
+    /// `?debug=on`: show the hidden debug switches (a Rust panic, a NaN in the state).
+    pub debug: bool,
+    /// `?bench=quick|full`: start that benchmark set once the tiers have loaded.
+    pub bench: Option<BenchSet>,
 }
 
 impl Default for Settings {
@@ -32,6 +63,8 @@ impl Default for Settings {
             drive_hz: 30.0,
             stdp: true,
             simd_off: false,
+            debug: false,
+            bench: None,
         }
     }
 }
@@ -91,6 +124,37 @@ fn parse_bool(key: &str, raw: &str, default: bool, notes: &mut Vec<String>) -> b
     }
 }
 
+fn parse_debug(raw: &str, notes: &mut Vec<String>) -> bool {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "1" | "on" | "true" | "yes" => true,
+        "0" | "off" | "false" | "no" => false,
+        // Any other word switched the debug buttons on before the validator saw this key
+        // (`?debug=panic` in the tests); keep that, and say what the URL now reads.
+        v if !v.is_empty() => {
+            notes.push(format!("debug={raw:?} is not on/off; using on"));
+            true
+        }
+        _ => {
+            notes.push("debug has no value (on/off); using off".to_string());
+            false
+        }
+    }
+}
+
+fn parse_bench(raw: &str, notes: &mut Vec<String>) -> Option<BenchSet> {
+    let v = raw.trim().to_ascii_lowercase();
+    match BenchSet::from_key(&v) {
+        Some(b) => Some(b),
+        None if matches!(v.as_str(), "0" | "off" | "no" | "none") => None,
+        None => {
+            notes.push(format!(
+                "bench={raw:?} is not quick or full; no benchmark is started"
+            ));
+            None
+        }
+    }
+}
+
 impl Settings {
     /// Reads a URL query (`?tier=simd&n=2048...`, leading `?` optional, already %-decoded
     /// pairs). Returns the settings and one notice per value that was changed or ignored.
@@ -130,8 +194,8 @@ impl Settings {
                 }
                 "stdp" => s.stdp = parse_bool("stdp", raw, s.stdp, &mut notes),
                 "simd" => s.simd_off = !parse_bool("simd", raw, true, &mut notes),
-                // Switches read elsewhere (debug and benchmark hooks).
-                "debug" | "bench" => {}
+                "debug" => s.debug = parse_debug(raw, &mut notes),
+                "bench" => s.bench = parse_bench(raw, &mut notes),
                 _ => notes.push(format!("unknown parameter {key:?} ignored")),
             }
         }
@@ -139,15 +203,21 @@ impl Settings {
         (s, notes)
     }
 
+    /// A raw query string (`?a=1&b=%20x`, leading `?` optional), %-decoded and `+` read as a
+    /// space as `URLSearchParams` does, then [`Settings::from_pairs`]. A `#fragment` ends it.
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn from_query(query: &str) -> (Settings, Vec<String>) {
         let q = query.strip_prefix('?').unwrap_or(query);
-        let pairs: Vec<(&str, &str)> = q
+        let q = q.split_once('#').map_or(q, |(q, _)| q);
+        let pairs: Vec<(String, String)> = q
             .split('&')
             .filter(|p| !p.is_empty())
-            .map(|p| p.split_once('=').unwrap_or((p, "")))
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (percent_decode(k), percent_decode(v))
+            })
             .collect();
-        Settings::from_pairs(pairs)
+        Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
     /// Makes `n` a multiple of `agents` with 4..=256 neurons per agent and 64..=4096 in all;
@@ -175,23 +245,82 @@ impl Settings {
         self.n / self.agents
     }
 
-    /// The query string that reproduces these settings (for the address bar and share links).
-    pub fn to_query(&self) -> String {
-        let mut q = format!(
-            "?tier={}&n={}&agents={}&seed={}&steps={}&drive={}&stdp={}",
-            self.tier.key(),
-            self.n,
-            self.agents,
-            self.seed,
-            self.steps,
-            self.drive_hz as u32,
-            if self.stdp { "on" } else { "off" }
-        );
+    /// Every setting as (key, value) URL pairs, in a fixed order; `simd`, `debug` and `bench`
+    /// only when they differ from the default. Values are digits and lower-case words, so
+    /// they need no %-encoding.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let on_off = |b: bool| if b { "on" } else { "off" }.to_string();
+        let mut p = vec![
+            ("tier", self.tier.key().to_string()),
+            ("n", self.n.to_string()),
+            ("agents", self.agents.to_string()),
+            ("seed", self.seed.to_string()),
+            ("steps", self.steps.to_string()),
+            // The validator only produces whole Hz (`drive` is read as a whole number).
+            ("drive", format!("{}", self.drive_hz.round() as u32)),
+            ("stdp", on_off(self.stdp)),
+        ];
         if self.simd_off {
-            q.push_str("&simd=off");
+            p.push(("simd", "off".into()));
         }
-        q
+        if self.debug {
+            p.push(("debug", "on".into()));
+        }
+        if let Some(b) = self.bench {
+            p.push(("bench", b.key().into()));
+        }
+        p
     }
+
+    /// The query string that reproduces these settings (for the address bar and share links):
+    /// `Settings::from_pairs` of it gives back exactly `self` for any settings it produced.
+    pub fn to_query(&self) -> String {
+        let pairs: Vec<String> = self
+            .to_pairs()
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        format!("?{}", pairs.join("&"))
+    }
+
+    /// Whether these are settings the validator can produce (every range and the shape
+    /// hold), i.e. the ones `to_query` round-trips.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn is_valid(&self) -> bool {
+        let in_range = |v: u32, (lo, hi): (u32, u32)| (lo..=hi).contains(&v);
+        in_range(self.n, N_RANGE)
+            && in_range(self.agents, AGENTS_RANGE)
+            && self.n.is_multiple_of(self.agents)
+            && in_range(self.per_agent(), PER_AGENT_RANGE)
+            && in_range(self.steps, STEPS_RANGE)
+            && (DRIVE_RANGE.0..=DRIVE_RANGE.1).contains(&self.drive_hz)
+            && self.drive_hz.fract() == 0.0
+    }
+}
+
+/// `%XX` and `+` as `URLSearchParams` reads them; a bad escape stays as it is, bytes that are
+/// not UTF-8 become U+FFFD.
+#[cfg_attr(not(test), allow(dead_code))]
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -274,6 +403,203 @@ mod tests {
                     "{s:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn debug_and_bench_go_through_the_validator() {
+        let (s, notes) = Settings::from_query("?debug=1&bench=full");
+        assert!(notes.is_empty(), "{notes:?}");
+        assert!(s.debug);
+        assert_eq!(s.bench, Some(BenchSet::Full));
+        assert!(
+            s.to_query().ends_with("&debug=on&bench=full"),
+            "{}",
+            s.to_query()
+        );
+        assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
+
+        for (q, debug, noted) in [
+            ("debug=on", true, false),
+            ("debug=TRUE", true, false),
+            ("debug=panic", true, true),
+            ("debug=off", false, false),
+            ("debug=0", false, false),
+            ("debug=", false, true),
+            ("debug", false, true),
+        ] {
+            let (s, notes) = Settings::from_query(q);
+            assert_eq!(
+                (s.debug, !notes.is_empty()),
+                (debug, noted),
+                "{q}: {notes:?}"
+            );
+        }
+        for (q, bench, noted) in [
+            ("bench=quick", Some(BenchSet::Quick), false),
+            (" bench= Full ", None, true),
+            ("bench=FULL", Some(BenchSet::Full), false),
+            ("bench=off", None, false),
+            ("bench=", None, true),
+            ("bench=slow", None, true),
+        ] {
+            let (s, notes) = Settings::from_query(q);
+            assert_eq!(
+                (s.bench, !notes.is_empty()),
+                (bench, noted),
+                "{q}: {notes:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_encoded_ampersand_cannot_smuggle_a_parameter() {
+        // The case: `bench` used to be written back undecoded, as `bench=quick&tier=js`.
+        let (s, notes) = Settings::from_query("?bench=quick%26tier%3Djs");
+        assert_eq!(s.bench, None);
+        assert_eq!(
+            s.tier,
+            TierKind::Simd,
+            "tier=js is part of the bench value, not a key"
+        );
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("quick&tier=js"), "{notes:?}");
+        let q = s.to_query();
+        assert!(
+            !q.contains("bench") && q.matches("tier=").count() == 1,
+            "{q}"
+        );
+        assert_eq!(Settings::from_query(&q), (s, vec![]));
+    }
+
+    #[test]
+    fn query_decoding_and_fragments() {
+        let (s, notes) = Settings::from_query("?n=1024&agents=%33%32#tier=js");
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!((s.n, s.agents, s.tier), (1024, 32, TierKind::Simd));
+        assert_eq!(percent_decode("a+b%20c%2"), "a b c%2");
+        assert_eq!(percent_decode("%zz%e2%82%ac%ff"), "%zz€\u{fffd}");
+    }
+
+    #[test]
+    fn to_query_names_every_field() {
+        let s = Settings {
+            tier: TierKind::Js,
+            n: 100,
+            agents: 25,
+            seed: u32::MAX,
+            steps: 32,
+            drive_hz: 200.0,
+            stdp: false,
+            simd_off: true,
+            debug: true,
+            bench: Some(BenchSet::Quick),
+        };
+        assert!(s.is_valid());
+        assert_eq!(
+            s.to_query(),
+            "?tier=js&n=100&agents=25&seed=4294967295&steps=32&drive=200&stdp=off&simd=off&debug=on&bench=quick"
+        );
+        assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any settings the validator can produce: every range, and n = agents × a neuron count
+    /// per agent that fits both 4..=256 and 64..=4096 in all.
+    fn valid_settings() -> impl Strategy<Value = Settings> {
+        (
+            prop::sample::select(TierKind::ALL.to_vec()),
+            AGENTS_RANGE.0..=AGENTS_RANGE.1,
+            any::<u32>(),
+            any::<u32>(),
+            STEPS_RANGE.0..=STEPS_RANGE.1,
+            (DRIVE_RANGE.0 as u32)..=(DRIVE_RANGE.1 as u32),
+            any::<(bool, bool, bool)>(),
+            prop::option::of(prop::sample::select(BenchSet::ALL.to_vec())),
+        )
+            .prop_map(
+                |(tier, agents, pick, seed, steps, drive, (stdp, simd_off, debug), bench)| {
+                    let lo = PER_AGENT_RANGE.0.max(N_RANGE.0.div_ceil(agents));
+                    let hi = PER_AGENT_RANGE.1.min(N_RANGE.1 / agents);
+                    let per = lo + pick % (hi - lo + 1);
+                    Settings {
+                        tier,
+                        n: per * agents,
+                        agents,
+                        seed,
+                        steps,
+                        drive_hz: drive as f32,
+                        stdp,
+                        simd_off,
+                        debug,
+                        bench,
+                    }
+                },
+            )
+    }
+
+    const KEYS: [&str; 12] = [
+        "tier", "n", "agents", "seed", "steps", "drive", "stdp", "simd", "debug", "bench", "color",
+        "",
+    ];
+    const WORDS: [&str; 16] = [
+        "on", "off", "yes", "no", "quick", "full", "js", "scalar", "simd", "relaxed", "gpu", "NaN",
+        "inf", "-inf", "1e9", "-0",
+    ];
+
+    fn garbage_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
+        let key = prop_oneof![
+            3 => prop::sample::select(KEYS.to_vec()).prop_map(String::from),
+            1 => ".{0,8}",
+        ];
+        let value = prop_oneof![
+            prop::sample::select(WORDS.to_vec()).prop_map(String::from),
+            "-?[0-9]{0,12}(\\.[0-9]{0,4})?(e-?[0-9]{1,3})?",
+            any::<f64>().prop_map(|f| f.to_string()),
+            any::<u64>().prop_map(|u| u.to_string()),
+            ".{0,16}",
+            "[ %&=+#?]{0,6}",
+        ];
+        prop::collection::vec((key, value), 0..14)
+    }
+
+    fn reparse(s: &Settings) -> (Settings, Vec<String>) {
+        let pairs = s.to_pairs();
+        Settings::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn encode_then_parse_is_the_identity(s in valid_settings()) {
+            prop_assert!(s.is_valid(), "{:?}", s);
+            prop_assert_eq!(reparse(&s), (s.clone(), vec![]));
+            prop_assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
+        }
+
+        #[test]
+        fn garbage_never_panics_and_what_it_gives_round_trips(pairs in garbage_pairs()) {
+            let (s, _notes) = Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            prop_assert!(s.is_valid(), "{:?} from {:?}", s, pairs);
+            prop_assert_eq!(reparse(&s), (s.clone(), vec![]));
+            // parse → encode → parse → encode: the query is a fixed point after one round.
+            let q = s.to_query();
+            let (again, notes) = Settings::from_query(&q);
+            prop_assert!(notes.is_empty(), "{:?}", notes);
+            prop_assert_eq!(again.to_query(), q);
+        }
+
+        #[test]
+        fn raw_query_strings_never_panic(q in "[?a-z0-9=&%#+. -]{0,60}") {
+            let (s, _) = Settings::from_query(&q);
+            prop_assert!(s.is_valid());
+            prop_assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
         }
     }
 }

@@ -1,4 +1,7 @@
-//! The address bar: settings in, settings out, so a demo state is a link.
+//! The address bar: settings in, settings out, so a demo state is a link. Every parameter goes
+//! through the one validator (`Settings::from_pairs`), `debug` and `bench` included, and the
+//! address bar is rewritten from `Settings::to_query` alone, so what the page runs is what its
+//! URL says.
 use crate::browser::window;
 use crate::params::Settings;
 use wasm_bindgen::JsValue;
@@ -21,22 +24,34 @@ pub fn url_pairs() -> Vec<(String, String)> {
     out
 }
 
+/// The address bar through the validator: the settings and one notice per changed value.
+pub fn url_settings() -> (Settings, Vec<String>) {
+    let pairs = url_pairs();
+    Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// One parameter's value, for callers that predate `Settings::debug`/`Settings::bench`.
+/// `debug` and `bench` come from the validator: `Some("on")` when debug is on (else `None`),
+/// `Some("quick" | "full")` for a valid benchmark set (else `None`), so `?bench=quick%26tier%3Djs`
+/// or `?debug=off` no longer pass as switches. Any other key is its first raw value.
 pub fn url_flag(key: &str) -> Option<String> {
-    url_pairs()
-        .into_iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
+    match key {
+        "debug" => url_settings().0.debug.then(|| "on".to_string()),
+        "bench" => url_settings().0.bench.map(|b| b.key().to_string()),
+        _ => url_pairs()
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v),
+    }
 }
 
 /// Keeps the address bar in step with the settings, so a demo state can be shared by link.
+/// The query is `s.to_query()` and nothing else (every setting, `debug` and `bench` included,
+/// is in `Settings`); the `#fragment` is kept.
 pub fn write_url(s: &Settings) {
-    let mut q = s.to_query();
-    for key in ["debug", "bench"] {
-        if let Some(v) = url_flag(key) {
-            q.push_str(&format!("&{key}={v}"));
-        }
-    }
+    let hash = window().location().hash().unwrap_or_default();
+    let url = format!("{}{hash}", s.to_query());
     if let Ok(h) = window().history() {
-        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&q));
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
 }

@@ -2,6 +2,13 @@
 // every caller drives every tier with identical calls. A "pointer" here is a small integer
 // handle naming an ArrayBuffer; lengths are element counts. Bad input returns the same
 // negative error codes as the wasm modules, checked before anything is written.
+//
+// Every integer argument (handle, length, size, count, kind, seed) is what a wasm u32 can hold:
+// an integer in 0..=2^32-1. Anything else (1.5, -1, NaN, ±Infinity, 2**40, a string) is
+// refused before any other check, with the code the wasm tiers give for a bad value of that
+// kind: BadHandle for a handle, BadArgument for every other argument; sasi_alloc answers 0.
+// (A wasm export cannot see such values: JS converts them to u32 by wrapping, so the JS tier
+// refuses what the wasm tiers would silently reinterpret.)
 import { fillUniform } from './rng.js';
 import { applyActivation } from './activation.js';
 import { dense, denseBatch } from './dense.js';
@@ -16,7 +23,15 @@ export const ERRORS = Object.freeze({
 const E = ERRORS;
 const MAX_DIM = 4096;
 const MAX_BATCH = 4096;
-const MAX_ALLOC = 256 * 1024 * 1024;
+/** Largest single allocation, as in the wasm modules (kernels/src/registry.rs MAX_ALLOC). */
+export const MAX_ALLOC = 256 * 1024 * 1024;
+const U32_MAX = 0xffffffff;
+/**
+ * Largest total of live allocations: 4 GiB less one byte, about what a wasm32 memory holds and
+ * what `sasi_allocated_bytes` (a u32 in the wasm tiers) can report.
+ */
+export const MAX_TOTAL = U32_MAX;
+const BYTES = { f32: 4, u32: 4, f64: 8 };
 
 const buffers = new Map(); // handle -> { buf, f32, u32, f64 }
 let nextHandle = 1;
@@ -38,6 +53,19 @@ const guard = (fn) => {
   }
 };
 
+const isU32 = (v) => Number.isInteger(v) && v >= 0 && v <= U32_MAX;
+/**
+ * Checks a call's integer arguments against its signature: one letter per argument, `h` a
+ * handle (BadHandle unless a u32), `u` any other u32 (BadArgument unless a u32), `f` a float
+ * (checked by the kernel itself).
+ */
+function args(sig, values) {
+  for (let i = 0; i < sig.length; i++) {
+    const k = sig.charCodeAt(i);
+    if (k !== 102 /* f */ && !isU32(values[i])) fail(k === 104 /* h */ ? E.BadHandle : E.BadArgument);
+  }
+}
+
 function entry(h) {
   const b = buffers.get(h);
   if (!b) fail(E.BadHandle);
@@ -45,10 +73,13 @@ function entry(h) {
 }
 /** A view of `len` elements of handle `h`; `BadHandle` when the buffer is shorter. */
 function view(h, len, kind) {
+  if (!isU32(len)) fail(E.BadArgument);
   if (len === 0) return kind === 'u32' ? new Uint32Array(0) : kind === 'f64' ? new Float64Array(0) : new Float32Array(0);
+  // As in the wasm modules: a byte count that does not fit the 32-bit address space is TooLarge.
+  if (len * BYTES[kind] > U32_MAX) fail(E.TooLarge);
   const b = entry(h);
   const arr = b[kind];
-  if (!Number.isInteger(len) || len < 0 || len > arr.length) fail(E.BadHandle);
+  if (len > arr.length) fail(E.BadHandle);
   return len === arr.length ? arr : arr.subarray(0, len);
 }
 /** Outputs must not share a buffer with any other argument. */
@@ -57,8 +88,12 @@ function distinct(outputs, inputs) {
   for (const o of outputs) if (o !== 0 && all.filter((h) => h === o).length > 1) fail(E.Aliasing);
 }
 
+/**
+ * A zero-filled buffer of `bytes` bytes, or 0: for 0, a non-integer, a negative number, more
+ * than MAX_ALLOC, a total beyond MAX_TOTAL, or when the engine cannot allocate it.
+ */
 export function sasi_alloc(bytes) {
-  if (!(bytes > 0) || bytes > MAX_ALLOC) return 0;
+  if (!Number.isInteger(bytes) || bytes <= 0 || bytes > MAX_ALLOC || liveBytes + bytes > MAX_TOTAL) return 0;
   let buf;
   try {
     buf = new ArrayBuffer(Math.ceil(bytes / 8) * 8);
@@ -72,6 +107,7 @@ export function sasi_alloc(bytes) {
 }
 
 export function sasi_free(h, bytes) {
+  if (!isU32(h) || !isU32(bytes)) return E.BadHandle;
   const b = buffers.get(h);
   if (!b || b.bytes !== bytes) return E.BadHandle;
   buffers.delete(h);
@@ -90,6 +126,7 @@ export const f64 = (h, len) => view(h, len, 'f64');
 
 export function rng_fill_uniform(seed, out, len, lo, hi) {
   return guard(() => {
+    args('uhuff', [seed, out, len]);
     if (!Number.isFinite(lo) || !Number.isFinite(hi)) fail(E.BadArgument);
     fillUniform(seed, view(out, len, 'f32'), lo, hi);
     return 0;
@@ -98,7 +135,8 @@ export function rng_fill_uniform(seed, out, len, lo, hi) {
 
 export function act_apply(kind, x, len) {
   return guard(() => {
-    if (!(kind >= 0 && kind <= 5)) fail(E.BadArgument);
+    args('uhu', [kind, x, len]);
+    if (kind > 5) fail(E.BadArgument);
     applyActivation(kind, view(x, len, 'f32'));
     return 0;
   });
@@ -111,12 +149,16 @@ function denseCheck(wl, xl, bl, yl, m, n, batch) {
 }
 
 export function dense_forward(w, wl, x, xl, b, bl, y, yl, m, n, act) {
-  return dense_batch_forward(w, wl, x, xl, b, bl, y, yl, m, n, 1, act);
+  return guard(() => {
+    args('huhuhuhuuuu', [w, wl, x, xl, b, bl, y, yl, m, n, act]);
+    return dense_batch_forward(w, wl, x, xl, b, bl, y, yl, m, n, 1, act);
+  });
 }
 
 export function dense_batch_forward(w, wl, xs, xl, b, bl, ys, yl, m, n, batch, act) {
   return guard(() => {
-    if (!(act >= 0 && act <= 5)) fail(E.BadArgument);
+    args('huhuhuhuuuuu', [w, wl, xs, xl, b, bl, ys, yl, m, n, batch, act]);
+    if (act > 5) fail(E.BadArgument);
     denseCheck(wl, xl, bl, yl, m, n, batch);
     const W = view(w, wl, 'f32'), X = view(xs, xl, 'f32'), B = view(b, bl, 'f32'), Y = view(ys, yl, 'f32');
     distinct([ys], [w, xs, b]);
@@ -128,8 +170,10 @@ export function dense_batch_forward(w, wl, xs, xl, b, bl, ys, yl, m, n, batch, a
 
 export function lif_step(params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen) {
   return guard(() => {
-    if (pl !== 9) fail(E.LengthMismatch);
+    args('huhhhhuhuhuhhu', [params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen]);
+    // As in the wasm modules: the buffer is checked first, then its length.
     const P = view(params, pl, 'f32');
+    if (pl !== 9) fail(E.LengthMismatch);
     if (!P.every(Number.isFinite) || P[1] <= 0 || P[5] < 0 || P[7] < 0 || P[7] > 1) fail(E.BadArgument);
     const V = view(v, n, 'f32'), R = view(refr, n, 'f32'), T = view(trace, n, 'f32'), S = view(syn, n, 'f32');
     const W = view(w, wl, 'f32'), PR = view(prev, nPrev, 'u32'), G = view(rng, 4, 'u32'), O = view(out, outLen, 'u32');
@@ -144,8 +188,10 @@ export function lif_step(params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev,
 
 export function stdp_update(w, wl, n, trace, tl, spikes, ns, params, pl) {
   return guard(() => {
-    if (pl !== 5) fail(E.LengthMismatch);
+    args('huuhuhuhu', [w, wl, n, trace, tl, spikes, ns, params, pl]);
+    // As in the wasm modules: the buffer is checked first, then its length.
     const P = view(params, pl, 'f32');
+    if (pl !== 5) fail(E.LengthMismatch);
     if (!P.every((x) => Number.isFinite(x) && x >= 0)) fail(E.BadArgument);
     const W = view(w, wl, 'f32'), T = view(trace, tl, 'f32'), S = view(spikes, ns, 'u32');
     distinct([w], [trace, spikes, params]);
@@ -159,6 +205,7 @@ export function stdp_update(w, wl, n, trace, tl, spikes, ns, params, pl) {
 
 export function mesh_efficiency(adj, al, n, wpr, out) {
   return guard(() => {
+    args('huuuh', [adj, al, n, wpr, out]);
     const A = view(adj, al, 'u32'), O = view(out, 1, 'f64');
     distinct([out], [adj]);
     if (n > MAX_DIM) fail(E.TooLarge);
@@ -172,6 +219,7 @@ export function mesh_efficiency(adj, al, n, wpr, out) {
 
 export function block_sums(w, wl, n, block, out, outLen) {
   return guard(() => {
+    args('huuuhu', [w, wl, n, block, out, outLen]);
     const W = view(w, wl, 'f32'), O = view(out, outLen, 'f32');
     distinct([out], [w]);
     if (n === 0 || block === 0) fail(E.ZeroSize);
@@ -184,4 +232,5 @@ export function block_sums(w, wl, n, block, out, outLen) {
   });
 }
 
-export const mesh_words_per_row = wordsPerRow;
+/** `4 * ceil(n / 128)`; 0 for an `n` that is not a u32 (a u32 result has no room for a code). */
+export const mesh_words_per_row = (n) => (isU32(n) ? wordsPerRow(n) : 0);

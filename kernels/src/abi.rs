@@ -6,7 +6,7 @@ use crate::activation::Activation;
 use crate::dispatch::BEST;
 use crate::error::KernelError;
 use crate::lif::{LifParams, LifState};
-use crate::registry::{disjoint, Region, Registry, MAX_ALLOC};
+use crate::registry::{disjoint, Region, Registry};
 use crate::stdp::StdpParams;
 use crate::{dispatch, efficiency, rng};
 use std::alloc::{alloc_zeroed, dealloc, Layout};
@@ -64,22 +64,23 @@ unsafe fn slice_mut<'a, T>(r: Region) -> &'a mut [T] {
     unsafe { std::slice::from_raw_parts_mut(r.start as *mut T, len) }
 }
 
+/// `bytes` zero-filled, 16-byte aligned bytes, or 0. Never traps: over [`MAX_ALLOC`](crate::registry::MAX_ALLOC), or when
+/// the memory cannot grow (wasm32's 4 GiB, the engine's limit), the answer is 0 and the
+/// module stays usable. The registry reserves its own entry before the bytes are requested
+/// (`Registry::alloc`), so nothing allocates infallibly while the registry lock is held.
 #[no_mangle]
 pub extern "C" fn sasi_alloc(bytes: u32) -> u32 {
-    let bytes = bytes as usize;
-    if bytes == 0 || bytes > MAX_ALLOC {
-        return 0;
-    }
-    let Ok(layout) = Layout::from_size_align(bytes, 16) else {
-        return 0;
-    };
-    // SAFETY: layout has non-zero size.
-    let p = unsafe { alloc_zeroed(layout) };
-    if p.is_null() {
-        return 0;
-    }
-    with_registry(|r| r.insert(p as usize, bytes));
-    p as usize as u32
+    let p = with_registry(|r| {
+        r.alloc(bytes as usize, |bytes| {
+            let layout = Layout::from_size_align(bytes, 16).ok()?;
+            // SAFETY: `Registry::alloc` calls this only with 0 < bytes <= MAX_ALLOC, so the
+            // layout has a non-zero size.
+            let p = unsafe { alloc_zeroed(layout) };
+            (!p.is_null()).then_some(p as usize)
+        })
+    });
+    // wasm32: usize is u32, so the address is never truncated.
+    p as u32
 }
 
 #[no_mangle]

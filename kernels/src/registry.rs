@@ -2,8 +2,13 @@
 //! allocations, and whether a (pointer, length) pair handed in by a caller lies inside one.
 //! Safe code with plain `usize` addresses, so the checks are tested natively; `abi.rs` only
 //! turns checked regions into slices.
+//!
+//! Allocation failure is an answer, not a trap: [`Registry::alloc`] makes room for its own
+//! bookkeeping entry (`try_reserve`) *before* it asks for the caller's bytes, so when the
+//! module's memory cannot grow any more (a huge request, the 4 GiB of wasm32, or the engine's
+//! limit) it returns 0 and leaves nothing half done: no entry, no leaked bytes, and no
+//! allocation inside the registry's lock that could abort while the lock is held.
 use crate::error::KernelError;
-use std::collections::BTreeMap;
 
 /// Largest single allocation the modules grant.
 pub const MAX_ALLOC: usize = 256 << 20;
@@ -21,27 +26,58 @@ impl Region {
     }
 }
 
+/// Live allocations as `(start, bytes)`, sorted by start. A sorted `Vec` rather than a
+/// `BTreeMap`: its one allocation can be made fallibly ahead of time (`try_reserve`), where a
+/// map node is allocated inside `insert` and aborts the module when memory is exhausted.
 #[derive(Debug, Default)]
 pub struct Registry {
-    live: BTreeMap<usize, usize>,
+    live: Vec<(usize, usize)>,
 }
 
 impl Registry {
     pub const fn new() -> Registry {
-        Registry {
-            live: BTreeMap::new(),
-        }
+        Registry { live: Vec::new() }
     }
 
-    pub fn insert(&mut self, start: usize, bytes: usize) {
-        self.live.insert(start, bytes);
+    /// Room for one more entry, so the next [`Registry::insert`] does not allocate.
+    /// `OutOfMemory` when the memory cannot grow for it.
+    pub fn reserve_one(&mut self) -> Result<(), KernelError> {
+        self.live
+            .try_reserve(1)
+            .map_err(|_| KernelError::OutOfMemory)
+    }
+
+    /// Records a live allocation. Allocates only when no room was reserved, and then fallibly.
+    pub fn insert(&mut self, start: usize, bytes: usize) -> Result<(), KernelError> {
+        self.reserve_one()?;
+        let i = self.live.partition_point(|&(s, _)| s < start);
+        self.live.insert(i, (start, bytes));
+        Ok(())
+    }
+
+    /// The whole of `sasi_alloc` but the raw allocator: refuses 0 and anything over
+    /// [`MAX_ALLOC`], reserves the bookkeeping entry first, then calls `raw(bytes)` (which
+    /// returns the address of `bytes` zero-filled, 16-byte aligned bytes, or `None`) and records
+    /// the result. Returns the address, or 0 with nothing changed.
+    pub fn alloc(&mut self, bytes: usize, raw: impl FnOnce(usize) -> Option<usize>) -> usize {
+        if bytes == 0 || bytes > MAX_ALLOC || self.reserve_one().is_err() {
+            return 0;
+        }
+        match raw(bytes) {
+            Some(p) if p != 0 => match self.insert(p, bytes) {
+                Ok(()) => p,
+                // Unreachable after `reserve_one`; refusing is still the safe answer.
+                Err(_) => 0,
+            },
+            _ => 0,
+        }
     }
 
     /// Forgets an allocation; the size must be the one it was made with.
     pub fn remove(&mut self, start: usize, bytes: usize) -> Result<(), KernelError> {
-        match self.live.get(&start) {
-            Some(&b) if b == bytes => {
-                self.live.remove(&start);
+        match self.live.binary_search_by_key(&start, |&(s, _)| s) {
+            Ok(i) if self.live[i].1 == bytes => {
+                self.live.remove(i);
                 Ok(())
             }
             _ => Err(KernelError::BadHandle),
@@ -49,7 +85,7 @@ impl Registry {
     }
 
     pub fn allocated_bytes(&self) -> usize {
-        self.live.values().sum()
+        self.live.iter().map(|&(_, b)| b).sum()
     }
 
     /// `len` elements of `elem` bytes at `ptr`: aligned, and inside one live allocation.
@@ -66,8 +102,10 @@ impl Registry {
             return Err(KernelError::BadHandle);
         }
         let end = ptr.checked_add(bytes).ok_or(KernelError::BadHandle)?;
-        match self.live.range(..=ptr).next_back() {
-            Some((&start, &size)) if end <= start + size => Ok(Region { start: ptr, end }),
+        // The last allocation starting at or before `ptr`.
+        let i = self.live.partition_point(|&(s, _)| s <= ptr);
+        match i.checked_sub(1).map(|i| self.live[i]) {
+            Some((start, size)) if end <= start + size => Ok(Region { start: ptr, end }),
             _ => Err(KernelError::BadHandle),
         }
     }
@@ -94,7 +132,7 @@ mod tests {
     #[test]
     fn checks_bounds_alignment_and_liveness() {
         let mut r = Registry::new();
-        r.insert(1024, 64);
+        r.insert(1024, 64).unwrap();
         assert_eq!(
             r.check(1024, 16, 4),
             Ok(Region {
@@ -159,5 +197,61 @@ mod tests {
             Ok(()),
             "empty never aliases"
         );
+    }
+
+    #[test]
+    fn entries_stay_sorted_whatever_the_order() {
+        let mut r = Registry::new();
+        for (p, b) in [(4096, 16), (1024, 64), (2048, 32), (16, 16)] {
+            r.insert(p, b).unwrap();
+        }
+        assert_eq!(r.allocated_bytes(), 128);
+        assert!(r.check(2048, 8, 4).is_ok());
+        assert!(r.check(1024, 16, 4).is_ok());
+        assert_eq!(r.check(1088, 1, 4), Err(KernelError::BadHandle), "the gap");
+        assert!(r.check(4096, 4, 4).is_ok());
+        assert_eq!(r.check(4096, 5, 4), Err(KernelError::BadHandle));
+        r.remove(2048, 32).unwrap();
+        assert_eq!(r.check(2048, 1, 4), Err(KernelError::BadHandle));
+        assert!(r.check(1024, 16, 4).is_ok() && r.check(16, 4, 4).is_ok());
+    }
+
+    #[test]
+    fn alloc_refuses_cleanly_and_stays_usable() {
+        let mut r = Registry::new();
+        let mut next = 1 << 16;
+        let mut bump = |bytes: usize| {
+            let p = next;
+            next += bytes.next_multiple_of(16);
+            Some(p)
+        };
+        assert_eq!(r.alloc(0, &mut bump), 0, "zero bytes");
+        assert_eq!(r.alloc(MAX_ALLOC + 1, &mut bump), 0, "over the cap");
+        assert_eq!(r.alloc(0xFFFF_FFF0, &mut bump), 0, "impossible");
+        assert_eq!(r.allocated_bytes(), 0);
+        // The allocator has no memory left: 0, and the registry is untouched.
+        let p = r.alloc(64, &mut bump);
+        assert_ne!(p, 0);
+        assert_eq!(r.alloc(64, |_| None), 0, "memory cannot grow");
+        assert_eq!(r.alloc(64, |_| Some(0)), 0, "a null from the allocator");
+        assert_eq!(r.allocated_bytes(), 64);
+        // Later allocations and frees still work.
+        let q = r.alloc(MAX_ALLOC, &mut bump);
+        assert_ne!(q, 0);
+        assert!(r.check(q, MAX_ALLOC / 4, 4).is_ok());
+        r.remove(p, 64).unwrap();
+        r.remove(q, MAX_ALLOC).unwrap();
+        assert_eq!(r.allocated_bytes(), 0);
+    }
+
+    #[test]
+    fn insert_after_reserve_does_not_allocate() {
+        let mut r = Registry::new();
+        for k in 1..100 {
+            r.reserve_one().unwrap();
+            let cap = r.live.capacity();
+            r.insert(k * 16, 16).unwrap();
+            assert_eq!(r.live.capacity(), cap);
+        }
     }
 }

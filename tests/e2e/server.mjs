@@ -1,5 +1,6 @@
-// A tiny static server for the built app (dist/) on 127.0.0.1, with the headers that make the
-// page cross-origin isolated (as Trunk.toml's serve headers do). No dependencies.
+// A tiny static server for the built app (dist/) on 127.0.0.1, with the headers Trunk.toml's
+// [serve.headers] send for `make serve`: cross-origin isolation, the Content-Security-Policy
+// (with frame-ancestors, which a <meta> CSP cannot carry) and nosniff. No dependencies.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -17,11 +18,38 @@ export const ISOLATION_HEADERS = {
 };
 
 /**
+ * The page's policy: index.html's <meta> CSP plus frame-ancestors 'none'. Only this origin;
+ * wasm compilation ('wasm-unsafe-eval') but no eval and no inline script (src/boot.js starts
+ * the app, Trunk injects no loader); inline style attributes, which plotters sets on the span it
+ * measures chart text with; workers only from this origin (the benchmark worker is
+ * /js/bench-worker.js, and takes this same header as its own policy); nothing may frame the
+ * page. The same string is in Trunk.toml; tests/e2e/headers.test.mjs checks that they agree.
+ */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+export const SECURITY_HEADERS = {
+  'Content-Security-Policy': CSP,
+  'X-Content-Type-Options': 'nosniff',
+};
+
+/**
  * Serves `root` on 127.0.0.1. `mounts` maps URL prefixes ('/vendor/x/') to further
  * directories (the benchmark's outside anchor loads TensorFlow.js from node_modules).
+ * Every response, errors included, carries SECURITY_HEADERS (`security: false` drops them)
+ * and, unless `isolation: false`, ISOLATION_HEADERS.
  */
-export async function startServer({ root, port = 0, host = '127.0.0.1', isolation = true, mounts = {} }) {
-  const iso = isolation ? ISOLATION_HEADERS : {};
+export async function startServer({ root, port = 0, host = '127.0.0.1', isolation = true, security = true, mounts = {} }) {
+  const iso = { ...(isolation ? ISOLATION_HEADERS : {}), ...(security ? SECURITY_HEADERS : {}) };
   const base = resolve(root);
   const mounted = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)]);
   const server = createServer(async (req, res) => {
