@@ -2,9 +2,9 @@
 //! (the frame loop); views get the command queue from context.
 use crate::controller::{Command, CommandQueue};
 use crate::driver::{self, Ui};
-use crate::params::Settings;
+use crate::notices::Notices;
 use crate::targets;
-use crate::url::{url_flag, url_pairs};
+use crate::url::url_settings;
 use crate::views::{
     bench_panel::{BenchPanel, BenchWorker},
     controls::Controls,
@@ -20,15 +20,14 @@ use leptos::prelude::*;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let (settings, notices) =
-        Settings::from_pairs(url_pairs().iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (settings, notices) = url_settings();
     let simd_off = settings.simd_off;
+    let debug = settings.debug;
+    let autorun = settings.bench.map(|b| b.key().to_string());
     let ui = Ui::new(settings, notices);
     let queue = CommandQueue::new();
     provide_context(queue);
     let worker = BenchWorker;
-    let debug = url_flag("debug").is_some_and(|v| !v.is_empty());
-    let autorun = url_flag("bench").filter(|v| v == "quick" || v == "full");
     driver::bind_keys(queue);
     driver::start(ui, queue, autorun, worker);
 
@@ -40,9 +39,9 @@ pub fn App() -> impl IntoView {
         <ErrorBanner error=ui.error />
         <Header active=ui.active.read_only() />
         <HeadlineView headline=ui.headline.read_only() />
-        <div class="notices" data-testid="notices" hidden=move || notices.with(Vec::is_empty)>
-            <ul>{move || notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
-            <button on:click=move |_| notices.set(vec![])>"Dismiss"</button>
+        <div class="notices" data-testid="notices" hidden=move || notices.with(Notices::is_empty)>
+            <ul>{move || notices.with(|n| n.iter().map(|n| view! { <li>{n}</li> }).collect_view())}</ul>
+            <button on:click=move |_| notices.set(Notices::new())>"Dismiss"</button>
         </div>
         <Controls statuses=ui.statuses.read_only() active=ui.active.read_only() settings=ui.settings.read_only() running=ui.running.read_only() />
         <StatusLine live=ui.live.read_only() />
@@ -51,7 +50,7 @@ pub fn App() -> impl IntoView {
             <RasterView canvas_ref=ui.raster />
         </main>
         <PerfPanel live=ui.live.read_only() statuses=ui.statuses.read_only() target_rows=target_rows source_note=source_note>
-            <BenchPanel bench=ui.bench measured=measured frames=ui.frames.read_only() running=ui.running.read_only() simd_off=simd_off worker=worker />
+            <BenchPanel bench=ui.bench measured=measured frames=ui.frames.read_only() running=ui.running.read_only() simd_off=simd_off worker=worker settings=ui.settings.read_only() />
         </PerfPanel>
         {debug.then(|| view! {
             <button class="debug" data-testid="debug-nan" on:click=move |_| queue.send(Command::InjectNan)>

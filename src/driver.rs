@@ -8,6 +8,7 @@ use crate::controller::{
 use crate::engine::Engine;
 use crate::headline::Headline;
 use crate::loader::{self, TierStatus};
+use crate::notices::Notices;
 use crate::params::Settings;
 use crate::targets::Measured;
 use crate::tier::TierKind;
@@ -28,7 +29,7 @@ use wasm_bindgen::JsCast;
 #[derive(Clone, Copy)]
 pub struct Ui {
     pub settings: RwSignal<Settings>,
-    pub notices: RwSignal<Vec<String>>,
+    pub notices: RwSignal<Notices>,
     pub statuses: RwSignal<Vec<TierStatus>>,
     pub active: RwSignal<Option<TierKind>>,
     pub running: RwSignal<bool>,
@@ -46,7 +47,7 @@ impl Ui {
     pub fn new(settings: Settings, notices: Vec<String>) -> Ui {
         Ui {
             settings: RwSignal::new(settings),
-            notices: RwSignal::new(notices),
+            notices: RwSignal::new(Notices::from(notices)),
             statuses: RwSignal::new(Vec::new()),
             active: RwSignal::new(None),
             running: RwSignal::new(true),

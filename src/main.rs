@@ -10,7 +10,7 @@ mod engine;
 mod headline;
 mod loader;
 mod memory;
-pub mod notices;
+mod notices;
 mod params;
 mod sim;
 mod targets;

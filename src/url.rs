@@ -30,21 +30,6 @@ pub fn url_settings() -> (Settings, Vec<String>) {
     Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
-/// One parameter's value, for callers that predate `Settings::debug`/`Settings::bench`.
-/// `debug` and `bench` come from the validator: `Some("on")` when debug is on (else `None`),
-/// `Some("quick" | "full")` for a valid benchmark set (else `None`), so `?bench=quick%26tier%3Djs`
-/// or `?debug=off` no longer pass as switches. Any other key is its first raw value.
-pub fn url_flag(key: &str) -> Option<String> {
-    match key {
-        "debug" => url_settings().0.debug.then(|| "on".to_string()),
-        "bench" => url_settings().0.bench.map(|b| b.key().to_string()),
-        _ => url_pairs()
-            .into_iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v),
-    }
-}
-
 /// Keeps the address bar in step with the settings, so a demo state can be shared by link.
 /// The query is `s.to_query()` and nothing else (every setting, `debug` and `bench` included,
 /// is in `Settings`); the `#fragment` is kept.

@@ -1,6 +1,7 @@
 //! Benchmark run in a Web Worker: button, progress, cancel, results table, charts, export.
 use super::charts;
 use crate::bench::{self, BenchRow, BenchSource, ResultLine, TierLoad, WorkerMsg};
+use crate::params::{BenchSet, Settings};
 use crate::targets::Measured;
 use crate::tier::TierKind;
 use leptos::html::Canvas;
@@ -253,6 +254,8 @@ pub fn BenchPanel(
     running: ReadSignal<bool>,
     simd_off: bool,
     worker: BenchWorker,
+    /// The run's settings: the re-run link is them plus this set.
+    settings: ReadSignal<Settings>,
 ) -> impl IntoView {
     let set = RwSignal::new("quick".to_string());
     let speed_ref = NodeRef::<Canvas>::new();
@@ -321,18 +324,11 @@ pub fn BenchPanel(
     let run_full = move |_| start("full");
     let cancel = move |_| worker.cancel();
     let rerun_href = move || {
-        let loc = web_sys::window().map(|w| w.location());
-        let search = loc.and_then(|l| l.search().ok()).unwrap_or_default();
-        let base: Vec<&str> = search
-            .trim_start_matches('?')
-            .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("bench="))
-            .collect();
-        let mut q = base.join("&");
-        if !q.is_empty() {
-            q.push('&');
+        Settings {
+            bench: BenchSet::from_key(&set.get()),
+            ..settings.get()
         }
-        format!("?{q}bench={}", set.get())
+        .to_query()
     };
 
     let cell = move |line: &ResultLine, t: &'static str, unavailable: bool| {
