@@ -379,19 +379,31 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------------------------------------
 // Page-side helpers shared by every engine (and by helpers.mjs for the Chromium-only files).
 
-/** A canvas's pixels summarised: how many differ from the corner colour, and a hash. */
+/**
+ * A canvas's pixels summarised: how many differ from its background (its most common opaque
+ * colour: the corners are transparent where a canvas rounds them itself), and a hash.
+ */
 export function canvasStatsInPage(id) {
   const c = document.querySelector(`[data-testid=${id}]`);
   const ctx = c.getContext('2d');
   const { data } = ctx.getImageData(0, 0, c.width, c.height);
-  const bg = [data[0], data[1], data[2]];
+  const counts = new Map();
+  for (let i = 0; i < data.length; i += 16) {
+    if (data[i + 3] === 0) continue;
+    const k = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+    counts.set(k, (counts.get(k) || 0) + 1);
+  }
+  let bgKey = 0;
+  let most = -1;
+  for (const [k, n] of counts) if (n > most) { most = n; bgKey = k; }
+  const bg = [bgKey >> 16, (bgKey >> 8) & 255, bgKey & 255];
   let differing = 0;
   let hash = 0;
   for (let i = 0; i < data.length; i += 4) {
-    if (data[i] !== bg[0] || data[i + 1] !== bg[1] || data[i + 2] !== bg[2]) differing++;
-    hash = (Math.imul(hash, 31) + data[i] + 3 * data[i + 1] + 7 * data[i + 2]) | 0;
+    if (data[i + 3] !== 0 && (data[i] !== bg[0] || data[i + 1] !== bg[1] || data[i + 2] !== bg[2])) differing++;
+    hash = (Math.imul(hash, 31) + data[i] + 3 * data[i + 1] + 7 * data[i + 2] + 11 * data[i + 3]) | 0;
   }
-  return { width: c.width, height: c.height, differing, fraction: differing / (c.width * c.height), hash };
+  return { width: c.width, height: c.height, differing, fraction: differing / (c.width * c.height), hash, background: bg };
 }
 
 /** Spike pixels on the raster: the two agent hues the raster view paints spikes in. */
