@@ -59,7 +59,7 @@ export function engineMissing(name) {
 // ---------------------------------------------------------------------------------------------
 // The probe: page-side problem recording, the same in every engine. Classic script, no
 // dependencies; runs before the app's own scripts.
-const PROBE = `(() => {
+export const PROBE_SOURCE = `(() => {
   const problems = [];
   const foreign = [];
   const say = (s) => { if (problems.length < 200) problems.push(String(s)); };
@@ -88,7 +88,7 @@ const PROBE = `(() => {
 export async function startApp({ isolation = true, root = DIST } = {}) {
   if (!existsSync(join(root, 'index.html'))) throw new Error(`${root}/index.html is missing: run \`trunk build --release --offline\` first`);
   mkdirSync(SHOTS, { recursive: true });
-  return startServer({ root, isolation, probe: PROBE });
+  return startServer({ root, isolation, probe: PROBE_SOURCE });
 }
 
 // ---------------------------------------------------------------------------------------------
