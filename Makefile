@@ -22,7 +22,7 @@ test: setup
 	$(MAKE) --no-print-directory test-wasm
 	@echo "== layer 2b: the JS tier (node --test) against vectors from the Rust side"
 	$(MAKE) --no-print-directory test-js
-	@echo "== layer 3: end-to-end in headless Chromium (playwright-core)"
+	@echo "== layer 3: end-to-end in Chromium (playwright-core), Firefox ESR (puppeteer-core, BiDi), WebKitGTK (selenium-webdriver, Xvfb)"
 	$(MAKE) --no-print-directory test-e2e
 
 # Formatting, and clippy with warnings denied for every target the code is built for: native
@@ -68,12 +68,16 @@ test-js:
 	SASI_JS_VECTORS=$(ROOT)/target/js-vectors.json SASI_KERNEL_DIR=$(ROOT)/target/kernel-modules \
 	  node --experimental-wasm-relaxed-simd --test kernels/js/test/
 
+# engines.test.mjs runs in all three engines (SASI_ENGINES=firefox,webkit to choose); WebKitGTK
+# gets an Xvfb display that the test starts itself, so no display is needed.
 test-e2e: build
 	cd tests && node --test --test-concurrency=1 e2e/
 
-# Every kernel in every tier in headless Chromium, plus the native ceiling (not part of `make test`).
+# Every kernel in every tier, plus the native ceiling (not part of `make test`), in one engine
+# or all: make bench BROWSER=chromium|firefox|webkit|all (SET=quick for the short set).
+BROWSER ?= chromium
 bench: setup build
-	cd tests && node bench/run.mjs
+	cd tests && BROWSER=$(BROWSER) node bench/run.mjs
 
 # Five minutes of animation with tier switches and a benchmark run; fails if memory keeps
 # growing (not part of `make test`). Writes target/soak/latest.json.

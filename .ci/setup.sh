@@ -43,9 +43,17 @@ if [ ! -d tools/node_modules ] || [ tools/package-lock.json -nt tools/node_modul
 fi
 export PATH="$PWD/tools/node_modules/.bin:$PATH"
 
+# The three browser engines the e2e tests and `make bench` drive, all Debian's: Chromium,
+# Firefox ESR (WebDriver BiDi), WebKitGTK's WebKitWebDriver + MiniBrowser (classic WebDriver),
+# and Xvfb for WebKitGTK, which needs a display. Each only when missing.
 apt_pkgs=()
 if [ "$need_test_tools" = test ]; then
   command -v chromium >/dev/null || apt_pkgs+=(chromium)
+  command -v firefox-esr >/dev/null || apt_pkgs+=(firefox-esr)
+  if ! command -v WebKitWebDriver >/dev/null || ! compgen -G '/usr/lib/*/webkit2gtk-4.1/MiniBrowser' >/dev/null; then
+    apt_pkgs+=(webkit2gtk-driver)
+  fi
+  command -v Xvfb >/dev/null || apt_pkgs+=(xvfb)
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   say "installing Debian packages: ${apt_pkgs[*]}"
@@ -56,9 +64,12 @@ fi
 
 if [ "$need_test_tools" = test ]; then
   # npm ci only when node_modules is missing or older than the lockfile.
+  # puppeteer-core and selenium-webdriver drive the Debian browsers above; neither downloads
+  # a browser or a driver (puppeteer-core has no install step; the tests hand selenium a
+  # running WebKitWebDriver). The skip flags are belt and braces.
   if [ ! -d tests/node_modules ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
     say "installing npm packages in tests/"
-    (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+    (cd tests && PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROME_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
 say "tools ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -1)"

@@ -1,6 +1,16 @@
-//! Canvas plumbing shared by the views: DPR-aware sizing and the 2D context.
-use wasm_bindgen::JsCast;
+//! Canvas plumbing shared by the views: DPR-aware sizing, the 2D context, and rounded corners
+//! drawn by the canvas itself.
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// The stylesheet rounds the canvases' corners (`.view canvas { border-radius: 4px }`). A CSS
+/// rounded clip on a canvas that changes every frame costs WebKitGTK a masked repaint of the
+/// canvas per frame: measured in MiniBrowser under Xvfb at N = 2048 it cut the frame rate about
+/// threefold (3–4 → 9–11 fps, the same run). The animated canvases therefore draw the same
+/// corners themselves ([`round_corners`]) and take the CSS clip (and the square CSS background
+/// behind it) off with [`own_corners`]; what is shown stays the same.
+pub const CORNER_CSS_PX: f64 = 4.0;
+const OWN_CORNERS_STYLE: &str = "border-radius:0;background-color:transparent";
 
 /// Matches the backing store to the element's CSS size × devicePixelRatio (so the canvases
 /// stay sharp and follow window resizes and zoom). Returns (width, height) in device pixels.
@@ -26,6 +36,54 @@ pub fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
         .ok()
         .flatten()
         .and_then(|c| c.dyn_into().ok())
+}
+
+/// A 2D context whose pixels live in memory (`willReadFrequently`), for a canvas drawn by one
+/// `putImageData` of pixels made in Rust (the raster). On an accelerated canvas every frame's
+/// image is uploaded to the GPU side: WebKitGTK under Xvfb spent 25–65 ms per frame in that one
+/// call at N = 2048, in memory 0.3–1 ms (measured in the same run). The options count only on
+/// the first call for a canvas, which is this one.
+pub fn context_in_memory(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    let opts = js_sys::Object::new();
+    js_sys::Reflect::set(&opts, &"willReadFrequently".into(), &JsValue::TRUE).ok()?;
+    canvas
+        .get_context_with_context_options("2d", &opts)
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+}
+
+/// Takes the stylesheet's rounded clip off this canvas; it draws its corners itself.
+pub fn own_corners(canvas: &HtmlCanvasElement) {
+    if canvas.get_attribute("style").as_deref() != Some(OWN_CORNERS_STYLE) {
+        let _ = canvas.set_attribute("style", OWN_CORNERS_STYLE);
+    }
+}
+
+/// Makes the four corners outside a `CORNER_CSS_PX` (× DPR) rounded rectangle transparent, as
+/// the CSS clip did: four small paths erased once per frame.
+pub fn round_corners(ctx: &CanvasRenderingContext2d, w: f64, h: f64) {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0);
+    let r = (CORNER_CSS_PX * dpr).min(w / 2.0).min(h / 2.0);
+    let _ = ctx.set_global_composite_operation("destination-out");
+    ctx.set_fill_style_str("#000");
+    ctx.begin_path();
+    // Each corner: the corner point, along one edge, the arc back to the other edge.
+    for (cx, cy, ax, ay, bx, by) in [
+        (0.0, 0.0, r, 0.0, 0.0, r),
+        (w, 0.0, w, r, w - r, 0.0),
+        (w, h, w - r, h, w, h - r),
+        (0.0, h, 0.0, h - r, r, h),
+    ] {
+        ctx.move_to(cx, cy);
+        ctx.line_to(ax, ay);
+        let _ = ctx.arc_to(cx, cy, bx, by, r);
+        ctx.close_path();
+    }
+    ctx.fill();
+    let _ = ctx.set_global_composite_operation("source-over");
 }
 
 /// Firing rate (Hz) to a colour: dark blue → teal → amber → white.

@@ -22,6 +22,7 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine) {
     let Some(ctx) = canvas::context(el) else {
         return;
     };
+    canvas::own_corners(el);
     let (w, h) = (w as f64, h as f64);
     let s = w.min(h);
     let (ox, oy) = ((w - s) / 2.0, (h - s) / 2.0);
@@ -58,6 +59,7 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine) {
         ctx.fill();
     }
     draw_efficiency(&ctx, e, w);
+    canvas::round_corners(&ctx, w, h);
 }
 
 /// Global efficiency as a number and a sparkline of its recent history, top left.

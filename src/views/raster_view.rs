@@ -25,9 +25,10 @@ pub struct RasterPixels {
 
 pub fn draw(el: &HtmlCanvasElement, e: &Engine, px: &mut RasterPixels) {
     let (w, h) = canvas::fit(el);
-    let Some(ctx) = canvas::context(el) else {
+    let Some(ctx) = canvas::context_in_memory(el) else {
         return;
     };
+    canvas::own_corners(el);
     let raster_h = (h as f64 * 0.78) as u32;
     let (wu, hu) = (w as usize, raster_h as usize);
     px.buf.clear();
@@ -100,4 +101,5 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine, px: &mut RasterPixels) {
         6.0,
         top + 14.0 * dpr,
     );
+    canvas::round_corners(&ctx, w as f64, h as f64);
 }

@@ -1,112 +1,228 @@
-// `make bench`: every kernel in every tier in headless Chromium (the same worker and harness
-// as the page's "Run benchmark"), with the plain-JS loops as the check on the JS tier, the
-// native ceiling, TensorFlow.js's WebAssembly backend (XNNPACK) as the outside anchor, and the
-// live simulation's frame rate per tier and size. Prints tables; writes
-// target/bench/latest.json.
+// `make bench BROWSER=chromium|firefox|webkit|all`: every kernel in every tier in the named
+// engine(s) (the same worker and harness as the page's "Run benchmark"), with the plain-JS
+// loops as the check on the JS tier, the native ceiling, TensorFlow.js's WebAssembly backend
+// (XNNPACK) as the outside anchor, and the live simulation's frame rate per tier and size.
+// Engines are driven through tests/e2e/engines.mjs (playwright-core, puppeteer-core over
+// WebDriver BiDi, selenium-webdriver + WebKitWebDriver). Prints one set of tables per engine;
+// writes target/bench/latest.json (the first engine's figures at the top level, as before, with
+// `engine` and `engine_version`, and every engine's under `runs`) and latest-<engine>.json.
+// A tier an engine cannot run is recorded with the reason, never as a figure.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { setup, open, waitRunning, REPO } from '../e2e/helpers.mjs';
-import { runTfjsAnchor } from './tfjs.mjs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PROBE_SOURCE, REPO, engineList, engineMissing, launch, startApp, waitRunning, sleep } from '../e2e/engines.mjs';
+import { startServer } from '../e2e/server.mjs';
 
 const SET = process.env.SET || 'full';
+// BROWSER=chromium (default) | firefox | webkit | all | a comma list.
+const ENGINES = engineList(process.env.BROWSER || 'chromium');
+const LIVE_N = (process.env.LIVE_N || '1024,2048,4096').split(',').map(Number);
+const LIVE_TIERS = ['js', 'scalar', 'simd', 'relaxed'];
+const LABELS = { js: 'JavaScript', scalar: 'WASM scalar', simd: 'WASM SIMD128', relaxed: 'WASM relaxed SIMD' };
+const HERE = dirname(fileURLToPath(import.meta.url));
 const log = (...a) => console.error(...a);
 const fmtNs = (ns) => (ns == null ? '–' : ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
 const x = (a, b) => (a > 0 && b > 0 ? `${(a / b).toFixed(2)}×` : '–');
-const pad = (s, n) => String(s).padEnd(n);
-const lpad = (s, n) => String(s).padStart(n);
 
 log(`native ceiling: cargo run --release -p sasi-kernels --example native_bench ${SET}`);
 const native = JSON.parse(execFileSync('cargo', ['run', '-q', '--release', '-p', 'sasi-kernels', '--example', 'native_bench', '--', SET], {
   cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
 }));
+const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || 'unknown';
 
-const env = await setup();
-let out;
-let tfjs = { env: null, rows: [] };
-try {
-  const { page, context, problems } = await open(env, '/');
-  await waitRunning(page);
-  // Pause the animation so the benchmark has the machine to itself.
-  await page.click('[data-testid=play-pause]');
-  const browserVersion = env.browser.version();
-  log(`browser: Chromium ${browserVersion}; running the ${SET} set in a worker…`);
-  const done = await page.evaluate((set) => new Promise((resolve) => {
+/** Runs the harness (the page's own worker) in `page`, polling: no engine holds a call open for minutes. */
+async function runHarness(page, set) {
+  await page.evaluate((s) => {
+    globalThis.__bench = { done: null, progress: null };
     const w = new Worker('/js/bench-worker.js', { type: 'module' });
-    let last = 0;
     w.onmessage = (e) => {
       const m = e.data;
-      if (m.type === 'progress' && performance.now() - last > 2000) {
-        last = performance.now();
-        console.log(`progress ${m.done}/${m.total} ${m.kernel} ${m.size} ${m.tier}`);
-      }
-      if (m.type === 'done' || m.type === 'error') resolve(m);
+      if (m.type === 'progress') globalThis.__bench.progress = `${m.done}/${m.total} ${m.kernel} ${m.size} ${m.tier}`;
+      if (m.type === 'done' || m.type === 'error') { globalThis.__bench.done = m; w.terminate(); }
     };
-    w.onerror = (e) => resolve({ type: 'error', message: e.message });
-    w.postMessage({ type: 'run', set, plain: true, modules: { scalar: '/kernels/kernels-scalar.wasm', simd: '/kernels/kernels-simd.wasm', relaxed: '/kernels/kernels-relaxed.wasm' }, jsUrl: '/js/abi.js' });
-  }), SET);
-  if (done.type !== 'done') throw new Error(`benchmark failed: ${done.message}`);
-  await context.close();
-  if (problems.length) log('page problems:', problems);
-
-  // The outside anchor: TensorFlow.js's wasm backend (SIMD, one thread) on the shared workloads.
-  log('tfjs-wasm anchor…');
-  try {
-    tfjs = await runTfjsAnchor(env.browser, { set: SET, log });
-  } catch (e) {
-    log(`tfjs-wasm anchor failed: ${e.message}`);
-    tfjs.error = String(e.message);
-  }
-
-  // The live simulation: frame rate and kernel ms per frame, per tier and N.
-  const live = [];
-  for (const n of [1024, 2048, 4096]) {
-    for (const tier of ['js', 'scalar', 'simd', 'relaxed']) {
-      const s = await open(env, `/?tier=${tier}&n=${n}&agents=64&steps=4&seed=7`);
-      await waitRunning(s.page, 60000);
-      await s.page.waitForTimeout(4000);
-      const sample = async () => s.page.evaluate(() => ({
-        fps: Number(document.querySelector('[data-testid=fps]').textContent),
-        sim_ms: Number(document.querySelector('[data-testid=sim-ms]').textContent),
-      }));
-      const a = await sample();
-      await s.page.waitForTimeout(2000);
-      const b = await sample();
-      live.push({ tier, n, fps: (a.fps + b.fps) / 2, sim_ms: (a.sim_ms + b.sim_ms) / 2 });
-      log(`live ${tier} n=${n}: ${b.fps} fps, ${b.sim_ms} ms`);
-      await s.context.close();
+    w.onerror = (e) => { globalThis.__bench.done = { type: 'error', message: e.message || 'worker error' }; };
+    w.postMessage({ type: 'run', set: s, plain: true, modules: { scalar: '/kernels/kernels-scalar.wasm', simd: '/kernels/kernels-simd.wasm', relaxed: '/kernels/kernels-relaxed.wasm' }, jsUrl: '/js/abi.js' });
+    return true;
+  }, set);
+  let lastLog = 0;
+  for (;;) {
+    const st = await page.evaluate(() => ({ finished: globalThis.__bench.done !== null, progress: globalThis.__bench.progress }));
+    if (st.finished) break;
+    if (Date.now() - lastLog > 5000) {
+      lastLog = Date.now();
+      if (st.progress) log(`  progress ${st.progress}`);
     }
+    await sleep(1000);
   }
-
-  const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || 'unknown';
-  const rows = done.rows;
-  const results = done.summary.results.map((r) => {
-    const nat = native.find((n) => n.kernel === r.kernel && n.size === r.size);
-    const stats = Object.fromEntries(rows.filter((x) => x.kernel === r.kernel && x.size === r.size).map((x) => [x.tier, x]));
-    const tf = tfjs.rows.find((t) => t.kernel === r.kernel && t.size === r.size);
-    if (tf) stats.tfjs_wasm = tf;
-    const tfOk = tf && !tf.error && tf.agrees ? tf.op.median_ns : null;
-    return {
-      ...r,
-      median_ns: { ...r.median_ns, native: nat ? nat.median_ns : null, tfjs_wasm: tfOk, tfjs_wasm_readback: tf && !tf.error && tf.agrees ? tf.op_readback.median_ns : null },
-      speedup: { ...r.speedup, simd_tfjs: tfOk && r.median_ns.simd ? tfOk / r.median_ns.simd : null },
-      stats,
-    };
-  });
-  out = {
-    env: { browser: `Chromium ${browserVersion}`, userAgent: done.env.userAgent, cpu, cores: done.env.hardwareConcurrency,
-      crossOriginIsolated: done.env.crossOriginIsolated, timerResolutionNs: done.env.timerResolutionNs, set: SET, date: done.env.date },
-    tiers: done.tiers,
-    tfjs: { env: tfjs.env, error: tfjs.error ?? null },
-    results,
-    live,
-  };
-} finally {
-  await env.close();
+  return page.evaluate(() => globalThis.__bench.done);
 }
 
+/** TensorFlow.js's wasm backend on its own page (tests/bench/tfjs-page, served as tfjs.mjs does), in this engine. */
+async function runTfjs(engine, set) {
+  const modules = join(HERE, '..', 'node_modules', '@tensorflow');
+  const server = await startServer({
+    root: join(HERE, 'tfjs-page'),
+    isolation: false,
+    probe: PROBE_SOURCE,
+    mounts: {
+      '/vendor/tfjs-core/': join(modules, 'tfjs-core', 'dist'),
+      '/vendor/tfjs-backend-wasm/': join(modules, 'tfjs-backend-wasm', 'dist'),
+      '/kernels-js/': join(HERE, '..', '..', 'kernels', 'js'),
+    },
+  });
+  const page = await engine.newPage();
+  try {
+    await page.goto(`${server.url}/index.html`);
+    await page.waitFor(() => typeof globalThis.runAnchor === 'function', null, { timeout: 30000, what: 'the tfjs anchor page' });
+    await page.evaluate((s) => {
+      globalThis.__anchor = null;
+      globalThis.runAnchor(s).then((r) => { globalThis.__anchor = { ok: r }; }, (e) => { globalThis.__anchor = { error: String(e.message || e) }; });
+      return true;
+    }, set);
+    const r = await page.waitFor(() => globalThis.__anchor, null, { timeout: 3600000, interval: 1000, what: 'the tfjs anchor to finish' });
+    if (r.error) throw new Error(r.error);
+    // The page asks for nothing it lacks; a browser's own favicon request is not the page's.
+    const failed = server.failures.filter((f) => !f.endsWith(' /favicon.ico'));
+    if (failed.length) throw new Error(`tfjs anchor page: ${failed.join('; ')}`);
+    // As tests/bench/tfjs.mjs: page errors and requests leaving 127.0.0.1 fail the anchor.
+    const problems = (await page.problems()).filter((p) => /^(pageerror|request left)/.test(p));
+    if (problems.length) throw new Error(`tfjs anchor page: ${problems.join('; ')}`);
+    return r.ok;
+  } finally {
+    await page.close().catch(() => {});
+    await server.close();
+  }
+}
+
+/** One engine: the harness, the tfjs anchor, the live simulation. */
+async function benchEngine(name) {
+  const notes = [];
+  const engine = await launch(name);
+  const app = await startApp();
+  try {
+    log(`\n== ${engine.label} (${engine.automation}): ${SET} set in a worker…`);
+    const page = await engine.newPage();
+    await page.goto(`${app.url}/`);
+    await waitRunning(page, 60000);
+    // Pause the animation so the benchmark has the machine to itself.
+    await page.click('[data-testid=play-pause]');
+    const done = await runHarness(page, SET);
+    if (done.type !== 'done') throw new Error(`benchmark failed in ${name}: ${done.message}`);
+    const problems = await page.problems();
+    if (problems.length) log('page problems:', problems);
+    await page.close();
+    for (const [tier, st] of Object.entries(done.tiers)) {
+      if (!st.ok) notes.push(`${tier} tier not measured in ${engine.label}: ${st.reason}`);
+    }
+    if (done.env.timerResolutionNs > 10000) {
+      notes.push(`performance.now() resolution ${(done.env.timerResolutionNs / 1000).toFixed(0)} µs in ${engine.label}: the harness lengthens batches to ≥ 200 ticks, so each figure is an average over a longer batch`);
+    }
+
+    log('tfjs-wasm anchor…');
+    let tfjs = { env: null, rows: [] };
+    try {
+      tfjs = await runTfjs(engine, SET);
+    } catch (e) {
+      log(`tfjs-wasm anchor failed in ${name}: ${e.message}`);
+      tfjs.error = String(e.message);
+      notes.push(`tfjs-wasm anchor failed in ${engine.label}: ${e.message}`);
+    }
+
+    // The live simulation: frame rate and kernel ms per frame, per tier and N. A tier this
+    // engine cannot run is recorded as such (the app would run another one instead).
+    const live = [];
+    for (const n of LIVE_N) {
+      for (const tier of LIVE_TIERS) {
+        const unavailable = done.tiers[tier] && !done.tiers[tier].ok;
+        if (unavailable) {
+          live.push({ tier, n, fps: null, sim_ms: null, note: `unavailable: ${done.tiers[tier].reason}` });
+          continue;
+        }
+        const s = await engine.newPage();
+        try {
+          await s.goto(`${app.url}/?tier=${tier}&n=${n}&agents=64&steps=4&seed=7`);
+          await waitRunning(s, 60000);
+          const activeTier = await s.text('active-tier');
+          if (!activeTier.includes(LABELS[tier])) {
+            live.push({ tier, n, fps: null, sim_ms: null, note: `the app ran ${activeTier} instead` });
+            continue;
+          }
+          await sleep(4000);
+          const sample = () => s.evaluate(() => ({
+            fps: Number(document.querySelector('[data-testid=fps]').textContent),
+            sim_ms: Number(document.querySelector('[data-testid=sim-ms]').textContent),
+          }));
+          const a = await sample();
+          await sleep(2000);
+          const b = await sample();
+          live.push({ tier, n, fps: (a.fps + b.fps) / 2, sim_ms: (a.sim_ms + b.sim_ms) / 2 });
+          log(`live ${name} ${tier} n=${n}: ${b.fps} fps, ${b.sim_ms} ms`);
+        } finally {
+          await s.close().catch(() => {});
+        }
+      }
+    }
+
+    const rows = done.rows;
+    const results = done.summary.results.map((r) => {
+      const nat = native.find((n) => n.kernel === r.kernel && n.size === r.size);
+      const stats = Object.fromEntries(rows.filter((q) => q.kernel === r.kernel && q.size === r.size).map((q) => [q.tier, q]));
+      const tf = (tfjs.rows || []).find((t) => t.kernel === r.kernel && t.size === r.size);
+      if (tf) stats.tfjs_wasm = tf;
+      const tfOk = tf && !tf.error && tf.agrees ? tf.op.median_ns : null;
+      return {
+        ...r,
+        median_ns: { ...r.median_ns, native: nat ? nat.median_ns : null, tfjs_wasm: tfOk, tfjs_wasm_readback: tf && !tf.error && tf.agrees ? tf.op_readback.median_ns : null },
+        speedup: { ...r.speedup, simd_tfjs: tfOk && r.median_ns.simd ? tfOk / r.median_ns.simd : null },
+        stats,
+      };
+    });
+    return {
+      engine: name,
+      engine_version: engine.version,
+      automation: engine.automation,
+      env: { browser: engine.label, engine: name, engineVersion: engine.version, userAgent: done.env.userAgent, cpu, cores: done.env.hardwareConcurrency,
+        crossOriginIsolated: done.env.crossOriginIsolated, timerResolutionNs: done.env.timerResolutionNs, set: SET, date: done.env.date },
+      tiers: done.tiers,
+      tfjs: { env: tfjs.env, error: tfjs.error ?? null },
+      results,
+      live,
+      notes,
+    };
+  } finally {
+    await engine.close();
+    await app.close();
+  }
+}
+
+const runs = [];
+for (const name of ENGINES) {
+  const missing = engineMissing(name);
+  if (missing) {
+    log(`skipping ${name}: ${missing}`);
+    runs.push({ engine: name, engine_version: null, error: `not installed: ${missing}`, notes: [`${name} not measured: ${missing}`] });
+    continue;
+  }
+  try {
+    runs.push(await benchEngine(name));
+  } catch (e) {
+    // One engine failing does not lose the others' figures.
+    log(`${name} failed: ${e.stack || e.message}`);
+    runs.push({ engine: name, engine_version: null, error: String(e.message), notes: [`${name} not measured: ${e.message}`] });
+  }
+}
+const measured = runs.filter((r) => !r.error);
+if (measured.length === 0) {
+  log('no engine produced figures');
+  process.exit(1);
+}
+// Backward compatible: the top level is the first engine measured (env, tiers, tfjs, results,
+// live, as before), now with `engine` and `engine_version`; `runs` has every engine, in order.
+const out = { ...measured[0], runs };
 mkdirSync(join(REPO, 'target', 'bench'), { recursive: true });
 writeFileSync(join(REPO, 'target', 'bench', 'latest.json'), JSON.stringify(out, null, 2));
+for (const r of measured) writeFileSync(join(REPO, 'target', 'bench', `latest-${r.engine}.json`), JSON.stringify(r, null, 2));
 
 const thru = (r, t) => {
   const s = r.stats[t];
@@ -115,33 +231,40 @@ const thru = (r, t) => {
   if (r.kernel === 'activation_relu') return `${(s.bytes / s.median_ns).toFixed(1)} GB/s`;
   return `${((s.ops * 1e9) / s.median_ns / 1e6).toFixed(1)} M ${s.op_unit}/s`;
 };
-console.log(`\n${out.env.browser} · ${out.env.cpu} · ${out.env.cores} cores · isolated ${out.env.crossOriginIsolated} · timer ${out.env.timerResolutionNs?.toFixed(0)} ns · set ${SET}\n`);
-// Medians with their spread (IQR as ± half of it, in % of the median); * = warm-up never
-// settled, ! = output disagreed (never counted in a ratio).
-const cell = (r, t) => {
-  const st = r.stats[t];
-  if (t === 'native') return fmtNs(r.median_ns.native);
-  if (!st) return '–';
-  if (st.error) return `error: ${st.error}`;
-  const s = t === 'tfjs_wasm' ? st.op : st;
-  if (!(s.median_ns > 0)) return '–';
-  const iqr = s.p75_ns != null && s.p25_ns != null ? ` ±${((50 * (s.p75_ns - s.p25_ns)) / s.median_ns).toFixed(0)}%` : '';
-  return `${fmtNs(s.median_ns)}${iqr}${st.settled === false ? '*' : ''}${st.agrees === false ? '!' : ''}`;
-};
-const ok = (r, t) => (r.stats[t] && r.stats[t].agrees !== false && !r.stats[t].error ? r.median_ns[t] : null);
-console.log(`| kernel | size | JS | plain JS | scalar | SIMD | relaxed | native | tfjs-wasm | JS/plain | SIMD/JS | SIMD/scalar | relaxed/SIMD | SIMD/native | tfjs/SIMD | SIMD throughput |`);
-console.log(`|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|`);
-for (const r of out.results) {
-  const m = (t) => ok(r, t);
-  const cells = ['js', 'plain', 'scalar', 'simd', 'relaxed', 'native', 'tfjs_wasm'].map((t) => cell(r, t));
-  console.log(`| ${r.kernel} | ${r.size} | ${cells.join(' | ')} | ${x(m('js'), m('plain'))} | ${x(m('js'), m('simd'))} | ${x(m('scalar'), m('simd'))} | ${x(m('simd'), m('relaxed'))} | ${x(m('simd'), r.median_ns.native)} | ${x(r.median_ns.tfjs_wasm, m('simd'))} | ${thru(r, 'simd')} |`);
+function printRun(out) {
+  console.log(`\n### ${out.env.browser}\n`);
+  console.log(`${out.env.browser} · ${out.env.cpu} · ${out.env.cores} cores · isolated ${out.env.crossOriginIsolated} · timer ${out.env.timerResolutionNs?.toFixed(0)} ns · set ${SET}\n`);
+  // Medians with their spread (IQR as ± half of it, in % of the median); * = warm-up never
+  // settled, ! = output disagreed (never counted in a ratio).
+  const cell = (r, t) => {
+    const st = r.stats[t];
+    if (t === 'native') return fmtNs(r.median_ns.native);
+    if (!st) return '–';
+    if (st.error) return `error: ${st.error}`;
+    const s = t === 'tfjs_wasm' ? st.op : st;
+    if (!(s.median_ns > 0)) return '–';
+    const iqr = s.p75_ns != null && s.p25_ns != null ? ` ±${((50 * (s.p75_ns - s.p25_ns)) / s.median_ns).toFixed(0)}%` : '';
+    return `${fmtNs(s.median_ns)}${iqr}${st.settled === false ? '*' : ''}${st.agrees === false ? '!' : ''}`;
+  };
+  const ok = (r, t) => (r.stats[t] && r.stats[t].agrees !== false && !r.stats[t].error ? r.median_ns[t] : null);
+  console.log(`| kernel | size | JS | plain JS | scalar | SIMD | relaxed | native | tfjs-wasm | JS/plain | SIMD/JS | SIMD/scalar | relaxed/SIMD | SIMD/native | tfjs/SIMD | SIMD throughput |`);
+  console.log(`|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|`);
+  for (const r of out.results) {
+    const m = (t) => ok(r, t);
+    const cells = ['js', 'plain', 'scalar', 'simd', 'relaxed', 'native', 'tfjs_wasm'].map((t) => cell(r, t));
+    console.log(`| ${r.kernel} | ${r.size} | ${cells.join(' | ')} | ${x(m('js'), m('plain'))} | ${x(m('js'), m('simd'))} | ${x(m('scalar'), m('simd'))} | ${x(m('simd'), m('relaxed'))} | ${x(m('simd'), r.median_ns.native)} | ${x(r.median_ns.tfjs_wasm, m('simd'))} | ${thru(r, 'simd')} |`);
+  }
+  if (out.tfjs.env) console.log(`\ntfjs-wasm: ${JSON.stringify(out.tfjs.env)} (op time; op + readback in latest.json)`);
+  console.log(`\nLive simulation in ${out.env.browser} (64 agents, 4 steps of 1 ms per frame, STDP on):\n`);
+  console.log(`| tier | ${LIVE_N.map((n) => `N=${n} fps / sim ms`).join(' | ')} |`);
+  console.log(`|---|${LIVE_N.map(() => '--:').join('|')}|`);
+  for (const tier of ['js', 'scalar', 'simd', 'relaxed']) {
+    const cells = LIVE_N.map((n) => out.live.find((l) => l.tier === tier && l.n === n))
+      .map((l) => (!l ? '–' : l.fps == null ? 'unavailable' : `${l.fps.toFixed(0)} / ${l.sim_ms.toFixed(2)}`));
+    console.log(`| ${tier} | ${cells.join(' | ')} |`);
+  }
+  for (const n of out.notes) console.log(`\nnote: ${n}`);
 }
-if (tfjs.env) console.log(`\ntfjs-wasm: ${JSON.stringify(tfjs.env)} (op time; op + readback in latest.json)`);
-console.log(`\nLive simulation (64 agents, 4 steps of 1 ms per frame, STDP on):\n`);
-console.log(`| tier | N=1024 fps / sim ms | N=2048 fps / sim ms | N=4096 fps / sim ms |`);
-console.log(`|---|--:|--:|--:|`);
-for (const tier of ['js', 'scalar', 'simd', 'relaxed']) {
-  const cells = [1024, 2048, 4096].map((n) => out.live.find((l) => l.tier === tier && l.n === n)).map((l) => (l ? `${l.fps.toFixed(0)} / ${l.sim_ms.toFixed(2)}` : '–'));
-  console.log(`| ${tier} | ${cells.join(' | ')} |`);
-}
-console.log(`\nwrote target/bench/latest.json`);
+for (const r of measured) printRun(r);
+for (const r of runs.filter((q) => q.error)) console.log(`\n### ${r.engine}: not measured — ${r.error}`);
+console.log(`\nwrote target/bench/latest.json (${measured.map((r) => r.engine).join(', ')}) and latest-<engine>.json`);

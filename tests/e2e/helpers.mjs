@@ -3,13 +3,12 @@
 // error, failed request and any request that leaves 127.0.0.1.
 import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startServer } from './server.mjs';
+import { DIST, SHOTS } from './paths.mjs';
+import { canvasStatsInPage } from './engines.mjs';
 
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const DIST = process.env.SASI_DIST || join(REPO, 'dist');
-export const SHOTS = join(REPO, 'target', 'e2e');
+export { REPO, DIST, SHOTS } from './paths.mjs';
 
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
@@ -64,21 +63,7 @@ export async function waitRunning(page, timeout = 20000) {
 }
 
 /** A canvas's pixels summarised: how many differ from the corner colour, and a hash. */
-export async function canvasStats(page, testid) {
-  return page.evaluate((id) => {
-    const c = document.querySelector(`[data-testid=${id}]`);
-    const ctx = c.getContext('2d');
-    const { data } = ctx.getImageData(0, 0, c.width, c.height);
-    const bg = [data[0], data[1], data[2]];
-    let differing = 0;
-    let hash = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i] !== bg[0] || data[i + 1] !== bg[1] || data[i + 2] !== bg[2]) differing++;
-      hash = (Math.imul(hash, 31) + data[i] + 3 * data[i + 1] + 7 * data[i + 2]) | 0;
-    }
-    return { width: c.width, height: c.height, differing, fraction: differing / (c.width * c.height), hash };
-  }, testid);
-}
+export const canvasStats = (page, testid) => page.evaluate(canvasStatsInPage, testid);
 
 export const text = (page, testid) => page.locator(`[data-testid=${testid}]`).first().textContent();
 export const shot = (page, name) => page.screenshot({ path: join(SHOTS, name), fullPage: true });

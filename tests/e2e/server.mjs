@@ -47,14 +47,27 @@ export const SECURITY_HEADERS = {
  * directories (the benchmark's outside anchor loads TensorFlow.js from node_modules).
  * Every response, errors included, carries SECURITY_HEADERS (`security: false` drops them)
  * and, unless `isolation: false`, ISOLATION_HEADERS.
+ * `probe` (JavaScript source) is served at /__sasi-probe.js and loaded by every HTML page as
+ * its first script, so engines whose automation has no console or error events (classic
+ * WebDriver) still report them (tests/e2e/engines.mjs). `failures` lists every response with
+ * a status of 400 or more, whoever asked for it.
  */
-export async function startServer({ root, port = 0, host = '127.0.0.1', isolation = true, security = true, mounts = {} }) {
+export async function startServer({ root, port = 0, host = '127.0.0.1', isolation = true, security = true, mounts = {}, probe = null }) {
   const iso = { ...(isolation ? ISOLATION_HEADERS : {}), ...(security ? SECURITY_HEADERS : {}) };
   const base = resolve(root);
   const mounted = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)]);
+  const failures = [];
   const server = createServer(async (req, res) => {
+    res.on('finish', () => {
+      if (res.statusCode >= 400) failures.push(`HTTP ${res.statusCode} ${req.url}`);
+    });
     try {
       const url = new URL(req.url, 'http://x');
+      if (probe !== null && url.pathname === '/__sasi-probe.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store', ...iso });
+        res.end(probe);
+        return;
+      }
       let path = normalize(decodeURIComponent(url.pathname));
       if (path.includes('..')) throw Object.assign(new Error('bad path'), { status: 400 });
       const mount = mounted.find(([prefix]) => path.startsWith(prefix));
@@ -74,7 +87,10 @@ export async function startServer({ root, port = 0, host = '127.0.0.1', isolatio
         res.end(`not found: ${url.pathname}`);
         return;
       }
-      const body = await readFile(file);
+      let body = await readFile(file);
+      if (probe !== null && extname(file) === '.html') {
+        body = Buffer.from(String(body).replace(/<head>/i, '<head><script src="/__sasi-probe.js"></script>'));
+      }
       res.writeHead(200, {
         'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
         'Cache-Control': 'no-store',
@@ -88,7 +104,14 @@ export async function startServer({ root, port = 0, host = '127.0.0.1', isolatio
   });
   await new Promise((ok, err) => server.once('error', err).listen(port, host, ok));
   const { port: actual } = server.address();
-  return { url: `http://${host}:${actual}`, close: () => new Promise((ok) => server.close(ok)) };
+  return {
+    url: `http://${host}:${actual}`,
+    failures,
+    close: () => new Promise((ok) => {
+      server.close(ok);
+      server.closeAllConnections?.();
+    }),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
