@@ -88,8 +88,16 @@ fn settle(nw: f32, p: &StdpParams) -> (f32, bool) {
     }
 }
 
-/// Potentiation and normalisation: the strided part, the same code in every tier.
-fn potentiate_and_normalise(
+/// Whether every spike index is larger than the one before it (so no index repeats). The
+/// row-wise passes below need it: a repeated index must see the previous update of its
+/// weight, which a 4-lane gather or a per-column sum taken in one pass would not.
+fn strictly_ascending(spikes: &[u32]) -> bool {
+    spikes.windows(2).all(|p| p[0] < p[1])
+}
+
+/// Potentiation then normalisation as the doc states them, column by column: the reference
+/// order, used when spike indices repeat (never the case for `lif_step`'s ascending output).
+fn potentiate_and_normalise_columns(
     w: &mut [f32],
     n: usize,
     trace: &[f32],
@@ -97,17 +105,15 @@ fn potentiate_and_normalise(
     p: &StdpParams,
 ) -> usize {
     let mut pruned = 0;
-    if !spikes.is_empty() {
-        for j in 0..n {
-            let a = p.a_plus * trace[j];
-            let row = &mut w[j * n..(j + 1) * n];
-            for &i in spikes {
-                let x = &mut row[i as usize];
-                if *x > 0.0 {
-                    let (nw, pr) = settle(*x + a, p);
-                    *x = nw;
-                    pruned += pr as usize;
-                }
+    for j in 0..n {
+        let a = p.a_plus * trace[j];
+        let row = &mut w[j * n..(j + 1) * n];
+        for &i in spikes {
+            let x = &mut row[i as usize];
+            if *x > 0.0 {
+                let (nw, pr) = settle(*x + a, p);
+                *x = nw;
+                pruned += pr as usize;
             }
         }
     }
@@ -126,6 +132,171 @@ fn potentiate_and_normalise(
                         let y = *x * scale;
                         *x = if y > p.w_max { p.w_max } else { y };
                     }
+                }
+            }
+        }
+    }
+    pruned
+}
+
+/// Normalisation's second pass, row-major: column `spikes[k]` of every row is multiplied by
+/// `scale[k]` (NaN: the column's sum was not > 0 and it is left alone) and clipped to `w_max`.
+fn scale_columns(w: &mut [f32], n: usize, spikes: &[u32], scale: &[f32], p: &StdpParams) {
+    for row in w.chunks_exact_mut(n) {
+        for (&i, &s) in spikes.iter().zip(scale) {
+            let x = &mut row[i as usize];
+            if *x > 0.0 && !s.is_nan() {
+                let y = *x * s;
+                *x = if y > p.w_max { p.w_max } else { y };
+            }
+        }
+    }
+}
+
+/// `normalise_target / sum` per spike column; NaN (never a real scale: the target is > 0 and
+/// finite) where the sum is not > 0, so the column is skipped.
+fn scales(sums: &[f32], p: &StdpParams) -> Vec<f32> {
+    sums.iter()
+        .map(|&s| {
+            if s > 0.0 {
+                p.normalise_target / s
+            } else {
+                f32::NAN
+            }
+        })
+        .collect()
+}
+
+/// Potentiation and normalisation, scalar, one pass over the rows (plus one more to scale
+/// when normalising): row j's spike columns are potentiated and, when normalising, added to
+/// their columns' sums in the same visit. Every weight sees the same operations in the same
+/// order as in [`potentiate_and_normalise_columns`] (each column's sum still runs over
+/// ascending rows), so the results are identical; only the walk changed: the column walks of
+/// normalisation (two per spike, stride N) became row-major passes over the spike columns.
+fn potentiate_and_normalise_scalar(
+    w: &mut [f32],
+    n: usize,
+    trace: &[f32],
+    spikes: &[u32],
+    p: &StdpParams,
+) -> usize {
+    if spikes.is_empty() {
+        return 0;
+    }
+    if !strictly_ascending(spikes) {
+        return potentiate_and_normalise_columns(w, n, trace, spikes, p);
+    }
+    let normalise = p.normalise_target > 0.0;
+    let mut sums = vec![0.0f32; if normalise { spikes.len() } else { 0 }];
+    let mut pruned = 0;
+    for (row, &t) in w.chunks_exact_mut(n).zip(trace) {
+        let a = p.a_plus * t;
+        for (k, &i) in spikes.iter().enumerate() {
+            let x = &mut row[i as usize];
+            if *x > 0.0 {
+                let (nw, pr) = settle(*x + a, p);
+                *x = nw;
+                pruned += pr as usize;
+            }
+            if normalise {
+                sums[k] += *x;
+            }
+        }
+    }
+    if normalise {
+        scale_columns(w, n, spikes, &scales(&sums, p), p);
+    }
+    pruned
+}
+
+/// The same on lane type `V`: four spike columns of a row at a time (gathered, updated with
+/// the depression's masks, scattered back), each lane one column, so the order per weight and
+/// per column sum is the scalar one and the results are the same bits. The rest of a row's
+/// spike list (fewer than four) goes through the scalar code.
+fn potentiate_and_normalise_lanes<V: F32Lanes>(
+    w: &mut [f32],
+    n: usize,
+    trace: &[f32],
+    spikes: &[u32],
+    p: &StdpParams,
+) -> usize {
+    if spikes.is_empty() {
+        return 0;
+    }
+    if !strictly_ascending(spikes) {
+        return potentiate_and_normalise_columns(w, n, trace, spikes, p);
+    }
+    let normalise = p.normalise_target > 0.0;
+    let (quads, rest) = spikes.as_chunks::<4>();
+    let body = 4 * quads.len();
+    let (zero, wmax, prune) = (V::zero(), V::splat(p.w_max), V::splat(p.prune_below));
+    let mut sums4 = vec![zero; if normalise { quads.len() } else { 0 }];
+    let mut sums = vec![0.0f32; if normalise { rest.len() } else { 0 }];
+    let mut pruned = 0usize;
+    for (row, &t) in w.chunks_exact_mut(n).zip(trace) {
+        let a = p.a_plus * t;
+        let av = V::splat(a);
+        for (q, idx) in quads.iter().enumerate() {
+            let [i0, i1, i2, i3] = idx.map(|i| i as usize);
+            let wv = V::load_array(&[row[i0], row[i1], row[i2], row[i3]]);
+            let live: V::Mask = wv.gt(zero);
+            let nw = wv.add(av);
+            let c = nw.lt(zero).select(zero, nw);
+            let c = c.gt(wmax).select(wmax, c);
+            let cut = c.lt(prune).and(live);
+            pruned += cut.bitmask().count_ones() as usize;
+            let out = live.select(cut.select(zero, c), wv);
+            if normalise {
+                sums4[q] = sums4[q].add(out);
+            }
+            let o = out.to_array();
+            row[i0] = o[0];
+            row[i1] = o[1];
+            row[i2] = o[2];
+            row[i3] = o[3];
+        }
+        for (k, &i) in rest.iter().enumerate() {
+            let x = &mut row[i as usize];
+            if *x > 0.0 {
+                let (nw, pr) = settle(*x + a, p);
+                *x = nw;
+                pruned += pr as usize;
+            }
+            if normalise {
+                sums[k] += *x;
+            }
+        }
+    }
+    if normalise {
+        let mut all: Vec<f32> = sums4.iter().flat_map(|s| s.to_array()).collect();
+        all.extend_from_slice(&sums);
+        let sc = scales(&all, p);
+        let (sc4, sc_rest) = sc.split_at(body);
+        let wmax = V::splat(p.w_max);
+        let sc4: Vec<V> = sc4
+            .as_chunks::<4>()
+            .0
+            .iter()
+            .map(|s| V::load_array(s))
+            .collect();
+        for row in w.chunks_exact_mut(n) {
+            for (idx, &s) in quads.iter().zip(&sc4) {
+                let [i0, i1, i2, i3] = idx.map(|i| i as usize);
+                let wv = V::load_array(&[row[i0], row[i1], row[i2], row[i3]]);
+                let on = wv.gt(zero).and(s.eq(s));
+                let y = wv.mul(s);
+                let y = y.gt(wmax).select(wmax, y);
+                let o = on.select(y, wv).to_array();
+                row[i0] = o[0];
+                row[i1] = o[1];
+                row[i2] = o[2];
+                row[i3] = o[3];
+            }
+            for (&i, &s) in rest.iter().zip(sc_rest) {
+                let x = &mut row[i as usize];
+                if *x > 0.0 && !s.is_nan() {
+                    let y = *x * s;
+                    *x = if y > p.w_max { p.w_max } else { y };
                 }
             }
         }
@@ -152,7 +323,7 @@ pub fn stdp_scalar(
             }
         }
     }
-    Ok(pruned + potentiate_and_normalise(w, n, trace, spikes, p))
+    Ok(pruned + potentiate_and_normalise_scalar(w, n, trace, spikes, p))
 }
 
 pub fn stdp_lanes<V: F32Lanes>(
@@ -197,5 +368,5 @@ pub fn stdp_lanes<V: F32Lanes>(
             }
         }
     }
-    Ok(pruned + potentiate_and_normalise(w, n, trace, spikes, p))
+    Ok(pruned + potentiate_and_normalise_lanes::<V>(w, n, trace, spikes, p))
 }
