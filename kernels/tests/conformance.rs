@@ -314,10 +314,11 @@ conformance! {
         let p = StdpParams::from_slice(&[0.1, 0.2, 0.96, 0.05, 0.0]).unwrap();
         let trace = [0.5, 1.0, 0.25];
         for k in tables() {
-            let mut w = vec![0.0, 0.3, 0.5, 0.2, 0.0, 0.06, 0.9, 0.95, 0.0];
+            let mut w = vec![0.0, 0.3, 0.5, 0.2, 0.0, 0.052, 0.9, 0.95, 0.0];
             let pruned = (k.stdp)(&mut w, 3, &trace, &[1], &p).unwrap();
-            // 0.06 − 0.05 = 0.01 < 0.05 → pruned; 0.95 + 0.025 clipped to w_max.
-            let expect = [0.0, 0.3 + 0.1 * 0.5, 0.5, 0.2 - 0.2 * 0.5, 0.0, 0.0, 0.9, 0.96, 0.0];
+            // Depression is multiplicative: 0.2 − (0.2·0.5)·0.2; 0.052 − (0.2·0.25)·0.052 =
+            // 0.0494 < 0.05 → pruned; 0.95 + 0.1·0.25 clipped to w_max.
+            let expect = [0.0, 0.3 + 0.1 * 0.5, 0.5, 0.2 - 0.2 * 0.5 * 0.2, 0.0, 0.0, 0.9, 0.96, 0.0];
             assert_eq!(pruned, 1, "{k:?}");
             assert!(close(&w, &expect, 1e-6), "{k:?}: {w:?}");
         }
@@ -507,7 +508,7 @@ fn stdp_by_the_doc(
         for i in 0..n {
             let x = &mut w[j as usize * n + i];
             if *x > 0.0 {
-                let (c, pr) = settle(*x - p.a_minus * trace[i]);
+                let (c, pr) = settle(*x - (p.a_minus * trace[i]) * *x);
                 *x = c;
                 pruned += pr;
             }
@@ -569,7 +570,7 @@ fn run(k: &Kernels, n: usize, steps: usize, plastic: bool) -> Run {
     }
     let mut neurons = LifNeurons::new((0..n).map(|_| r.next_f32()).collect(), [1, 2, 3, 4]);
     let p = lif_params();
-    let sp = StdpParams::from_slice(&[0.004, 0.0042, 0.2, 0.005, 0.0]).unwrap();
+    let sp = StdpParams::from_slice(&[0.004, 0.3, 0.2, 0.03, 0.0]).unwrap();
     let (mut prev, mut out) = (Vec::new(), vec![0u32; n]);
     let (mut spikes, mut pruned) = (Vec::new(), 0);
     for _ in 0..steps {
