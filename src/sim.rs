@@ -340,7 +340,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn model_parameters_are_the_ones_the_app_always_used() {
+    fn model_parameters_are_pinned() {
         // Written out by position once more, here only: the named constructors must give
         // these exact bits (a change would alter every seeded run).
         let lif = [
@@ -355,8 +355,9 @@ mod tests {
             0.45,
         ];
         assert_eq!(lif_params(30.0).map(f32::to_bits), lif.map(f32::to_bits));
-        // STDP with synaptic scaling to a summed input of 1.2 (kernels/src/model.rs says why).
-        assert_eq!(stdp_params(), [0.0021, 0.002, 0.25, 0.25 * 0.008, 1.2]);
+        // Weight-dependent STDP with synaptic scaling to a summed input of 1.2
+        // (kernels/src/model.rs says why).
+        assert_eq!(stdp_params(), [0.002, 0.04, 0.25, 0.25 * 0.008, 1.2]);
     }
 
     #[test]
