@@ -11,11 +11,11 @@
 //!
 //! **Weight layout: row = presynaptic neuron** (`w[j*N + i]` is j → i), the layout `lif.rs`
 //! needs so that a spike adds one contiguous row. With it, depression (a presynaptic spike j
-//! weakens all of j's outgoing synapses by `A₋·trace[i]`) is a contiguous row update, which
+//! weakens all of j's outgoing synapses by `A₋·trace[i]·w`) is a contiguous row update, which
 //! is where the SIMD tiers win; potentiation (a postsynaptic spike i strengthens all incoming
 //! synapses by `A₊·trace[j]`) touches column i with stride N. It is done row-major over all
-//! spikes at once (row j, then each spiking i, four spike columns per lane operation in the
-//! SIMD tables), and normalisation's column sums are taken in the same pass, so a step walks
+//! spikes at once (rows j..j+4 interleaved at each spiking i, the four weights gathered into
+//! one vector in the SIMD tables), and normalisation's column sums are taken in the same pass, so a step walks
 //! the rows once (twice when normalising) instead of two column walks per spike; the results
 //! are those of the column-by-column statement bit for bit (same operations per weight, same
 //! summation order per column).
