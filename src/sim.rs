@@ -10,31 +10,24 @@ use crate::params::Settings;
 use crate::tier::{Buf, Fault, LifBufs, Tier};
 use sasi_kernels::activation::Activation;
 use sasi_kernels::efficiency::words_per_row;
-use sasi_kernels::lif::LifParams;
+use sasi_kernels::model;
 use sasi_kernels::rng::Rng;
-use sasi_kernels::stdp::StdpParams;
 use std::rc::Rc;
 
 /// Hidden width of each agent's network.
 pub const HIDDEN: u32 = 16;
 
-/// The neuron model (`LifParams::one_ms`, 1 ms steps) with the app's external drive: each
-/// neuron driven with probability `drive_hz` per second, by 0.45 of the threshold. As the
+/// The neuron model with the app's external drive (`sasi_kernels::model::lif_params`: each
+/// neuron driven with probability `drive_hz` per second, by 0.45 of the threshold), as the
 /// buffer the kernels take (`kernels/ABI.md` orders it).
 pub fn lif_params(drive_hz: f32) -> [f32; 9] {
-    LifParams::one_ms(drive_hz / 1000.0, 0.45).to_array()
+    model::lif_params(drive_hz).to_array()
 }
 
-/// The app's plasticity, as the buffer the kernels take.
+/// The app's plasticity (`sasi_kernels::model::stdp_params`: STDP with pruning and synaptic
+/// scaling), as the buffer the kernels take.
 pub fn stdp_params() -> [f32; 5] {
-    StdpParams {
-        a_plus: 0.004,
-        a_minus: 0.0042,
-        w_max: 0.25,
-        prune_below: 0.002,
-        normalise_target: 0.0,
-    }
-    .to_array()
+    model::stdp_params().to_array()
 }
 
 /// Everything needed to continue a run in another tier without a jump.
@@ -49,30 +42,15 @@ pub struct Snapshot {
     pub net: [Vec<f32>; 4],
 }
 
-/// The initial state for a seed: block-structured weights (dense inside an agent, sparse
-/// between agents), random membrane potentials, a small random agent network.
+/// The initial state for a seed: the network of `sasi_kernels::model::initial_network`
+/// (block-structured weights scaled with the fan-in, random membrane potentials), then a small
+/// random network per agent, drawn from the same generator.
 pub fn initial_state(s: &Settings) -> Snapshot {
     let n = s.n as usize;
     let per = s.per_agent() as usize;
     let mut rng = Rng::new(s.seed);
-    let mut w = vec![0.0f32; n * n];
-    let p_out = (12.0 / n as f32).min(0.5);
-    for j in 0..n {
-        for i in 0..n {
-            let r = rng.next_f32();
-            if i == j {
-                continue;
-            }
-            let same = i / per == j / per;
-            if same && r < 0.35 {
-                w[j * n + i] = 0.03 + 0.07 * rng.next_f32();
-            } else if !same && r < p_out {
-                w[j * n + i] = 0.02 + 0.08 * rng.next_f32();
-            }
-        }
-    }
-    let v: Vec<f32> = (0..n).map(|_| 0.8 * rng.next_f32()).collect();
-    let rng_lanes: Vec<u32> = (0..4).map(|_| rng.next_u32()).collect();
+    let (w, v, lanes) = model::initial_network(n, per, &mut rng);
+    let rng_lanes = lanes.to_vec();
     let h = HIDDEN as usize;
     let scale1 = 2.0 / (per as f32).sqrt();
     let w1: Vec<f32> = (0..h * per)
@@ -376,7 +354,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn model_parameters_are_the_ones_the_app_always_used() {
+    fn model_parameters_are_pinned() {
         // Written out by position once more, here only: the named constructors must give
         // these exact bits (a change would alter every seeded run).
         let lif = [
@@ -391,7 +369,29 @@ mod tests {
             0.45,
         ];
         assert_eq!(lif_params(30.0).map(f32::to_bits), lif.map(f32::to_bits));
-        assert_eq!(stdp_params(), [0.004, 0.0042, 0.25, 0.002, 0.0]);
+        // Weight-dependent STDP with synaptic scaling to a summed input of 1.2
+        // (kernels/src/model.rs says why).
+        assert_eq!(stdp_params(), [0.002, 0.04, 0.25, 0.25 * 0.008, 1.2]);
+    }
+
+    #[test]
+    fn initial_input_weight_does_not_grow_with_n() {
+        // Each neuron's summed input weight is about model::INPUT_WEIGHT at every N (issue 14).
+        for n in [256u32, 1024, 4096] {
+            let s = Settings {
+                n,
+                ..Settings::default()
+            };
+            let snap = initial_state(&s);
+            let n = n as usize;
+            let total: f64 = snap.w.iter().map(|&x| x as f64).sum();
+            let per_neuron = total / n as f64;
+            assert!(
+                (per_neuron - 1.2).abs() < 0.1,
+                "n={n}: summed input weight {per_neuron}"
+            );
+            assert!(snap.w.iter().all(|&x| (0.0..=0.25).contains(&x)), "n={n}");
+        }
     }
 
     #[test]

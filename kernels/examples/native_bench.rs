@@ -3,7 +3,8 @@
 //! (`kernels/js/bench.js`): warm-up, batches of calls of ≥ 2 ms, 15 batches, median.
 //! Prints a JSON array `[{kernel, size, median_ns}]` on stdout and a table on stderr.
 //!
-//! `cargo run --release -p sasi-kernels --example native_bench [quick|full]`
+//! `cargo run --release -p sasi-kernels --example native_bench [quick|full] [KERNEL]`: with
+//! `KERNEL` (e.g. `stdp`), only the cases whose kernel name starts with it.
 // A test/tool, not library code: a failed call should stop it with its message.
 #![allow(clippy::unwrap_used)]
 use sasi_kernels::activation::Activation;
@@ -67,6 +68,8 @@ const RING_BYTES: usize = 8 << 20;
 
 fn main() {
     let full = std::env::args().nth(1).as_deref() != Some("quick");
+    let only = std::env::args().nth(2).unwrap_or_default();
+    let want = |kernel: &str| kernel.starts_with(only.as_str());
     let mut out: Vec<(String, String, f64)> = Vec::new();
     let act_n = if full { 1_048_576 } else { 65_536 };
     for (name, act) in [
@@ -75,6 +78,9 @@ fn main() {
         ("activation_tanh", Activation::Tanh),
         ("activation_gelu", Activation::Gelu),
     ] {
+        if !want(name) {
+            continue;
+        }
         let input = uniform_vec(11, act_n, -8.0, 8.0);
         // The browser harness's ring: 8 MB of copies, each call on a fresh one.
         let copies = (RING_BYTES / (4 * act_n)).clamp(1, 256);
@@ -101,6 +107,9 @@ fn main() {
         dense_cases.push((64, 64, 2048));
     }
     for (m, n, batch) in dense_cases {
+        if !want(if batch == 1 { "dense" } else { "dense_batch" }) {
+            continue;
+        }
         let w = uniform_vec(21, m * n, -0.5, 0.5);
         let xs = uniform_vec(22, batch * n, -1.0, 1.0);
         let b = uniform_vec(23, m, -0.1, 0.1);
@@ -131,7 +140,7 @@ fn main() {
         out.push((kernel.into(), size, t));
     }
     let ns: &[usize] = if full { &[1024, 4096] } else { &[1024] };
-    for &n in ns {
+    for &n in ns.iter().filter(|_| want("lif_step")) {
         // The browser harness's LIF case (kernels/js/bench.js): ≈ 5 % firing.
         let p = LifParams::one_ms(0.05, 1.5);
         let w = uniform_vec(31, n * n, 0.0, 0.004);
@@ -143,7 +152,7 @@ fn main() {
         });
         out.push(("lif_step".into(), n.to_string(), t));
     }
-    for &n in ns {
+    for &n in ns.iter().filter(|_| want("stdp")) {
         let p = StdpParams::from_slice(&[1e-5, 1.05e-5, 0.2, 0.0, 0.0]).unwrap();
         let mut w = uniform_vec(41, n * n, 0.05, 0.15);
         let trace = uniform_vec(42, n, 0.0, 1.0);
@@ -157,7 +166,7 @@ fn main() {
         ));
     }
     let es: &[usize] = if full { &[256, 1024] } else { &[256] };
-    for &n in es {
+    for &n in es.iter().filter(|_| want("efficiency")) {
         let wpr = words_per_row(n);
         // The graph kernels/js/bench.js builds: undirected, mean degree ≈ 4.
         let adj = random_graph(n, 8.0 / 2.0 / n as f32, 51, true);

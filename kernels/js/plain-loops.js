@@ -87,7 +87,7 @@ export const PLAIN = {
       const o = spikes[s] * n;
       for (let i = 0; i < n; i++) {
         if (w[o + i] > 0) {
-          const c = clip(w[o + i] - aMinus * trace[i]);
+          const c = clip(w[o + i] - aMinus * trace[i] * w[o + i]);
           if (c < prune) { w[o + i] = 0; pruned++; } else w[o + i] = c;
         }
       }

@@ -8,6 +8,7 @@
 //! | [`stdp`] | pair-based STDP with clipping, pruning and normalisation |
 //! | [`efficiency`] | global efficiency by bit-parallel BFS |
 //! | [`blocks`] | summed weights between agents (mesh edges) |
+//! | [`model`] | the app's network: neuron and plasticity parameters, the seeded initial state |
 //!
 //! [`simd`] is the portable 4-lane layer (wasm simd128 / SSE2 / arrays), [`dispatch`] picks
 //! scalar or SIMD at compile time, [`abi`] (feature `ffi`) is the C ABI of the kernel
@@ -21,6 +22,7 @@ pub mod dispatch;
 pub mod efficiency;
 pub mod error;
 pub mod lif;
+pub mod model;
 #[cfg(any(test, feature = "testing"))]
 pub mod reference;
 pub mod registry;

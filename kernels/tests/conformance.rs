@@ -314,10 +314,11 @@ conformance! {
         let p = StdpParams::from_slice(&[0.1, 0.2, 0.96, 0.05, 0.0]).unwrap();
         let trace = [0.5, 1.0, 0.25];
         for k in tables() {
-            let mut w = vec![0.0, 0.3, 0.5, 0.2, 0.0, 0.06, 0.9, 0.95, 0.0];
+            let mut w = vec![0.0, 0.3, 0.5, 0.2, 0.0, 0.052, 0.9, 0.95, 0.0];
             let pruned = (k.stdp)(&mut w, 3, &trace, &[1], &p).unwrap();
-            // 0.06 − 0.05 = 0.01 < 0.05 → pruned; 0.95 + 0.025 clipped to w_max.
-            let expect = [0.0, 0.3 + 0.1 * 0.5, 0.5, 0.2 - 0.2 * 0.5, 0.0, 0.0, 0.9, 0.96, 0.0];
+            // Depression is multiplicative: 0.2 − (0.2·0.5)·0.2; 0.052 − (0.2·0.25)·0.052 =
+            // 0.0494 < 0.05 → pruned; 0.95 + 0.1·0.25 clipped to w_max.
+            let expect = [0.0, 0.3 + 0.1 * 0.5, 0.5, 0.2 - 0.2 * 0.5 * 0.2, 0.0, 0.0, 0.9, 0.96, 0.0];
             assert_eq!(pruned, 1, "{k:?}");
             assert!(close(&w, &expect, 1e-6), "{k:?}: {w:?}");
         }
@@ -343,6 +344,43 @@ conformance! {
             assert_eq!(w, vec![0.5; 9]);
         }
         assert_eq!(StdpParams::from_slice(&[0.1, -0.1, 1.0, 0.0, 0.0]), Err(KernelError::BadArgument));
+    }
+
+    fn stdp_row_passes_give_the_column_order_bits() {
+        // The kernels potentiate and normalise in row-major passes over the spike columns
+        // (four columns per lane op in the SIMD tables); the doc states the update column by
+        // column. Same bits, with and without normalisation, for spike lists of every length
+        // mod 4, repeated indices (the reference path), zeros, negative and NaN weights.
+        let n = 37;
+        let mut r = Rng::new(77);
+        let mut w0: Vec<f32> = (0..n * n)
+            .map(|_| match r.next_u32() % 10 {
+                0 | 1 => 0.0,
+                2 => -0.01,
+                _ => 0.3 * r.next_f32(),
+            })
+            .collect();
+        w0[5] = f32::NAN;
+        w0[n + 3] = 0.005; // below prune_below: pruned by the first update it gets
+        let trace: Vec<f32> = (0..n).map(|j| if j % 7 == 0 { 0.0 } else { r.next_f32() }).collect();
+        let mut lists: Vec<Vec<u32>> = (0..=9).map(|len| (0..len).map(|k| (k * 4 + 1) as u32).collect()).collect();
+        lists.push((0..n as u32).collect());
+        lists.push(vec![3, 3, 8, 1, 20, 8]);
+        for target in [0.0, 0.7, 1e-3] {
+            let p = StdpParams::from_slice(&[0.03, 0.02, 0.25, 0.01, target]).unwrap();
+            for spikes in &lists {
+                let mut want = w0.clone();
+                let want_pruned = stdp_by_the_doc(&mut want, n, &trace, spikes, &p);
+                for k in tables() {
+                    let mut w = w0.clone();
+                    let pruned = (k.stdp)(&mut w, n, &trace, spikes, &p).unwrap();
+                    assert!(agree(&k, &want, &w, 1e-5), "{k:?} target {target} spikes {spikes:?}");
+                    if !FUSED || k.name != "simd" {
+                        assert_eq!(pruned, want_pruned, "{k:?} target {target} spikes {spikes:?}");
+                    }
+                }
+            }
+        }
     }
 
     fn efficiency_matches_bfs_reference_exactly() {
@@ -448,6 +486,65 @@ fn check_dense(m: usize, n: usize, batch: usize, act: Activation, seed: u32) {
     }
 }
 
+/// STDP exactly as `kernels/ABI.md` states it, column by column (no tier runs this order).
+fn stdp_by_the_doc(
+    w: &mut [f32],
+    n: usize,
+    trace: &[f32],
+    spikes: &[u32],
+    p: &StdpParams,
+) -> usize {
+    let settle = |x: f32| {
+        let c = if x < 0.0 { 0.0 } else { x };
+        let c = if c > p.w_max { p.w_max } else { c };
+        if c < p.prune_below {
+            (0.0, 1)
+        } else {
+            (c, 0)
+        }
+    };
+    let mut pruned = 0;
+    for &j in spikes {
+        for i in 0..n {
+            let x = &mut w[j as usize * n + i];
+            if *x > 0.0 {
+                let (c, pr) = settle(*x - (p.a_minus * trace[i]) * *x);
+                *x = c;
+                pruned += pr;
+            }
+        }
+    }
+    for j in 0..n {
+        for &i in spikes {
+            let x = &mut w[j * n + i as usize];
+            if *x > 0.0 {
+                let (c, pr) = settle(*x + p.a_plus * trace[j]);
+                *x = c;
+                pruned += pr;
+            }
+        }
+    }
+    if p.normalise_target > 0.0 {
+        for &i in spikes {
+            let mut sum = 0.0f32;
+            for j in 0..n {
+                sum += w[j * n + i as usize];
+            }
+            if sum > 0.0 {
+                let scale = p.normalise_target / sum;
+                for j in 0..n {
+                    let x = &mut w[j * n + i as usize];
+                    if *x > 0.0 {
+                        let y = *x * scale;
+                        *x = if y > p.w_max { p.w_max } else { y };
+                    }
+                }
+            }
+        }
+    }
+    pruned
+}
+
 fn lif_params() -> LifParams {
     LifParams::one_ms(0.03, 0.5)
 }
@@ -473,7 +570,7 @@ fn run(k: &Kernels, n: usize, steps: usize, plastic: bool) -> Run {
     }
     let mut neurons = LifNeurons::new((0..n).map(|_| r.next_f32()).collect(), [1, 2, 3, 4]);
     let p = lif_params();
-    let sp = StdpParams::from_slice(&[0.004, 0.0042, 0.2, 0.005, 0.0]).unwrap();
+    let sp = StdpParams::from_slice(&[0.004, 0.3, 0.2, 0.03, 0.0]).unwrap();
     let (mut prev, mut out) = (Vec::new(), vec![0u32; n]);
     let (mut spikes, mut pruned) = (Vec::new(), 0);
     for _ in 0..steps {

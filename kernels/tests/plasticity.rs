@@ -1,0 +1,193 @@
+//! The app's network (`sasi_kernels::model`: its parameters and seeded initial state) run
+//! natively with the real kernels (`dispatch::best()`: `lif_step` then `stdp_update` every
+//! 1 ms step, as `src/sim.rs` does) and checked against a band of healthy dynamics:
+//! - the population's mean firing rate stays within [`RATE_BAND`] in every 10 s window after
+//!   the first (no collapse to silence, no runaway bursting),
+//! - the fraction of the initial synapses still alive stays above [`LIVE_FLOOR`],
+//! - the mean live weight stays below [`MEAN_W_CEILING`] of `w_max`, at most
+//!   [`AT_CLIP_CEILING`] of the live synapses sit at the clip and their spread (coefficient
+//!   of variation) stays below [`CV_CEILING`] (no split into pruned and clipped groups).
+//!
+//! `cargo test` runs 60 s at N = 1024 and 2 s at N = 256, 1024, 4096 (issue 14: the rate stays
+//! in the band at every N). The 600 s runs at N = 1024 and 2048 (issue 16) take minutes, so they
+//! are `#[ignore]`d: `cargo test --release -p sasi-kernels --test plasticity -- --ignored
+//! --nocapture` (they print one line per 10 s window).
+// A test/tool, not library code: a failed call should stop it with its message.
+#![allow(clippy::unwrap_used)]
+#![cfg(not(target_arch = "wasm32"))]
+use sasi_kernels::dispatch;
+use sasi_kernels::lif::LifNeurons;
+use sasi_kernels::model;
+use sasi_kernels::rng::Rng;
+
+/// Mean firing rate per neuron, Hz, in every window after the settling one.
+const RATE_BAND: (f64, f64) = (1.0, 50.0);
+/// Live synapses, as a fraction of the initial ones.
+const LIVE_FLOOR: f64 = 0.9;
+/// Mean live weight, as a fraction of `w_max`.
+const MEAN_W_CEILING: f64 = 0.6;
+/// Live synapses at `w_max`, as a fraction.
+const AT_CLIP_CEILING: f64 = 0.05;
+/// Coefficient of variation of the live weights (initially ≈ 0.3).
+const CV_CEILING: f64 = 1.0;
+
+/// The app's defaults (`src/params.rs`): 64 agents, drive 30 Hz, seed 7.
+const AGENTS: usize = 64;
+const DRIVE_HZ: f32 = 30.0;
+
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    /// End of the window, simulated seconds.
+    t: f64,
+    rate_hz: f64,
+    live: f64,
+    mean_w: f64,
+    at_clip: f64,
+    /// Coefficient of variation of the live weights (STDP spreads them; a split into pruned
+    /// and clipped groups would drive it up).
+    cv: f64,
+}
+
+/// `seconds` of simulated time at N neurons, statistics every `window_s` seconds.
+fn simulate(n: usize, seconds: f64, window_s: f64, seed: u32) -> Vec<Window> {
+    let k = dispatch::best();
+    let per = n / AGENTS;
+    let mut rng = Rng::new(seed);
+    let (mut w, v, lanes) = model::initial_network(n, per, &mut rng);
+    let lif = model::lif_params(DRIVE_HZ);
+    let sp = model::stdp_params();
+    let initial_live = w.iter().filter(|&&x| x > 0.0).count() as f64;
+    let mut neurons = LifNeurons::new(v, lanes);
+    let (mut prev, mut out) = (Vec::new(), vec![0u32; n]);
+    let steps_per_window = (window_s * 1000.0).round() as usize;
+    let windows = (seconds / window_s).round() as usize;
+    let mut stats = Vec::with_capacity(windows);
+    for wi in 0..windows {
+        let mut spikes = 0usize;
+        for _ in 0..steps_per_window {
+            let c = (k.lif_step)(&lif, &mut neurons.state(), &w, &prev, &mut out).unwrap();
+            (k.stdp)(&mut w, n, &neurons.trace, &out[..c], &sp).unwrap();
+            spikes += c;
+            prev.clear();
+            prev.extend_from_slice(&out[..c]);
+        }
+        let live: Vec<f32> = w.iter().copied().filter(|&x| x > 0.0).collect();
+        let mean_w = live.iter().map(|&x| x as f64).sum::<f64>() / live.len().max(1) as f64;
+        let at_clip = live.iter().filter(|&&x| x >= sp.w_max).count() as f64;
+        let var = live
+            .iter()
+            .map(|&x| (x as f64 - mean_w).powi(2))
+            .sum::<f64>()
+            / live.len().max(1) as f64;
+        stats.push(Window {
+            t: (wi + 1) as f64 * window_s,
+            rate_hz: spikes as f64 / (n as f64 * window_s),
+            live: live.len() as f64 / initial_live,
+            mean_w: mean_w / sp.w_max as f64,
+            at_clip: at_clip / live.len().max(1) as f64,
+            cv: var.sqrt() / mean_w.max(f64::MIN_POSITIVE),
+        });
+    }
+    stats
+}
+
+fn print(n: usize, stats: &[Window]) {
+    for s in stats {
+        println!(
+            "N={n} t={:6.1}s rate {:6.2} Hz  live {:5.3}  mean w {:5.3} w_max  at clip {:5.3}  cv {:5.3}",
+            s.t, s.rate_hz, s.live, s.mean_w, s.at_clip, s.cv
+        );
+    }
+}
+
+/// Every window after the first `settle` ones is inside the band.
+fn assert_band(n: usize, stats: &[Window], settle: usize) {
+    print(n, stats);
+    for s in &stats[settle..] {
+        assert!(
+            (RATE_BAND.0..=RATE_BAND.1).contains(&s.rate_hz),
+            "N={n} t={}: rate {} Hz outside {RATE_BAND:?}",
+            s.t,
+            s.rate_hz
+        );
+        assert!(
+            s.live >= LIVE_FLOOR,
+            "N={n} t={}: live fraction {}",
+            s.t,
+            s.live
+        );
+        assert!(
+            s.mean_w <= MEAN_W_CEILING,
+            "N={n} t={}: mean weight {} w_max",
+            s.t,
+            s.mean_w
+        );
+        assert!(
+            s.at_clip <= AT_CLIP_CEILING,
+            "N={n} t={}: {} at the clip",
+            s.t,
+            s.at_clip
+        );
+        assert!(
+            s.cv <= CV_CEILING,
+            "N={n} t={}: weight spread {}",
+            s.t,
+            s.cv
+        );
+    }
+}
+
+#[test]
+fn a_minute_at_1024_stays_in_the_band() {
+    let stats = simulate(1024, 60.0, 10.0, 7);
+    assert_band(1024, &stats, 1);
+}
+
+#[test]
+fn the_rate_stays_in_the_band_at_every_n() {
+    // 2 s at each N, the first 0.5 s left to settle: the weight scaling keeps the regime.
+    for n in [256, 1024, 4096] {
+        let stats = simulate(n, 2.0, 0.5, 7);
+        print(n, &stats);
+        for s in &stats[1..] {
+            assert!(
+                (RATE_BAND.0..=RATE_BAND.1).contains(&s.rate_hz),
+                "N={n} t={}: rate {} Hz outside {RATE_BAND:?}",
+                s.t,
+                s.rate_hz
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "600 s of simulated time: minutes in release (see the module doc)"]
+fn ten_minutes_at_1024_stay_in_the_band() {
+    let stats = simulate(1024, 600.0, 10.0, 7);
+    assert_band(1024, &stats, 1);
+}
+
+#[test]
+#[ignore = "600 s of simulated time: minutes in release (see the module doc)"]
+fn ten_minutes_at_2048_stay_in_the_band() {
+    let stats = simulate(2048, 600.0, 10.0, 7);
+    assert_band(2048, &stats, 1);
+}
+
+/// Exploration: `SOAK_N`, `SOAK_S` env vars, prints the windows.
+#[test]
+#[ignore = "exploration helper"]
+fn explore() {
+    let n: usize = std::env::var("SOAK_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1024);
+    let s: f64 = std::env::var("SOAK_S")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60.0);
+    let t0 = std::time::Instant::now();
+    let stats = simulate(n, s, 10.0f64.min(s / 4.0), 7);
+    print(n, &stats);
+    println!("{:.1} s wall", t0.elapsed().as_secs_f64());
+}
