@@ -199,6 +199,8 @@ pub struct TierLoad {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum WorkerMsg {
+    /// The worker's script loaded and runs (its first message).
+    Ready,
     Tiers {
         status: BTreeMap<TierKind, TierLoad>,
     },

@@ -135,25 +135,27 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     pub fn bytes(this: &LoadedModule) -> f64;
 
+    /// `attempt` > 0: a retry (cache-busting URL). Fails after `LOAD_TIMEOUT_MS`.
     #[wasm_bindgen(catch, js_name = loadKernelModule)]
-    async fn load_kernel_module_js(url: &str) -> Result<JsValue, JsValue>;
+    async fn load_kernel_module_js(url: &str, attempt: u32) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = loadJsTier)]
-    async fn load_js_tier_js(url: &str) -> Result<JsValue, JsValue>;
+    async fn load_js_tier_js(url: &str, attempt: u32) -> Result<JsValue, JsValue>;
     /// `WebAssembly.validate`, for the SIMD and relaxed-SIMD probes.
     pub fn validates(bytes: &Uint8Array) -> bool;
 }
 
-/// Loads a wasm kernel module (fetch, check, compile, instantiate, each timed).
-pub async fn load_kernel_module(url: &str) -> Result<LoadedModule, String> {
-    load_kernel_module_js(url)
+/// Loads a wasm kernel module (fetch, check, compile, instantiate, each timed); `attempt` > 0
+/// for a retry.
+pub async fn load_kernel_module(url: &str, attempt: u32) -> Result<LoadedModule, String> {
+    load_kernel_module_js(url, attempt)
         .await
         .map(JsCast::unchecked_into)
         .map_err(|e| js_error_text(&e))
 }
 
-/// Imports the JS tier (timed).
-pub async fn load_js_tier(url: &str) -> Result<LoadedModule, String> {
-    load_js_tier_js(url)
+/// Imports the JS tier (timed); `attempt` > 0 for a retry.
+pub async fn load_js_tier(url: &str, attempt: u32) -> Result<LoadedModule, String> {
+    load_js_tier_js(url, attempt)
         .await
         .map(JsCast::unchecked_into)
         .map_err(|e| format!("import failed: {}", js_error_text(&e)))

@@ -238,6 +238,7 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             timer_note(),
         )));
         let mut pixels = RasterPixels::default();
+        let mut retries = 0u32;
         // The previous frame as measured: its start and its parts; the page part ends in a
         // microtask queued after the drawing, when the effects the signals woke have run.
         let last: Rc<RefCell<Option<(f64, FrameBudget)>>> = Rc::new(RefCell::new(None));
@@ -258,8 +259,10 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             for kind in changes.reload.iter().copied() {
                 let simd_off = c.engine.settings.simd_off;
                 let back = Rc::clone(&controller);
+                retries += 1;
+                let attempt = retries;
                 spawn_local(async move {
-                    let r = loader::load_tier(kind, simd_off).await;
+                    let r = loader::load_tier(kind, simd_off, attempt).await;
                     back.borrow_mut().arrive((kind, r));
                 });
             }

@@ -65,14 +65,17 @@ fn precheck(kind: TierKind, simd_off: bool) -> Option<String> {
     }
 }
 
-/// Loads one tier; `Err` carries the reason it is unavailable.
-pub async fn load_tier(kind: TierKind, simd_off: bool) -> Result<Rc<Tier>, String> {
+/// Loads one tier; `Err` carries the reason it is unavailable. `attempt` > 0: a retry, which
+/// asks for a fresh copy (cache-busting URL). A module that does not arrive within
+/// `load.js`'s `LOAD_TIMEOUT_MS` (10 s) fails with "timed out", so one slow server never
+/// keeps the app from starting on the other tiers.
+pub async fn load_tier(kind: TierKind, simd_off: bool, attempt: u32) -> Result<Rc<Tier>, String> {
     if let Some(reason) = precheck(kind, simd_off) {
         return Err(reason);
     }
     let loaded = match kind {
-        TierKind::Js => bridge::load_js_tier(kind.url()).await?,
-        _ => bridge::load_kernel_module(kind.url()).await?,
+        TierKind::Js => bridge::load_js_tier(kind.url(), attempt).await?,
+        _ => bridge::load_kernel_module(kind.url(), attempt).await?,
     };
     let timing = LoadTiming {
         fetch_ms: loaded.fetch_ms(),
@@ -116,7 +119,7 @@ pub fn identity_error(kind: TierKind, tier: u32, version: u32) -> Option<String>
 pub async fn load_all(simd_off: bool) -> Vec<(TierStatus, Option<Rc<Tier>>)> {
     let mut out = Vec::new();
     for kind in TierKind::ALL {
-        match load_tier(kind, simd_off).await {
+        match load_tier(kind, simd_off, 0).await {
             Ok(t) => out.push((
                 TierStatus {
                     kind,

@@ -78,3 +78,7 @@ self.onmessage = (ev) => {
     run(msg).catch((e) => postMessage({ type: 'error', message: String(e.message || e) }));
   }
 };
+
+// The page waits a few seconds for this first word; a worker that never says it (a script
+// that hangs or never arrives) is reported and stopped instead of leaving "starting…".
+postMessage({ type: 'ready' });

@@ -8,10 +8,36 @@
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
-/** Fetches, checks, compiles and instantiates one wasm kernel module, timing each phase. */
-export async function loadKernelModule(url) {
+/** How long one module may take before it counts as failed (a server that never answers). */
+export const LOAD_TIMEOUT_MS = 10000;
+
+/** `promise`, or a "timed out" error after `ms` (calling `onTimeout` first, e.g. to abort). */
+function withTimeout(promise, ms, what, onTimeout = () => {}) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(new Error(`timed out: ${what} did not load within ${ms / 1000} s`));
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The URL to ask for: a retry gets a fresh one, so a cached failed response is not reused. */
+function fresh(url, attempt) {
+  return attempt > 0 ? `${url}${url.includes('?') ? '&' : '?'}retry=${attempt}-${Date.now()}` : url;
+}
+
+/** Fetches, checks, compiles and instantiates one wasm kernel module, timing each phase.
+ *  `attempt` > 0: a retry, with a cache-busting URL. */
+export function loadKernelModule(url, attempt = 0, timeoutMs = LOAD_TIMEOUT_MS) {
+  const abort = new AbortController();
+  return withTimeout(fetchAndInstantiate(fresh(url, attempt), url, abort.signal), timeoutMs, url, () => abort.abort());
+}
+
+async function fetchAndInstantiate(target, url, signal) {
   const t0 = performance.now();
-  const resp = await fetch(url);
+  const resp = await fetch(target, { signal });
   if (!resp.ok) throw new Error(`HTTP ${resp.status} ${resp.statusText} for ${url}`);
   const bytes = await resp.arrayBuffer();
   const t1 = performance.now();
@@ -34,12 +60,16 @@ export async function loadKernelModule(url) {
   };
 }
 
-/** Imports the plain-JS tier (an ES module with the same exports); the import is all its cost. */
-export async function loadJsTier(url) {
+/** Imports the plain-JS tier (an ES module with the same exports); the import is all its cost.
+ *  A retry imports a cache-busting URL: the browser keeps a module that failed to evaluate
+ *  (say, served truncated) in its module map, so importing the same URL again would fail again. */
+export function loadJsTier(url, attempt = 0, timeoutMs = LOAD_TIMEOUT_MS) {
   const t0 = performance.now();
-  const exports = await import(url);
-  const total = performance.now() - t0;
-  return { exports, fetch_ms: total, compile_ms: 0, instantiate_ms: 0, total_ms: total, bytes: 0 };
+  const load = import(fresh(url, attempt)).then((exports) => {
+    const total = performance.now() - t0;
+    return { exports, fetch_ms: total, compile_ms: 0, instantiate_ms: 0, total_ms: total, bytes: 0 };
+  });
+  return withTimeout(load, timeoutMs, url);
 }
 
 /** Whether this engine validates `bytes` (the SIMD and relaxed-SIMD probes). */

@@ -6,7 +6,7 @@ use crate::targets::Measured;
 use crate::tier::TierKind;
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -38,6 +38,21 @@ thread_local! {
     /// The last stopped worker's handlers: `stop` may be called from inside one, so they are
     /// dropped on the next `stop`, never while they run.
     static RETIRED: RefCell<Option<(MessageHandler, ErrorHandler)>> = const { RefCell::new(None) };
+    /// Which run is the current one, and whether its worker has said anything yet.
+    static RUN: Cell<(u32, bool)> = const { Cell::new((0, false)) };
+}
+
+/// How long a new worker may stay silent before the run is reported failed: its script loads
+/// from this page's own server, and its first statement posts `ready`.
+pub const WORKER_START_TIMEOUT_MS: u32 = 8000;
+
+fn fail(state: RwSignal<BenchState>, why: String) {
+    state.update(|s| {
+        s.worker_memory = 0.0;
+        s.running = false;
+        s.progress = None;
+        s.message = Some(why);
+    });
 }
 
 /// Handle to the one benchmark worker of the page.
@@ -60,8 +75,11 @@ impl BenchWorker {
         let worker = web_sys::Worker::new_with_options("/js/bench-worker.js", &opts)
             .map_err(|e| crate::bridge::js_error_text(&e))?;
         let me = *self;
+        let run = RUN.with(|r| r.get().0.wrapping_add(1));
+        RUN.with(|r| r.set((run, false)));
         let on_msg =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                RUN.with(|r| r.set((run, true)));
                 let msg = match serde_wasm_bindgen::from_value::<WorkerMsg>(ev.data()) {
                     Ok(m) => m,
                     Err(e) => {
@@ -73,6 +91,7 @@ impl BenchWorker {
                     }
                 };
                 match msg {
+                    WorkerMsg::Ready => {}
                     WorkerMsg::Tiers { status } => state.update(|s| s.tiers = status),
                     WorkerMsg::Progress {
                         kernel,
@@ -110,21 +129,11 @@ impl BenchWorker {
                         me.stop();
                     }
                     WorkerMsg::Cancelled => {
-                        state.update(|s| {
-                            s.worker_memory = 0.0;
-                            s.running = false;
-                            s.progress = None;
-                            s.message = Some("cancelled".into());
-                        });
+                        fail(state, "cancelled".into());
                         me.stop();
                     }
                     WorkerMsg::Error { message } => {
-                        state.update(|s| {
-                            s.worker_memory = 0.0;
-                            s.running = false;
-                            s.progress = None;
-                            s.message = Some(format!("benchmark failed: {message}"));
-                        });
+                        fail(state, format!("benchmark failed: {message}"));
                         me.stop();
                     }
                 }
@@ -139,11 +148,7 @@ impl BenchWorker {
                 .map(|e| e.message())
                 .filter(|m| !m.is_empty())
                 .unwrap_or_else(|| "the worker script could not be loaded or run".into());
-            state.update(|s| {
-                s.running = false;
-                s.progress = None;
-                s.message = Some(format!("benchmark failed: {detail}"));
-            });
+            fail(state, format!("benchmark failed: {detail}"));
             me.stop();
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -176,10 +181,30 @@ impl BenchWorker {
             ..BenchState::default()
         });
         WORKER.with(|w| *w.borrow_mut() = Some((worker, on_msg, on_error)));
+        leptos::task::spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(WORKER_START_TIMEOUT_MS).await;
+            if RUN.with(Cell::get) == (run, false) {
+                me.stop();
+                fail(
+                    state,
+                    format!(
+                        "benchmark failed: the worker did not start within {} s (its script \
+                         did not load or run); Run tries again",
+                        WORKER_START_TIMEOUT_MS / 1000
+                    ),
+                );
+            }
+        });
         Ok(())
     }
 
-    pub fn cancel(&self) {
+    pub fn cancel(&self, state: RwSignal<BenchState>) {
+        // A worker that has not started cannot hear "cancel": stop it here.
+        if !RUN.with(Cell::get).1 {
+            self.stop();
+            fail(state, "cancelled".into());
+            return;
+        }
         WORKER.with(|slot| {
             if let Some((w, _, _)) = slot.borrow().as_ref() {
                 let msg = js_sys::Object::new();
@@ -322,7 +347,7 @@ pub fn BenchPanel(
     };
     let run = move |_| start(&set.get_untracked());
     let run_full = move |_| start("full");
-    let cancel = move |_| worker.cancel();
+    let cancel = move |_| worker.cancel(bench);
     let rerun_href = move || {
         Settings {
             bench: BenchSet::from_key(&set.get()),
