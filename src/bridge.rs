@@ -105,13 +105,6 @@ extern "C" {
         out_len: u32,
     ) -> Result<i32, JsValue>;
 
-    /// The JS tier's views of its buffers (a wasm tier is viewed through its `memory`).
-    #[wasm_bindgen(method, js_name = f32)]
-    pub fn js_f32(this: &KernelExports, handle: u32, len: u32) -> Float32Array;
-    #[wasm_bindgen(method, js_name = u32)]
-    pub fn js_u32(this: &KernelExports, handle: u32, len: u32) -> Uint32Array;
-    #[wasm_bindgen(method, js_name = f64)]
-    pub fn js_f64(this: &KernelExports, handle: u32, len: u32) -> Float64Array;
     /// Bytes the JS tier's live buffers hold.
     #[wasm_bindgen(method, catch)]
     pub fn allocated_bytes(this: &KernelExports) -> Result<f64, JsValue>;
@@ -140,6 +133,13 @@ extern "C" {
     async fn load_kernel_module_js(url: &str, attempt: u32) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = loadJsTier)]
     async fn load_js_tier_js(url: &str, attempt: u32) -> Result<JsValue, JsValue>;
+    /// Views of `len` elements at `handle` in a tier's memory (no copy), one call each.
+    #[wasm_bindgen(js_name = viewF32)]
+    pub fn view_f32(x: &KernelExports, handle: u32, len: u32) -> Float32Array;
+    #[wasm_bindgen(js_name = viewU32)]
+    pub fn view_u32(x: &KernelExports, handle: u32, len: u32) -> Uint32Array;
+    #[wasm_bindgen(js_name = viewF64)]
+    pub fn view_f64(x: &KernelExports, handle: u32, len: u32) -> Float64Array;
     /// `WebAssembly.validate`, for the SIMD and relaxed-SIMD probes.
     pub fn validates(bytes: &Uint8Array) -> bool;
 }

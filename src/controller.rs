@@ -71,6 +71,9 @@ pub struct LiveStats {
     /// Bytes in live allocations across all tiers.
     pub all_tiers_in_use: f64,
     pub overhead_us: f64,
+    /// Its two parts: one kernel call, and reading a frame's results back.
+    pub call_us: f64,
+    pub handoff_us: f64,
     pub efficiency: f64,
     pub edges: usize,
     pub pruned: u64,
@@ -292,6 +295,7 @@ pub struct Controller {
     last_frame: f64,
     /// The measured cost of a kernel call plus a frame's read-back, µs (probed every 2 s).
     overhead_us: f64,
+    overhead_parts: (f64, f64),
     last_probe: f64,
     timer_note: String,
     arrivals: Vec<Arrival>,
@@ -310,6 +314,7 @@ impl Controller {
             frame_log: VecDeque::new(),
             last_frame: now,
             overhead_us: 0.0,
+            overhead_parts: (0.0, 0.0),
             last_probe: f64::NEG_INFINITY,
             timer_note,
             arrivals: Vec::new(),
@@ -502,6 +507,7 @@ impl Controller {
             self.last_probe = now;
             if let Ok((call, handoff)) = e.sim.probe_overhead(200, crate::browser::now_ms) {
                 self.overhead_us = call + handoff;
+                self.overhead_parts = (call, handoff);
             }
         }
         let Some(rates) = self.meter.take_rates(now, e.sim.n as f64, running) else {
@@ -512,6 +518,8 @@ impl Controller {
             all_tiers_bytes: e.tiers.iter().map(|(_, t)| t.memory_bytes()).sum(),
             all_tiers_in_use: e.tiers.iter().map(|(_, t)| t.memory_in_use()).sum(),
             overhead_us: self.overhead_us,
+            call_us: self.overhead_parts.0,
+            handoff_us: self.overhead_parts.1,
             efficiency: e.efficiency,
             edges: e.edges.len(),
             pruned: e.total_pruned,

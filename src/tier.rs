@@ -155,15 +155,12 @@ pub trait Elem: Copy + Default + 'static {
 }
 
 macro_rules! elem {
-    ($t:ty, $array:ty, $js_view:ident) => {
+    ($t:ty, $array:ty, $view:ident) => {
         impl Elem for $t {
             const BYTES: u32 = std::mem::size_of::<$t>() as u32;
             type View = $array;
             fn view(x: &KernelExports, handle: u32, len: u32) -> $array {
-                match x.memory() {
-                    Some(m) => <$array>::new_with_byte_offset_and_length(&m.buffer(), handle, len),
-                    None => x.$js_view(handle, len),
-                }
+                bridge::$view(x, handle, len)
             }
             fn copy_in(view: &$array, data: &[$t]) {
                 view.copy_from(data)
@@ -177,9 +174,9 @@ macro_rules! elem {
         }
     };
 }
-elem!(f32, Float32Array, js_f32);
-elem!(u32, Uint32Array, js_u32);
-elem!(f64, Float64Array, js_f64);
+elem!(f32, Float32Array, view_f32);
+elem!(u32, Uint32Array, view_u32);
+elem!(f64, Float64Array, view_f64);
 
 /// A buffer of `len` elements of `T` in a tier's memory; freed when dropped, so replacing a
 /// simulation or switching tier hands the memory back.

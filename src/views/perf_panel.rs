@@ -107,7 +107,7 @@ pub fn PerfPanel(
                 </div>
                 <div><span class="k">"All tiers in use"</span><span class="v" data-testid="memory-in-use" data-bytes=move || live.get().all_tiers_in_use.to_string()>{move || targets::fmt_bytes(live.get().all_tiers_in_use)}</span></div>
                 <div><span class="k">"All tiers reserved"</span><span class="v" data-testid="memory-all-tiers" data-bytes=move || live.get().all_tiers_bytes.to_string()>{move || targets::fmt_bytes(live.get().all_tiers_bytes)}</span></div>
-                <div><span class="k">"Call + hand-off"</span><span class="v">{move || format!("{:.2} µs", live.get().overhead_us)}</span></div>
+                <div><span class="k">"Call + hand-off"</span><span class="v" data-testid="overhead" title=move || live.with(|l| format!("one kernel call {:.2} µs + reading a frame's spikes and motion back {:.2} µs", l.call_us, l.handoff_us))>{move || format!("{:.2} µs", live.get().overhead_us)}</span></div>
                 <div><span class="k">"Timer"</span><span class="v">{move || live.get().timer_note.clone()}</span></div>
             </div>
             <p class="muted op-def" data-testid="memory-parts"

@@ -156,7 +156,9 @@ test('a hidden tab pauses the simulation and it resumes cleanly', async () => {
   await page.waitForTimeout(600);
   assert.equal(await simTime(page), t0, 'no simulation while hidden');
   await page.evaluate(() => { window.__hidden = false; });
-  await page.waitForTimeout(800);
+  // The clock shows tenths of a simulated second: at a few frames per second on a loaded
+  // machine that takes a while to tick over, so wait for it rather than for a fixed time.
+  await page.waitForFunction((t) => Number(document.querySelector('.status-line').textContent.match(/t = ([\d.]+)/)[1]) > t, t0, { timeout: 10000 });
   assert.ok((await simTime(page)) > t0, 'resumes');
   assert.deepEqual(problems, []);
   await context.close();
