@@ -28,7 +28,7 @@ pub fn App() -> impl IntoView {
     let queue = CommandQueue::new();
     provide_context(queue);
     let worker = BenchWorker;
-    driver::bind_keys(queue);
+    driver::bind_keys(queue, ui.presenter);
     driver::start(ui, queue, autorun, worker);
 
     let measured = ui.measured;
@@ -37,7 +37,7 @@ pub fn App() -> impl IntoView {
     let notices = ui.notices;
     view! {
         <ErrorBanner error=ui.error />
-        <Header active=ui.active.read_only() />
+        <Header active=ui.active.read_only() presenter=ui.presenter />
         <HeadlineView headline=ui.headline.read_only() />
         <div class="notices" data-testid="notices" hidden=move || notices.with(Notices::is_empty)>
             <ul>{move || notices.with(|n| n.iter().map(|n| view! { <li>{n}</li> }).collect_view())}</ul>

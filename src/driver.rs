@@ -39,6 +39,8 @@ pub struct Ui {
     pub bench: RwSignal<BenchState>,
     pub frames: RwSignal<Vec<FrameSample>>,
     pub headline: RwSignal<Headline>,
+    /// Presenter mode (key F): the page's `body` carries the class `presenter`.
+    pub presenter: RwSignal<bool>,
     pub mesh: NodeRef<Canvas>,
     pub raster: NodeRef<Canvas>,
 }
@@ -57,6 +59,7 @@ impl Ui {
             bench: RwSignal::new(BenchState::default()),
             frames: RwSignal::new(Vec::new()),
             headline: RwSignal::new(Headline::default()),
+            presenter: RwSignal::new(false),
             mesh: NodeRef::new(),
             raster: NodeRef::new(),
         }
@@ -105,10 +108,16 @@ impl Ui {
     }
 }
 
-/// Space = play/pause, → = one step, 1–4 = tier. Keys typed into a text field or a list are
+/// Space = play/pause, → = one step, 1–4 = tier, F = presenter mode (Esc leaves it). Keys typed into a text field or a list are
 /// the field's; on a slider or checkbox only the arrows are (they move the slider), so the
 /// tier keys and space still work while a slider has focus.
-pub fn bind_keys(queue: CommandQueue) {
+pub fn bind_keys(queue: CommandQueue, presenter: RwSignal<bool>) {
+    Effect::new(move |_| {
+        let on = presenter.get();
+        if let Some(body) = window().document().and_then(|d| d.body()) {
+            let _ = body.class_list().toggle_with_force("presenter", on);
+        }
+    });
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let key = ev.key();
         let target = ev
@@ -124,6 +133,18 @@ pub fn bind_keys(queue: CommandQueue) {
         });
         if owned_by_field {
             return;
+        }
+        match key.as_str() {
+            "f" | "F" if !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key() => {
+                ev.prevent_default();
+                presenter.update(|p| *p = !*p);
+                return;
+            }
+            "Escape" if presenter.get_untracked() => {
+                presenter.set(false);
+                return;
+            }
+            _ => {}
         }
         let cmd = match key.as_str() {
             " " => Some(Command::TogglePlay),

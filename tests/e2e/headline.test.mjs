@@ -102,3 +102,39 @@ test('the frame budget attributes each frame: kernels, drawing, page, browser an
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('presenter mode (key F or the button): headline and canvases fill the screen, keys still work', async () => {
+  const { page, context, problems } = await open(env, '/?n=256');
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await waitRunning(page);
+  await page.keyboard.press('f');
+  await page.waitForFunction(() => document.body.classList.contains('presenter'));
+  const layout = await page.evaluate(() => {
+    const vis = (sel) => { const el = document.querySelector(sel); return !!el && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0; };
+    const mesh = document.querySelector('[data-testid=mesh-canvas]').getBoundingClientRect();
+    return {
+      headline: vis('[data-testid=headline]'), mesh: vis('[data-testid=mesh-canvas]'), raster: vis('[data-testid=raster-canvas]'),
+      panel: vis('[data-testid=perf-panel]'), controls: vis('.controls'),
+      meshBottom: mesh.bottom, meshHeight: mesh.height,
+      lead: parseFloat(getComputedStyle(document.querySelector('.headline .lead')).fontSize),
+      pressed: document.querySelector('[data-testid=presenter]').getAttribute('aria-pressed'),
+    };
+  });
+  assert.ok(layout.headline && layout.mesh && layout.raster, `headline and canvases shown: ${JSON.stringify(layout)}`);
+  assert.ok(!layout.panel && !layout.controls, 'the panel and the controls step aside');
+  assert.ok(layout.meshHeight >= 0.4 * 768 && layout.meshBottom <= 768, `the canvases fill the screen (${layout.meshHeight}px, bottom ${layout.meshBottom})`);
+  assert.ok(layout.lead >= 48, `projector-sized lead (${layout.lead}px)`);
+  assert.equal(layout.pressed, 'true');
+  await shot(page, 'presenter.png');
+  // Tier keys still work in presenter mode; Esc and the button leave it.
+  await page.keyboard.press('1');
+  await page.waitForFunction(() => /JavaScript/.test(document.querySelector('[data-testid=active-tier]').textContent), null, { timeout: 5000 });
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.body.classList.contains('presenter'));
+  await page.click('[data-testid=presenter]');
+  await page.waitForFunction(() => document.body.classList.contains('presenter'));
+  await page.click('[data-testid=presenter]');
+  await page.waitForFunction(() => !document.body.classList.contains('presenter'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
