@@ -116,7 +116,7 @@ export function sasi_free(h, bytes) {
 }
 
 export const sasi_tier = () => 3;
-export const sasi_abi_version = () => 1;
+export const sasi_abi_version = () => 2;
 export const allocated_bytes = () => liveBytes;
 export const sasi_allocated_bytes = allocated_bytes;
 

@@ -35,16 +35,16 @@ test('a corrupt kernel module is reported and the app runs on the rest', async (
 });
 
 test('a module that speaks another ABI version is refused with the reason', async () => {
-  // A stale cached JS tier: the real module, reporting version 2.
+  // A JS tier of another contract: the real module, reporting version 3.
   const { page, context, problems } = await open(env, '/?tier=js', {
     route: (p) => p.route('**/js/abi.js', async (r) => {
       const res = await r.fetch();
-      const body = (await res.text()).replace('sasi_abi_version = () => 1', 'sasi_abi_version = () => 2');
+      const body = (await res.text()).replace('sasi_abi_version = () => 2', 'sasi_abi_version = () => 3');
       await r.fulfill({ response: res, body });
     }),
   });
   await waitRunning(page);
-  assert.match(await page.locator('table.tiers tr[data-tier=js]').textContent(), /unavailable: .*ABI version 2, expected 1/);
+  assert.match(await page.locator('table.tiers tr[data-tier=js]').textContent(), /unavailable: .*ABI version 3, expected 2/);
   assert.doesNotMatch(await text(page, 'active-tier'), /JavaScript/, 'another tier runs instead');
   assert.deepEqual(problems, []);
   await context.close();
