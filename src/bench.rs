@@ -317,6 +317,15 @@ impl ResultLine {
     }
     /// The speedup only when both rows are measured and both outputs agree with their
     /// reference. `None`: a tier is absent (not run here); `Some(Err)`: why it does not count.
+    /// The speedup's range from the two rows' quartiles: (slow p25 / fast p75, slow p75 /
+    /// fast p25) — how far the ratio can move given the spread of the timed batches.
+    pub fn speedup_range(&self, fast: &str, slow: &str) -> Option<(f64, f64)> {
+        let (f, s) = (self.by_tier.get(fast)?, self.by_tier.get(slow)?);
+        let q = |x: Option<f64>| x.filter(|v| v.is_finite() && *v > 0.0);
+        let (f25, f75, s25, s75) = (q(f.p25_ns)?, q(f.p75_ns)?, q(s.p25_ns)?, q(s.p75_ns)?);
+        Some((s25 / f75, s75 / f25))
+    }
+
     pub fn trusted_speedup(&self, fast: &str, slow: &str) -> Option<Result<f64, Exclusion>> {
         let (f, s) = (self.by_tier.get(fast)?, self.by_tier.get(slow)?);
         let worst = [f.exclusion(), s.exclusion()].into_iter().flatten().min();
@@ -358,6 +367,8 @@ pub fn group(rows: &[BenchRow]) -> Vec<ResultLine> {
 pub struct SpeedupSample {
     /// (kernel label, SIMD/JS ratio) for lines where both outputs agree.
     pub ratios: Vec<(String, f64)>,
+    /// (kernel label, low, high): the ratio's range between the quartiles, where known.
+    pub ranges: Vec<(String, f64, f64)>,
     /// (kernel label, why) for lines with both tiers present that do not count.
     pub excluded: Vec<(String, Exclusion)>,
 }
@@ -368,7 +379,12 @@ pub fn simd_vs_js(lines: &[ResultLine]) -> SpeedupSample {
     let mut s = SpeedupSample::default();
     for l in lines {
         match l.trusted_speedup("simd", "js") {
-            Some(Ok(r)) => s.ratios.push((l.label(), r)),
+            Some(Ok(r)) => {
+                if let Some((lo, hi)) = l.speedup_range("simd", "js") {
+                    s.ranges.push((l.label(), lo, hi));
+                }
+                s.ratios.push((l.label(), r))
+            }
             Some(Err(why)) => s.excluded.push((l.label(), why)),
             None => {}
         }

@@ -14,6 +14,8 @@ pub struct TargetRow {
     /// How far the measurement is from the goal, as a factor > 1 when it beats it.
     pub margin: Option<f64>,
     pub pass: Option<bool>,
+    /// The spread straddles the goal: neither a pass nor a fail can be claimed.
+    pub inconclusive: bool,
     pub detail: String,
 }
 
@@ -23,6 +25,8 @@ pub struct Measured {
     /// SIMD/JS speedups per kernel from the last benchmark run: (kernel label, ratio), only
     /// lines where both tiers measured and both outputs agree.
     pub simd_vs_js: Vec<(String, f64)>,
+    /// (kernel, low, high): each ratio's range between the quartiles (missing: the median only).
+    pub simd_vs_js_ranges: Vec<(String, f64, f64)>,
     /// Lines of that run left out of the figure, and why.
     pub simd_vs_js_excluded: Vec<(String, Exclusion)>,
     /// Which size set the run used and whether the animation was running meanwhile.
@@ -83,6 +87,28 @@ pub fn fmt_bytes(b: f64) -> String {
 pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
     let mut rows = Vec::new();
     let ratios: Vec<f64> = m.simd_vs_js.iter().map(|x| x.1).collect();
+    // Each kernel's ratio as a range between the quartiles (the median alone where the
+    // harness sent no quartiles): below the goal even at its best is a fail, above it even at
+    // its worst a pass, and a range that straddles the goal is neither.
+    let range = |k: &str, r: f64| {
+        m.simd_vs_js_ranges
+            .iter()
+            .find(|(kk, _, _)| kk == k)
+            .map_or((r, r), |&(_, lo, hi)| (lo.min(r), hi.max(r)))
+    };
+    let straddling: Vec<String> = m
+        .simd_vs_js
+        .iter()
+        .filter_map(|(k, r)| {
+            let (lo, hi) = range(k, *r);
+            (lo < SPEEDUP_TARGET && hi >= SPEEDUP_TARGET).then(|| format!("{k} ({lo:.1}–{hi:.1}×)"))
+        })
+        .collect();
+    let clear_fail = m
+        .simd_vs_js
+        .iter()
+        .any(|(k, r)| range(k, *r).1 < SPEEDUP_TARGET);
+    let speed_inconclusive = !ratios.is_empty() && !clear_fail && !straddling.is_empty();
     let (speed_margin, speed_pass, speed_measured, speed_detail) = match median(&ratios) {
         Some(med) => {
             let min = ratios.iter().copied().fold(f64::INFINITY, f64::min);
@@ -93,14 +119,19 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
                 .filter(|(_, r)| *r < SPEEDUP_TARGET)
                 .map(|(k, _)| k.as_str())
                 .collect();
-            let verdict = if below.is_empty() {
+            let verdict = if speed_inconclusive {
+                format!(
+                    "inconclusive: the spread straddles {SPEEDUP_TARGET}× for {}",
+                    straddling.join(", ")
+                )
+            } else if below.is_empty() && straddling.is_empty() {
                 format!("every kernel ≥ {SPEEDUP_TARGET}×")
             } else {
                 format!("below {SPEEDUP_TARGET}×: {}", below.join(", "))
             };
             (
                 Some(min / SPEEDUP_TARGET),
-                Some(min >= SPEEDUP_TARGET),
+                (!speed_inconclusive).then_some(min >= SPEEDUP_TARGET && straddling.is_empty()),
                 Some(format!(
                     "min {min:.1}× · median {med:.1}× · max {max:.1}× ({} kernels)",
                     ratios.len()
@@ -129,6 +160,7 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
         measured: speed_measured,
         margin: speed_margin,
         pass: speed_pass,
+        inconclusive: speed_inconclusive,
         detail: speed_detail,
     });
     let memory_total = m.memory.as_ref().map(MemoryParts::total);
@@ -139,6 +171,7 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
         measured: memory_total.map(fmt_bytes),
         margin,
         pass,
+        inconclusive: false,
         detail: match &m.memory {
             Some(p) => format!("whole page: {}", p.describe()),
             None => "whole page: app wasm + kernel modules + benchmark worker + JS heap".into(),
@@ -151,6 +184,7 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
         measured: m.max_module_load_ms.map(|v| format!("{v:.1} ms")),
         margin,
         pass,
+        inconclusive: false,
         detail: "slowest wasm module: fetch + compile + instantiate".into(),
     });
     let (margin, pass) = at_most(m.overhead_us, OVERHEAD_LIMIT_US);
@@ -160,6 +194,7 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
         measured: m.overhead_us.map(|v| format!("{v:.2} µs")),
         margin,
         pass,
+        inconclusive: false,
         detail: "one JS→wasm kernel call + reading a frame's spikes and agent motion".into(),
     });
     let (margin, pass) = at_least(m.ops_per_s, OPS_TARGET);
@@ -171,6 +206,7 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
             .map(|v| format!("{} ops/s capacity", fmt_count(v))),
         margin,
         pass,
+        inconclusive: false,
         detail: {
             let mut d = String::from(
                 "capacity: op = one neuron update in the LIF step, per second of LIF + STDP \
@@ -356,5 +392,40 @@ mod tests {
         assert_eq!(rows[2].pass, Some(false));
         assert_eq!((rows[3].pass, rows[3].margin), (Some(true), Some(2000.0)));
         assert_eq!((rows[4].pass, rows[4].margin), (Some(true), Some(100.0)));
+    }
+
+    #[test]
+    fn a_spread_that_straddles_the_goal_is_inconclusive() {
+        let with = |lo: f64, hi: f64| Measured {
+            simd_vs_js: vec![("dense 256x256".into(), 9.0), ("stdp 1024".into(), 2.2)],
+            simd_vs_js_ranges: vec![("stdp 1024".into(), lo, hi)],
+            ..Measured::default()
+        };
+        let speed = |m: &Measured| {
+            evaluate(m)
+                .into_iter()
+                .find(|r| r.name == "SIMD vs JS")
+                .expect("the speed row")
+        };
+        let straddles = speed(&with(1.6, 2.7));
+        assert_eq!((straddles.pass, straddles.inconclusive), (None, true));
+        assert!(
+            straddles.detail.contains("stdp 1024 (1.6–2.7×)"),
+            "{}",
+            straddles.detail
+        );
+        let clear = speed(&with(2.05, 2.6));
+        assert_eq!((clear.pass, clear.inconclusive), (Some(true), false));
+        // Below the goal even at the top of its spread: a fail, whatever else straddles.
+        let mut failing = with(1.2, 1.8);
+        failing.simd_vs_js[1].1 = 1.5;
+        let failed = speed(&failing);
+        assert_eq!((failed.pass, failed.inconclusive), (Some(false), false));
+        // Without quartiles the median decides alone.
+        let point = speed(&Measured {
+            simd_vs_js: vec![("dense 256x256".into(), 2.1)],
+            ..Measured::default()
+        });
+        assert_eq!((point.pass, point.inconclusive), (Some(true), false));
     }
 }

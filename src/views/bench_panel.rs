@@ -112,6 +112,7 @@ impl BenchWorker {
                         let source = state.with_untracked(|s| s.source.clone());
                         measured.update(|m| {
                             m.simd_vs_js = sample.ratios;
+                            m.simd_vs_js_ranges = sample.ranges;
                             m.simd_vs_js_excluded = sample.excluded;
                             m.bench_source = source;
                         });

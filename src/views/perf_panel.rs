@@ -65,6 +65,7 @@ pub fn PerfPanel(
             .into_iter()
             .map(|r| {
                 let (mark, cls) = match r.pass {
+                    None if r.inconclusive => ("≈ inconclusive", "inconclusive"),
                     Some(true) => ("✔ pass", "pass"),
                     Some(false) => ("✘ fail", "fail"),
                     None => ("… pending", "pending"),

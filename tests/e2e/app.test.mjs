@@ -120,7 +120,7 @@ test('the quick benchmark runs in a worker while the mesh keeps animating', asyn
   }
   const marks = await page.locator('[data-testid=targets] tbody tr .mark').allTextContents();
   assert.equal(marks.length, 5);
-  for (const m of marks) assert.match(m, /pass|fail/, 'every target is marked');
+  for (const m of marks) assert.match(m, /pass|fail|inconclusive/, 'every target is marked');
   // The targets say where their figures came from: the size set and the animation state.
   assert.match(await text(page, 'targets-source'), /quick set, animation running/);
   const speedRow = await page.locator('[data-testid=targets] tr[data-target="SIMD vs JS"]').textContent();

@@ -77,3 +77,39 @@ test('a benchmark worker whose script never arrives is reported within 8 s, and 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// A worker that reports one kernel whose SIMD/JS ratio is 2.2× at the median but whose
+// quartiles put it anywhere from 1.6× to 2.8×: the "SIMD vs JS" target must say inconclusive.
+const SPREAD_WORKER = `
+const row = (tier, median, p25, p75) => ({ kernel: 'dense', size: '256x256', tier, median_ns: median, p25_ns: p25, p75_ns: p75,
+  runs: 15, agrees: true, ops: 65536, op_unit: 'MAC', settled: true, warmup_rounds: 3, calls_per_batch: 10 });
+self.onmessage = (ev) => {
+  if (ev.data?.type !== 'run') return;
+  const ok = { ok: true, reason: null, load_ms: 0 };
+  postMessage({ type: 'tiers', status: { js: ok, simd: ok, scalar: ok, relaxed: ok } });
+  const rows = [row('js', 2200, 1900, 2500), row('simd', 1000, 900, 1200), row('scalar', 1500, 1400, 1600), row('relaxed', 1000, 900, 1200)];
+  for (const r of rows) postMessage({ type: 'row', row: r });
+  postMessage({ type: 'done', rows, env: { set: 'quick' } });
+};
+postMessage({ type: 'ready' });`;
+
+test('a speed-up whose spread straddles its goal is inconclusive, not a pass or a fail', async () => {
+  const { page, context, problems } = await open(env, '/?n=256', {
+    route: (p) => p.route('**/js/bench-worker.js', (r) => r.fulfill({
+      status: 200,
+      contentType: 'text/javascript',
+      headers: { 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Opener-Policy': 'same-origin' },
+      body: SPREAD_WORKER,
+    })),
+  });
+  await waitRunning(page);
+  await page.click('[data-testid=bench-run]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=bench-status]').textContent.includes('finished'), null, { timeout: 15000 });
+  const row = page.locator('[data-testid=targets] tr[data-target="SIMD vs JS"]');
+  assert.equal(await row.getAttribute('class'), 'inconclusive');
+  const textContent = await row.textContent();
+  assert.match(textContent, /inconclusive/);
+  assert.match(textContent, /straddles 2× for dense 256x256 \(1\.6–2\.8×\)/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
