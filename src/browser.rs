@@ -35,3 +35,90 @@ pub fn timer_resolution_us() -> f64 {
     }
     best * 1000.0
 }
+
+/// The engine this page runs in and the optional APIs it offers, for the panel: what is true
+/// in one engine is not assumed in another.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EngineInfo {
+    /// "Chromium 156", "Firefox 153", "WebKit 605.1.15" (Safari's engine), or the user agent.
+    pub name: String,
+    /// `performance.memory` (Chromium only): the JS heap figure of the memory total.
+    pub js_heap: bool,
+    /// `performance.measureUserAgentSpecificMemory` (not used: it leaves out wasm memories).
+    pub ua_memory: bool,
+    pub isolated: bool,
+}
+
+/// The engine's name and version from a user agent string.
+pub fn engine_name(ua: &str) -> String {
+    let version = |key: &str| {
+        ua.split(key)
+            .nth(1)
+            .map(|rest| rest.split([' ', ';', ')']).next().unwrap_or("").to_string())
+    };
+    if let Some(v) = version("Firefox/") {
+        format!("Firefox {}", v.split('.').next().unwrap_or(&v))
+    } else if let Some(v) = version("Chrome/") {
+        format!("Chromium {}", v.split('.').next().unwrap_or(&v))
+    } else if let Some(v) = version("AppleWebKit/") {
+        format!("WebKit {v} (Safari's engine)")
+    } else {
+        ua.to_string()
+    }
+}
+
+impl EngineInfo {
+    pub fn detect() -> EngineInfo {
+        let w = window();
+        let perf = w.performance();
+        let has = |o: &wasm_bindgen::JsValue, key: &str| {
+            Reflect::get(o, &key.into()).is_ok_and(|v| !v.is_undefined() && !v.is_null())
+        };
+        EngineInfo {
+            name: engine_name(&w.navigator().user_agent().unwrap_or_default()),
+            js_heap: js_heap_bytes().is_some(),
+            ua_memory: perf
+                .as_ref()
+                .is_some_and(|p| has(p, "measureUserAgentSpecificMemory")),
+            isolated: has(&w, "crossOriginIsolated")
+                && Reflect::get(&w, &"crossOriginIsolated".into())
+                    .ok()
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false),
+        }
+    }
+
+    /// One line for the panel.
+    pub fn describe(&self) -> String {
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        format!(
+            "{} · cross-origin isolated: {} · performance.memory: {}{} · \
+             measureUserAgentSpecificMemory: {} (not used: it leaves out wasm memories)",
+            self.name,
+            yes(self.isolated),
+            yes(self.js_heap),
+            if self.js_heap {
+                ""
+            } else {
+                " (the JS tier's buffers are counted instead of the JS heap)"
+            },
+            yes(self.ua_memory)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::engine_name;
+
+    #[test]
+    fn the_engine_is_named_from_the_user_agent() {
+        let chromium = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.8078.73 Safari/537.36";
+        assert_eq!(engine_name(chromium), "Chromium 156");
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0";
+        assert_eq!(engine_name(firefox), "Firefox 153");
+        let webkit = "Mozilla/5.0 (X11; Ubuntu; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15";
+        assert_eq!(engine_name(webkit), "WebKit 605.1.15 (Safari's engine)");
+        assert_eq!(engine_name("curl/8"), "curl/8");
+    }
+}

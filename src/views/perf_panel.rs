@@ -24,6 +24,7 @@ pub fn PerfPanel(
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let queue = CommandQueue::from_context();
+    let engine = crate::browser::EngineInfo::detect();
     let tier_rows = move || {
         statuses
             .get()
@@ -111,6 +112,9 @@ pub fn PerfPanel(
                 <div><span class="k">"Call + hand-off"</span><span class="v" data-testid="overhead" title=move || live.with(|l| format!("one kernel call {:.2} µs + reading a frame's spikes and motion back {:.2} µs", l.call_us, l.handoff_us))>{move || format!("{:.2} µs", live.get().overhead_us)}</span></div>
                 <div><span class="k">"Timer"</span><span class="v">{move || live.get().timer_note.clone()}</span></div>
             </div>
+            <p class="muted op-def" data-testid="engine" data-engine=engine.name.clone()>
+                "Engine: "{engine.describe()}". Which tiers this engine validates and loads, with the reasons, is in the table below."
+            </p>
             <p class="muted op-def" data-testid="memory-parts"
                 data-total=move || live.with(|l| l.memory.total().to_string())
                 data-app-wasm=move || live.with(|l| l.memory.app_wasm.to_string())

@@ -69,6 +69,11 @@ for (const name of engineList(process.env.SASI_ENGINES || 'all')) {
       assert.ok(seen.probe, 'the problem probe ran in the page');
       assert.ok(seen.resources.some((u) => u.endsWith('.wasm')), 'resource timing sees the modules (so it would see a foreign request)');
       assert.ok(seen.resources.every((u) => new URL(u).hostname === '127.0.0.1'), `only 127.0.0.1: ${seen.resources.join(' ')}`);
+      // The panel names the engine it measures in, and which optional APIs it has.
+      const engineLine = await page.text('engine');
+      assert.match(engineLine, { chromium: /Chromium \d+/, firefox: /Firefox \d+/, webkit: /WebKit [\d.]+ \(Safari's engine\)/ }[name], engineLine);
+      assert.match(engineLine, /cross-origin isolated: yes/);
+      assert.match(engineLine, name === 'chromium' ? /performance\.memory: yes/ : /performance\.memory: no \(the JS tier's buffers are counted/);
       await sleep(1500);
       await page.screenshot(`engine-${name}.png`);
       assert.deepEqual(await page.problems(), []);
