@@ -66,8 +66,16 @@ impl Headline {
     /// The comparison the page leads with: the fastest SIMD tier against JS; where no SIMD
     /// tier runs (an old engine, `?simd=off`), the fallback's own story: scalar wasm against JS.
     /// `(fast tier, slow tier, ratio of medians, ratio range from the interquartile ranges)`.
+    /// While tiers are still being measured, only a SIMD tier leads: a scalar-vs-JS figure
+    /// shown before the SIMD tiers are timed would tell the wrong story.
     pub fn lead(&self) -> Option<(TierKind, TierKind, f64, (f64, f64))> {
         let js = self.timing(TierKind::Js)?;
+        let simd_timed = [TierKind::Relaxed, TierKind::Simd]
+            .into_iter()
+            .any(|k| self.timing(k).is_some());
+        if self.measuring.is_some() && !simd_timed {
+            return None;
+        }
         // Any SIMD tier leads over scalar; between the SIMD tiers, the faster one.
         let simd = [TierKind::Relaxed, TierKind::Simd]
             .into_iter()

@@ -14,6 +14,9 @@ pub fn HeadlineView(headline: ReadSignal<Headline>) -> impl IntoView {
                     {format!("{} is {r:.1}× {}", short(fast), short(slow))}
                 </span>
                 <span class="lead-spread">{format!("{lo:.1}–{hi:.1}× between the quartiles")}</span>
+                {h.measuring.map(|(done, total)| view! {
+                    <span class="lead-spread">{format!("(measuring {done}/{total} tiers…)")}</span>
+                })}
             }
             .into_any(),
             (None, Some((done, total))) => view! {
