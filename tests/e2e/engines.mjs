@@ -104,6 +104,26 @@ export async function launch(name) {
   throw new Error(`unknown engine ${name}`);
 }
 
+/** An EnginePage over a playwright or puppeteer page: both have the same page API and events. */
+function evented(name, page, context, opts) {
+  const p = new EnginePage(name, opts);
+  page.on('console', (m) => { if (m.type() === 'error') p.native.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => p.native.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => p.native.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('request', (r) => p.checkUrl(r.url()));
+  p.impl = {
+    goto: (url) => page.goto(url),
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    click: (sel) => page.click(sel),
+    press: (key) => page.keyboard.press(key),
+    screenshot: async (path) => { await page.screenshot({ path, fullPage: true }); },
+    url: async () => page.url(),
+    close: () => context.close(),
+  };
+  p.raw = page;
+  return p;
+}
+
 async function launchChromium() {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: EXECUTABLES.chromium, args: CHROMIUM_ARGS });
@@ -116,22 +136,7 @@ async function launchChromium() {
     async newPage(opts = {}) {
       const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
       const page = await context.newPage();
-      const p = new EnginePage('chromium', opts);
-      page.on('console', (m) => { if (m.type() === 'error') p.native.push(`console: ${m.text()}`); });
-      page.on('pageerror', (e) => p.native.push(`pageerror: ${e.message}`));
-      page.on('requestfailed', (r) => p.native.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-      page.on('request', (r) => p.checkUrl(r.url()));
-      p.impl = {
-        goto: (url) => page.goto(url),
-        evaluate: (fn, arg) => page.evaluate(fn, arg),
-        click: (sel) => page.click(sel),
-        press: (key) => page.keyboard.press(key),
-        screenshot: async (path) => { await page.screenshot({ path, fullPage: true }); },
-        url: async () => page.url(),
-        close: () => context.close(),
-      };
-      p.raw = page;
-      return p;
+      return evented('chromium', page, context, opts);
     },
     close: () => browser.close(),
   };
@@ -167,22 +172,7 @@ async function launchFirefox() {
       const context = await browser.createBrowserContext();
       const page = await context.newPage();
       await page.setViewport(VIEWPORT);
-      const p = new EnginePage('firefox', opts);
-      page.on('console', (m) => { if (m.type() === 'error') p.native.push(`console: ${m.text()}`); });
-      page.on('pageerror', (e) => p.native.push(`pageerror: ${e.message}`));
-      page.on('requestfailed', (r) => p.native.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-      page.on('request', (r) => p.checkUrl(r.url()));
-      p.impl = {
-        goto: (url) => page.goto(url),
-        evaluate: (fn, arg) => page.evaluate(fn, arg),
-        click: (sel) => page.click(sel),
-        press: (key) => page.keyboard.press(key),
-        screenshot: async (path) => { await page.screenshot({ path, fullPage: true }); },
-        url: async () => page.url(),
-        close: () => context.close(),
-      };
-      p.raw = page;
-      return p;
+      return evented('firefox', page, context, opts);
     },
     close: () => browser.close(),
   };
