@@ -263,6 +263,18 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
         // The previous frame as measured: its start and its parts; the page part ends in a
         // microtask queued after the drawing, when the effects the signals woke have run.
         let last: Rc<RefCell<Option<(f64, FrameBudget)>>> = Rc::new(RefCell::new(None));
+        // This frame's parts until the drawing ends (start, end of drawing, parts), closed by
+        // one microtask callback made once, not one closure per frame.
+        let drawn: Rc<RefCell<Option<(f64, f64, FrameBudget)>>> = Rc::new(RefCell::new(None));
+        let close_frame = {
+            let (drawn, last) = (Rc::clone(&drawn), Rc::clone(&last));
+            Closure::<dyn FnMut()>::new(move || {
+                if let Some((t0, t4, mut b)) = drawn.borrow_mut().take() {
+                    b.page_ms += now_ms() - t4;
+                    *last.borrow_mut() = Some((t0, b));
+                }
+            })
+        };
         start_frame_loop(move || {
             let t0 = now_ms();
             let last_budget = last.borrow_mut().take().map(|(start, mut b)| {
@@ -305,13 +317,8 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
                 page_ms: t2 - t1,
                 other_ms: 0.0,
             };
-            let slot = Rc::clone(&last);
-            let tail = Closure::once_into_js(move || {
-                let mut b = budget;
-                b.page_ms += now_ms() - t4;
-                *slot.borrow_mut() = Some((t0, b));
-            });
-            window().queue_microtask(tail.unchecked_ref());
+            *drawn.borrow_mut() = Some((t0, t4, budget));
+            window().queue_microtask(close_frame.as_ref().unchecked_ref());
         });
     });
 }
