@@ -79,10 +79,12 @@ BROWSER ?= chromium
 bench: setup build
 	cd tests && BROWSER=$(BROWSER) node bench/run.mjs
 
-# Five minutes of animation with tier switches and a benchmark run; fails if memory keeps
-# growing (not part of `make test`). Writes target/soak/latest.json.
+# Five minutes (DURATION=3600 for the hour-long demo) of animation with tier switches, N changes
+# and benchmark runs; fails if memory keeps growing or leaves its bounds, or the firing rate its
+# band (not part of `make test`). Writes target/soak/latest.json.
+DURATION ?= 300
 soak: setup build
-	cd tests && node bench/soak.mjs
+	cd tests && DURATION=$(DURATION) node bench/soak.mjs
 
 clean:
 	rm -rf dist target/e2e target/bench
