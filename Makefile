@@ -7,7 +7,7 @@ ROOT := $(abspath .)
 export PATH := $(ROOT)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 WASM_TEST_ENV := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=300
 
-.PHONY: lint serve test setup setup-serve build test-native test-wasm test-js test-e2e bench soak clean
+.PHONY: lint serve test setup setup-serve build test-native test-wasm test-js test-e2e bench frames soak clean
 
 serve: setup-serve
 	trunk serve --release --offline --address 127.0.0.1 --port 8080
@@ -78,6 +78,11 @@ test-e2e: build
 BROWSER ?= chromium
 bench: setup build
 	cd tests && BROWSER=$(BROWSER) node bench/run.mjs
+
+# Where a frame's time goes at N = 2048, per engine (BROWSER=…, default all); with
+# SASI_DIST_BEFORE=<an older built dist/> both builds, interleaved (not part of `make test`).
+frames: setup build
+	cd tests && BROWSER=$${BROWSER:-all} node bench/frames.mjs
 
 # Five minutes (DURATION=3600 for the hour-long demo) of animation with tier switches, N changes
 # and benchmark runs; fails if memory keeps growing or leaves its bounds, or the firing rate its
