@@ -280,5 +280,19 @@ function printRun(out) {
   for (const n of out.notes) console.log(`\nnote: ${n}`);
 }
 for (const r of measured) printRun(r);
+// With more than one engine: the ratios side by side, one column per engine (each ratio taken
+// within its own engine's run).
+if (measured.length > 1) {
+  const ratio = (v) => (v == null || !Number.isFinite(v) ? '–' : `${v.toFixed(v >= 10 ? 0 : 1)}×`);
+  const names = measured.map((r) => r.env.browser.split(' ')[0]);
+  const cols = [['simd_js', 'SIMD/JS'], ['simd_scalar', 'SIMD/scalar'], ['simd_tfjs', 'SIMD vs tfjs-wasm']];
+  console.log(`\n### Ratios by engine\n`);
+  console.log(`| kernel | size | ${cols.map(([, l]) => names.map((n) => `${l} ${n}`).join(' | ')).join(' | ')} |`);
+  console.log(`|---|---|${cols.flatMap(() => names.map(() => '--:')).join('|')}|`);
+  for (const r of measured[0].results) {
+    const cells = cols.flatMap(([k]) => measured.map((m) => ratio(m.results.find((q) => q.kernel === r.kernel && q.size === r.size)?.speedup[k])));
+    console.log(`| ${r.kernel} | ${r.size} | ${cells.join(' | ')} |`);
+  }
+}
 for (const r of runs.filter((q) => q.error)) console.log(`\n### ${r.engine}: not measured — ${r.error}`);
 console.log(`\nwrote target/bench/latest.json (${measured.map((r) => r.engine).join(', ')}) and latest-<engine>.json`);
