@@ -157,6 +157,9 @@ pub trait Elem: Copy + Default + 'static {
     fn copy_out(view: &Self::View, out: &mut [Self]);
     /// `dst.set(src)`: a copy inside JS, from one module's memory into another's.
     fn copy_view(dst: &Self::View, src: &Self::View);
+    /// Elements `begin..end` of a view (no copy). A JS-tier handle is an id, not an address,
+    /// so a part of a buffer is always a part of its view, never a view at `handle + offset`.
+    fn part(view: &Self::View, begin: u32, end: u32) -> Self::View;
 }
 
 macro_rules! elem {
@@ -175,6 +178,9 @@ macro_rules! elem {
             }
             fn copy_view(dst: &$array, src: &$array) {
                 dst.set(src, 0)
+            }
+            fn part(view: &$array, begin: u32, end: u32) -> $array {
+                view.subarray(begin, end)
             }
         }
     };
@@ -213,9 +219,10 @@ impl<T: Elem> Buf<T> {
     /// Copies `data` into the buffer from element `offset` on (`offset + data.len() <= len`).
     pub fn write_at(&self, offset: u32, data: &[T]) {
         debug_assert!(offset as usize + data.len() <= self.len as usize);
-        let len = (data.len() as u32).min(self.len.saturating_sub(offset));
-        let view = T::view(&self.tier.exports, self.handle + offset * T::BYTES, len);
-        T::copy_in(&view, &data[..len as usize]);
+        let begin = offset.min(self.len);
+        let end = (begin as usize + data.len()).min(self.len as usize) as u32;
+        let view = T::part(&self.view(self.len), begin, end);
+        T::copy_in(&view, &data[..(end - begin) as usize]);
     }
     /// Copies the buffer's first `out.len()` elements out.
     pub fn read(&self, out: &mut [T]) {

@@ -48,6 +48,7 @@ try {
       spikes: q('spikes-per-s').textContent,
       efficiency: Number(q('efficiency').textContent),
       tier: q('tier-select').value,
+      sim_s: Number((/t = ([\d.]+)/.exec(document.querySelector('.status-line')?.textContent || '') || [])[1]),
       running: !!q('bench-cancel') && !q('bench-cancel').disabled,
     };
   });
@@ -79,11 +80,15 @@ try {
       events.push({ t: elapsed(), what: 'benchmark' });
     }
     const s = { t: elapsed(), n, ...(await sample()) };
+    // The simulated clock must move between samples (a Reset sets it back to 0): a page whose
+    // figures stand still has stopped, whatever its memory says.
+    const prev = samples.at(-1);
+    s.stalled = !!prev && s.sim_s === prev.sim_s;
     // The status line's spikes/s is per second of simulated time: over N, the rate per neuron.
     const spikes = count(s.spikes);
     s.rate_hz = Number.isFinite(spikes) && s.fps > 0 ? spikes / n : null;
     samples.push(s);
-    console.error(`t=${s.t.toFixed(0)}s n=${n} ${s.tier}: memory ${(s.total / MB).toFixed(1)} MB (app ${(s.app / MB).toFixed(1)}, kernels ${(s.kernels / MB).toFixed(1)}, worker ${(s.worker / MB).toFixed(1)}, JS ${(s.js / MB).toFixed(1)}), ${s.fps} fps, ${s.rate_hz?.toFixed(1)} Hz/neuron, efficiency ${s.efficiency}`);
+    console.error(`t=${s.t.toFixed(0)}s n=${n} ${s.tier} sim t=${s.sim_s}s${s.stalled ? ' STALLED' : ''}: memory ${(s.total / MB).toFixed(1)} MB (app ${(s.app / MB).toFixed(1)}, kernels ${(s.kernels / MB).toFixed(1)}, worker ${(s.worker / MB).toFixed(1)}, JS ${(s.js / MB).toFixed(1)}), ${s.fps} fps, ${s.rate_hz?.toFixed(1)} Hz/neuron, efficiency ${s.efficiency}`);
   }
   const frames = await page.evaluate(() => window.__frames.slice(10));
   const sorted = [...frames].sort((a, b) => a - b);
@@ -96,6 +101,7 @@ try {
   const grows = Math.max(...lastThird) > earlyPeak * 1.1;
   // Over the limit: a sample taken with no benchmark worker alive (its memory is the run's,
   // counted, but not the demo's), more than 3 s after an N change.
+  const stalled = samples.filter((s) => s.stalled);
   const over = samples.filter((s) => s.worker === 0 && s.total >= MEMORY_LIMIT[s.n]);
   const rates = samples.filter((s) => s.rate_hz !== null && s.worker === 0).map((s) => s.rate_hz);
   const outOfBand = rates.filter((r) => r < RATE_BAND_HZ[0] || r > RATE_BAND_HZ[1]);
@@ -114,7 +120,7 @@ try {
     efficiency_start: samples[0].efficiency, efficiency_end: samples.at(-1).efficiency,
     frame_ms_median: pct(0.5), frame_ms_p99: pct(0.99), frame_ms_p999: pct(0.999), frames: frames.length,
     frames_over_33ms: frames.filter((f) => f > 33.4).length,
-    levelled_off: !grows, problems, samples,
+    stalled: stalled.length, levelled_off: !grows, problems, samples,
   };
   await context.close();
 } finally {
@@ -132,6 +138,7 @@ const fails = [];
 if (!report.levelled_off) fails.push('memory kept growing');
 if (report.over_limit) fails.push(`${report.over_limit} samples over the memory limit`);
 if (report.out_of_band) fails.push(`${report.out_of_band} samples with the firing rate outside ${RATE_BAND_HZ.join('–')} Hz`);
+if (report.stalled) fails.push(`the simulation stood still at ${report.stalled} samples`);
 if (report.problems.length) fails.push(`page problems: ${report.problems.slice(0, 3).join('; ')}`);
 if (fails.length) {
   console.log(`FAIL: ${fails.join('; ')}`);

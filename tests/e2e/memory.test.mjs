@@ -27,14 +27,24 @@ async function probeDone(page) {
   await page.waitForFunction(() => document.querySelector('[data-testid=headline]')?.dataset.measuring === 'false', null, { timeout: 60000 });
 }
 
+/** The simulated clock ("t = 1.2 s" in the status line), in seconds. */
+const simSeconds = (page) => page.evaluate(() => Number((/t = ([\d.]+)/.exec(document.querySelector('.status-line').textContent) || [])[1]));
+
+/** Waits until the simulated clock has moved past `t0` (the run goes on). */
+async function advances(page, t0, what) {
+  await page.waitForFunction((t) => Number((/t = ([\d.]+)/.exec(document.querySelector('.status-line').textContent) || [])[1]) > t,
+    t0, { timeout: 15000 }).catch(() => { throw new Error(`the simulation stood still ${what} (t = ${t0} s)`); });
+}
+
 /** Runs each tier for a while (every tier's memory then held a copy of the weights once). */
 async function visitEveryTier(page, last = 'simd') {
   const order = ['js', 'scalar', 'relaxed', 'simd'].filter((t) => t !== last).concat(last);
   for (const tier of order) {
     await page.selectOption('[data-testid=tier-select]', tier);
-    await page.waitForFunction((t) => document.querySelector('[data-testid=tier-select]').value === t
-      && Number(document.querySelector('[data-testid=fps]')?.textContent) > 0, tier, { timeout: 10000 });
+    await page.waitForFunction((t) => document.querySelector('[data-testid=tier-select]').value === t, tier, { timeout: 10000 });
+    const t0 = await simSeconds(page);
     await page.waitForTimeout(1500);
+    await advances(page, t0, `in the ${tier} tier`);
   }
 }
 
@@ -76,6 +86,7 @@ test('N = 4096: after every tier and a Reset the page holds less than twice the 
   await visitEveryTier(page);
   await page.click('[data-testid=reset]');
   await page.waitForTimeout(2000);
+  await advances(page, 0, 'after the Reset');
   const weights = 4096 * 4096 * 4;
   const m = await settle(page, (p) => p.total < 2 * weights && p.simd < 1.25 * weights, 30000);
   t.diagnostic(`MB after every tier and a Reset: ${fmt(m)}`);
@@ -83,6 +94,19 @@ test('N = 4096: after every tier and a Reset the page holds less than twice the 
     `the active module holds one state after the Reset, not the old and the new (${fmt(m)})`);
   assert.ok(m.app < weights / 2, `the app's own memory never held the weights (${fmt(m)})`);
   assert.ok(m.total < 2 * weights, `whole page ${(m.total / MB).toFixed(1)} MB < 128 MB (${fmt(m)})`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a Reset in every tier, the JS tier included, builds a state that runs (weights written row by row)', async () => {
+  const { page, context, problems } = await open(env, '/?n=512&agents=16');
+  await waitRunning(page);
+  for (const tier of ['js', 'scalar', 'simd']) {
+    await page.selectOption('[data-testid=tier-select]', tier);
+    await page.click('[data-testid=reset]');
+    await page.waitForTimeout(300);
+    await advances(page, 0.1, `after a Reset in the ${tier} tier`);
+  }
   assert.deepEqual(problems, []);
   await context.close();
 });
