@@ -147,3 +147,27 @@ test('the server dies and comes back: the demo keeps running, a benchmark says w
   await context.close();
   await server.close();
 });
+
+test('an exception nobody catches (a JS tier whose buffer views throw) shows the error banner, not a page that silently stands still', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { DIST } = await import('./paths.mjs');
+  const original = readFileSync(join(DIST, 'js', 'abi.js'), 'utf8');
+  assert.match(original, /export const f32 = \(h, len\) => view\(h, len, 'f32'\);/);
+  const patched = original.replace("export const f32 = (h, len) => view(h, len, 'f32');",
+    "export const f32 = (h, len) => { if (globalThis.__breakViews) throw new Error('view broke (test)'); return view(h, len, 'f32'); };");
+  const { page, context } = await open(env, '/?n=256&tier=js', {
+    allow: [/view broke/],
+    route: (p) => p.route(/\/js\/abi\.js/, (r) => r.fulfill({
+      status: 200, contentType: 'text/javascript', body: patched,
+      headers: { 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' },
+    })),
+  });
+  await waitRunning(page);
+  assert.match(await text(page, 'active-tier'), /JavaScript/);
+  await page.evaluate(() => { globalThis.__breakViews = true; });
+  await page.waitForSelector('[data-testid=error-banner]:not([hidden])', { timeout: 10000 });
+  assert.match(await text(page, 'error-banner'), /The app stopped: .*view broke \(test\)/);
+  assert.equal(await page.locator('[data-testid=error-banner] a.reload').isVisible(), true);
+  await context.close();
+});
