@@ -515,9 +515,11 @@ pub fn BenchPanel(
         </div>
         <p class="muted">{move || chart_error.get().map(|e| format!("chart error: {e}")).unwrap_or_default()}</p>
         <div class="charts">
-            <canvas class="chart-wide" node_ref=speed_ref data-testid="chart-speedup" role="img" aria-label="speedup chart"></canvas>
-            <canvas node_ref=scale_ref data-testid="chart-scaling" role="img" aria-label="scaling chart"></canvas>
-            <canvas node_ref=frames_ref data-testid="chart-frames" role="img" aria-label="frame-time chart"></canvas>
+            <canvas node_ref=speed_ref data-testid="chart-speedup" role="img" aria-label="speedup chart"></canvas>
+            <div class="charts-pair">
+                <canvas node_ref=scale_ref data-testid="chart-scaling" role="img" aria-label="scaling chart"></canvas>
+                <canvas node_ref=frames_ref data-testid="chart-frames" role="img" aria-label="frame-time chart"></canvas>
+            </div>
         </div>
     }
 }

@@ -127,6 +127,13 @@ pub fn fmt_speedup(x: f64) -> String {
     }
 }
 
+/// A tick of the speedup axis (a power of two): "0.125×", "0.25×", "1×", "32×".
+pub fn fmt_speedup_tick(t: f64) -> String {
+    let s = format!("{t:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s}×")
+}
+
 fn trim_num(v: f64) -> String {
     let s = if v >= 10.0 || (v - v.round()).abs() < 1e-9 {
         format!("{v:.0}")
@@ -714,7 +721,7 @@ pub fn speedup_bars(el: &HtmlCanvasElement, lines: &[ResultLine]) -> Result<(), 
         let gx = x(t);
         p.line(&[(gx, plot_top), (gx, plot_bottom)], GRID, 1.0)?;
         p.text_if_free(
-            &fmt_speedup(t).replace(".0×", "×"),
+            &fmt_speedup_tick(t),
             (gx, plot_bottom + p.px(5.0)),
             CENTRE_TOP,
             TICK_PX,
@@ -1190,6 +1197,9 @@ mod tests {
         assert_eq!(fmt_work(1e6), "1 M");
         assert_eq!(fmt_speedup(5.23), "5.2×");
         assert_eq!(fmt_speedup(27.4), "27×");
+        assert_eq!(fmt_speedup_tick(0.25), "0.25×");
+        assert_eq!(fmt_speedup_tick(0.125), "0.125×");
+        assert_eq!(fmt_speedup_tick(4.0), "4×");
         assert_eq!(kernel_name("activation_sigmoid"), "sigmoid");
         assert_eq!(kernel_name("lif_step"), "LIF step");
         assert_eq!(size_name("256x256"), "256×256");
