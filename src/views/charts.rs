@@ -29,6 +29,8 @@ const TICK_PX: f64 = 13.0;
 const LABEL_PX: f64 = 13.0;
 const VALUE_PX: f64 = 12.0;
 const TITLE_PX: f64 = 15.0;
+/// The least space between two labels placed by [`Painter::text_if_free`] (CSS px).
+const TICK_GAP_CSS: f64 = 8.0;
 /// A label's box height for layout, as a multiple of its font size (the em box and a little
 /// more, so glyph descenders and accents stay inside it).
 const LINE: f64 = 1.2;
@@ -373,8 +375,8 @@ impl Painter {
 
     /// Whether a label at this place would stay clear of every label drawn so far (with a
     /// small gap) and inside the canvas.
-    fn free(&self, b: &TextBox) -> bool {
-        let gap = self.px(2.0);
+    fn free(&self, b: &TextBox, gap_css: f64) -> bool {
+        let gap = self.px(gap_css);
         b.x >= 0.0
             && b.y >= 0.0
             && b.x + b.w <= self.w
@@ -413,7 +415,8 @@ impl Painter {
         Ok(b)
     }
 
-    /// Draws `text` only if it fits clear of the labels already drawn; whether it was drawn.
+    /// Draws `text` only if it fits clear of the labels already drawn (by `TICK_GAP_CSS`
+    /// at least, so tick labels never run together); whether it was drawn.
     fn text_if_free(
         &mut self,
         text: &str,
@@ -422,8 +425,21 @@ impl Painter {
         css_px: f64,
         colour: RGBColor,
     ) -> Result<bool, String> {
+        self.text_if_clear(text, at, anchor, css_px, colour, TICK_GAP_CSS)
+    }
+
+    /// As [`Painter::text_if_free`], with `gap_css` of space required around the label.
+    fn text_if_clear(
+        &mut self,
+        text: &str,
+        at: (f64, f64),
+        anchor: Anchor,
+        css_px: f64,
+        colour: RGBColor,
+        gap_css: f64,
+    ) -> Result<bool, String> {
         let b = self.text_box(text, at, anchor, css_px);
-        if !self.free(&b) {
+        if !self.free(&b, gap_css) {
             return Ok(false);
         }
         self.text(text, at, anchor, css_px, colour)?;
@@ -803,7 +819,7 @@ pub fn speedup_bars(el: &HtmlCanvasElement, lines: &[ResultLine]) -> Result<(), 
         LABEL_PX,
         p.w - 2.0 * m,
     );
-    p.text_if_free(&axis, centre, CENTRE_TOP, LABEL_PX, MUTED)?;
+    p.text_if_clear(&axis, centre, CENTRE_TOP, LABEL_PX, MUTED, 2.0)?;
     let description = format!(
         "Speedup over JavaScript for {} kernel sizes, log scale, with the 2× and 4× goals; every figure is in the table above",
         rows.len()
@@ -996,7 +1012,14 @@ pub fn scaling(el: &HtmlCanvasElement, lines: &[ResultLine]) -> Result<(), Strin
         LABEL_PX,
         p.w - 2.0 * m,
     );
-    p.text_if_free(&axis, (p.w / 2.0, title_y), CENTRE_TOP, LABEL_PX, MUTED)?;
+    p.text_if_clear(
+        &axis,
+        (p.w / 2.0, title_y),
+        CENTRE_TOP,
+        LABEL_PX,
+        MUTED,
+        2.0,
+    )?;
     p.finish(
         el,
         &format!(
