@@ -115,6 +115,31 @@ pub fn identity_error(kind: TierKind, tier: u32, version: u32) -> Option<String>
     })
 }
 
+/// How the JS tier's load is timed, for the module table's tooltip.
+pub const JS_IMPORT_METHOD: &str = "The JS tier is an ES module: import() fetches its files, parses, links and evaluates them; nothing is compiled to machine code ahead of time, the engine compiles the functions later, while they run. Timed in kernels/js/load.js (loadJsTier) with performance.now() around import(); when the last file arrived is read from the Resource Timing entries of its files. Not comparable with a wasm module's fetch + compile + instantiate.";
+
+/// The module table's cell for the JS tier: what its import did, with the parts known.
+/// `fetch_ms`: until the last of its files arrived; `compile_ms`: the rest of the import
+/// (link and evaluate); `bytes`: the files' size (0 when Resource Timing said nothing).
+pub fn js_import_text(t: &LoadTiming) -> String {
+    let size = if t.bytes > 0.0 {
+        format!(" of {:.0} kB", t.bytes / 1024.0)
+    } else {
+        String::new()
+    };
+    if t.compile_ms > 0.0 {
+        format!(
+            "ES module import{size}: files in by {:.1} ms, then link + evaluate {:.1} ms (not a wasm fetch/compile)",
+            t.fetch_ms, t.compile_ms
+        )
+    } else {
+        format!(
+            "ES module import{size}: fetch, parse, link and evaluate {:.1} ms (not a wasm fetch/compile)",
+            t.total_ms
+        )
+    }
+}
+
 /// Loads every tier (one after the other, so each one's timing is its own).
 pub async fn load_all(simd_off: bool) -> Vec<(TierStatus, Option<Rc<Tier>>)> {
     let mut out = Vec::new();
@@ -142,6 +167,37 @@ pub async fn load_all(simd_off: bool) -> Vec<(TierStatus, Option<Rc<Tier>>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_js_row_says_it_is_a_module_import() {
+        let split = LoadTiming {
+            fetch_ms: 12.0,
+            compile_ms: 3.5,
+            instantiate_ms: 0.0,
+            total_ms: 15.5,
+            bytes: 40960.0,
+        };
+        let text = js_import_text(&split);
+        assert!(text.starts_with("ES module import of 40 kB"), "{text}");
+        assert!(
+            text.contains("files in by 12.0 ms, then link + evaluate 3.5 ms"),
+            "{text}"
+        );
+        assert!(text.contains("not a wasm fetch/compile"), "{text}");
+        // Without Resource Timing: one figure, the whole import.
+        let whole = LoadTiming {
+            fetch_ms: 15.5,
+            compile_ms: 0.0,
+            bytes: 0.0,
+            ..split
+        };
+        let text = js_import_text(&whole);
+        assert!(
+            text.contains("fetch, parse, link and evaluate 15.5 ms"),
+            "{text}"
+        );
+        assert!(!text.contains("kB"), "{text}");
+    }
 
     #[test]
     fn a_module_must_report_its_tier_and_the_abi_version() {

@@ -63,12 +63,32 @@ async function fetchAndInstantiate(target, url, signal) {
 
 /** Imports the plain-JS tier (an ES module with the same exports); the import is all its cost.
  *  A retry imports a cache-busting URL: the browser keeps a module that failed to evaluate
- *  (say, served truncated) in its module map, so importing the same URL again would fail again. */
+ *  (say, served truncated) in its module map, so importing the same URL again would fail again.
+ *  An import is not a wasm load: `fetch_ms` is the time until the last of the tier's files
+ *  arrived (from their Resource Timing entries), `compile_ms` the rest of the import (linking
+ *  and evaluating the modules), `bytes` the files' size; without Resource Timing entries the
+ *  whole import is `fetch_ms` and `bytes` is 0. */
 export function loadJsTier(url, attempt = 0, timeoutMs = LOAD_TIMEOUT_MS) {
   const t0 = performance.now();
+  // The tier's directory: its files are the Resource Timing entries under it during the import.
+  let dir = null;
+  try {
+    dir = new URL('.', new URL(url, globalThis.location?.href)).href;
+  } catch {
+    dir = null;
+  }
   const load = import(fresh(url, attempt)).then((exports) => {
-    const total = performance.now() - t0;
-    return { exports, fetch_ms: total, compile_ms: 0, instantiate_ms: 0, total_ms: total, bytes: 0 };
+    const t1 = performance.now();
+    const total = t1 - t0;
+    const files = (globalThis.performance?.getEntriesByType?.('resource') ?? [])
+      .filter((e) => dir !== null && e.name.startsWith(dir) && e.name.endsWith('.js') && e.startTime >= t0 - 1 && e.responseEnd <= t1 + 1);
+    const arrived = files.reduce((m, e) => Math.max(m, e.responseEnd), 0);
+    if (files.length === 0 || arrived <= t0) {
+      return { exports, fetch_ms: total, compile_ms: 0, instantiate_ms: 0, total_ms: total, bytes: 0 };
+    }
+    const bytes = files.reduce((s, e) => s + (e.encodedBodySize || e.decodedBodySize || 0), 0);
+    const fetchMs = arrived - t0;
+    return { exports, fetch_ms: fetchMs, compile_ms: Math.max(0, total - fetchMs), instantiate_ms: 0, total_ms: total, bytes };
   });
   return withTimeout(load, timeoutMs, url);
 }

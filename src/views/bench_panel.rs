@@ -290,19 +290,23 @@ pub fn BenchPanel(
     let chart_error = RwSignal::new(None::<String>);
     let lines = Memo::new(move |_| bench.with(|b| bench::group(&b.rows)));
 
+    // Charts are drawn at the canvas's size × devicePixelRatio: a resize or a zoom (which
+    // changes the ratio) draws them again, so they stay sharp and fill the space they get.
+    let resized = RwSignal::new(0u32);
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| {
+        resized.update(|n| *n = n.wrapping_add(1))
+    });
+    on_cleanup(move || on_resize.remove());
     Effect::new(move |_| {
+        resized.track();
         let l = lines.get();
         if let (Some(a), Some(b)) = (speed_ref.get(), scale_ref.get()) {
-            let kernel = if l.iter().filter(|x| x.kernel == "dense").count() > 1 {
-                "dense"
-            } else {
-                "activation_sigmoid"
-            };
-            let r = charts::speedup_bars(&a, &l).and_then(|_| charts::scaling(&b, &l, kernel));
+            let r = charts::speedup_bars(&a, &l).and_then(|_| charts::scaling(&b, &l));
             chart_error.set(r.err());
         }
     });
     Effect::new(move |_| {
+        resized.track();
         let f = frames.get();
         if let Some(c) = frames_ref.get() {
             if let Err(e) = charts::frame_history(&c, &f) {
@@ -359,11 +363,13 @@ pub fn BenchPanel(
 
     let cell = move |line: &ResultLine, t: &'static str, unavailable: bool| {
         let (kernel, size) = (line.kernel.clone(), line.size.clone());
+        // The column's name, shown before the figure when the table reflows on a phone.
+        let label = TierKind::from_key(t).map(TierKind::label).unwrap_or(t);
         match line.by_tier.get(t).cloned() {
             Some(r) if r.error.is_some() => {
                 let err = r.error.clone().unwrap_or_default();
                 view! {
-                    <td class="num bad" data-kernel=kernel data-tier=t data-size=size title=r.method_text()>
+                    <td class="num bad" data-label=label data-kernel=kernel data-tier=t data-size=size title=r.method_text()>
                         <span data-testid="bench-error" data-error=err.clone()>{r.time_text()}</span>
                     </td>
                 }
@@ -388,7 +394,7 @@ pub fn BenchPanel(
                     view! { <span data-testid="bench-unsettled" title=why style="color: var(--warn)">" ⚠ not settled"</span> }
                 });
                 view! {
-                    <td class="num" data-kernel=kernel data-tier=t data-size=size
+                    <td class="num" data-label=label data-kernel=kernel data-tier=t data-size=size
                         data-median-ns=median data-p25-ns=r.p25_ns.map(|v| v.to_string()) data-p75-ns=r.p75_ns.map(|v| v.to_string())
                         data-spread-pct=spread data-settled=settled data-agrees=r.agrees.map(|a| a.to_string())
                         title=r.method_text()>
@@ -399,7 +405,7 @@ pub fn BenchPanel(
                 .into_any()
             }
             None => view! {
-                <td class="num muted" data-kernel=kernel data-tier=t data-size=size>
+                <td class="num muted" data-label=label data-kernel=kernel data-tier=t data-size=size>
                     {if unavailable { "unavailable" } else { "…" }}
                 </td>
             }
@@ -436,11 +442,11 @@ pub fn BenchPanel(
                 };
                 view! {
                     <tr>
-                        <td>{line.kernel.clone()}</td><td>{line.size.clone()}</td>
+                        <td class="kernel">{line.kernel.clone()}</td><td class="size">{line.size.clone()}</td>
                         {cells}
-                        <td class="num" data-speedup="simd/js">{sp("simd", "js")}</td>
-                        <td class="num" data-speedup="simd/scalar">{sp("simd", "scalar")}</td>
-                        <td class="num" data-speedup="relaxed/simd">{sp("relaxed", "simd")}</td>
+                        <td class="num" data-label="SIMD/JS" data-speedup="simd/js">{sp("simd", "js")}</td>
+                        <td class="num" data-label="SIMD/scalar" data-speedup="simd/scalar">{sp("simd", "scalar")}</td>
+                        <td class="num" data-label="relaxed/SIMD" data-speedup="relaxed/simd">{sp("relaxed", "simd")}</td>
                     </tr>
                 }
             })
@@ -495,19 +501,25 @@ pub fn BenchPanel(
             "⚠ disagrees / error: that tier's output or run failed its check and is not counted toward any target. "
             "Hover a cell for how it was measured."
         </p>
+        <div class="table-scroll" role="region" aria-label="benchmark results" tabindex="0">
         <table class="bench" data-testid="bench-table">
             <thead><tr>
                 <th>"Kernel"</th><th>"Size"</th>
-                <th class="num">"JS"</th><th class="num">"WASM scalar"</th><th class="num">"WASM SIMD128"</th><th class="num">"relaxed SIMD"</th>
-                <th class="num">"SIMD/JS"</th><th class="num">"SIMD/scalar"</th><th class="num">"relaxed/SIMD"</th>
+                <th class="num">"JS"</th><th class="num">"WASM scalar"</th><th class="num">"WASM SIMD128"</th><th class="num">"WASM relaxed SIMD"</th>
+                <th class="num" title="median JS time ÷ median SIMD128 time">"SIMD/JS"</th>
+                <th class="num" title="median scalar wasm time ÷ median SIMD128 time">"SIMD/scalar"</th>
+                <th class="num" title="median SIMD128 time ÷ median relaxed SIMD time">"relaxed/SIMD"</th>
             </tr></thead>
             <tbody>{table}</tbody>
         </table>
+        </div>
         <p class="muted">{move || chart_error.get().map(|e| format!("chart error: {e}")).unwrap_or_default()}</p>
         <div class="charts">
-            <canvas node_ref=speed_ref data-testid="chart-speedup"></canvas>
-            <canvas node_ref=scale_ref data-testid="chart-scaling"></canvas>
-            <canvas node_ref=frames_ref data-testid="chart-frames"></canvas>
+            <canvas node_ref=speed_ref data-testid="chart-speedup" role="img" aria-label="speedup chart"></canvas>
+            <div class="charts-pair">
+                <canvas node_ref=scale_ref data-testid="chart-scaling" role="img" aria-label="scaling chart"></canvas>
+                <canvas node_ref=frames_ref data-testid="chart-frames" role="img" aria-label="frame-time chart"></canvas>
+            </div>
         </div>
     }
 }

@@ -12,13 +12,19 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 pub const CORNER_CSS_PX: f64 = 4.0;
 const OWN_CORNERS_STYLE: &str = "border-radius:0;background-color:transparent";
 
+/// The page's devicePixelRatio (1 where there is no window): device pixels per CSS pixel.
+pub fn dpr() -> f64 {
+    web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .unwrap_or(1.0)
+        .max(0.5)
+}
+
 /// Matches the backing store to the element's CSS size × devicePixelRatio (so the canvases
 /// stay sharp and follow window resizes and zoom). Returns (width, height) in device pixels.
 pub fn fit(canvas: &HtmlCanvasElement) -> (u32, u32) {
-    let dpr = web_sys::window()
-        .map(|w| w.device_pixel_ratio())
-        .unwrap_or(1.0)
-        .max(0.5);
+    let dpr = dpr();
     let w = ((canvas.client_width() as f64) * dpr).round().max(1.0) as u32;
     let h = ((canvas.client_height() as f64) * dpr).round().max(1.0) as u32;
     if canvas.width() != w {
@@ -109,4 +115,16 @@ pub fn rate_colour(rate_hz: f32) -> String {
         }
     }
     format!("rgb({},{},{})", c[0] as u8, c[1] as u8, c[2] as u8)
+}
+
+/// Width in device pixels of `text` in the context's current font (`measureText`, called
+/// through `Reflect` because web-sys's `TextMetrics` binding is not enabled in this crate).
+pub fn text_width(ctx: &CanvasRenderingContext2d, text: &str) -> f64 {
+    js_sys::Reflect::get(ctx, &"measureText".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call1(ctx, &JsValue::from_str(text)).ok())
+        .and_then(|m| js_sys::Reflect::get(&m, &"width".into()).ok())
+        .and_then(|w| w.as_f64())
+        .unwrap_or(text.chars().count() as f64 * 7.0)
 }

@@ -1,9 +1,10 @@
 //! The performance panel: live figures from the running simulation, each tier's load, and the
 //! seed report's targets checked against what this page measured.
 use crate::controller::{Command, CommandQueue, LiveStats};
-use crate::loader::{TierState, TierStatus};
+use crate::loader::{self, TierState, TierStatus};
 use crate::memory::MemoryParts;
 use crate::targets::{self, TargetRow};
+use crate::tier::TierKind;
 use leptos::prelude::*;
 
 /// Bytes of one kernel module in the memory parts, for a `data-*` attribute (None: not loaded).
@@ -13,6 +14,9 @@ fn tier_bytes(m: &MemoryParts, name: &str) -> Option<String> {
         .find(|(n, _)| n == name)
         .map(|(_, b)| b.to_string())
 }
+
+/// What the kernel time counts, for its tooltip (the status line shows the same figure).
+pub const KERNEL_TIME_HELP: &str = "Time inside kernel calls per animation frame, mean over the last half second: the LIF + STDP steps, the agents' networks and, every 15 frames, the mesh update; timed with performance.now() around the calls. The status line's \"kernel time\" is this same figure.";
 
 #[component]
 pub fn PerfPanel(
@@ -30,31 +34,46 @@ pub fn PerfPanel(
             .get()
             .into_iter()
             .map(|s| {
-                let (state, fetch, compile, inst, total) = match &s.state {
-                    TierState::Loaded(t) => (
-                        "loaded".to_string(),
-                        format!("{:.1}", t.fetch_ms),
-                        format!("{:.1}", t.compile_ms),
-                        format!("{:.1}", t.instantiate_ms),
-                        format!("{:.1}", t.total_ms),
-                    ),
-                    TierState::Unavailable(r) => (format!("unavailable: {r}"), "–".into(), "–".into(), "–".into(), "–".into()),
+                let kind = s.kind;
+                let state = match &s.state {
+                    TierState::Loaded(_) => "loaded".to_string(),
+                    TierState::Unavailable(r) => format!("unavailable: {r}"),
+                };
+                // The JS tier is an ES module import (fetch, parse, link and evaluate of its
+                // files), not a wasm fetch + compile + instantiate: one cell says so, so the
+                // row does not read as a load-time comparison with the wasm columns.
+                let timing = match &s.state {
+                    TierState::Loaded(t) if kind == TierKind::Js => view! {
+                        <td colspan="3" class="js-import" data-label="import" title=loader::JS_IMPORT_METHOD>{loader::js_import_text(t)}</td>
+                        <td class="num" data-label="total (ms)">{format!("{:.1}", t.total_ms)}</td>
+                    }
+                    .into_any(),
+                    TierState::Loaded(t) => view! {
+                        <td class="num" data-label="fetch (ms)">{format!("{:.1}", t.fetch_ms)}</td>
+                        <td class="num" data-label="compile (ms)">{format!("{:.1}", t.compile_ms)}</td>
+                        <td class="num" data-label="instantiate (ms)">{format!("{:.1}", t.instantiate_ms)}</td>
+                        <td class="num" data-label="total (ms)">{format!("{:.1}", t.total_ms)}</td>
+                    }
+                    .into_any(),
+                    TierState::Unavailable(_) => view! {
+                        <td class="num">"–"</td><td class="num">"–"</td><td class="num">"–"</td><td class="num">"–"</td>
+                    }
+                    .into_any(),
                 };
                 let cls = if s.available() { "ok" } else { "bad" };
-                let kind = s.kind;
                 // A tier that failed to load can be tried again; one switched off by the URL or
                 // missing from the browser cannot.
                 let retry = s.reason().is_some_and(|r| !r.contains("switched off") && !r.contains("does not validate") && r != "retrying…");
                 view! {
                     <tr data-tier=s.kind.key()>
-                        <td>{s.kind.label()}</td>
-                        <td class=cls>{state}" "
+                        <td class="name">{s.kind.label()}</td>
+                        <td class=cls data-label="state">{state}" "
                             {retry.then(|| view! {
                                 <button data-testid=format!("retry-{}", kind.key())
                                     on:click=move |_| queue.send(Command::RetryTier(kind))>"Retry"</button>
                             })}
                         </td>
-                        <td class="num">{fetch}</td><td class="num">{compile}</td><td class="num">{inst}</td><td class="num">{total}</td>
+                        {timing}
                     </tr>
                 }
             })
@@ -74,9 +93,9 @@ pub fn PerfPanel(
                 let margin = r.margin.map(|m| format!("{m:.1}×")).unwrap_or_else(|| "–".into());
                 view! {
                     <tr class=cls data-target=r.name>
-                        <td>{r.name}</td><td>{r.goal}</td>
-                        <td>{r.measured.unwrap_or_else(|| "not measured yet".into())}</td>
-                        <td class="num">{margin}</td><td class="mark">{mark}</td><td class="muted">{r.detail}</td>
+                        <td class="name">{r.name}</td><td data-label="goal">{r.goal}</td>
+                        <td data-label="measured">{r.measured.unwrap_or_else(|| "not measured yet".into())}</td>
+                        <td class="num" data-label="margin">{margin}</td><td class="mark" data-label="result">{mark}</td><td class="muted detail">{r.detail}</td>
                     </tr>
                 }
             })
@@ -86,31 +105,53 @@ pub fn PerfPanel(
         <section class="perf-panel" data-testid="perf-panel" aria-label="performance panel">
             <h2>"Performance lab"</h2>
             <div class="live-grid">
-                <div><span class="k">"Frame time"</span><span class="v">{move || format!("{:.1} ms", live.get().frame_ms)}</span></div>
-                <div><span class="k">"Kernel time / frame"</span><span class="v">{move || format!("{:.2} ms", live.get().sim_ms)}</span></div>
-                <div><span class="k">"  LIF + STDP"</span><span class="v">{move || format!("{:.2} ms", live.get().lif_ms)}</span></div>
-                <div><span class="k">"  agent networks"</span><span class="v">{move || format!("{:.3} ms", live.get().agents_ms)}</span></div>
-                <div title="Neuron updates per second of wall-clock time: N × steps actually simulated per second of real time while the animation plays (limited by the frame rate and the steps per frame). 0 while paused.">
-                    <span class="k">"Delivered ops/s (wall clock)"</span>
+                <div class="fig" title="Mean interval between animation frames over the last second (1000 ÷ frames per second): kernels, drawing, the browser's own rendering and idle time.">
+                    <span class="k">"Frame time"</span><span class="v">{move || format!("{:.1} ms", live.get().frame_ms)}</span>
+                </div>
+                <div class="fig-group">
+                    <div class="fig" title=KERNEL_TIME_HELP>
+                        <span class="k">"Kernel time"</span><span class="v">{move || format!("{:.2} ms/frame", live.get().sim_ms)}</span>
+                    </div>
+                    <div class="fig sub" title="Of the kernel time: the LIF neuron steps and the STDP weight updates (steps per frame × both kernels), timed around the calls.">
+                        <span class="k">"of which LIF + STDP"</span><span class="v">{move || format!("{:.2} ms/frame", live.get().lif_ms)}</span>
+                    </div>
+                    <div class="fig sub" title="Of the kernel time: the agents' small dense networks that steer them (two batched dense calls per frame), timed around the calls.">
+                        <span class="k">"of which agent networks"</span><span class="v">{move || format!("{:.3} ms/frame", live.get().agents_ms)}</span>
+                    </div>
+                </div>
+                <div class="fig" title="Neuron updates per second of wall-clock time: N × steps actually simulated per second of real time while the animation plays (limited by the frame rate and the steps per frame). 0 while paused.">
+                    <span class="k">"Delivered (wall clock)"</span>
                     <span class="v" data-testid="ops-delivered" data-value=move || live.get().delivered_ops_per_s.to_string()>
-                        {move || { let v = live.get().delivered_ops_per_s; if v > 0.0 { targets::fmt_count(v) } else { "paused".into() } }}
+                        {move || { let v = live.get().delivered_ops_per_s; if v > 0.0 { format!("{} ops/s", targets::fmt_count(v)) } else { "paused".into() } }}
                     </span>
                 </div>
-                <div title="Neuron updates per second of kernel time: N × steps divided by the time spent inside the LIF and STDP kernels only (not wall clock). What the kernels could deliver back to back; the throughput target uses this.">
-                    <span class="k">"Capacity ops/s (kernel time)"</span>
-                    <span class="v" data-testid="ops-per-s" data-value=move || live.get().ops_per_s.to_string()>{move || targets::fmt_count(live.get().ops_per_s)}</span>
+                <div class="fig" title="Neuron updates per second of kernel time: N × steps divided by the time spent inside the LIF and STDP kernels only (not wall clock). What the kernels could deliver back to back; the throughput target uses this.">
+                    <span class="k">"Capacity (kernel time)"</span>
+                    <span class="v" data-testid="ops-per-s" data-value=move || live.get().ops_per_s.to_string()>{move || format!("{} ops/s", targets::fmt_count(live.get().ops_per_s))}</span>
                 </div>
-                <div><span class="k">"Synaptic events/s"</span><span class="v">{move || targets::fmt_count(live.get().syn_events_per_s)}</span></div>
-                <div title="Whole page: the app's own wasm memory + every loaded kernel module's wasm memory (scalar, SIMD, relaxed) + the benchmark worker's wasm memories while a run is going + the JS heap (performance.memory.usedJSHeapSize; the JS tier's buffers are inside it). Where the JS heap is not exposed, the JS tier's buffers are counted instead. A wasm memory never shrinks.">
-                    <span class="k">"Memory (whole page)"</span>
+                <div class="fig" title="Synaptic events per second of LIF + STDP kernel time: each spike adds its row of N outgoing weights, so events = spikes × N.">
+                    <span class="k">"Synaptic events"</span><span class="v">{move || format!("{} /s", targets::fmt_count(live.get().syn_events_per_s))}</span>
+                </div>
+                <div class="fig" title="Whole page: the app's own wasm memory + every loaded kernel module's wasm memory (scalar, SIMD, relaxed) + the benchmark worker's wasm memories while a run is going + the JS heap (performance.memory.usedJSHeapSize; the JS tier's buffers are inside it). Where the JS heap is not exposed, the JS tier's buffers are counted instead. A wasm memory never shrinks. The two kernel figures below are parts of this one.">
+                    <span class="k">"Page memory (all)"</span>
                     <span class="v" data-testid="memory" data-bytes=move || live.get().memory.total().to_string()>
                         {move || targets::fmt_bytes(live.get().memory.total())}
                     </span>
                 </div>
-                <div><span class="k">"All tiers in use"</span><span class="v" data-testid="memory-in-use" data-bytes=move || live.get().all_tiers_in_use.to_string()>{move || targets::fmt_bytes(live.get().all_tiers_in_use)}</span></div>
-                <div><span class="k">"All tiers reserved"</span><span class="v" data-testid="memory-all-tiers" data-bytes=move || live.get().all_tiers_bytes.to_string()>{move || targets::fmt_bytes(live.get().all_tiers_bytes)}</span></div>
-                <div><span class="k">"Call + hand-off"</span><span class="v" data-testid="overhead" title=move || live.with(|l| format!("one kernel call {:.2} µs + reading a frame's spikes and motion back {:.2} µs", l.call_us, l.handoff_us))>{move || format!("{:.2} µs", live.get().overhead_us)}</span></div>
-                <div><span class="k">"Timer"</span><span class="v">{move || live.get().timer_note.clone()}</span></div>
+                <div class="fig-group">
+                    <div class="fig" title="The size of every tier's memory, summed: each wasm module's linear memory (it grows in 64 KiB pages and never shrinks) and the JS tier's buffers. It holds the buffers in use below plus free space, and is part of the page memory above.">
+                        <span class="k">"Kernel memories (reserved)"</span><span class="v" data-testid="memory-all-tiers" data-bytes=move || live.get().all_tiers_bytes.to_string()>{move || targets::fmt_bytes(live.get().all_tiers_bytes)}</span>
+                    </div>
+                    <div class="fig sub" title="Bytes in live kernel allocations, summed over all tiers: the simulation's state (weights, potentials, traces, the agents' networks) and scratch buffers. Inside the reserved memories above; a tier switch frees the old tier's state.">
+                        <span class="k">"of which buffers in use"</span><span class="v" data-testid="memory-in-use" data-bytes=move || live.get().all_tiers_in_use.to_string()>{move || targets::fmt_bytes(live.get().all_tiers_in_use)}</span>
+                    </div>
+                </div>
+                <div class="fig" title=move || live.with(|l| format!("Measured every 2 s over 200 calls: one kernel call {:.2} µs + reading a frame's spikes and motion back {:.2} µs", l.call_us, l.handoff_us))>
+                    <span class="k">"Call + hand-off"</span><span class="v" data-testid="overhead">{move || format!("{:.2} µs", live.get().overhead_us)}</span>
+                </div>
+                <div class="fig" title="The smallest step between two performance.now() readings, measured in this page at start; cross-origin isolation gives the finest timer.">
+                    <span class="k">"Timer"</span><span class="v">{move || live.get().timer_note.clone()}</span>
+                </div>
             </div>
             <p class="muted op-def" data-testid="engine" data-engine=engine.name.clone()>
                 "Engine: "{engine.describe()}". Which tiers this engine validates and loads, with the reasons, is in the table below."
@@ -140,16 +181,24 @@ pub fn PerfPanel(
                 "Synaptic events/s = spikes × N outgoing weights added per second of kernel time."
             </p>
             <h3>"Kernel modules"</h3>
+            <div class="table-scroll" role="region" aria-label="kernel modules" tabindex="0">
             <table class="tiers">
-                <thead><tr><th>"Tier"</th><th>"State"</th><th>"fetch ms"</th><th>"compile ms"</th><th>"instantiate ms"</th><th>"total ms"</th></tr></thead>
+                <thead><tr><th>"Tier"</th><th>"State"</th>
+                    <th class="num" title="Network fetch of the wasm module's bytes, until the last byte arrived">"fetch (ms)"</th>
+                    <th class="num" title="WebAssembly.compile of the fetched bytes">"compile (ms)"</th>
+                    <th class="num" title="WebAssembly.instantiate of the compiled module">"instantiate (ms)"</th>
+                    <th class="num" title="From the request to a usable tier">"total (ms)"</th></tr></thead>
                 <tbody>{tier_rows}</tbody>
             </table>
+            </div>
             <h3>"Targets"</h3>
+            <div class="table-scroll" role="region" aria-label="targets" tabindex="0">
             <table class="targets" data-testid="targets">
                 <caption class="muted" data-testid="targets-source" style="caption-side: bottom; text-align: left; padding-top: 0.3rem">{move || source_note.get()}</caption>
-                <thead><tr><th>"Target"</th><th>"Goal"</th><th>"Measured"</th><th>"Margin"</th><th>""</th><th>""</th></tr></thead>
+                <thead><tr><th>"Target"</th><th>"Goal"</th><th>"Measured"</th><th>"Margin"</th><th>"Result"</th><th>"How it was judged"</th></tr></thead>
                 <tbody>{target_view}</tbody>
             </table>
+            </div>
             {children.map(|c| c())}
         </section>
     }

@@ -44,19 +44,21 @@ pub fn StatusLine(live: ReadSignal<LiveStats>) -> impl IntoView {
         .into_any()
     };
     view! {
+        <section class="status" aria-label="live figures">
         <div class="status-line">
-            <span>"fps "<b data-testid="fps">{move || format!("{:.0}", live.get().fps)}</b></span>
-            <span>"sim "<b data-testid="sim-ms">{move || format!("{:.2}", live.get().sim_ms)}</b>" ms/frame"</span>
-            <span>"spikes/s "<b data-testid="spikes-per-s">{move || crate::targets::fmt_count(live.get().spikes_per_s)}</b></span>
-            <span>"mesh efficiency "<b data-testid="efficiency">{move || format!("{:.3}", live.get().efficiency)}</b></span>
-            <span>"edges "<b>{move || live.get().edges}</b></span>
-            <span>"pruned "<b>{move || live.get().pruned}</b></span>
-            <span>"t = "<b>{move || format!("{:.1}", live.get().sim_seconds)}</b>" s"</span>
+            <span title="Animation frames per second, counted over the last second">"fps "<b data-testid="fps">{move || format!("{:.0}", live.get().fps)}</b></span>
+            <span title=crate::views::perf_panel::KERNEL_TIME_HELP>"kernel time "<b data-testid="sim-ms">{move || format!("{:.2}", live.get().sim_ms)}</b>" ms/frame"</span>
+            <span title="Spikes per second of simulated time, all neurons (counted over the last half second)">"spikes "<b data-testid="spikes-per-s">{move || crate::targets::fmt_count(live.get().spikes_per_s)}</b>" /s"</span>
+            <span title="Global efficiency of the agent graph (mean inverse shortest-path length, 0–1), computed by the efficiency kernel a few times a second">"mesh efficiency "<b data-testid="efficiency">{move || format!("{:.3}", live.get().efficiency)}</b></span>
+            <span title="Agent pairs whose summed synaptic weight (both directions) is above the run's edge threshold; the mesh draws these">"edges "<b>{move || live.get().edges}</b></span>
+            <span title="Synapses STDP has pruned to zero since the start of this run">"pruned "<b>{move || live.get().pruned}</b></span>
+            <span title="Simulated time since the start: each frame runs a fixed number of 1 ms steps, so a slow frame slows this clock">"t = "<b>{move || format!("{:.1}", live.get().sim_seconds)}</b>" s"</span>
             <span class="muted">{move || live.get().state_note.clone()}</span>
         </div>
         <div class="frame-budget" data-testid="frame-budget"
             title="Where each frame's time goes, mean over the last half second: this app's parts, measured around each call, and the rest of the interval between two animation frames (the browser's style, layout, paint, garbage collection, and idle time).">
             {budget}
         </div>
+        </section>
     }
 }
