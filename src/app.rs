@@ -39,7 +39,7 @@ pub fn App() -> impl IntoView {
         <ErrorBanner error=ui.error />
         <Header active=ui.active.read_only() presenter=ui.presenter />
         <HeadlineView headline=ui.headline.read_only() />
-        <div class="notices" data-testid="notices" hidden=move || notices.with(Notices::is_empty)>
+        <div class="notices" data-testid="notices" role="region" aria-label="notices" hidden=move || notices.with(Notices::is_empty)>
             <ul>{move || notices.with(|n| n.iter().map(|n| view! { <li>{n}</li> }).collect_view())}</ul>
             <button on:click=move |_| notices.set(Notices::new())>"Dismiss"</button>
         </div>
