@@ -181,6 +181,39 @@ conformance! {
             check_dense(m, n, batch, Activation::Identity, 5);
         }
         check_dense(2048, 2048, 1, Activation::Relu, 6);
+        // Around the batched kernel's edges: 8-output panels, 256-deep panel slices (a wider
+        // layer continues its sums slice by slice), 4-input tiles.
+        for (m, n, batch) in [(9, 255, 5), (8, 256, 4), (7, 257, 9), (17, 512, 3), (16, 513, 6), (24, 769, 8)] {
+            check_dense(m, n, batch, Activation::Identity, (m + n + batch) as u32);
+        }
+    }
+
+    fn dense_batch_keeps_nan_and_infinity_to_their_own_rows() {
+        // NaN or ∞ in one input of a 4-input tile (and of the 1-input remainder) reaches
+        // exactly that input's outputs; the tile's other inputs stay finite.
+        let (m, n, batch) = (11, 300, 6);
+        let w = uniform_vec(7, m * n, -1.0, 1.0);
+        let b = uniform_vec(8, m, -0.5, 0.5);
+        for k in tables() {
+            for (row, col) in [(1, 0), (2, 299), (5, 257)] {
+                for special in [f32::NAN, f32::INFINITY] {
+                    let mut xs = uniform_vec(9, batch * n, -1.0, 1.0);
+                    xs[row * n + col] = special;
+                    let mut ys = vec![0.0; batch * m];
+                    (k.dense_batch)(&w, &xs, &b, &mut ys, m, n, batch, Activation::Identity).unwrap();
+                    for q in 0..batch {
+                        let out = &ys[q * m..(q + 1) * m];
+                        if q == row && special.is_nan() {
+                            assert!(out.iter().all(|v| v.is_nan()), "{k:?}: NaN in input {q} must reach all its outputs: {out:?}");
+                        } else if q == row {
+                            assert!(out.iter().all(|v| v.is_infinite() || v.is_nan()), "{k:?}: ∞ in input {q}: {out:?}");
+                        } else {
+                            assert!(out.iter().all(|v| v.is_finite()), "{k:?}: input {q} is finite: {out:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn dense_propagates_nan_and_infinity() {
