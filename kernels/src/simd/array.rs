@@ -84,11 +84,6 @@ impl F32Lanes for F32x4 {
         f2(self.0, o.0, |a, b| a / b)
     }
     #[inline(always)]
-    fn abs(self) -> Self {
-        let a = self.0;
-        F32x4([a[0].abs(), a[1].abs(), a[2].abs(), a[3].abs()])
-    }
-    #[inline(always)]
     fn mul_add(self, b: Self, c: Self) -> Self {
         self.mul(b).add(c)
     }
@@ -197,10 +192,6 @@ impl MaskLanes for U32x4 {
     #[inline(always)]
     fn shr<const N: i32>(self) -> Self {
         u(self.0, |a| a >> N)
-    }
-    #[inline(always)]
-    fn shr_s<const N: i32>(self) -> Self {
-        u(self.0, |a| ((a as i32) >> N) as u32)
     }
     #[inline(always)]
     fn select(self, a: F32x4, b: F32x4) -> F32x4 {

@@ -61,9 +61,6 @@ pub trait F32Lanes: Copy {
     fn sub(self, o: Self) -> Self;
     fn mul(self, o: Self) -> Self;
     fn div(self, o: Self) -> Self;
-    /// `|self|`: the sign bit cleared (NaN stays NaN). wasm's `f32x4.abs` needs no constant
-    /// register in V8 (it masks with a constant in memory).
-    fn abs(self) -> Self;
     /// `self * b + c`: fused (one rounding) in the relaxed-SIMD build, else mul then add.
     fn mul_add(self, b: Self, c: Self) -> Self;
     /// `o < self ? o : self` (NaN in self stays): one instruction for clamping.
@@ -121,11 +118,8 @@ pub trait MaskLanes: Copy {
     fn shl<const N: i32>(self) -> Self;
     /// Logical shift right.
     fn shr<const N: i32>(self) -> Self;
-    /// Arithmetic shift right (copies of the sign bit come in): `shr_s::<31>()` of a float's
-    /// bits is the mask of its negative lanes, with no constant and no comparison.
-    fn shr_s<const N: i32>(self) -> Self;
     /// Lane-wise `mask ? a : b` for f32 lanes. `self` must be a mask (every lane all ones or
-    /// all zeros, as comparisons and `shr_s::<31>` give): the relaxed-SIMD build uses
+    /// all zeros, as comparisons give): the relaxed-SIMD build uses
     /// `relaxed_laneselect` (one `blendvps` on x86, which reads only the top bit), the array
     /// backend reads the top bit, the others select bit by bit; on masks they all agree.
     fn select(self, a: Self::F, b: Self::F) -> Self::F;
@@ -185,17 +179,13 @@ mod tests {
             "pmin keeps NaN"
         );
         assert_eq!(a.pmax(V::splat(0.0)).to_array()[..3], [1.0, 0.0, 3.5]);
+        assert!(
+            a.pmax(V::splat(0.0)).to_array()[3].is_nan(),
+            "pmax keeps NaN"
+        );
         let u = V::Mask::load(&[1, 2, 0x8000_0000, 7]);
         assert_eq!(u.shl::<13>().to_array(), [1 << 13, 2 << 13, 0, 7 << 13]);
         assert_eq!(u.shr::<17>().to_array(), [0, 0, 0x4000, 0]);
-        assert_eq!(u.shr_s::<31>().to_array(), [0, 0, u32::MAX, 0]);
-        assert_eq!(u.shr_s::<1>().to_array(), [0, 1, 0xC000_0000, 3]);
-        assert_eq!(
-            V::load(&[-0.0, 2.0, -f32::INFINITY, -3.5]).abs().to_array(),
-            [0.0, 2.0, f32::INFINITY, 3.5]
-        );
-        assert!(V::splat(-f32::NAN).abs().to_array()[0].is_nan());
-        assert_eq!(V::splat(-0.0).abs().to_array()[0].to_bits(), 0);
         assert_eq!(
             u.andnot(V::Mask::splat(2)).to_array(),
             [1, 0, 0x8000_0000, 5]

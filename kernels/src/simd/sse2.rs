@@ -53,13 +53,6 @@ impl F32Lanes for F32x4 {
         F32x4(sse!(_mm_div_ps(self.0, o.0)))
     }
     #[inline(always)]
-    fn abs(self) -> Self {
-        F32x4(sse!(_mm_and_ps(
-            self.0,
-            _mm_castsi128_ps(_mm_set1_epi32(0x7FFF_FFFF))
-        )))
-    }
-    #[inline(always)]
     fn mul_add(self, b: Self, c: Self) -> Self {
         self.mul(b).add(c)
     }
@@ -159,10 +152,6 @@ impl MaskLanes for U32x4 {
     #[inline(always)]
     fn shr<const N: i32>(self) -> Self {
         U32x4(sse!(_mm_srli_epi32::<N>(self.0)))
-    }
-    #[inline(always)]
-    fn shr_s<const N: i32>(self) -> Self {
-        U32x4(sse!(_mm_srai_epi32::<N>(self.0)))
     }
     #[inline(always)]
     fn select(self, a: F32x4, b: F32x4) -> F32x4 {

@@ -49,10 +49,6 @@ impl F32Lanes for F32x4 {
         F32x4(f32x4_div(self.0, o.0))
     }
     #[inline(always)]
-    fn abs(self) -> Self {
-        F32x4(f32x4_abs(self.0))
-    }
-    #[inline(always)]
     fn mul_add(self, b: Self, c: Self) -> Self {
         #[cfg(target_feature = "relaxed-simd")]
         {
@@ -182,10 +178,6 @@ impl MaskLanes for U32x4 {
     #[inline(always)]
     fn shr<const N: i32>(self) -> Self {
         U32x4(u32x4_shr(self.0, N as u32))
-    }
-    #[inline(always)]
-    fn shr_s<const N: i32>(self) -> Self {
-        U32x4(i32x4_shr(self.0, N as u32))
     }
     #[inline(always)]
     fn select(self, a: F32x4, b: F32x4) -> F32x4 {
