@@ -1,15 +1,17 @@
 //! Dense layers: `y = act(W·x + b)` with W row-major m × n, and the batched form for B inputs
 //! at once, `ys[k] = act(W·xs[k] + b)` (xs is B × n, ys is B × m, both row-major).
 //!
-//! FLOPs = 2·m·n·B. The batched kernel is blocked over inputs: each 4-float piece of a
-//! weight row is loaded once and multiplied into four inputs' accumulators, so W is streamed
-//! B/4 times instead of B times (this is what makes the agents' shared network cheap).
-//! The relaxed-SIMD build fuses the multiply-adds (`mul_add`); the others multiply then add.
+//! FLOPs = 2·m·n·B. The single-input kernel (matvec) streams W once, four rows at a time
+//! sharing the loads of x. The batched kernel is a register-blocked GEMM
+//! ([`dense_batch_tiled`]): W repacked per call into 8-output panels of Wᵀ, 4 inputs × 8
+//! outputs of accumulators per tile, so each weight is loaded once per 4 inputs and no
+//! horizontal sums are left. The relaxed-SIMD build fuses the multiply-adds (`mul_add`); the
+//! others multiply then add.
 //!
 //! One source for every tier, generic over the lane type. The scalar tier runs it on
 //! [`crate::simd::array::F32x4`], which without `simd128` is scalar code with the same
-//! blocking and the same 8–16 independent accumulators, so SIMD/scalar measures what the
-//! vector width buys and nothing else (and both give the same bits).
+//! blocking and the same independent accumulators, so SIMD/scalar measures what the vector
+//! width buys and nothing else (and both give the same bits).
 use crate::activation::{apply_lanes, Activation};
 use crate::error::{KernelError, MAX_BATCH, MAX_DIM};
 use crate::simd::F32Lanes;
@@ -104,6 +106,154 @@ pub fn dense_lanes<V: F32Lanes>(
     Ok(())
 }
 
+/// Outputs per packed panel of Wᵀ: two vectors of accumulators per input.
+const PANEL_COLS: usize = 8;
+/// Depth (input features) of one packed panel: `PANEL_COLS · PANEL_DEPTH` floats, 8 KB on the
+/// stack, so the kernel never allocates (and so cannot fail for memory). Wider layers are
+/// done in slices of this depth, each continuing the sums the previous one stored.
+const PANEL_DEPTH: usize = 256;
+
+/// The batched dense layer as a register-blocked GEMM, `Y = X·Wᵀ + b`, in the style of
+/// XNNPACK's `f32-gemm` wasmsimd micro-kernels: W is repacked, 8 outputs × up to 256 inputs
+/// at a time, into a panel whose row `p` holds `W[j..j+8][p]` (`Wᵀ`, zero-padded past `m`);
+/// then each tile of `R` inputs × 8 outputs keeps `2R` vector accumulators in registers and,
+/// per input feature, loads the panel's two vectors once, broadcasts each input's value and
+/// multiply-adds: `2R` independent chains (the FMA latency of the relaxed build is covered
+/// from R = 4 on) and no horizontal sums. The panel stays in L1 while every input streams
+/// past it. `R` is 4 for vector lanes; the scalar tier passes 1 (`[f32; 4]` arrays have no
+/// registers to spare).
+///
+/// Every output is one sequential chain, `b + x₀w₀ + x₁w₁ + …`, whatever the tile and the
+/// table, so all tables give the same bits (the relaxed build fuses each step).
+#[allow(clippy::too_many_arguments)]
+pub fn dense_batch_tiled<V: F32Lanes, const R: usize>(
+    w: &[f32],
+    xs: &[f32],
+    b: &[f32],
+    ys: &mut [f32],
+    m: usize,
+    n: usize,
+    batch: usize,
+    act: Activation,
+) -> Result<(), KernelError> {
+    check(w.len(), xs.len(), b.len(), ys.len(), m, n, batch)?;
+    let mut panel = [[0.0f32; PANEL_COLS]; PANEL_DEPTH];
+    for j0 in (0..m).step_by(PANEL_COLS) {
+        let cols = (m - j0).min(PANEL_COLS);
+        let mut bias = [0.0f32; PANEL_COLS];
+        bias[..cols].copy_from_slice(&b[j0..j0 + cols]);
+        for p0 in (0..n).step_by(PANEL_DEPTH) {
+            let depth = (n - p0).min(PANEL_DEPTH);
+            let panel = &mut panel[..depth];
+            for c in 0..PANEL_COLS {
+                if c < cols {
+                    let wrow = &w[(j0 + c) * n + p0..(j0 + c) * n + p0 + depth];
+                    for (dst, &v) in panel.iter_mut().zip(wrow) {
+                        dst[c] = v;
+                    }
+                } else {
+                    panel.iter_mut().for_each(|dst| dst[c] = 0.0);
+                }
+            }
+            let tile = Tile {
+                panel,
+                n,
+                m,
+                p0,
+                j0,
+                cols,
+                bias: &bias,
+            };
+            let mut k = 0;
+            while k + R <= batch {
+                tile.run::<V, R>(xs, ys, k);
+                k += R;
+            }
+            while k < batch {
+                tile.run::<V, 1>(xs, ys, k);
+                k += 1;
+            }
+        }
+    }
+    apply_lanes::<V>(act, ys);
+    Ok(())
+}
+
+/// One packed panel and where it sits in W.
+struct Tile<'a> {
+    panel: &'a [[f32; PANEL_COLS]],
+    n: usize,
+    m: usize,
+    /// First input feature of the panel (0: the sums start from the bias).
+    p0: usize,
+    /// First output of the panel, and how many of its 8 columns are real.
+    j0: usize,
+    cols: usize,
+    bias: &'a [f32; PANEL_COLS],
+}
+
+impl Tile<'_> {
+    /// Inputs `k..k + Q` against the panel: `ys[k + q][j0..j0 + cols]` gets (or, past the
+    /// first panel of a wide layer, continues) the sums.
+    #[inline(always)]
+    fn run<V: F32Lanes, const Q: usize>(&self, xs: &[f32], ys: &mut [f32], k: usize) {
+        let depth = self.panel.len();
+        let rows: [&[f32]; Q] =
+            core::array::from_fn(|q| &xs[(k + q) * self.n + self.p0..][..depth]);
+        let mut acc: [[V; 2]; Q] = core::array::from_fn(|q| {
+            let start: [f32; PANEL_COLS] = if self.p0 == 0 {
+                *self.bias
+            } else {
+                let mut s = [0.0; PANEL_COLS];
+                let at = (k + q) * self.m + self.j0;
+                s[..self.cols].copy_from_slice(&ys[at..at + self.cols]);
+                s
+            };
+            [V::load(&start[..4]), V::load(&start[4..])]
+        });
+        if let ([r0, r1, r2, r3], [a0, a1, a2, a3]) = (&rows[..], &mut acc[..]) {
+            // Four inputs (the hot case), as zipped iterators: no index, so no bounds check
+            // and no per-row address arithmetic in the loop.
+            let xs4 = r0.iter().zip(*r1).zip(*r2).zip(*r3);
+            for (wp, (((&x0, &x1), &x2), &x3)) in self.panel.iter().zip(xs4) {
+                let (w0, w1) = (V::load(&wp[..4]), V::load(&wp[4..]));
+                for (a, x) in [
+                    (&mut *a0, x0),
+                    (&mut *a1, x1),
+                    (&mut *a2, x2),
+                    (&mut *a3, x3),
+                ] {
+                    let x = V::splat(x);
+                    a[0] = x.mul_add(w0, a[0]);
+                    a[1] = x.mul_add(w1, a[1]);
+                }
+            }
+        } else {
+            for (p, wp) in self.panel.iter().enumerate() {
+                let (w0, w1) = (V::load(&wp[..4]), V::load(&wp[4..]));
+                for (a, row) in acc.iter_mut().zip(&rows) {
+                    let x = V::splat(row[p]);
+                    a[0] = x.mul_add(w0, a[0]);
+                    a[1] = x.mul_add(w1, a[1]);
+                }
+            }
+        }
+        for (q, a) in acc.iter().enumerate() {
+            let at = (k + q) * self.m + self.j0;
+            if self.cols == PANEL_COLS {
+                a[0].store(&mut ys[at..]);
+                a[1].store(&mut ys[at + 4..]);
+            } else {
+                let mut s = [0.0; PANEL_COLS];
+                a[0].store(&mut s[..4]);
+                a[1].store(&mut s[4..]);
+                ys[at..at + self.cols].copy_from_slice(&s[..self.cols]);
+            }
+        }
+    }
+}
+
+/// The batched layer with 4-input tiles (8 accumulator vectors): what the SIMD tables run.
 #[allow(clippy::too_many_arguments)]
 pub fn dense_batch_lanes<V: F32Lanes>(
     w: &[f32],
@@ -115,51 +265,5 @@ pub fn dense_batch_lanes<V: F32Lanes>(
     batch: usize,
     act: Activation,
 ) -> Result<(), KernelError> {
-    check(w.len(), xs.len(), b.len(), ys.len(), m, n, batch)?;
-    // By rows of W: blocks of four inputs share each weight load (W is streamed once per
-    // four inputs), dot products with horizontal sums.
-    let mut k = 0;
-    // Measured alternatives, both no faster in V8 (README, issue notes): a 4-input × 2-row
-    // tile with 8 accumulators (25–33 % slower: 14 live vectors against x64's 16 registers),
-    // and an XNNPACK-style GEMM on a per-call packed Wᵀ with broadcast inputs (±2 %).
-    while k + 4 <= batch {
-        let xr: [&[f32]; 4] = core::array::from_fn(|q| &xs[(k + q) * n..(k + q + 1) * n]);
-        let (c0, c1, c2, c3) = (
-            xr[0].as_chunks::<4>().0,
-            xr[1].as_chunks::<4>().0,
-            xr[2].as_chunks::<4>().0,
-            xr[3].as_chunks::<4>().0,
-        );
-        for i in 0..m {
-            let row = &w[i * n..(i + 1) * n];
-            let (w4, _) = row.as_chunks::<4>();
-            let (mut a0, mut a1, mut a2, mut a3) = (V::zero(), V::zero(), V::zero(), V::zero());
-            for ((((wc, p0), p1), p2), p3) in w4.iter().zip(c0).zip(c1).zip(c2).zip(c3) {
-                let wv = V::load_array(wc);
-                a0 = wv.mul_add(V::load_array(p0), a0);
-                a1 = wv.mul_add(V::load_array(p1), a1);
-                a2 = wv.mul_add(V::load_array(p2), a2);
-                a3 = wv.mul_add(V::load_array(p3), a3);
-            }
-            let mut s = [a0.sum(), a1.sum(), a2.sum(), a3.sum()];
-            for j in w4.len() * 4..n {
-                for q in 0..4 {
-                    s[q] += row[j] * xr[q][j];
-                }
-            }
-            for q in 0..4 {
-                ys[(k + q) * m + i] = s[q] + b[i];
-            }
-        }
-        k += 4;
-    }
-    while k < batch {
-        let x = &xs[k * n..(k + 1) * n];
-        for i in 0..m {
-            ys[k * m + i] = dot_lanes::<V>(&w[i * n..(i + 1) * n], x) + b[i];
-        }
-        k += 1;
-    }
-    apply_lanes::<V>(act, ys);
-    Ok(())
+    dense_batch_tiled::<V, 4>(w, xs, b, ys, m, n, batch, act)
 }

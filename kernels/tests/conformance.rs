@@ -99,13 +99,44 @@ conformance! {
                 (k.act_apply)(act, &mut v);
                 assert_eq!(v[0], at_pos, "{k:?} {act:?}(+inf)");
                 assert_eq!(v[1], at_neg, "{k:?} {act:?}(-inf)");
-                assert!(v[2].is_nan() && v[4].is_nan(), "{k:?} {act:?}(NaN) must be NaN");
+                assert!(v[2].is_nan() && v[4].is_nan(), "{k:?} {act:?}(NaN) must be NaN: {v:?}");
                 assert_eq!(v[3], reference::activation(act, 0.0) as f32, "{k:?} {act:?}(0)");
                 let mut tail = [-inf, 1e-30, -1e-30, 3e38, -3e38, f32::MIN_POSITIVE];
                 (k.act_apply)(act, &mut tail);
                 assert_eq!(tail[0], at_neg, "{k:?} {act:?}(-inf) in the tail");
                 for (x, y) in [1e-30f32, -1e-30, f32::MIN_POSITIVE].iter().zip([tail[1], tail[2], tail[5]]) {
                     assert!((y as f64 - reference::activation(act, *x as f64)).abs() <= 2e-6, "{k:?} {act:?}({x})");
+                }
+            }
+        }
+    }
+
+    fn activation_nan_and_infinity_in_every_lane_of_every_block() {
+        // Lengths around the 16-element loop, the 4-lane loop and the padded tail; a special
+        // value at every position must give its own limit (or NaN) and leave its neighbours
+        // (same vector, same loop turn) exact to the contract.
+        let inf = f32::INFINITY;
+        for k in tables() {
+            for act in Activation::ALL {
+                for len in [1, 2, 3, 4, 5, 7, 8, 12, 15, 16, 17, 19, 20, 31, 32, 33, 35, 47, 48, 49] {
+                    for at in 0..len {
+                        for special in [f32::NAN, inf, -inf] {
+                            let mut x: Vec<f32> = (0..len).map(|i| (i as f32 - 9.5) * 0.83).collect();
+                            x[at] = special;
+                            let mut y = x.clone();
+                            (k.act_apply)(act, &mut y);
+                            for (i, (&xi, &yi)) in x.iter().zip(&y).enumerate() {
+                                let r = reference::activation(act, xi as f64);
+                                if xi.is_nan() {
+                                    assert!(yi.is_nan(), "{k:?} {act:?}(NaN) at {i} of {len}: {yi}");
+                                } else if xi.is_infinite() {
+                                    assert_eq!(yi, r as f32, "{k:?} {act:?}({xi}) at {i} of {len}");
+                                } else {
+                                    assert!((yi as f64 - r).abs() <= 2e-6, "{k:?} {act:?}({xi}) next to {special} at {at} of {len}: {yi} vs {r}");
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -150,6 +181,39 @@ conformance! {
             check_dense(m, n, batch, Activation::Identity, 5);
         }
         check_dense(2048, 2048, 1, Activation::Relu, 6);
+        // Around the batched kernel's edges: 8-output panels, 256-deep panel slices (a wider
+        // layer continues its sums slice by slice), 4-input tiles.
+        for (m, n, batch) in [(9, 255, 5), (8, 256, 4), (7, 257, 9), (17, 512, 3), (16, 513, 6), (24, 769, 8)] {
+            check_dense(m, n, batch, Activation::Identity, (m + n + batch) as u32);
+        }
+    }
+
+    fn dense_batch_keeps_nan_and_infinity_to_their_own_rows() {
+        // NaN or ∞ in one input of a 4-input tile (and of the 1-input remainder) reaches
+        // exactly that input's outputs; the tile's other inputs stay finite.
+        let (m, n, batch) = (11, 300, 6);
+        let w = uniform_vec(7, m * n, -1.0, 1.0);
+        let b = uniform_vec(8, m, -0.5, 0.5);
+        for k in tables() {
+            for (row, col) in [(1, 0), (2, 299), (5, 257)] {
+                for special in [f32::NAN, f32::INFINITY] {
+                    let mut xs = uniform_vec(9, batch * n, -1.0, 1.0);
+                    xs[row * n + col] = special;
+                    let mut ys = vec![0.0; batch * m];
+                    (k.dense_batch)(&w, &xs, &b, &mut ys, m, n, batch, Activation::Identity).unwrap();
+                    for q in 0..batch {
+                        let out = &ys[q * m..(q + 1) * m];
+                        if q == row && special.is_nan() {
+                            assert!(out.iter().all(|v| v.is_nan()), "{k:?}: NaN in input {q} must reach all its outputs: {out:?}");
+                        } else if q == row {
+                            assert!(out.iter().all(|v| v.is_infinite() || v.is_nan()), "{k:?}: ∞ in input {q}: {out:?}");
+                        } else {
+                            assert!(out.iter().all(|v| v.is_finite()), "{k:?}: input {q} is finite: {out:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn dense_propagates_nan_and_infinity() {

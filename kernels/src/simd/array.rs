@@ -17,6 +17,19 @@ fn m(b: bool) -> u32 {
     }
 }
 
+/// `r`, or `a` where `a` is NaN. With relaxed SIMD enabled, LLVM vectorises these lanes and
+/// turns the `b < a ? b : a` select into `f32x4.relaxed_min`/`relaxed_max`, which may return
+/// the other operand for a NaN (V8 on x86 does); the explicit NaN check keeps pmin/pmax's
+/// semantics there. Other builds need no check (the select is all there is).
+#[inline(always)]
+fn keep_nan(a: f32, r: f32) -> f32 {
+    if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) && a.is_nan() {
+        a
+    } else {
+        r
+    }
+}
+
 #[inline(always)]
 fn f2(a: [f32; 4], b: [f32; 4], g: impl Fn(f32, f32) -> f32) -> F32x4 {
     F32x4([g(a[0], b[0]), g(a[1], b[1]), g(a[2], b[2]), g(a[3], b[3])])
@@ -76,11 +89,11 @@ impl F32Lanes for F32x4 {
     }
     #[inline(always)]
     fn pmin(self, o: Self) -> Self {
-        f2(self.0, o.0, |a, b| if b < a { b } else { a })
+        f2(self.0, o.0, |a, b| keep_nan(a, if b < a { b } else { a }))
     }
     #[inline(always)]
     fn pmax(self, o: Self) -> Self {
-        f2(self.0, o.0, |a, b| if a < b { b } else { a })
+        f2(self.0, o.0, |a, b| keep_nan(a, if a < b { b } else { a }))
     }
     #[inline(always)]
     fn lt(self, o: Self) -> U32x4 {

@@ -118,7 +118,10 @@ pub trait MaskLanes: Copy {
     fn shl<const N: i32>(self) -> Self;
     /// Logical shift right.
     fn shr<const N: i32>(self) -> Self;
-    /// Lane-wise `mask ? a : b` for f32 lanes.
+    /// Lane-wise `mask ? a : b` for f32 lanes. `self` must be a mask (every lane all ones or
+    /// all zeros, as comparisons give): the relaxed-SIMD build uses
+    /// `relaxed_laneselect` (one `blendvps` on x86, which reads only the top bit), the array
+    /// backend reads the top bit, the others select bit by bit; on masks they all agree.
     fn select(self, a: Self::F, b: Self::F) -> Self::F;
     /// One bit per lane (lane 0 → bit 0) from the lanes' top bits.
     fn bitmask(self) -> u32;
@@ -176,6 +179,10 @@ mod tests {
             "pmin keeps NaN"
         );
         assert_eq!(a.pmax(V::splat(0.0)).to_array()[..3], [1.0, 0.0, 3.5]);
+        assert!(
+            a.pmax(V::splat(0.0)).to_array()[3].is_nan(),
+            "pmax keeps NaN"
+        );
         let u = V::Mask::load(&[1, 2, 0x8000_0000, 7]);
         assert_eq!(u.shl::<13>().to_array(), [1 << 13, 2 << 13, 0, 7 << 13]);
         assert_eq!(u.shr::<17>().to_array(), [0, 0, 0x4000, 0]);

@@ -1,5 +1,6 @@
 //! The wasm32 `simd128` backend (`core::arch::wasm32` v128). In the relaxed-SIMD build
-//! `mul_add` is `f32x4.relaxed_madd` (fused where the engine's CPU has FMA).
+//! `mul_add` is `f32x4.relaxed_madd` (fused where the engine's CPU has FMA) and `select`
+//! is `i32x4.relaxed_laneselect` (masks only, see [`MaskLanes::select`]).
 use super::{F32Lanes, MaskLanes};
 use core::arch::wasm32::*;
 
@@ -60,11 +61,32 @@ impl F32Lanes for F32x4 {
     }
     #[inline(always)]
     fn pmin(self, o: Self) -> Self {
-        F32x4(f32x4_pmin(self.0, o.0))
+        // With relaxed SIMD enabled, LLVM rewrites `f32x4.pmin(a, b)` into
+        // `f32x4.relaxed_min(a, b)`, which V8 runs as `minps a, b`: that returns `b` for a NaN
+        // lane, so `pmin(NaN, c)` would give `c`. Written as `relaxed_min(o, self)` it is
+        // `minps o, self = o < self ? o : self` on x86 (V8, SpiderMonkey), exactly pmin's
+        // result, NaN included, in one instruction; ARM's `fmin` also keeps a NaN `self`.
+        // The conformance suite checks NaN through every clamp in this build.
+        #[cfg(target_feature = "relaxed-simd")]
+        {
+            F32x4(f32x4_relaxed_min(o.0, self.0))
+        }
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        {
+            F32x4(f32x4_pmin(self.0, o.0))
+        }
     }
     #[inline(always)]
     fn pmax(self, o: Self) -> Self {
-        F32x4(f32x4_pmax(self.0, o.0))
+        // As in `pmin`: `maxps o, self = o > self ? o : self`, pmax's result.
+        #[cfg(target_feature = "relaxed-simd")]
+        {
+            F32x4(f32x4_relaxed_max(o.0, self.0))
+        }
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        {
+            F32x4(f32x4_pmax(self.0, o.0))
+        }
     }
     #[inline(always)]
     fn lt(self, o: Self) -> U32x4 {
@@ -159,7 +181,16 @@ impl MaskLanes for U32x4 {
     }
     #[inline(always)]
     fn select(self, a: F32x4, b: F32x4) -> F32x4 {
-        F32x4(v128_bitselect(a.0, b.0, self.0))
+        // On a mask (the trait's contract) relaxed_laneselect is deterministic, and V8 emits
+        // one blendvps for it where bitselect takes three instructions (and, andnot, or).
+        #[cfg(target_feature = "relaxed-simd")]
+        {
+            F32x4(i32x4_relaxed_laneselect(a.0, b.0, self.0))
+        }
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        {
+            F32x4(v128_bitselect(a.0, b.0, self.0))
+        }
     }
     #[inline(always)]
     fn bitmask(self) -> u32 {
