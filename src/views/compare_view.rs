@@ -164,8 +164,10 @@ pub fn CompareView(bench: RwSignal<BenchState>) -> impl IntoView {
                 </p>
                 <p class="muted">{this_label}</p>
             })}
-            {table}
-            {chart}
+            <div class="compare-body">
+                {table}
+                {chart}
+            </div>
         </section>
     }
 }

@@ -99,11 +99,15 @@ pub fn RaceView(race: RaceUi, statuses: ReadSignal<Vec<TierStatus>>) -> impl Int
     let queue = CommandQueue::from_context();
     let left = RwSignal::new(TierKind::Simd);
     let right = RwSignal::new(TierKind::Js);
-    // The pair the URL asked for, once a race reports it.
+    // The pair the URL asked for, once a race reports it (set only on a change: the status
+    // is new every frame).
     Effect::new(move |_| {
         if let Some(s) = race.status.get() {
-            left.set(s.sides[0].kind);
-            right.set(s.sides[1].kind);
+            for (sel, k) in [(left, s.sides[0].kind), (right, s.sides[1].kind)] {
+                if sel.get_untracked() != k {
+                    sel.set(k);
+                }
+            }
         }
     });
     let status = race.status;
