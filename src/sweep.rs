@@ -213,7 +213,10 @@ impl SweepState {
                 total,
             } => {
                 self.progress = Some((tier, n, done, total));
-                self.message = Some(format!("timing {} at N = {n}…", tier.label()));
+                self.message = Some(format!(
+                    "timing the tiers at N = {n} (from {}), taking turns frame by frame…",
+                    tier.label()
+                ));
                 false
             }
             SweepMsg::SweepPoint { point } => {

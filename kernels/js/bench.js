@@ -629,9 +629,12 @@ function sweepSim(x, net, n, lif, stdpParams) {
 }
 
 /**
- * Times one app frame per tier at each shape in turn: `warmup` frames, then the median of
- * `frames` frames; a tier whose median misses `budgetMs` (or fails) is not tried at larger
- * sizes. Stops when `timeBoundMs` has passed. `onProgress({tier, n, done, total})`,
+ * Times one app frame per tier at each shape in turn: `warmup` frames in every tier, then
+ * `frames` rounds in which each tier times one frame, the tiers taking turns, so a load that
+ * comes and goes (other processes on a shared machine, the page's own animation) falls on
+ * every tier alike; each tier's point is the median of its frames. A tier whose median misses
+ * `budgetMs` (or fails) is not tried at larger sizes. Stops when `timeBoundMs` has passed.
+ * `onProgress({tier, n, done, total})` (tier: the first one timed at that size),
  * `onPoint({tier, n, median_ms, p25_ms, p75_ms, frames} | {tier, n, median_ms: null, error})`.
  */
 export async function runSweep({ tiers, shapes, steps, stdp, seed, lif, stdpParams, budgetMs, warmup = 3, frames = 7, timeBoundMs = 60000,
@@ -642,38 +645,62 @@ export async function runSweep({ tiers, shapes, steps, stdp, seed, lif, stdpPara
   const total = names.length * shapes.length;
   let done = 0;
   const over = () => now() - t0 > timeBoundMs;
+  const bounded = () => ({ cancelled: false, timedOut: true, elapsed_ms: now() - t0 });
   for (const shape of shapes) {
     const live = names.filter((t) => !out.has(t));
     if (live.length === 0) break;
-    if (over()) return { cancelled: false, timedOut: true, elapsed_ms: now() - t0 };
+    if (isCancelled()) return { cancelled: true };
+    if (over()) return bounded();
+    onProgress({ tier: live[0], n: shape.n, done, total });
+    await yieldToEvents();
     const net = sweepNetwork(shape, seed);
-    for (const t of live) {
-      if (isCancelled()) return { cancelled: true };
-      if (over()) return { cancelled: false, timedOut: true, elapsed_ms: now() - t0 };
-      onProgress({ tier: t, n: shape.n, done, total });
-      await yieldToEvents();
-      let point;
-      try {
-        const sim = sweepSim(tiers[t], net, shape.n, lif, stdpParams);
+    const sims = {}, times = {}, failed = {};
+    const fail = (t, e) => {
+      failed[t] = String(e?.message || e);
+      sims[t]?.free();
+      delete sims[t];
+    };
+    try {
+      for (const t of live) {
+        times[t] = [];
         try {
-          const times = [];
-          for (let f = 0; f < warmup + frames; f++) {
-            const s = now();
-            sim.frame(steps, stdp);
-            const dt = now() - s;
-            if (f >= warmup) times.push(dt);
-            // Between frames, as the page does: a cancel can arrive.
-            await yieldToEvents();
-            if (isCancelled()) return { cancelled: true };
-          }
-          point = { tier: t, n: shape.n, median_ms: median(times), p25_ms: percentile(times, 25), p75_ms: percentile(times, 75), frames: times.length };
-        } finally {
-          sim.free();
+          sims[t] = sweepSim(tiers[t], net, shape.n, lif, stdpParams);
+        } catch (e) {
+          fail(t, e);
         }
-        if (!(point.median_ms <= budgetMs)) out.add(t);
-      } catch (e) {
-        point = { tier: t, n: shape.n, median_ms: null, error: String(e?.message || e) };
+      }
+      for (let f = 0; f < warmup + frames; f++) {
+        // The tier that goes first rotates, so none always runs right after another's frame.
+        const order = Object.keys(sims);
+        for (let k = 0; k < order.length; k++) {
+          const t = order[(k + f) % order.length];
+          if (!sims[t]) continue;
+          try {
+            const s = now();
+            sims[t].frame(steps, stdp);
+            const dt = now() - s;
+            if (f >= warmup) times[t].push(dt);
+          } catch (e) {
+            fail(t, e);
+          }
+        }
+        // Between frames, as the page does: progress and a cancel can get through.
+        await yieldToEvents();
+        if (isCancelled()) return { cancelled: true };
+        if (over()) return bounded();
+      }
+    } finally {
+      for (const sim of Object.values(sims)) sim.free();
+    }
+    for (const t of live) {
+      let point;
+      if (failed[t] !== undefined) {
+        point = { tier: t, n: shape.n, median_ms: null, error: failed[t] };
         out.add(t);
+      } else {
+        const xs = times[t];
+        point = { tier: t, n: shape.n, median_ms: median(xs), p25_ms: percentile(xs, 25), p75_ms: percentile(xs, 75), frames: xs.length };
+        if (!(point.median_ms <= budgetMs)) out.add(t);
       }
       onPoint(point);
       done++;

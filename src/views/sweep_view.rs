@@ -151,10 +151,9 @@ pub fn SweepView(
     };
     let progress = move || {
         state.with(|s| match (s.running, s.progress) {
-            (true, Some((tier, n, done, total))) => format!(
-                "{done}/{total} cases ({:.0} %): timing {} at N = {n}…",
+            (true, Some((_, n, done, total))) => format!(
+                "{done}/{total} cases ({:.0} %): timing every tier still in at N = {n}, taking turns frame by frame…",
                 100.0 * done as f64 / total.max(1) as f64,
-                tier.label()
             ),
             _ => s.message.clone().unwrap_or_else(|| "not run yet".into()),
         })
@@ -176,8 +175,8 @@ pub fn SweepView(
         settings.with(|s| {
             format!(
                 "For each tier, one frame of this simulation ({} steps of 1 ms, LIF + STDP {}, agents of N / {}, seed {}) is \
-                 timed in a benchmark worker at N = {}: {} warm-up frames, then the median of {} frames; a tier stops at its \
-                 first size that misses. Bounded: the sweep stops after {:.0} s. The page keeps animating meanwhile (it \
+                 timed in a benchmark worker at N = {}: {} warm-up frames, then the median of {} frames, the tiers taking turns \
+                 frame by frame so a passing load falls on all alike; a tier stops at its first size that misses. Bounded: the sweep stops after {:.0} s. The page keeps animating meanwhile (it \
                  competes for the same cores).",
                 s.steps,
                 if s.stdp { "on" } else { "off" },
