@@ -85,6 +85,11 @@ impl Ui {
             self.notices.update(|n| n.extend(ch.notices));
         }
         if let Some(h) = ch.headline {
+            // Where no SIMD tier runs, the targets tell the headline's fallback figure.
+            if let Some((TierKind::Scalar, TierKind::Js, r, (lo, hi))) = h.lead() {
+                self.measured
+                    .update(|m| m.fallback_lead = Some((r, lo, hi)));
+            }
             self.headline.set(h);
         }
         if let Some(e) = ch.error {
@@ -225,7 +230,18 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             .filter(|(k, _)| *k != TierKind::Js)
             .map(|(_, t)| t.load.total_ms)
             .reduce(f64::max);
-        ui.measured.update(|m| m.max_module_load_ms = max_load);
+        // No SIMD tier at all (`?simd=off`, an engine without SIMD): the SIMD tier's reason.
+        let reason = |k: TierKind| {
+            statuses
+                .iter()
+                .find(|st| st.kind == k)
+                .and_then(|st| st.reason().map(str::to_string))
+        };
+        let simd_unavailable = reason(TierKind::Relaxed).and(reason(TierKind::Simd));
+        ui.measured.update(|m| {
+            m.max_module_load_ms = max_load;
+            m.simd_unavailable = simd_unavailable;
+        });
         let engine = match Engine::new(s.clone(), tiers, statuses) {
             Ok(e) => e,
             Err(msg) => {

@@ -91,7 +91,9 @@ test('a bad race value gives a notice and no race', async () => {
 });
 
 test('the sweep runs in the worker while the page animates and ends with one bar per tier', async () => {
-  const { page, context, problems } = await open(env, '/?n=512');
+  // 12 steps per frame: three times the default work per frame, so the tiers' limits fall
+  // inside the kernels' N ≤ 4096 (at 4 steps every tier fit 4096 on a quiet moment here).
+  const { page, context, problems } = await open(env, '/?n=512&steps=12');
   await waitRunning(page);
   await page.waitForTimeout(800);
   await page.click('[data-testid=sweep-run]');
@@ -185,6 +187,12 @@ test('?simd=off: the headline tells the fallback story, scalar against JS', asyn
   assert.match(r.text, /scalar is [\d.]+× JS/);
   const tiers = await page.locator('[data-testid=headline] .hbar').evaluateAll((els) => els.map((e) => e.dataset.tier));
   assert.deepEqual(tiers, ['js', 'scalar'], 'no pending SIMD bar');
+  // The targets' SIMD row tells the same fallback figure instead of "run the benchmark".
+  await page.waitForFunction(() => /fallback: scalar [\d.]+× JS per frame/.test(document.querySelector('tr[data-target="SIMD vs JS"]')?.textContent));
+  const row = await page.locator('tr[data-target="SIMD vs JS"]').textContent();
+  assert.match(row, /SIMD unavailable/);
+  assert.match(row, /switched off by \?simd=off/);
+  assert.doesNotMatch(row, /run the benchmark/);
   assert.deepEqual(problems, []);
   await context.close();
 });
