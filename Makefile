@@ -7,7 +7,7 @@ ROOT := $(abspath .)
 export PATH := $(ROOT)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 WASM_TEST_ENV := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=300
 
-.PHONY: lint serve test setup setup-serve build test-native test-wasm test-js test-e2e bench soak clean
+.PHONY: lint serve test setup setup-serve build test-native test-wasm test-js test-e2e bench frames soak clean
 
 serve: setup-serve
 	trunk serve --release --offline --address 127.0.0.1 --port 8080
@@ -79,10 +79,17 @@ BROWSER ?= chromium
 bench: setup build
 	cd tests && BROWSER=$(BROWSER) node bench/run.mjs
 
-# Five minutes of animation with tier switches and a benchmark run; fails if memory keeps
-# growing (not part of `make test`). Writes target/soak/latest.json.
+# Where a frame's time goes at N = 2048, per engine (BROWSER=…, default all); with
+# SASI_DIST_BEFORE=<an older built dist/> both builds, interleaved (not part of `make test`).
+frames: setup build
+	cd tests && BROWSER=$${BROWSER:-all} node bench/frames.mjs
+
+# Five minutes (DURATION=3600 for the hour-long demo) of animation with tier switches, N changes
+# and benchmark runs; fails if memory keeps growing or leaves its bounds, or the firing rate its
+# band (not part of `make test`). Writes target/soak/latest.json.
+DURATION ?= 300
 soak: setup build
-	cd tests && node bench/soak.mjs
+	cd tests && DURATION=$(DURATION) node bench/soak.mjs
 
 clean:
 	rm -rf dist target/e2e target/bench

@@ -127,6 +127,12 @@ extern "C" {
     pub fn total_ms(this: &LoadedModule) -> f64;
     #[wasm_bindgen(method, getter)]
     pub fn bytes(this: &LoadedModule) -> f64;
+    /// The compiled module of a wasm tier (`None` for the JS tier), to instantiate again.
+    #[wasm_bindgen(method, getter)]
+    pub fn module(this: &LoadedModule) -> Option<WebAssembly::Module>;
+    /// A new instance of `module` (synchronous: the kernel modules are small and compiled).
+    #[wasm_bindgen(catch, js_name = instantiateAgain)]
+    pub fn instantiate_again(module: &WebAssembly::Module) -> Result<KernelExports, JsValue>;
 
     /// `attempt` > 0: a retry (cache-busting URL). Fails after `LOAD_TIMEOUT_MS`.
     #[wasm_bindgen(catch, js_name = loadKernelModule)]

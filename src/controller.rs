@@ -48,9 +48,11 @@ impl CommandQueue {
     pub fn take(&self) -> Vec<Command> {
         self.0.try_update_value(std::mem::take).unwrap_or_default()
     }
-    /// The queue the app provided (every view lives under `App`, which provides it).
+    /// The queue the app provided (every view lives under `App`, which provides it). A view
+    /// outside `App` is a programming error, and says so: a queue of its own would take its
+    /// commands and silently never deliver them.
     pub fn from_context() -> CommandQueue {
-        use_context::<CommandQueue>().unwrap_or_else(CommandQueue::new)
+        expect_context::<CommandQueue>()
     }
 }
 

@@ -13,6 +13,8 @@ use std::rc::Rc;
 pub const HISTORY_STEPS: usize = 4000;
 /// Efficiency samples kept for the sparkline (one per mesh update, 4 per second: 30 s).
 pub const EFFICIENCY_HISTORY: usize = 120;
+/// How often idle tiers are checked for memory to give back, in animation frames.
+const RELEASE_EVERY_FRAMES: u64 = 90;
 /// How often the mesh edges and efficiency are recomputed, in animation frames.
 pub const MESH_EVERY_FRAMES: u64 = 15;
 
@@ -97,8 +99,7 @@ impl Engine {
     ) -> Result<Engine, String> {
         let tier =
             Self::pick_tier(&tiers, settings.tier).ok_or("no kernel tier could be loaded")?;
-        let snap = sim::initial_state(&settings);
-        let sim = Sim::new(tier, &settings, &snap).map_err(|f| f.to_string())?;
+        let sim = Sim::seeded(tier, &settings).map_err(|f| f.to_string())?;
         let mut e = Engine {
             agents: Vec::new(),
             edges: Vec::new(),
@@ -147,7 +148,9 @@ impl Engine {
         self.sim.tier.kind
     }
 
-    /// Hands the current state to another tier; the run continues from the same state.
+    /// Hands the current state to another tier; the run continues from the same state. The
+    /// tier left behind is instantiated afresh once nothing holds it (see
+    /// [`Engine::release_idle_tiers`]), so visiting every tier does not leave an N² copy in each.
     pub fn switch_tier(&mut self, kind: TierKind) -> Result<(), String> {
         if kind == self.active() {
             return Ok(());
@@ -162,17 +165,31 @@ impl Engine {
             .map_err(|f| f.to_string())?;
         self.sim = new_sim;
         self.settings.tier = kind;
+        self.release_idle_tiers();
         Ok(())
     }
 
     /// Starts over with new settings (size, seed, drive) in the same tier.
+    ///
+    /// A wasm tier builds the new state in a fresh instance of its module and then drops the
+    /// old instance with the old state: the old one keeps running if the new one cannot be
+    /// built, and the memory afterwards holds one state, not the old and the new side by side
+    /// (a wasm memory never shrinks; building in the same instance left it at both sizes, e.g.
+    /// 65 → 129 MB after a Reset at N = 4096). The JS tier's buffers are JS objects, freed by
+    /// the garbage collector, so it builds in place.
     pub fn reset(&mut self, mut settings: Settings) -> Result<(), String> {
         settings.tier = self.active();
-        let snap = sim::initial_state(&settings);
-        // Drop the old state first so its memory is free for the new one.
-        let tier = Rc::clone(&self.sim.tier);
-        let fresh = Sim::new(tier, &settings, &snap).map_err(|f| f.to_string())?;
+        let old = Rc::clone(&self.sim.tier);
+        let tier = match old.fresh() {
+            Ok(Some(t)) => Rc::new(t),
+            Ok(None) | Err(_) => Rc::clone(&old),
+        };
+        let fresh = Sim::seeded(Rc::clone(&tier), &settings).map_err(|f| f.to_string())?;
         self.sim = fresh;
+        if let Some(entry) = self.tiers.iter_mut().find(|(k, _)| *k == tier.kind) {
+            entry.1 = tier;
+        }
+        drop(old);
         self.settings = settings;
         self.step = 0;
         self.history.clear();
@@ -185,7 +202,28 @@ impl Engine {
             .agent_weights(&mut self.sums)
             .map_err(|f| f.to_string())?;
         self.edge_threshold = sim::edge_threshold(&self.sums, self.settings.agents as usize);
+        self.release_idle_tiers();
         self.update_mesh().map_err(|f| f.to_string())
+    }
+
+    /// Gives back the memory of every wasm tier that is not running and that nothing holds
+    /// (no simulation, no probe copy, no race): its memory grew, so it is replaced by a fresh
+    /// instance of its module, and the old instance with its memory goes to the garbage
+    /// collector. Returns how many were replaced. Cheap when there is nothing to do.
+    pub fn release_idle_tiers(&mut self) -> usize {
+        let active = self.active();
+        let mut replaced = 0;
+        for (kind, tier) in self.tiers.iter_mut() {
+            // Only this list holds it: no `Buf` (each holds an `Rc<Tier>`) is alive.
+            if *kind == active || Rc::strong_count(tier) > 1 || !tier.grown() {
+                continue;
+            }
+            if let Ok(Some(t)) = tier.fresh() {
+                *tier = Rc::new(t);
+                replaced += 1;
+            }
+        }
+        replaced
     }
 
     fn update_mesh(&mut self) -> Result<(), Fault> {
@@ -299,6 +337,11 @@ impl Engine {
         self.frame_no += 1;
         if self.frame_no.is_multiple_of(MESH_EVERY_FRAMES) {
             self.update_mesh()?;
+        }
+        // Copies of the run elsewhere (the headline probe's, a race's) end on their own; the
+        // tiers they grew give their memory back within a second or two.
+        if self.frame_no.is_multiple_of(RELEASE_EVERY_FRAMES) {
+            self.release_idle_tiers();
         }
         let t3 = now_ms();
         self.times = KernelTimes {

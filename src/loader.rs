@@ -85,7 +85,7 @@ pub async fn load_tier(kind: TierKind, simd_off: bool, attempt: u32) -> Result<R
         bytes: loaded.bytes(),
     };
     let exports = loaded.exports();
-    let tier = Rc::new(Tier::new(kind, exports, timing));
+    let tier = Rc::new(Tier::new(kind, exports, timing).with_module(loaded.module()));
     let identity = tier.abi_tier().and_then(|id| Ok((id, tier.abi_version()?)));
     match identity {
         Ok((id, version)) => match identity_error(kind, id, version) {

@@ -9,7 +9,7 @@ use crate::browser::now_ms;
 use crate::controller::{Changes, Clock};
 use crate::engine::Engine;
 use crate::params::Settings;
-use crate::sim::{self, Sim};
+use crate::sim::Sim;
 use crate::tier::{Fault, Tier, TierKind};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -188,13 +188,13 @@ pub struct LiveRace {
 }
 
 impl LiveRace {
-    /// Both sides start from `sim::initial_state` of these settings (same seed, same N).
+    /// Both sides start from the seeded state of these settings (`Sim::seeded`: same seed,
+    /// same N, the weights drawn straight into each tier's memory).
     pub fn start(tiers: [Rc<Tier>; 2], settings: &Settings) -> Result<LiveRace, Fault> {
-        let snap = sim::initial_state(settings);
         let [a, b] = tiers;
         let lane = |t: Rc<Tier>| -> Result<LiveLane, Fault> {
             Ok(LiveLane {
-                sim: Sim::new(t, settings, &snap)?,
+                sim: Sim::seeded(t, settings)?,
                 lane: Lane::default(),
                 history: VecDeque::with_capacity(HISTORY_STEPS),
             })

@@ -44,12 +44,24 @@ pub struct Snapshot {
 
 /// The initial state for a seed: the network of `sasi_kernels::model::initial_network`
 /// (block-structured weights scaled with the fan-in, random membrane potentials), then a small
-/// random network per agent, drawn from the same generator.
+/// random network per agent, drawn from the same generator. (The app builds it with
+/// [`Sim::seeded`]; this whole-snapshot form is for tests.)
+#[cfg(test)]
 pub fn initial_state(s: &Settings) -> Snapshot {
+    let n = s.n as usize;
+    let mut w = vec![0.0; n * n];
+    let small = initial_state_rows(s, |j, row| w[j * n..(j + 1) * n].copy_from_slice(row));
+    Snapshot { w, ..small }
+}
+
+/// [`initial_state`] with the N² weights handed to `row` one presynaptic row at a time and
+/// left out of the answer (`w` empty): what [`Sim::seeded`] writes straight into a tier's
+/// memory. Same generator, same draws, same order.
+pub fn initial_state_rows(s: &Settings, row: impl FnMut(usize, &[f32])) -> Snapshot {
     let n = s.n as usize;
     let per = s.per_agent() as usize;
     let mut rng = Rng::new(s.seed);
-    let (w, v, lanes) = model::initial_network(n, per, &mut rng);
+    let (v, lanes) = model::initial_network_rows(n, per, &mut rng, row);
     let rng_lanes = lanes.to_vec();
     let h = HIDDEN as usize;
     let scale1 = 2.0 / (per as f32).sqrt();
@@ -63,7 +75,7 @@ pub fn initial_state(s: &Settings) -> Snapshot {
         v,
         refr: vec![0.0; n],
         trace: vec![0.0; n],
-        w,
+        w: Vec::new(),
         rng: rng_lanes,
         prev: Vec::new(),
         net: [w1, b1, w2, b2],
@@ -72,9 +84,10 @@ pub fn initial_state(s: &Settings) -> Snapshot {
 
 /// Where a new simulation's weights come from.
 enum Weights<'a> {
-    Values(&'a [f32]),
     /// Another tier's weight buffer, copied memory to memory.
     From(&'a Buf<f32>),
+    /// A buffer of this tier already holding them.
+    Filled(Buf<f32>),
 }
 
 /// Per-frame figures of one `Sim::frame` call.
@@ -114,9 +127,16 @@ pub struct Sim {
 }
 
 impl Sim {
-    /// Puts a state into `tier`'s memory.
-    pub fn new(tier: Rc<Tier>, s: &Settings, snap: &Snapshot) -> Result<Sim, Fault> {
-        Self::build(tier, s, snap, Weights::Values(&snap.w))
+    /// A new run from the seed, built in `tier`'s memory: the weights are generated row by
+    /// row straight into it (the app's memory never holds the N² floats).
+    pub fn seeded(tier: Rc<Tier>, s: &Settings) -> Result<Sim, Fault> {
+        let n = s.n;
+        let w = tier.alloc::<f32>(n.checked_mul(n).ok_or(Fault::Kernel {
+            call: "sasi_alloc",
+            error: sasi_kernels::error::KernelError::TooLarge,
+        })?)?;
+        let small = initial_state_rows(s, |j, row| w.write_at(j as u32 * n, row));
+        Self::build(tier, s, &small, Weights::Filled(w))
     }
 
     /// The same run in another tier: the small state goes through the app, the N² weights
@@ -142,12 +162,12 @@ impl Sim {
         prev_buf[..snap.prev.len()].copy_from_slice(&snap.prev);
         let wpr = words_per_row(a as usize) as u32;
         let weights = match w {
-            Weights::Values(values) => tier.buf_from(values)?,
             Weights::From(src) => {
                 let b = tier.alloc::<f32>(src.len)?;
                 b.copy_from(src);
                 b
             }
+            Weights::Filled(b) => b,
         };
         let sim = Sim {
             v: tier.buf_from(&snap.v)?,

@@ -187,14 +187,33 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
     });
     let memory_total = m.memory.as_ref().map(MemoryParts::total);
     let (margin, pass) = at_most(memory_total, MEMORY_LIMIT);
+    // Without `performance.memory` (Firefox, WebKit) the JS heap cannot be read: the total is
+    // a lower bound (the JS tier's buffers stand in for the heap). Over the limit it is still a
+    // fail; under it, nothing can be claimed in this engine.
+    let heap_hidden = m.memory.as_ref().is_some_and(|p| p.js_heap.is_none());
+    let (margin, pass, measured) = if heap_hidden {
+        (
+            None,
+            pass.filter(|ok| !ok),
+            memory_total.map(|t| format!("≥ {} (lower bound)", fmt_bytes(t))),
+        )
+    } else {
+        (margin, pass, memory_total.map(fmt_bytes))
+    };
     rows.push(TargetRow {
         name: "Runtime memory",
         goal: "< 50 MB",
-        measured: memory_total.map(fmt_bytes),
+        measured,
         margin,
         pass,
         inconclusive: false,
         detail: match &m.memory {
+            Some(p) if heap_hidden => format!(
+                "not measurable in this engine: it does not expose the JS heap \
+                 (performance.memory), so the whole page is at least {} ({})",
+                fmt_bytes(p.total()),
+                p.describe()
+            ),
             Some(p) => format!("whole page: {}", p.describe()),
             None => "whole page: app wasm + kernel modules + benchmark worker + JS heap".into(),
         },
@@ -355,6 +374,44 @@ mod tests {
             ..m
         };
         assert_eq!(evaluate(&with_bench)[0].pass, Some(true));
+    }
+
+    #[test]
+    fn without_the_js_heap_memory_is_a_lower_bound_a_fail_only_when_over() {
+        let parts = |simd: f64| MemoryParts {
+            app_wasm: 2.0 * MB,
+            tiers: vec![("simd".into(), simd)],
+            worker_wasm: 0.0,
+            js_heap: None,
+            js_tier_bytes: 3.0 * MB,
+        };
+        let under = evaluate(&Measured {
+            memory: Some(parts(20.0 * MB)),
+            ..Measured::default()
+        });
+        assert_eq!(
+            under[1].measured.as_deref(),
+            Some("≥ 25.0 MB (lower bound)")
+        );
+        assert_eq!(
+            under[1].pass, None,
+            "under the limit nothing can be claimed"
+        );
+        assert_eq!(under[1].margin, None);
+        assert!(
+            under[1].detail.starts_with("not measurable in this engine"),
+            "{}",
+            under[1].detail
+        );
+        let over = evaluate(&Measured {
+            memory: Some(parts(60.0 * MB)),
+            ..Measured::default()
+        });
+        assert_eq!(
+            over[1].pass,
+            Some(false),
+            "a lower bound over the limit is a fail"
+        );
     }
 
     #[test]

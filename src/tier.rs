@@ -140,6 +140,11 @@ pub struct Tier {
     pub kind: TierKind,
     exports: KernelExports,
     pub load: LoadTiming,
+    /// The compiled module (wasm tiers), kept to make a fresh instance: a wasm memory never
+    /// shrinks, so a tier gives its memory back by being instantiated again ([`Tier::fresh`]).
+    module: Option<js_sys::WebAssembly::Module>,
+    /// The memory's size when this instance was new.
+    pub fresh_bytes: f64,
 }
 
 /// An element type a kernel buffer can hold, with its typed-array view.
@@ -205,6 +210,13 @@ impl<T: Elem> Buf<T> {
         debug_assert!(data.len() <= self.len as usize);
         T::copy_in(&self.view(data.len() as u32), data);
     }
+    /// Copies `data` into the buffer from element `offset` on (`offset + data.len() <= len`).
+    pub fn write_at(&self, offset: u32, data: &[T]) {
+        debug_assert!(offset as usize + data.len() <= self.len as usize);
+        let len = (data.len() as u32).min(self.len.saturating_sub(offset));
+        let view = T::view(&self.tier.exports, self.handle + offset * T::BYTES, len);
+        T::copy_in(&view, &data[..len as usize]);
+    }
     /// Copies the buffer's first `out.len()` elements out.
     pub fn read(&self, out: &mut [T]) {
         T::copy_out(&self.view(out.len() as u32), out);
@@ -231,11 +243,39 @@ fn thrown(call: &'static str) -> impl Fn(wasm_bindgen::JsValue) -> Fault {
 
 impl Tier {
     pub fn new(kind: TierKind, exports: KernelExports, load: LoadTiming) -> Tier {
-        Tier {
+        let mut t = Tier {
             kind,
             exports,
             load,
-        }
+            module: None,
+            fresh_bytes: 0.0,
+        };
+        t.fresh_bytes = t.memory_bytes();
+        t
+    }
+
+    /// The same tier with its compiled module kept, so that it can be instantiated again.
+    pub fn with_module(mut self, module: Option<js_sys::WebAssembly::Module>) -> Tier {
+        self.module = module;
+        self
+    }
+
+    /// A new instance of this tier's module, with a memory of the initial size; `None` for the
+    /// JS tier (its buffers are JS objects, freed by the garbage collector once dropped).
+    /// Buffers of the old instance stay valid in the old instance only.
+    pub fn fresh(&self) -> Result<Option<Tier>, Fault> {
+        let Some(module) = &self.module else {
+            return Ok(None);
+        };
+        let exports = bridge::instantiate_again(module).map_err(thrown("instantiate"))?;
+        Ok(Some(
+            Tier::new(self.kind, exports, self.load).with_module(Some(module.clone())),
+        ))
+    }
+
+    /// Whether a fresh instance would give memory back (the memory grew since it was new).
+    pub fn grown(&self) -> bool {
+        self.module.is_some() && self.memory_bytes() > self.fresh_bytes
     }
 
     /// Bytes the tier's memory holds now (a wasm memory's size, or the JS tier's live buffers).

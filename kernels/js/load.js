@@ -52,6 +52,7 @@ async function fetchAndInstantiate(target, url, signal) {
   const t3 = performance.now();
   return {
     exports: instance.exports,
+    module,
     fetch_ms: t1 - t0,
     compile_ms: t2 - t1,
     instantiate_ms: t3 - t2,
@@ -70,6 +71,12 @@ export function loadJsTier(url, attempt = 0, timeoutMs = LOAD_TIMEOUT_MS) {
     return { exports, fetch_ms: total, compile_ms: 0, instantiate_ms: 0, total_ms: total, bytes: 0 };
   });
   return withTimeout(load, timeoutMs, url);
+}
+
+/** A new instance of a compiled kernel module, with a memory of the initial size: how a tier
+ *  gives back memory it grew (a wasm memory never shrinks). */
+export function instantiateAgain(module) {
+  return new WebAssembly.Instance(module, {}).exports;
 }
 
 /** Whether this engine validates `bytes` (the SIMD and relaxed-SIMD probes). */

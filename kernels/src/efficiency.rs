@@ -80,6 +80,16 @@ fn finish(counts: &[u64], n: usize) -> f64 {
     sum / (n as f64 * (n as f64 - 1.0))
 }
 
+/// `len` zeros, or `OutOfMemory` instead of an abort when the allocator has no room (in a
+/// kernel module near its memory limit an abort is a trap, which leaves the module unusable).
+fn zeroed<T: Copy + Default>(len: usize) -> Result<Vec<T>, KernelError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len)
+        .map_err(|_| KernelError::OutOfMemory)?;
+    v.resize(len, T::default());
+    Ok(v)
+}
+
 /// The BFS from every source, shared by both versions; they differ only in how a row is
 /// OR-ed into `next` and how `next` is settled against `visited` (returning its popcount).
 fn all_sources(
@@ -88,9 +98,13 @@ fn all_sources(
     wpr: usize,
     or_row: impl Fn(&mut [u32], &[u32]),
     settle: impl Fn(&mut [u32], &mut [u32]) -> u64,
-) -> f64 {
-    let mut counts = vec![0u64; n + 1];
-    let (mut visited, mut frontier, mut next) = (vec![0u32; wpr], vec![0u32; wpr], vec![0u32; wpr]);
+) -> Result<f64, KernelError> {
+    let mut counts = zeroed::<u64>(n + 1)?;
+    let (mut visited, mut frontier, mut next) = (
+        zeroed::<u32>(wpr)?,
+        zeroed::<u32>(wpr)?,
+        zeroed::<u32>(wpr)?,
+    );
     for s in 0..n {
         visited.fill(0);
         frontier.fill(0);
@@ -116,12 +130,12 @@ fn all_sources(
             std::mem::swap(&mut frontier, &mut next);
         }
     }
-    finish(&counts, n)
+    Ok(finish(&counts, n))
 }
 
 pub fn efficiency_scalar(adj: &[u32], n: usize, wpr: usize) -> Result<f64, KernelError> {
     check(adj, n, wpr)?;
-    Ok(all_sources(
+    all_sources(
         adj,
         n,
         wpr,
@@ -139,7 +153,7 @@ pub fn efficiency_scalar(adj: &[u32], n: usize, wpr: usize) -> Result<f64, Kerne
             }
             found
         },
-    ))
+    )
 }
 
 /// 128 bits at a time (`words_per_row` is a multiple of 4).
@@ -149,7 +163,7 @@ pub fn efficiency_lanes<M: MaskLanes>(
     wpr: usize,
 ) -> Result<f64, KernelError> {
     check(adj, n, wpr)?;
-    Ok(all_sources(
+    all_sources(
         adj,
         n,
         wpr,
@@ -174,5 +188,5 @@ pub fn efficiency_lanes<M: MaskLanes>(
             }
             found
         },
-    ))
+    )
 }

@@ -92,23 +92,42 @@ pub fn expected_fan_in(n: usize, per: usize) -> f32 {
 /// `[0, 0.8)`, and the drive's four generator lanes, all drawn from `rng` in that order (the
 /// app goes on drawing its agents' networks from the same generator).
 pub fn initial_network(n: usize, per: usize, rng: &mut Rng) -> (Vec<f32>, Vec<f32>, [u32; 4]) {
+    let mut w = vec![0.0f32; n * n];
+    let (v, lanes) = initial_network_rows(n, per, rng, |j, row| {
+        w[j * n..(j + 1) * n].copy_from_slice(row);
+    });
+    (w, v, lanes)
+}
+
+/// [`initial_network`] with the weights handed to `row` one presynaptic row at a time (row
+/// `j`, `n` floats), in order, from one reused row buffer: the app writes each row straight
+/// into a kernel module's memory, so the N² floats (64 MB at N = 4096) never pass through — and
+/// never grow — the app's own wasm memory, which cannot shrink again. Same draws, same order.
+pub fn initial_network_rows(
+    n: usize,
+    per: usize,
+    rng: &mut Rng,
+    mut row: impl FnMut(usize, &[f32]),
+) -> (Vec<f32>, [u32; 4]) {
     let p_out = p_between(n);
     // Mean weights 1 inside, 1 between before scaling; `m` makes the expected sum INPUT_WEIGHT.
     let m = INPUT_WEIGHT / expected_fan_in(n, per).max(1.0);
-    let mut w = vec![0.0f32; n * n];
+    let mut w = vec![0.0f32; n];
     for j in 0..n {
-        for i in 0..n {
+        w.fill(0.0);
+        for (i, wi) in w.iter_mut().enumerate() {
             let r = rng.next_f32();
             if i == j {
                 continue;
             }
             let same = i / per == j / per;
             if same && r < P_INSIDE {
-                w[j * n + i] = (m * (0.6 + 0.8 * rng.next_f32())).min(W_MAX);
+                *wi = (m * (0.6 + 0.8 * rng.next_f32())).min(W_MAX);
             } else if !same && r < p_out {
-                w[j * n + i] = (m * (0.4 + 1.2 * rng.next_f32())).min(W_MAX);
+                *wi = (m * (0.4 + 1.2 * rng.next_f32())).min(W_MAX);
             }
         }
+        row(j, &w);
     }
     let v: Vec<f32> = (0..n).map(|_| 0.8 * rng.next_f32()).collect();
     let lanes = [
@@ -117,5 +136,5 @@ pub fn initial_network(n: usize, per: usize, rng: &mut Rng) -> (Vec<f32>, Vec<f3
         rng.next_u32(),
         rng.next_u32(),
     ];
-    (w, v, lanes)
+    (v, lanes)
 }

@@ -149,14 +149,19 @@ async function benchEngine(name) {
             continue;
           }
           await sleep(4000);
+          // fps, kernel ms, and the page's frame budget (ms per frame in kernels, mesh, raster,
+          // panel/DOM and the rest: the browser's own work and idle time).
           const sample = () => s.evaluate(() => ({
             fps: Number(document.querySelector('[data-testid=fps]').textContent),
             sim_ms: Number(document.querySelector('[data-testid=sim-ms]').textContent),
+            budget: Object.fromEntries([...document.querySelectorAll('[data-testid=frame-budget] [data-part]')]
+              .map((el) => [el.dataset.part, Number(el.dataset.ms)])),
           }));
           const a = await sample();
           await sleep(2000);
           const b = await sample();
-          live.push({ tier, n, fps: (a.fps + b.fps) / 2, sim_ms: (a.sim_ms + b.sim_ms) / 2 });
+          const budget = Object.fromEntries(Object.keys(b.budget).map((k) => [k, ((a.budget[k] ?? b.budget[k]) + b.budget[k]) / 2]));
+          live.push({ tier, n, fps: (a.fps + b.fps) / 2, sim_ms: (a.sim_ms + b.sim_ms) / 2, budget });
           log(`live ${name} ${tier} n=${n}: ${b.fps} fps, ${b.sim_ms} ms`);
         } finally {
           await s.close().catch(() => {});
@@ -263,8 +268,31 @@ function printRun(out) {
       .map((l) => (!l ? '–' : l.fps == null ? 'unavailable' : `${l.fps.toFixed(0)} / ${l.sim_ms.toFixed(2)}`));
     console.log(`| ${tier} | ${cells.join(' | ')} |`);
   }
+  const parts = ['kernels', 'mesh', 'raster', 'page', 'other'];
+  console.log(`\nFrame budget in ${out.env.browser} (ms per frame, the page's own measurement: kernels · mesh · raster · panel/DOM · browser + idle):\n`);
+  console.log(`| tier | ${LIVE_N.map((n) => `N=${n}`).join(' | ')} |`);
+  console.log(`|---|${LIVE_N.map(() => '--:').join('|')}|`);
+  for (const tier of ['js', 'scalar', 'simd', 'relaxed']) {
+    const cells = LIVE_N.map((n) => out.live.find((l) => l.tier === tier && l.n === n))
+      .map((l) => (!l || !l.budget || !Object.keys(l.budget).length ? '–' : parts.map((p) => (l.budget[p] ?? NaN).toFixed(1)).join(' · ')));
+    console.log(`| ${tier} | ${cells.join(' | ')} |`);
+  }
   for (const n of out.notes) console.log(`\nnote: ${n}`);
 }
 for (const r of measured) printRun(r);
+// With more than one engine: the ratios side by side, one column per engine (each ratio taken
+// within its own engine's run).
+if (measured.length > 1) {
+  const ratio = (v) => (v == null || !Number.isFinite(v) ? '–' : `${v.toFixed(v >= 10 ? 0 : 1)}×`);
+  const names = measured.map((r) => r.env.browser.split(' ')[0]);
+  const cols = [['simd_js', 'SIMD/JS'], ['simd_scalar', 'SIMD/scalar'], ['simd_tfjs', 'SIMD vs tfjs-wasm']];
+  console.log(`\n### Ratios by engine\n`);
+  console.log(`| kernel | size | ${cols.map(([, l]) => names.map((n) => `${l} ${n}`).join(' | ')).join(' | ')} |`);
+  console.log(`|---|---|${cols.flatMap(() => names.map(() => '--:')).join('|')}|`);
+  for (const r of measured[0].results) {
+    const cells = cols.flatMap(([k]) => measured.map((m) => ratio(m.results.find((q) => q.kernel === r.kernel && q.size === r.size)?.speedup[k])));
+    console.log(`| ${r.kernel} | ${r.size} | ${cells.join(' | ')} |`);
+  }
+}
 for (const r of runs.filter((q) => q.error)) console.log(`\n### ${r.engine}: not measured — ${r.error}`);
 console.log(`\nwrote target/bench/latest.json (${measured.map((r) => r.engine).join(', ')}) and latest-<engine>.json`);

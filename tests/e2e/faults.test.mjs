@@ -113,3 +113,37 @@ test('a speed-up whose spread straddles its goal is inconclusive, not a pass or 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the server dies and comes back: the demo keeps running, a benchmark says why it cannot start, and works once the server is back', async () => {
+  const { startServer } = await import('./server.mjs');
+  const { DIST } = await import('./paths.mjs');
+  let server = await startServer({ root: DIST });
+  const port = Number(new URL(server.url).port);
+  const { page, context, problems } = await open({ browser: env.browser, server }, '/?n=256', {
+    allow: [/bench-worker\.js/, /ERR_CONNECTION_REFUSED|net::ERR|Failed to fetch|NetworkError/],
+  });
+  await waitRunning(page);
+  await server.close();
+  // Everything the running demo needs is already in the page: it keeps animating.
+  const steps0 = await page.locator('[data-testid=fps]').textContent();
+  await page.waitForTimeout(1500);
+  assert.ok(Number(await page.locator('[data-testid=fps]').textContent()) > 0, `still animating without a server (fps ${steps0} → …)`);
+  // A benchmark needs its worker script from the server: the failure is shown within the
+  // worker's 8 s start-up limit and Run is offered again.
+  await page.click('[data-testid=bench-run]');
+  await page.waitForFunction(() => {
+    const s = document.querySelector('[data-testid=bench-status]').textContent;
+    return /did not start|could not|failed|error/i.test(s) && !document.querySelector('[data-testid=bench-run]').disabled;
+  }, null, { timeout: 15000 });
+  const status = await text(page, 'bench-status');
+  // The server is back on the same address: the next Run starts.
+  server = await startServer({ root: DIST, port });
+  await page.click('[data-testid=bench-run]');
+  await page.waitForFunction(() => /%/.test(document.querySelector('[data-testid=bench-status]').textContent), null, { timeout: 15000 });
+  await page.click('[data-testid=bench-cancel]');
+  await page.waitForFunction(() => /cancelled/.test(document.querySelector('[data-testid=bench-status]').textContent), null, { timeout: 15000 });
+  assert.ok(status.length > 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+  await server.close();
+});

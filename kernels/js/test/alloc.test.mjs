@@ -18,17 +18,36 @@ const relaxedOk = WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0,
 async function load(tier) {
   if (tier === 'js') {
     const x = await import('../abi.js');
-    return { x, view: (h, n) => x.f32(h, n) };
+    return { x, view: (h, n) => x.f32(h, n), u32: (h, n) => x.u32(h, n), f64: (h, n) => x.f64(h, n) };
   }
   const file = `${dir}/kernels-${tier}.wasm`;
   if (!existsSync(file)) throw new Error(`${file} is missing: run kernels/build-modules.sh ${dir}`);
   const x = (await WebAssembly.instantiate(readFileSync(file), {})).instance.exports;
-  return { x, view: (h, n) => new Float32Array(x.memory.buffer, h, n) };
+  return {
+    x,
+    view: (h, n) => new Float32Array(x.memory.buffer, h >>> 0, n),
+    u32: (h, n) => new Uint32Array(x.memory.buffer, h >>> 0, n),
+    f64: (h, n) => new Float64Array(x.memory.buffer, h >>> 0, n),
+  };
+}
+
+// A 64-node ring for mesh_efficiency, whose BFS needs scratch memory of its own (4 words a row).
+const RING = 64, RING_WPR = 4;
+function ring(u32, adj) {
+  const a = u32(adj, RING * RING_WPR);
+  a.fill(0);
+  for (let i = 0; i < RING; i++) {
+    for (const j of [(i + 1) % RING, (i + RING - 1) % RING]) a[i * RING_WPR + (j >>> 5)] |= 1 << (j & 31);
+  }
 }
 
 /** Fills the tier's memory, then checks it still works. Runs in the child; returns a report. */
 async function exhaust(tier) {
-  const { x, view } = await load(tier);
+  const { x, view, u32, f64 } = await load(tier);
+  // The graph and the output are allocated before the memory fills up. (Handles past 2 GiB
+  // come back from wasm as negative i32: the views take them `>>> 0`.)
+  const adj = x.sasi_alloc(RING * RING_WPR * 4), out = x.sasi_alloc(8);
+  ring(u32, adj);
   const r = { base: x.sasi_allocated_bytes() >>> 0 };
   r.huge = x.sasi_alloc(0xfffffff0);
   r.overCap = x.sasi_alloc(MAX_ALLOC + 16);
@@ -61,8 +80,13 @@ async function exhaust(tier) {
   last.set([1, -2, 3, -4]);
   r.kernelWhenFull = x.act_apply(1, p0, 4);
   r.kernelWhenFullOut = Array.from(view(p0, 4));
+  // A kernel that needs scratch memory answers OutOfMemory (-5) instead of trapping (the JS
+  // tier's scratch is a JS array, so it runs).
+  r.effWhenFull = x.mesh_efficiency(adj, RING * RING_WPR, RING, RING_WPR, out);
   // Free one big block: the usual round trip works again.
   r.freeBig = x.sasi_free(held[0][0], held[0][1]);
+  r.effAfterFree = x.mesh_efficiency(adj, RING * RING_WPR, RING, RING_WPR, out);
+  r.effValue = f64(out, 1)[0];
   const h = x.sasi_alloc(64);
   r.allocAfterFree = h;
   if (h) {
@@ -111,7 +135,14 @@ if (process.env.SASI_ALLOC_CHILD) {
       assert.ok(r.distinct, 'every block has its own address');
       assert.equal(r.kernelWhenFull, 0, 'a kernel on live buffers runs with the memory full');
       assert.deepEqual(r.kernelWhenFullOut, [1, 0, 3, 0]);
+      assert.equal(r.effWhenFull, tier === 'js' ? 0 : -5, 'mesh_efficiency with no room for its scratch');
       assert.equal(r.freeBig, 0);
+      assert.equal(r.effAfterFree, 0, 'mesh_efficiency runs again once there is room');
+      // A ring of 64: distances 1…31 twice and 32 once from every node.
+      let sum = 0;
+      for (let d = 1; d < 32; d++) sum += 2 / d;
+      sum += 1 / 32;
+      assert.ok(Math.abs(r.effValue - sum / (RING - 1)) < 1e-9, `ring efficiency ${r.effValue}`);
       assert.ok(r.allocAfterFree > 0, 'alloc works again after a free');
       assert.equal(r.kernel, 0);
       assert.deepEqual(r.kernelOut, [0, 2, 0, 4]);
