@@ -7,14 +7,17 @@ use crate::targets;
 use crate::url::url_settings;
 use crate::views::{
     bench_panel::{BenchPanel, BenchWorker},
+    compare_view::CompareView,
     controls::Controls,
     error_banner::ErrorBanner,
     header::Header,
     headline::HeadlineView,
     mesh_view::MeshView,
     perf_panel::PerfPanel,
+    race_view::RaceView,
     raster_view::RasterView,
     status_line::StatusLine,
+    sweep_view::SweepView,
 };
 use leptos::prelude::*;
 
@@ -49,9 +52,12 @@ pub fn App() -> impl IntoView {
             <MeshView canvas_ref=ui.mesh />
             <RasterView canvas_ref=ui.raster />
         </main>
+        <RaceView race=ui.race statuses=ui.statuses.read_only() />
+        <SweepView live=ui.live.read_only() settings=ui.settings.read_only() headline=ui.headline.read_only() />
         <PerfPanel live=ui.live.read_only() statuses=ui.statuses.read_only() target_rows=target_rows source_note=source_note>
             <BenchPanel bench=ui.bench measured=measured frames=ui.frames.read_only() running=ui.running.read_only() simd_off=simd_off worker=worker settings=ui.settings.read_only() />
         </PerfPanel>
+        <CompareView bench=ui.bench />
         {debug.then(|| view! {
             <button class="debug" data-testid="debug-nan" on:click=move |_| queue.send(Command::InjectNan)>
                 "Write NaN into the state (debug)"

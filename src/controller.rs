@@ -28,6 +28,9 @@ pub enum Command {
     /// Hidden debug switches (`?debug=1`): a Rust panic, and a NaN written into the state.
     Panic,
     InjectNan,
+    /// Races two tiers on this run's settings (`src/race.rs`); the main simulation pauses.
+    StartRace(TierKind, TierKind),
+    StopRace,
 }
 
 /// The page's command queue, shared through `provide_context`: views `send`, the frame loop
@@ -105,6 +108,8 @@ pub struct Changes {
     pub reload: Vec<TierKind>,
     /// The headline's figures, while they are measured and when they are done.
     pub headline: Option<Headline>,
+    /// The race's figures, every frame while it runs, and once when it stops.
+    pub race: Option<crate::race::RaceStatus>,
 }
 
 /// What the page knows at the start of a frame.
@@ -305,6 +310,8 @@ pub struct Controller {
     /// than the active one.
     probe: Option<Probe>,
     probe_sim: Option<(TierKind, Sim)>,
+    /// The race, while it runs (its two `Sim`s are dropped when it stops).
+    pub race: Option<crate::race::LiveRace>,
 }
 
 impl Controller {
@@ -322,6 +329,7 @@ impl Controller {
             arrivals: Vec::new(),
             probe: None,
             probe_sim: None,
+            race: None,
         };
         c.measure_headline();
         c
@@ -445,6 +453,24 @@ impl Controller {
                     ch.reload.push(kind);
                 }
                 Command::InjectNan => e.sim.inject_nan(),
+                Command::StartRace(a, b) => {
+                    self.race = None;
+                    match crate::race::start(e, a, b) {
+                        Ok(r) => self.race = Some(r),
+                        Err(msg) => ch
+                            .notices
+                            .push(format!("cannot race {a} against {b}: {msg}")),
+                    }
+                    e.settings.race = self.race.is_some().then_some((a, b));
+                    ch.settings = Some(e.settings.clone());
+                }
+                Command::StopRace => {
+                    if let Some(r) = self.race.take() {
+                        ch.race = Some(r.status(false, None));
+                    }
+                    e.settings.race = None;
+                    ch.settings = Some(e.settings.clone());
+                }
                 Command::Panic => {
                     panic!("debug switch: deliberate panic to test the error banner")
                 }
@@ -453,7 +479,9 @@ impl Controller {
         if remeasure || self.engine.settings.steps != steps_before {
             self.measure_headline();
         }
-        let running = self.playing && !clock.hidden;
+        // While the race runs the main simulation pauses, so the two sides do not compete with it.
+        let running = self.playing && !clock.hidden && self.race.is_none();
+        crate::race::tick(&mut self.race, &mut self.engine.settings, clock, &mut ch);
         let mut frame_ms = None;
         if running || step_once {
             let e = &mut self.engine;
@@ -487,7 +515,7 @@ impl Controller {
     /// The meters: frame log, overhead probe, and every `REFRESH_MS` the live figures.
     fn after_frame(&mut self, clock: Clock, ch: &mut Changes) {
         let now = clock.now;
-        let running = self.playing && !clock.hidden;
+        let running = self.playing && !clock.hidden && self.race.is_none();
         let e = &mut self.engine;
         if running {
             self.frame_log
@@ -529,6 +557,8 @@ impl Controller {
             timer_note: self.timer_note.clone(),
             state_note: if clock.hidden {
                 "paused: tab hidden".into()
+            } else if self.race.is_some() {
+                "paused while the race runs".into()
             } else if !self.playing {
                 "paused".into()
             } else {

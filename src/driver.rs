@@ -14,6 +14,7 @@ use crate::targets::Measured;
 use crate::tier::TierKind;
 use crate::url::write_url;
 use crate::views::bench_panel::{BenchState, BenchWorker};
+use crate::views::race_view::RaceUi;
 use crate::views::{mesh_view, raster_view, raster_view::RasterPixels};
 use js_sys::Reflect;
 use leptos::html::Canvas;
@@ -43,6 +44,8 @@ pub struct Ui {
     pub presenter: RwSignal<bool>,
     pub mesh: NodeRef<Canvas>,
     pub raster: NodeRef<Canvas>,
+    /// The race's figures and canvases (`views::race_view`).
+    pub race: RaceUi,
 }
 
 impl Ui {
@@ -62,6 +65,7 @@ impl Ui {
             presenter: RwSignal::new(false),
             mesh: NodeRef::new(),
             raster: NodeRef::new(),
+            race: RaceUi::new(),
         }
     }
 
@@ -81,10 +85,18 @@ impl Ui {
             self.notices.update(|n| n.extend(ch.notices));
         }
         if let Some(h) = ch.headline {
+            // Where no SIMD tier runs, the targets tell the headline's fallback figure.
+            if let Some((TierKind::Scalar, TierKind::Js, r, (lo, hi))) = h.lead() {
+                self.measured
+                    .update(|m| m.fallback_lead = Some((r, lo, hi)));
+            }
             self.headline.set(h);
         }
         if let Some(e) = ch.error {
             self.error.set(Some(e));
+        }
+        if let Some(r) = ch.race {
+            self.race.status.set(Some(r));
         }
         if self.running.get_untracked() != ch.playing {
             self.running.set(ch.playing);
@@ -218,7 +230,18 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             .filter(|(k, _)| *k != TierKind::Js)
             .map(|(_, t)| t.load.total_ms)
             .reduce(f64::max);
-        ui.measured.update(|m| m.max_module_load_ms = max_load);
+        // No SIMD tier at all (`?simd=off`, an engine without SIMD): the SIMD tier's reason.
+        let reason = |k: TierKind| {
+            statuses
+                .iter()
+                .find(|st| st.kind == k)
+                .and_then(|st| st.reason().map(str::to_string))
+        };
+        let simd_unavailable = reason(TierKind::Relaxed).and(reason(TierKind::Simd));
+        ui.measured.update(|m| {
+            m.max_module_load_ms = max_load;
+            m.simd_unavailable = simd_unavailable;
+        });
         let engine = match Engine::new(s.clone(), tiers, statuses) {
             Ok(e) => e,
             Err(msg) => {
@@ -246,6 +269,9 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
         }
         ui.active.set(Some(engine.active()));
         write_url(&s);
+        if let Some((a, b)) = s.race {
+            queue.send(Command::StartRace(a, b));
+        }
         if let Some(set) = autorun {
             if let Err(e) = worker.start(&set, s.simd_off, true, ui.bench, ui.measured) {
                 ui.bench.update(|b| {
@@ -309,6 +335,8 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             if let Some(canvas) = ui.raster.get_untracked() {
                 raster_view::draw(&canvas, &c.engine, &mut pixels);
             }
+            // The race's two rasters count as raster drawing (the main one stands still then).
+            ui.race.draw(c.race.as_ref());
             let t4 = now_ms();
             let budget = FrameBudget {
                 kernels_ms: t1 - t0,

@@ -50,6 +50,10 @@ pub struct Settings {
     pub debug: bool,
     /// `?bench=quick|full`: start that benchmark set once the tiers have loaded.
     pub bench: Option<BenchSet>,
+    /// `?race=simd,js`: race these two tiers once the tiers have loaded (`src/race.rs`).
+    pub race: Option<(TierKind, TierKind)>,
+    /// `?sweep=on`: run the "largest N at 60 fps" sweep once the page measures its frames.
+    pub sweep: bool,
 }
 
 impl Default for Settings {
@@ -65,6 +69,8 @@ impl Default for Settings {
             simd_off: false,
             debug: false,
             bench: None,
+            race: None,
+            sweep: false,
         }
     }
 }
@@ -155,6 +161,26 @@ fn parse_bench(raw: &str, notes: &mut Vec<String>) -> Option<BenchSet> {
     }
 }
 
+/// `race=simd,js`: two different known tiers, comma-separated; anything else is no race.
+fn parse_race(raw: &str, notes: &mut Vec<String>) -> Option<(TierKind, TierKind)> {
+    let v = raw.trim().to_ascii_lowercase();
+    if matches!(v.as_str(), "0" | "off" | "no" | "none") {
+        return None;
+    }
+    let pair = v
+        .split_once(',')
+        .and_then(|(a, b)| Some((TierKind::from_key(a.trim())?, TierKind::from_key(b.trim())?)));
+    match pair {
+        Some((a, b)) if a != b => Some((a, b)),
+        _ => {
+            notes.push(format!(
+                "race={raw:?} is not two different tiers (e.g. simd,js); no race is started"
+            ));
+            None
+        }
+    }
+}
+
 impl Settings {
     /// Reads a URL query (`?tier=simd&n=2048...`, leading `?` optional, already %-decoded
     /// pairs). Returns the settings and one notice per value that was changed or ignored.
@@ -196,6 +222,8 @@ impl Settings {
                 "simd" => s.simd_off = !parse_bool("simd", raw, true, &mut notes),
                 "debug" => s.debug = parse_debug(raw, &mut notes),
                 "bench" => s.bench = parse_bench(raw, &mut notes),
+                "race" => s.race = parse_race(raw, &mut notes),
+                "sweep" => s.sweep = parse_bool("sweep", raw, false, &mut notes),
                 _ => notes.push(format!("unknown parameter {key:?} ignored")),
             }
         }
@@ -269,6 +297,12 @@ impl Settings {
         if let Some(b) = self.bench {
             p.push(("bench", b.key().into()));
         }
+        if let Some((a, b)) = self.race {
+            p.push(("race", format!("{},{}", a.key(), b.key())));
+        }
+        if self.sweep {
+            p.push(("sweep", "on".into()));
+        }
         p
     }
 
@@ -295,6 +329,7 @@ impl Settings {
             && in_range(self.steps, STEPS_RANGE)
             && (DRIVE_RANGE.0..=DRIVE_RANGE.1).contains(&self.drive_hz)
             && self.drive_hz.fract() == 0.0
+            && self.race.is_none_or(|(a, b)| a != b)
     }
 }
 
@@ -453,6 +488,39 @@ mod tests {
     }
 
     #[test]
+    fn race_and_sweep_go_through_the_validator() {
+        let (s, notes) = Settings::from_query("?race=simd,js&sweep=on");
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(s.race, Some((TierKind::Simd, TierKind::Js)));
+        assert!(s.sweep);
+        assert!(
+            s.to_query().ends_with("&race=simd,js&sweep=on"),
+            "{}",
+            s.to_query()
+        );
+        assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
+        for (q, race, noted) in [
+            (
+                "race=relaxed,scalar",
+                Some((TierKind::Relaxed, TierKind::Scalar)),
+                false,
+            ),
+            ("race=JS, SIMD", Some((TierKind::Js, TierKind::Simd)), false),
+            ("race=off", None, false),
+            ("race=js,js", None, true),
+            ("race=simd", None, true),
+            ("race=simd,gpu", None, true),
+            ("race=simd,js,scalar", None, true),
+            ("race=", None, true),
+        ] {
+            let (s, notes) = Settings::from_query(q);
+            assert_eq!((s.race, !notes.is_empty()), (race, noted), "{q}: {notes:?}");
+        }
+        let (s, notes) = Settings::from_query("sweep=maybe");
+        assert!(!s.sweep && notes.len() == 1, "{notes:?}");
+    }
+
+    #[test]
     fn an_encoded_ampersand_cannot_smuggle_a_parameter() {
         // The case: `bench` used to be written back undecoded, as `bench=quick&tier=js`.
         let (s, notes) = Settings::from_query("?bench=quick%26tier%3Djs");
@@ -494,11 +562,13 @@ mod tests {
             simd_off: true,
             debug: true,
             bench: Some(BenchSet::Quick),
+            race: Some((TierKind::Simd, TierKind::Js)),
+            sweep: true,
         };
         assert!(s.is_valid());
         assert_eq!(
             s.to_query(),
-            "?tier=js&n=100&agents=25&seed=4294967295&steps=32&drive=200&stdp=off&simd=off&debug=on&bench=quick"
+            "?tier=js&n=100&agents=25&seed=4294967295&steps=32&drive=200&stdp=off&simd=off&debug=on&bench=quick&race=simd,js&sweep=on"
         );
         assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
     }
@@ -520,10 +590,25 @@ mod round_trip {
             STEPS_RANGE.0..=STEPS_RANGE.1,
             (DRIVE_RANGE.0 as u32)..=(DRIVE_RANGE.1 as u32),
             any::<(bool, bool, bool)>(),
-            prop::option::of(prop::sample::select(BenchSet::ALL.to_vec())),
+            (
+                prop::option::of(prop::sample::select(BenchSet::ALL.to_vec())),
+                prop::option::of((0usize..4, 1usize..4)),
+                any::<bool>(),
+            ),
         )
             .prop_map(
-                |(tier, agents, pick, seed, steps, drive, (stdp, simd_off, debug), bench)| {
+                |(
+                    tier,
+                    agents,
+                    pick,
+                    seed,
+                    steps,
+                    drive,
+                    (stdp, simd_off, debug),
+                    (bench, race, sweep),
+                )| {
+                    // Two different tiers: the second is an offset of 1..=3 from the first.
+                    let race = race.map(|(a, d)| (TierKind::ALL[a], TierKind::ALL[(a + d) % 4]));
                     let lo = PER_AGENT_RANGE.0.max(N_RANGE.0.div_ceil(agents));
                     let hi = PER_AGENT_RANGE.1.min(N_RANGE.1 / agents);
                     let per = lo + pick % (hi - lo + 1);
@@ -538,18 +623,38 @@ mod round_trip {
                         simd_off,
                         debug,
                         bench,
+                        race,
+                        sweep,
                     }
                 },
             )
     }
 
-    const KEYS: [&str; 12] = [
-        "tier", "n", "agents", "seed", "steps", "drive", "stdp", "simd", "debug", "bench", "color",
-        "",
+    const KEYS: [&str; 14] = [
+        "tier", "n", "agents", "seed", "steps", "drive", "stdp", "simd", "debug", "bench", "race",
+        "sweep", "color", "",
     ];
-    const WORDS: [&str; 16] = [
-        "on", "off", "yes", "no", "quick", "full", "js", "scalar", "simd", "relaxed", "gpu", "NaN",
-        "inf", "-inf", "1e9", "-0",
+    const WORDS: [&str; 20] = [
+        "on",
+        "off",
+        "yes",
+        "no",
+        "quick",
+        "full",
+        "js",
+        "scalar",
+        "simd",
+        "relaxed",
+        "gpu",
+        "NaN",
+        "inf",
+        "-inf",
+        "1e9",
+        "-0",
+        "simd,js",
+        "js,js",
+        "relaxed, scalar",
+        "simd,gpu",
     ];
 
     fn garbage_pairs() -> impl Strategy<Value = Vec<(String, String)>> {

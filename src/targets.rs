@@ -40,6 +40,11 @@ pub struct Measured {
     pub ops_per_s: Option<f64>,
     /// Delivered: neuron updates per second of wall-clock time while playing.
     pub delivered_ops_per_s: Option<f64>,
+    /// Why the SIMD tier cannot run in this page (`?simd=off`, an engine without SIMD).
+    pub simd_unavailable: Option<String>,
+    /// The headline's fallback figure when no SIMD tier runs: scalar ÷ JS per frame of this
+    /// simulation, and its range between the quartiles (ratio, low, high).
+    pub fallback_lead: Option<(f64, f64, f64)>,
 }
 
 pub const MEMORY_LIMIT: f64 = 50.0 * 1024.0 * 1024.0;
@@ -139,6 +144,23 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
                 verdict,
             )
         }
+        // No SIMD here: the goal cannot be measured, so say what can be: the fallback.
+        None if m.simd_unavailable.is_some() => (
+            None,
+            None,
+            Some(match m.fallback_lead {
+                Some((r, lo, hi)) => format!(
+                    "SIMD unavailable · fallback: scalar {r:.1}× JS per frame ({lo:.1}–{hi:.1}×)"
+                ),
+                None => "SIMD unavailable · fallback: scalar vs JS being measured".to_string(),
+            }),
+            format!(
+                "SIMD cannot run in this page ({}), so this goal is not measurable here; the \
+                 fallback that runs instead is scalar wasm, timed against JS on one frame of this \
+                 simulation (the headline)",
+                m.simd_unavailable.as_deref().unwrap_or_default()
+            ),
+        ),
         None if m.bench_source.is_some() => (
             None,
             None,
@@ -322,6 +344,36 @@ mod tests {
         assert!(rows[1]
             .detail
             .starts_with("whole page: app wasm 2.0 MB + kernels 50.0 MB"));
+    }
+
+    #[test]
+    fn without_simd_the_row_tells_the_fallback_story() {
+        let m = Measured {
+            simd_unavailable: Some("switched off by ?simd=off".into()),
+            fallback_lead: Some((2.94, 2.5, 3.3)),
+            ..Measured::default()
+        };
+        let row = &evaluate(&m)[0];
+        assert_eq!(
+            row.measured.as_deref(),
+            Some("SIMD unavailable · fallback: scalar 2.9× JS per frame (2.5–3.3×)")
+        );
+        assert_eq!(
+            (row.pass, row.margin, row.inconclusive),
+            (None, None, false)
+        );
+        assert!(
+            row.detail.contains("switched off by ?simd=off"),
+            "{}",
+            row.detail
+        );
+        assert!(!row.detail.contains("run the benchmark"), "{}", row.detail);
+        // A SIMD figure from a benchmark still wins over the fallback.
+        let with_bench = Measured {
+            simd_vs_js: vec![("dense 256x256".into(), 9.0)],
+            ..m
+        };
+        assert_eq!(evaluate(&with_bench)[0].pass, Some(true));
     }
 
     #[test]

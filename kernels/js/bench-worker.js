@@ -1,6 +1,6 @@
 // The benchmark Web Worker: loads every tier itself (so the page's animation is untouched),
 // runs the shared harness and posts progress, rows and the summary back.
-import { runBench, summarise, timerResolutionMs } from './bench.js';
+import { runBench, runSweep, summarise, timerResolutionMs } from './bench.js';
 import { loadJsTier, loadKernelModule } from './load.js';
 
 let cancelled = false;
@@ -70,12 +70,52 @@ async function run({ set, modules, jsUrl, plain = false }) {
   postMessage({ type: 'done', rows: result.rows, summary: summarise(result.rows), env, tiers: status, memory_bytes: memory.bytes });
 }
 
+/** The "largest N at 60 fps" sweep (src/sweep.rs `SweepRequest`): its own tiers, loaded here. */
+async function sweep(req) {
+  cancelled = false;
+  const tiers = {};
+  const status = {};
+  try {
+    const { exports, total_ms } = await loadJsTier(req.jsUrl);
+    tiers.js = exports;
+    status.js = { ok: true, reason: null, load_ms: total_ms };
+  } catch (e) {
+    status.js = { ok: false, reason: String(e.message || e), load_ms: 0 };
+  }
+  for (const t of ['scalar', 'simd', 'relaxed']) {
+    const url = req.modules?.[t];
+    if (!url) {
+      status[t] = { ok: false, reason: 'switched off for this run', load_ms: 0 };
+      continue;
+    }
+    try {
+      const { exports, total_ms } = await loadKernelModule(url);
+      tiers[t] = exports;
+      status[t] = { ok: true, reason: null, load_ms: total_ms };
+    } catch (e) {
+      status[t] = { ok: false, reason: String(e.message || e), load_ms: 0 };
+    }
+  }
+  postMessage({ type: 'tiers', status });
+  const result = await runSweep({
+    ...req,
+    tiers,
+    onProgress: (p) => postMessage({ type: 'sweep_progress', ...p }),
+    onPoint: (point) => postMessage({ type: 'sweep_point', point }),
+    isCancelled: () => cancelled,
+  });
+  if (result.cancelled) postMessage({ type: 'cancelled' });
+  else postMessage({ type: 'sweep_done', elapsed_ms: result.elapsed_ms, timed_out: result.timedOut });
+}
+
 self.onmessage = (ev) => {
   const msg = ev.data || {};
   if (msg.type === 'cancel') {
     cancelled = true;
   } else if (msg.type === 'run') {
     run(msg).catch((e) => postMessage({ type: 'error', message: String(e.message || e) }));
+  } else if (msg.type === 'sweep') {
+    sweep(msg).catch((e) => postMessage({ type: 'error', message: String(e.message || e) }));
   }
 };
 

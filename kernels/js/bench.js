@@ -572,3 +572,139 @@ export function summarise(rows) {
   }
   return { results };
 }
+
+// ---- "largest N at 60 fps" sweep ----------------------------------------------------
+// The page (src/sweep.rs) asks for one frame of its own simulation — `steps` × (lif_step →
+// stdp_update) with its model parameters — timed at growing N in each tier; a tier stops at
+// its first size whose median frame misses the budget.
+
+const F32 = Math.fround;
+// The draws of sasi_kernels::model::initial_network, as f32 constants (0.6 + 0.8·u inside an
+// agent, 0.4 + 1.2·u between agents, potentials 0.8·u); the scale and probabilities come from
+// the Rust side with each shape.
+const W_IN = [F32(0.6), F32(0.8)], W_OUT = [F32(0.4), F32(1.2)], V_SPAN = F32(0.8);
+
+/**
+ * The app's seeded initial network at one shape `{n, per, weightScale, pInside, pBetween,
+ * wMax}`: weights (row = presynaptic neuron), membrane potentials and the drive's four
+ * generator lanes, drawn in the order of `initial_network`, each operation rounded to f32.
+ */
+export function sweepNetwork({ n, per, weightScale: m, pInside, pBetween, wMax }, seed) {
+  const r = new Rng(seed);
+  const w = new Float32Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const agent = (j / per) | 0;
+    for (let i = 0; i < n; i++) {
+      const u = r.nextF32();
+      if (i === j) continue;
+      const same = ((i / per) | 0) === agent;
+      if (same && u < pInside) w[j * n + i] = Math.min(F32(m * F32(W_IN[0] + F32(W_IN[1] * r.nextF32()))), wMax);
+      else if (!same && u < pBetween) w[j * n + i] = Math.min(F32(m * F32(W_OUT[0] + F32(W_OUT[1] * r.nextF32()))), wMax);
+    }
+  }
+  const v = Float32Array.from({ length: n }, () => F32(V_SPAN * r.nextF32()));
+  const lanes = Uint32Array.from([r.nextU32(), r.nextU32(), r.nextU32(), r.nextU32()]);
+  return { w, v, lanes };
+}
+
+/** The simulation's per-step state in one tier; `frame(steps, stdp)` runs one app frame. */
+function sweepSim(x, net, n, lif, stdpParams) {
+  const B = new Buffers(x);
+  const zeros = new Float32Array(n);
+  const P = B.from('f32', lif), V = B.from('f32', net.v), R = B.from('f32', zeros), T = B.from('f32', zeros);
+  const S = B.from('f32', zeros), W = B.from('f32', net.w), G = B.from('u32', net.lanes), SP = B.from('f32', stdpParams);
+  let prev = B.from('u32', new Uint32Array(n)), out = B.from('u32', new Uint32Array(n));
+  let nPrev = 0;
+  return {
+    frame(steps, stdp) {
+      for (let s = 0; s < steps; s++) {
+        const k = check(x.lif_step(P.h, 9, V.h, R.h, T.h, S.h, n, W.h, W.len, prev.h, nPrev, G.h, out.h, n), 'lif_step');
+        if (stdp && k > 0) check(x.stdp_update(W.h, W.len, n, T.h, n, out.h, k, SP.h, 5), 'stdp_update');
+        [prev, out] = [out, prev];
+        nPrev = k;
+      }
+    },
+    free: () => B.free(),
+  };
+}
+
+/**
+ * Times one app frame per tier at each shape in turn: `warmup` frames in every tier, then
+ * `frames` rounds in which each tier times one frame, the tiers taking turns, so a load that
+ * comes and goes (other processes on a shared machine, the page's own animation) falls on
+ * every tier alike; each tier's point is the median of its frames. A tier whose median misses
+ * `budgetMs` (or fails) is not tried at larger sizes. Stops when `timeBoundMs` has passed.
+ * `onProgress({tier, n, done, total})` (tier: the first one timed at that size),
+ * `onPoint({tier, n, median_ms, p25_ms, p75_ms, frames} | {tier, n, median_ms: null, error})`.
+ */
+export async function runSweep({ tiers, shapes, steps, stdp, seed, lif, stdpParams, budgetMs, warmup = 3, frames = 7, timeBoundMs = 60000,
+  onProgress = () => {}, onPoint = () => {}, isCancelled = () => false }) {
+  const t0 = now();
+  const names = ['js', 'scalar', 'simd', 'relaxed'].filter((t) => tiers[t]);
+  const out = new Set();
+  const total = names.length * shapes.length;
+  let done = 0;
+  const over = () => now() - t0 > timeBoundMs;
+  const bounded = () => ({ cancelled: false, timedOut: true, elapsed_ms: now() - t0 });
+  for (const shape of shapes) {
+    const live = names.filter((t) => !out.has(t));
+    if (live.length === 0) break;
+    if (isCancelled()) return { cancelled: true };
+    if (over()) return bounded();
+    onProgress({ tier: live[0], n: shape.n, done, total });
+    await yieldToEvents();
+    const net = sweepNetwork(shape, seed);
+    const sims = {}, times = {}, failed = {};
+    const fail = (t, e) => {
+      failed[t] = String(e?.message || e);
+      sims[t]?.free();
+      delete sims[t];
+    };
+    try {
+      for (const t of live) {
+        times[t] = [];
+        try {
+          sims[t] = sweepSim(tiers[t], net, shape.n, lif, stdpParams);
+        } catch (e) {
+          fail(t, e);
+        }
+      }
+      for (let f = 0; f < warmup + frames; f++) {
+        // The tier that goes first rotates, so none always runs right after another's frame.
+        const order = Object.keys(sims);
+        for (let k = 0; k < order.length; k++) {
+          const t = order[(k + f) % order.length];
+          if (!sims[t]) continue;
+          try {
+            const s = now();
+            sims[t].frame(steps, stdp);
+            const dt = now() - s;
+            if (f >= warmup) times[t].push(dt);
+          } catch (e) {
+            fail(t, e);
+          }
+        }
+        // Between frames, as the page does: progress and a cancel can get through.
+        await yieldToEvents();
+        if (isCancelled()) return { cancelled: true };
+        if (over()) return bounded();
+      }
+    } finally {
+      for (const sim of Object.values(sims)) sim.free();
+    }
+    for (const t of live) {
+      let point;
+      if (failed[t] !== undefined) {
+        point = { tier: t, n: shape.n, median_ms: null, error: failed[t] };
+        out.add(t);
+      } else {
+        const xs = times[t];
+        point = { tier: t, n: shape.n, median_ms: median(xs), p25_ms: percentile(xs, 25), p75_ms: percentile(xs, 75), frames: xs.length };
+        if (!(point.median_ms <= budgetMs)) out.add(t);
+      }
+      onPoint(point);
+      done++;
+    }
+  }
+  return { cancelled: false, timedOut: false, elapsed_ms: now() - t0 };
+}

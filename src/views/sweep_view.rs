@@ -1,0 +1,209 @@
+//! "Largest N at 60 fps" per tier: a button (or `?sweep=on`) starts the sweep in a benchmark
+//! Web Worker of its own (the animation keeps running), with progress and cancel; the result
+//! is one horizontal bar per tier, in HTML.
+use crate::controller::LiveStats;
+use crate::headline::Headline;
+use crate::params::Settings;
+use crate::sweep::{
+    self, kernel_budget, SweepMsg, SweepRequest, SweepState, TierResult, SIZES, TIME_BOUND_MS,
+};
+use leptos::prelude::*;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+type MessageHandler = Closure<dyn FnMut(web_sys::MessageEvent)>;
+
+thread_local! {
+    /// The sweep's worker and its handler while it runs.
+    static WORKER: RefCell<Option<(web_sys::Worker, MessageHandler)>> = const { RefCell::new(None) };
+    /// The last stopped worker's handler: `stop` may run inside it, so it is dropped later.
+    static RETIRED: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
+}
+
+fn stop_worker() {
+    if let Some((w, h)) = WORKER.with(|slot| slot.borrow_mut().take()) {
+        w.terminate();
+        w.set_onmessage(None);
+        drop(RETIRED.with(|r| r.borrow_mut().replace(h)));
+    }
+}
+
+fn start(state: RwSignal<SweepState>, settings: &Settings, live: &LiveStats) -> Result<(), String> {
+    stop_worker();
+    let budget = kernel_budget(live);
+    let req = SweepRequest::new(settings, budget.ms);
+    let opts = web_sys::WorkerOptions::new();
+    opts.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options("/js/bench-worker.js", &opts)
+        .map_err(|e| crate::bridge::js_error_text(&e))?;
+    let on_msg =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            match serde_wasm_bindgen::from_value::<SweepMsg>(ev.data()) {
+                Ok(msg) => {
+                    let mut over = false;
+                    state.update(|s| over = s.apply(msg));
+                    if over {
+                        stop_worker();
+                    }
+                }
+                Err(e) => state.update(|s| {
+                    s.message = Some(format!("unreadable message from the sweep worker: {e}"))
+                }),
+            }
+        });
+    worker.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
+    let msg = serde::Serialize::serialize(&req, &serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| e.to_string())?;
+    worker
+        .post_message(&msg)
+        .map_err(|e| crate::bridge::js_error_text(&e))?;
+    state.set(SweepState {
+        running: true,
+        budget: Some(budget),
+        message: Some("starting…".into()),
+        ..SweepState::default()
+    });
+    WORKER.with(|w| *w.borrow_mut() = Some((worker, on_msg)));
+    Ok(())
+}
+
+fn bar(r: TierResult) -> impl IntoView {
+    let max_n = SIZES[SIZES.len() - 1] as f64;
+    let (n, pct, label) = match (&r.largest, &r.unavailable) {
+        (_, Some(why)) => (0, 0.0, format!("not measured: {why}")),
+        (Some((n, ms)), None) => (
+            *n,
+            100.0 * *n as f64 / max_n,
+            format!(
+                "N {}{n} · {} per frame{}",
+                if r.at_limit { "≥ " } else { "= " },
+                crate::headline::fmt_ms(*ms),
+                if r.at_limit {
+                    " (4096 is the kernels' limit)"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        (None, None) => (
+            0,
+            0.0,
+            match &r.missed {
+                Some((m, Ok(ms))) => format!(
+                    "none: N = {m} already takes {} per frame",
+                    crate::headline::fmt_ms(*ms)
+                ),
+                Some((m, Err(e))) => format!("none: N = {m} failed ({e})"),
+                None => "not measured".into(),
+            },
+        ),
+    };
+    let next = match &r.missed {
+        Some((m, Ok(ms))) if r.largest.is_some() => {
+            format!("next size N = {m}: {}", crate::headline::fmt_ms(*ms))
+        }
+        Some((m, Err(e))) if r.largest.is_some() => format!("next size N = {m}: {e}"),
+        _ => String::new(),
+    };
+    let k = r.tier;
+    let aria = format!("{}: {label} {next}", k.label());
+    view! {
+        <div class="sweep-bar" data-testid="sweep-bar" data-tier=k.key() data-n=n.to_string()
+            role="img" aria-label=aria>
+            <span class="sweep-name">{k.label()}</span>
+            <span class="sweep-track">
+                <span class=format!("sweep-fill tier-{}", k.key()) style:width=format!("{pct:.1}%")></span>
+            </span>
+            <span class="sweep-value">{label}<span class="muted sweep-next">{next}</span></span>
+        </div>
+    }
+}
+
+#[component]
+pub fn SweepView(
+    live: ReadSignal<LiveStats>,
+    settings: ReadSignal<Settings>,
+    headline: ReadSignal<Headline>,
+) -> impl IntoView {
+    let state = RwSignal::new(SweepState::default());
+    let begin = move || {
+        let s = settings.get_untracked();
+        if let Err(e) = live.with_untracked(|l| start(state, &s, l)) {
+            state.update(|st| st.stop(&format!("cannot start the sweep worker: {e}")));
+        }
+    };
+    // `?sweep=on`: start once the page has measured its frame (the budget needs it) and the
+    // headline's own timing is over (its timed copies would count as this page's frame).
+    let auto = StoredValue::new(settings.get_untracked().sweep);
+    Effect::new(move |_| {
+        let measured = live.with(|l| l.budget.total_ms() > 0.0 && l.lif_ms > 0.0);
+        let headline_done = headline.with(|h| h.measuring.is_none() && !h.tiers.is_empty());
+        if auto.get_value() && measured && headline_done {
+            auto.set_value(false);
+            begin();
+        }
+    });
+    on_cleanup(stop_worker);
+    let cancel = move |_| {
+        stop_worker();
+        state.update(|s| s.stop("cancelled"));
+    };
+    let progress = move || {
+        state.with(|s| match (s.running, s.progress) {
+            (true, Some((_, n, done, total))) => format!(
+                "{done}/{total} cases ({:.0} %): timing every tier still in at N = {n}, taking turns frame by frame…",
+                100.0 * done as f64 / total.max(1) as f64,
+            ),
+            _ => s.message.clone().unwrap_or_else(|| "not run yet".into()),
+        })
+    };
+    let bars = move || {
+        state.with(|s| {
+            (s.finished || s.running || !s.points.is_empty())
+                .then(|| s.results().into_iter().map(bar).collect_view())
+        })
+    };
+    let budget = move || {
+        state.with(|s| {
+            s.budget
+                .as_ref()
+                .map(|b| format!("60 fps budget for LIF + STDP: {}.", b.how))
+        })
+    };
+    let about = move || {
+        settings.with(|s| {
+            format!(
+                "For each tier, one frame of this simulation ({} steps of 1 ms, LIF + STDP {}, agents of N / {}, seed {}) is \
+                 timed in a benchmark worker at N = {}: {} warm-up frames, then the median of {} frames, the tiers taking turns \
+                 frame by frame so a passing load falls on all alike; a tier stops at its first size that misses. Bounded: the sweep stops after {:.0} s. The page keeps animating meanwhile (it \
+                 competes for the same cores).",
+                s.steps,
+                if s.stdp { "on" } else { "off" },
+                s.agents,
+                s.seed,
+                SIZES.map(|n| n.to_string()).join(", "),
+                sweep::warmup_frames(s.steps),
+                sweep::TIMED_FRAMES,
+                TIME_BOUND_MS / 1000.0
+            )
+        })
+    };
+    view! {
+        <section class="sweep" data-testid="sweep" aria-label="largest N at 60 fps per tier"
+            data-running=move || state.with(|s| s.running.to_string())
+            data-finished=move || state.with(|s| s.finished.to_string())>
+            <h2>"Largest N at 60 fps"</h2>
+            <div class="sweep-controls">
+                <button data-testid="sweep-run" disabled=move || state.with(|s| s.running)
+                    on:click=move |_| begin()>"Run sweep"</button>
+                <button data-testid="sweep-cancel" disabled=move || state.with(|s| !s.running)
+                    on:click=cancel>"Cancel"</button>
+                <span data-testid="sweep-status" class="sweep-status" aria-live="polite">{progress}</span>
+            </div>
+            <p class="sweep-budget" data-testid="sweep-budget">{budget}</p>
+            <div class="sweep-bars" data-testid="sweep-bars">{bars}</div>
+            <p class="muted sweep-about">{about}</p>
+        </section>
+    }
+}
