@@ -188,29 +188,19 @@ pub struct LiveRace {
 }
 
 impl LiveRace {
-    /// Both sides start from the seeded state of these settings (same seed, same N): one side
-    /// is seeded in its tier (`Sim::seeded`), the other gets that state handed over
-    /// (`Sim::hand_over`), exactly as a tier switch does. The seeded side is a wasm tier:
-    /// `Sim::seeded` writes the weights row by row at offsets, which the JS tier's buffers do
-    /// not take (a JS-tier start fails with kernel error -1 on main as merged here).
+    /// Both sides start from the seeded state of these settings (same seed, same N), each
+    /// built in its own tier's memory (`Sim::seeded`).
     pub fn start(tiers: [Rc<Tier>; 2], settings: &Settings) -> Result<LiveRace, Fault> {
         let [a, b] = tiers;
-        let seed_first = a.kind != TierKind::Js;
-        let (seeded, other) = if seed_first { (a, b) } else { (b, a) };
-        let base = Sim::seeded(seeded, settings)?;
-        let copy = base.hand_over(other, settings)?;
-        let lane = |sim: Sim| LiveLane {
-            sim,
-            lane: Lane::default(),
-            history: VecDeque::with_capacity(HISTORY_STEPS),
-        };
-        let sides = if seed_first {
-            [lane(base), lane(copy)]
-        } else {
-            [lane(copy), lane(base)]
+        let lane = |t: Rc<Tier>| -> Result<LiveLane, Fault> {
+            Ok(LiveLane {
+                sim: Sim::seeded(t, settings)?,
+                lane: Lane::default(),
+                history: VecDeque::with_capacity(HISTORY_STEPS),
+            })
         };
         Ok(LiveRace {
-            sides,
+            sides: [lane(a)?, lane(b)?],
             settings: settings.clone(),
             wall_ms: 0.0,
             last_now: None,
