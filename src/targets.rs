@@ -16,6 +16,9 @@ pub struct TargetRow {
     pub pass: Option<bool>,
     /// The spread straddles the goal: neither a pass nor a fail can be claimed.
     pub inconclusive: bool,
+    /// This engine cannot measure the figure the goal is about (no SIMD tier, no JS heap
+    /// figure): the row says so rather than waiting for a measurement that cannot come.
+    pub not_measurable: bool,
     pub detail: String,
 }
 
@@ -183,6 +186,7 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
         margin: speed_margin,
         pass: speed_pass,
         inconclusive: speed_inconclusive,
+        not_measurable: m.simd_unavailable.is_some() && m.simd_vs_js.is_empty(),
         detail: speed_detail,
     });
     let memory_total = m.memory.as_ref().map(MemoryParts::total);
@@ -205,6 +209,7 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
         goal: "< 50 MB",
         measured,
         margin,
+        not_measurable: heap_hidden && pass.is_none(),
         pass,
         inconclusive: false,
         detail: match &m.memory {
@@ -226,6 +231,7 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
         margin,
         pass,
         inconclusive: false,
+        not_measurable: false,
         detail: "slowest wasm module: fetch + compile + instantiate".into(),
     });
     let (margin, pass) = at_most(m.overhead_us, OVERHEAD_LIMIT_US);
@@ -236,6 +242,7 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
         margin,
         pass,
         inconclusive: false,
+        not_measurable: false,
         detail: "one JS→wasm kernel call + reading a frame's spikes and agent motion".into(),
     });
     let (margin, pass) = at_least(m.ops_per_s, OPS_TARGET);
@@ -248,6 +255,7 @@ pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
         margin,
         pass,
         inconclusive: false,
+        not_measurable: false,
         detail: {
             let mut d = String::from(
                 "capacity: op = one neuron update in the LIF step, per second of LIF + STDP \

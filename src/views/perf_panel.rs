@@ -86,6 +86,7 @@ pub fn PerfPanel(
             .map(|r| {
                 let (mark, cls) = match r.pass {
                     None if r.inconclusive => ("≈ inconclusive", "inconclusive"),
+                    None if r.not_measurable => ("– not measurable here", "not-measurable"),
                     Some(true) => ("✔ pass", "pass"),
                     Some(false) => ("✘ fail", "fail"),
                     None => ("… pending", "pending"),

@@ -6,13 +6,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, open, waitRunning, canvasStats, text, REPO } from './helpers.mjs';
+import { setup, open, waitRunning, canvasStats, text, REPO, SHOTS } from './helpers.mjs';
 
 let env;
 before(async () => { env = await setup(); });
 after(async () => { await env?.close(); });
 
-const SCREENSHOTS = join(REPO, 'style', 'screenshots');
+// Screenshots go to target/e2e/ like every other test's; `SASI_README_SHOTS=1` writes the
+// README's copies in style/screenshots/ instead (a test run leaves the repository alone).
+const SCREENSHOTS = process.env.SASI_README_SHOTS ? join(REPO, 'style', 'screenshots') : SHOTS;
 
 /** Scrolls a section to the top of a 1366×768 viewport and takes the viewport. */
 async function sectionShot(page, testid, name) {
