@@ -46,6 +46,19 @@ pub struct KernelTimes {
     pub mesh_ms: f64,
 }
 
+/// Appends one step's spikes to a raster history of at most `cap` steps, reusing the oldest
+/// step's allocation once the history is full.
+pub fn push_spikes(history: &mut VecDeque<Vec<u32>>, cap: usize, spikes: &[u32]) {
+    if history.len() >= cap {
+        let mut old = history.pop_front().unwrap_or_default();
+        old.clear();
+        old.extend_from_slice(spikes);
+        history.push_back(old);
+    } else {
+        history.push_back(spikes.to_vec());
+    }
+}
+
 pub struct Engine {
     pub settings: Settings,
     pub tiers: Vec<(TierKind, Rc<Tier>)>,
@@ -255,14 +268,7 @@ impl Engine {
                     *f += 1;
                 }
             }
-            if history.len() == HISTORY_STEPS {
-                let mut old = history.pop_front().unwrap_or_default();
-                old.clear();
-                old.extend_from_slice(spikes);
-                history.push_back(old);
-            } else {
-                history.push_back(spikes.to_vec());
-            }
+            push_spikes(history, HISTORY_STEPS, spikes);
         })?;
         let t1 = now_ms();
         self.step += st.steps as u64;

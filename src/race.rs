@@ -223,14 +223,7 @@ impl LiveRace {
             let (steps, ms) = run_budgeted(BUDGET_MS, MAX_STEPS_PER_FRAME, &clock, || {
                 sim.run_steps(1, stdp, |spikes| {
                     lane.record(spikes);
-                    if history.len() == HISTORY_STEPS {
-                        let mut old = history.pop_front().unwrap_or_default();
-                        old.clear();
-                        old.extend_from_slice(spikes);
-                        history.push_back(old);
-                    } else {
-                        history.push_back(spikes.to_vec());
-                    }
+                    crate::engine::push_spikes(history, HISTORY_STEPS, spikes);
                 })
                 .map(|_| ())
             })?;

@@ -94,29 +94,21 @@ pub fn size_name(size: &str) -> String {
 
 /// A time in nanoseconds for an axis: "200 ns", "1 µs", "2.5 ms", "1 s".
 pub fn fmt_time_ns(ns: f64) -> String {
-    let (v, unit) = if ns >= 1e9 {
-        (ns / 1e9, "s")
-    } else if ns >= 1e6 {
-        (ns / 1e6, "ms")
-    } else if ns >= 1e3 {
-        (ns / 1e3, "µs")
-    } else {
-        (ns, "ns")
-    };
-    format!("{} {unit}", trim_num(v))
+    scaled(ns, [" s", " ms", " µs", " ns"])
 }
 
 /// A count for an axis: "500", "2 k", "1 M", "10 G".
 pub fn fmt_work(x: f64) -> String {
-    let (v, unit) = if x >= 1e9 {
-        (x / 1e9, " G")
-    } else if x >= 1e6 {
-        (x / 1e6, " M")
-    } else if x >= 1e3 {
-        (x / 1e3, " k")
-    } else {
-        (x, "")
-    };
+    scaled(x, [" G", " M", " k", ""])
+}
+
+/// `x` in the largest of the units 1e9, 1e6, 1e3, 1 it reaches, trimmed.
+fn scaled(x: f64, units: [&str; 4]) -> String {
+    let (v, unit) = [1e9, 1e6, 1e3]
+        .iter()
+        .zip(units)
+        .find(|(k, _)| x >= **k)
+        .map_or((x, units[3]), |(k, u)| (x / k, u));
     format!("{}{unit}", trim_num(v))
 }
 
