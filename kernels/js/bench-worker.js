@@ -18,8 +18,9 @@ function memoryReport(tiers) {
   return { bytes, modules };
 }
 
-async function run({ set, modules, jsUrl, plain = false }) {
-  cancelled = false;
+/** Every tier this worker runs: the JS tier from `jsUrl`, each wasm tier whose URL is given;
+ *  `status` says which loaded, how long it took, or why not. */
+async function loadTiers(jsUrl, modules) {
   const tiers = {};
   const status = {};
   try {
@@ -43,6 +44,12 @@ async function run({ set, modules, jsUrl, plain = false }) {
       status[t] = { ok: false, reason: String(e.message || e), load_ms: 0 };
     }
   }
+  return { tiers, status };
+}
+
+async function run({ set, modules, jsUrl, plain = false }) {
+  cancelled = false;
+  const { tiers, status } = await loadTiers(jsUrl, modules);
   postMessage({ type: 'tiers', status });
   postMessage({ type: 'memory', ...memoryReport(tiers) });
   const result = await runBench({
@@ -73,29 +80,7 @@ async function run({ set, modules, jsUrl, plain = false }) {
 /** The "largest N at 60 fps" sweep (src/sweep.rs `SweepRequest`): its own tiers, loaded here. */
 async function sweep(req) {
   cancelled = false;
-  const tiers = {};
-  const status = {};
-  try {
-    const { exports, total_ms } = await loadJsTier(req.jsUrl);
-    tiers.js = exports;
-    status.js = { ok: true, reason: null, load_ms: total_ms };
-  } catch (e) {
-    status.js = { ok: false, reason: String(e.message || e), load_ms: 0 };
-  }
-  for (const t of ['scalar', 'simd', 'relaxed']) {
-    const url = req.modules?.[t];
-    if (!url) {
-      status[t] = { ok: false, reason: 'switched off for this run', load_ms: 0 };
-      continue;
-    }
-    try {
-      const { exports, total_ms } = await loadKernelModule(url);
-      tiers[t] = exports;
-      status[t] = { ok: true, reason: null, load_ms: total_ms };
-    } catch (e) {
-      status[t] = { ok: false, reason: String(e.message || e), load_ms: 0 };
-    }
-  }
+  const { tiers, status } = await loadTiers(req.jsUrl, req.modules);
   postMessage({ type: 'tiers', status });
   const result = await runSweep({
     ...req,
