@@ -48,6 +48,9 @@ try {
       spikes: q('spikes-per-s').textContent,
       efficiency: Number(q('efficiency').textContent),
       tier: q('tier-select').value,
+      // The headline re-measures every tier after an N change, holding a copy of the run in
+      // each tier in turn for those seconds: one more N² matrix, by design, while it lasts.
+      probing: q('headline')?.dataset.measuring === 'true',
       sim_s: Number((/t = ([\d.]+)/.exec(document.querySelector('.status-line')?.textContent || '') || [])[1]),
       running: !!q('bench-cancel') && !q('bench-cancel').disabled,
     };
@@ -115,6 +118,7 @@ try {
     n_every_s: N_EVERY_S, bench_every_s: BENCH_EVERY_S, events,
     start_bytes: total[0], peak_bytes: Math.max(...total), end_bytes: total.at(-1), by_n: byN,
     memory_limits: MEMORY_LIMIT, over_limit: over.length,
+    transient_samples: transient.length, transient_peak_bytes: transient.length ? Math.max(...transient.map((s) => s.total)) : 0,
     rate_band_hz: RATE_BAND_HZ, rate_hz_min: Math.min(...rates), rate_hz_max: Math.max(...rates),
     rate_hz_median: [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)], out_of_band: outOfBand.length,
     efficiency_start: samples[0].efficiency, efficiency_end: samples.at(-1).efficiency,
@@ -133,7 +137,8 @@ console.log(`soak ${report.seconds}s: memory start ${mb(report.start_bytes)}, pe
   + `per N: ${Object.entries(report.by_n).map(([n, b]) => `${n}: ${mb(b.min_bytes)}–${mb(b.peak_bytes)}`).join(', ')}; `
   + `firing ${report.rate_hz_min.toFixed(1)}–${report.rate_hz_max.toFixed(1)} Hz/neuron (median ${report.rate_hz_median.toFixed(1)}); `
   + `frame median ${report.frame_ms_median.toFixed(1)} ms, p99 ${report.frame_ms_p99.toFixed(1)} ms, p99.9 ${report.frame_ms_p999.toFixed(1)} ms, `
-  + `${report.frames_over_33ms} of ${report.frames} frames over 33 ms; ${report.problems.length} page problems`);
+  + `${report.frames_over_33ms} of ${report.frames} frames over 33 ms; ${report.problems.length} page problems; `
+  + `${report.transient_samples} samples during a benchmark or the headline's probe (peak ${mb(report.transient_peak_bytes)}, not held to the limit)`);
 const fails = [];
 if (!report.levelled_off) fails.push('memory kept growing');
 if (report.over_limit) fails.push(`${report.over_limit} samples over the memory limit`);
