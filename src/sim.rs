@@ -470,11 +470,8 @@ mod tests {
         assert_eq!(bits[2 * wpr], 0b010);
     }
 
-    #[test]
-    fn the_threshold_keeps_a_few_edges_per_agent() {
-        // 64 agents, every pair connected with a distinct weight: at most 15 % of the 2016
-        // pairs (302) and at most 1.5 per agent (96): 96 edges, the strongest ones.
-        let a = 64;
+    /// Agent×agent sums where every pair i < j has its own weight 1, 2, 3, … in order.
+    fn ranked_pairs(a: usize) -> Vec<f32> {
         let mut sums = vec![0.0f32; a * a];
         let mut k = 0.0;
         for i in 0..a {
@@ -483,20 +480,22 @@ mod tests {
                 sums[i * a + j] = k;
             }
         }
+        sums
+    }
+
+    #[test]
+    fn the_threshold_keeps_a_few_edges_per_agent() {
+        // 64 agents, every pair connected with a distinct weight: at most 15 % of the 2016
+        // pairs (302) and at most 1.5 per agent (96): 96 edges, the strongest ones.
+        let a = 64;
+        let sums = ranked_pairs(a);
         let t = edge_threshold(&sums, a);
         let (edges, _) = agent_edges(&sums, a, t - 0.5);
         assert_eq!(edges.len(), 96);
         assert!(edges.iter().all(|e| e.2 >= t));
         // A few agents: the 15 % rule is the tighter one (28 pairs → 5 edges).
         let a = 8;
-        let mut sums = vec![0.0f32; a * a];
-        let mut k = 0.0;
-        for i in 0..a {
-            for j in i + 1..a {
-                k += 1.0;
-                sums[i * a + j] = k;
-            }
-        }
+        let sums = ranked_pairs(a);
         let t = edge_threshold(&sums, a);
         assert_eq!(agent_edges(&sums, a, t - 0.5).0.len(), 5);
     }

@@ -451,6 +451,25 @@ impl Painter {
             .map_err(err)
     }
 
+    /// The left and bottom axis lines of a plot area.
+    fn axes(&self, left: f64, top: f64, right: f64, bottom: f64) -> Result<(), String> {
+        self.line(&[(left, top), (left, bottom), (right, bottom)], MUTED, 1.0)
+    }
+
+    /// A vertical grid line at `x` across the plot and its label under it (left out where it
+    /// would touch a label already drawn).
+    fn x_tick(&mut self, x: f64, label: &str, top: f64, bottom: f64) -> Result<(), String> {
+        self.line(&[(x, top), (x, bottom)], GRID, 1.0)?;
+        self.text_if_free(
+            label,
+            (x, bottom + self.px(5.0)),
+            CENTRE_TOP,
+            TICK_PX,
+            MUTED,
+        )?;
+        Ok(())
+    }
+
     fn dashed(&self, a: (f64, f64), b: (f64, f64), colour: RGBColor) -> Result<(), String> {
         let (dash, gap) = (self.px(6.0), self.px(4.0));
         let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
@@ -727,14 +746,7 @@ pub fn speedup_bars(el: &HtmlCanvasElement, lines: &[ResultLine]) -> Result<(), 
     // Grid and ticks first, so the bars draw over the grid.
     for t in speedup_ticks(lo, hi) {
         let gx = x(t);
-        p.line(&[(gx, plot_top), (gx, plot_bottom)], GRID, 1.0)?;
-        p.text_if_free(
-            &fmt_speedup_tick(t),
-            (gx, plot_bottom + p.px(5.0)),
-            CENTRE_TOP,
-            TICK_PX,
-            MUTED,
-        )?;
+        p.x_tick(gx, &fmt_speedup_tick(t), plot_top, plot_bottom)?;
     }
     p.line(&[(x(1.0), plot_top), (x(1.0), plot_bottom)], MUTED, 1.5)?;
     p.dashed((x(2.0), plot_top), (x(2.0), plot_bottom), GOAL_2X)?;
@@ -790,15 +802,7 @@ pub fn speedup_bars(el: &HtmlCanvasElement, lines: &[ResultLine]) -> Result<(), 
         }
         y += group_gap;
     }
-    p.line(
-        &[
-            (plot_left, plot_top),
-            (plot_left, plot_bottom),
-            (plot_right, plot_bottom),
-        ],
-        MUTED,
-        1.0,
-    )?;
+    p.axes(plot_left, plot_top, plot_right, plot_bottom)?;
     let title_y = plot_bottom + p.px(5.0 + TICK_PX * LINE + 6.0);
     let centre = (p.w / 2.0, title_y);
     let long = "speedup over the JS tier (median JS time ÷ median tier time); ⚠ = output check failed, not counted";
@@ -952,24 +956,9 @@ pub fn scaling(el: &HtmlCanvasElement, lines: &[ResultLine]) -> Result<(), Strin
     }
     for t in log_ticks(xlo, xhi) {
         let gx = px(t);
-        p.line(&[(gx, plot_top), (gx, plot_bottom)], GRID, 1.0)?;
-        p.text_if_free(
-            &fmt_work(t),
-            (gx, plot_bottom + p.px(5.0)),
-            CENTRE_TOP,
-            TICK_PX,
-            MUTED,
-        )?;
+        p.x_tick(gx, &fmt_work(t), plot_top, plot_bottom)?;
     }
-    p.line(
-        &[
-            (plot_left, plot_top),
-            (plot_left, plot_bottom),
-            (plot_right, plot_bottom),
-        ],
-        MUTED,
-        1.0,
-    )?;
+    p.axes(plot_left, plot_top, plot_right, plot_bottom)?;
     for (t, pts) in &series {
         let c = tier_colour(*t);
         let path: Vec<(f64, f64)> = pts.iter().map(|q| (px(q.work), py(q.median))).collect();
@@ -1102,29 +1091,14 @@ pub fn frame_history(
     }
     for s in [-60.0, -50.0, -40.0, -30.0, -20.0, -10.0, 0.0] {
         let gx = px(t_end + s);
-        p.line(&[(gx, plot_top), (gx, plot_bottom)], GRID, 1.0)?;
         let label = if s == 0.0 {
             "now".to_string()
         } else {
             format!("{s:.0} s")
         };
-        p.text_if_free(
-            &label.replace('-', "−"),
-            (gx, plot_bottom + p.px(5.0)),
-            CENTRE_TOP,
-            TICK_PX,
-            MUTED,
-        )?;
+        p.x_tick(gx, &label.replace('-', "−"), plot_top, plot_bottom)?;
     }
-    p.line(
-        &[
-            (plot_left, plot_top),
-            (plot_left, plot_bottom),
-            (plot_right, plot_bottom),
-        ],
-        MUTED,
-        1.0,
-    )?;
+    p.axes(plot_left, plot_top, plot_right, plot_bottom)?;
     if 16.7 < y_max {
         p.dashed((plot_left, py(16.7)), (plot_right, py(16.7)), GOAL_4X)?;
     }
