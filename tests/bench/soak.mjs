@@ -8,7 +8,7 @@
 // Writes target/soak/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, open, waitRunning, REPO } from '../e2e/helpers.mjs';
+import { setup, open, waitRunning, parseCount, REPO } from '../e2e/helpers.mjs';
 
 const SECONDS = Number(process.env.DURATION || process.env.SOAK_SECONDS || 300);
 const MB = 1024 * 1024;
@@ -31,10 +31,6 @@ try {
     const tick = (t) => { window.__frames.push(t - last); last = t; requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
   });
-  const count = (s) => {
-    const m = /([\d.]+)\s*([kMG]?)/.exec(s || '');
-    return m ? Number(m[1]) * ({ '': 1, k: 1e3, M: 1e6, G: 1e9 })[m[2]] : NaN;
-  };
   const sample = () => page.evaluate(() => {
     const q = (id) => document.querySelector(`[data-testid=${id}]`);
     return {
@@ -88,7 +84,7 @@ try {
     const prev = samples.at(-1);
     s.stalled = !!prev && s.sim_s === prev.sim_s;
     // The status line's spikes/s is per second of simulated time: over N, the rate per neuron.
-    const spikes = count(s.spikes);
+    const spikes = parseCount(s.spikes);
     s.rate_hz = Number.isFinite(spikes) && s.fps > 0 ? spikes / n : null;
     samples.push(s);
     console.error(`t=${s.t.toFixed(0)}s n=${n} ${s.tier} sim t=${s.sim_s}s${s.stalled ? ' STALLED' : ''}: memory ${(s.total / MB).toFixed(1)} MB (app ${(s.app / MB).toFixed(1)}, kernels ${(s.kernels / MB).toFixed(1)}, worker ${(s.worker / MB).toFixed(1)}, JS ${(s.js / MB).toFixed(1)}), ${s.fps} fps, ${s.rate_hz?.toFixed(1)} Hz/neuron, efficiency ${s.efficiency}`);

@@ -65,5 +65,11 @@ export async function waitRunning(page, timeout = 20000) {
 /** A canvas's pixels summarised: how many differ from the corner colour, and a hash. */
 export const canvasStats = (page, testid) => page.evaluate(canvasStatsInPage, testid);
 
+/** A count as the page prints it (`targets::fmt_count`: "812", "5.5 k", "1.20 M"), as a number. */
+export function parseCount(s) {
+  const m = /([\d.]+)\s*([kMG]?)/.exec(s || '');
+  return m ? Number(m[1]) * ({ '': 1, k: 1e3, M: 1e6, G: 1e9 })[m[2]] : NaN;
+}
+
 export const text = (page, testid) => page.locator(`[data-testid=${testid}]`).first().textContent();
 export const shot = (page, name) => page.screenshot({ path: join(SHOTS, name), fullPage: true });

@@ -3,17 +3,13 @@
 // from the status line, stays in the plasticity test's band and within a factor of 3 across N.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, waitRunning } from './helpers.mjs';
+import { setup, open, waitRunning, parseCount } from './helpers.mjs';
 
 let env;
 before(async () => { env = await setup(); });
 after(async () => { await env?.close(); });
 
 const BAND_HZ = [1, 50]; // kernels/tests/plasticity.rs RATE_BAND
-const count = (s) => {
-  const m = /([\d.]+)\s*([kMG]?)/.exec(s || '');
-  return m ? Number(m[1]) * ({ '': 1, k: 1e3, M: 1e6, G: 1e9 })[m[2]] : NaN;
-};
 
 test('the firing rate per neuron stays in its band and comparable at N = 256, 1024 and 4096', async (t) => {
   const rates = {};
@@ -23,7 +19,7 @@ test('the firing rate per neuron stays in its band and comparable at N = 256, 10
     await page.waitForTimeout(3000);
     const samples = [];
     for (let i = 0; i < 5; i++) {
-      samples.push(count(await page.locator('[data-testid=spikes-per-s]').textContent()) / n);
+      samples.push(parseCount(await page.locator('[data-testid=spikes-per-s]').textContent()) / n);
       await page.waitForTimeout(800);
     }
     samples.sort((a, b) => a - b);
