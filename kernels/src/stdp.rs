@@ -23,7 +23,12 @@
 //! Why not faster: potentiation must read and write `N·|s|` weights spread over
 //! `N·min(|s|, N/16)` cache lines, however the walk is ordered; at N = 4096 (64 MB) and 5 %
 //! firing that is about half the matrix per step, so every tier runs at memory bandwidth and
-//! SIMD cannot be much faster than JS there. A transposed copy would make potentiation
+//! SIMD cannot be much faster than JS there. `examples/floors.rs` measures the floor: the same
+//! walk doing nothing but `w += a` takes 2.4–2.8 ms natively at N = 4096 (130 µs at 1024),
+//! against 11–13 ms for the JS tier: 4× JS (2.8–3.3 ms) would leave almost nothing beyond
+//! the memory traffic for the clip, prune and select every weight needs. The lane code below keeps its instructions few (clips by `pmax`/`pmin`, the
+//! pruned count in a vector): in a walk bounded by how many loads the core keeps in flight,
+//! fewer instructions per weight leave room for more of them. A transposed copy would make potentiation
 //! contiguous but depression strided in the copy (every update goes to both), at another N²
 //! floats (64 MB at N = 4096): the same scattered traffic plus twice the memory, so we don't.
 //! Skipping rows whose increment `A₊·trace[j]` is 0 is not exact (a weight below `prune_below`,
@@ -103,6 +108,28 @@ fn settle(nw: f32, p: &StdpParams) -> (f32, bool) {
     } else {
         (c, false)
     }
+}
+
+/// [`settle`] on lanes: `nw` clipped to `[0, w_max]` by `pmax`/`pmin` (one instruction each,
+/// with `settle`'s own predicates: `nw < 0 ? 0 : nw`, then `w_max < c ? w_max : c`, so the same
+/// bits, NaN included), then set to 0 where it is below `prune_below` in a `live` lane.
+/// Returns the weights to store in live lanes and the pruned lanes (all ones). Cheaper than
+/// selects (three instructions each without relaxed SIMD) in loops bounded by how many loads
+/// the core keeps in flight, where every instruction less is a miss more in the window.
+#[inline(always)]
+fn settle_lanes<V: F32Lanes>(nw: V, live: V::Mask, zero: V, wmax: V, prune: V) -> (V, V::Mask) {
+    let c = nw.pmax(zero).pmin(wmax);
+    let cut = c.lt(prune).and(live);
+    (V::from_bits(c.bits().andnot(cut)), cut)
+}
+
+/// The pruned count from a sum of pruned masks (each pruned lane adds all ones, i.e. −1).
+#[inline(always)]
+fn count_cuts<M: MaskLanes>(cuts: M) -> usize {
+    cuts.to_array()
+        .iter()
+        .map(|&c| 0u32.wrapping_sub(c) as usize)
+        .sum()
 }
 
 /// Whether every spike index is larger than the one before it (so no index repeats). The
@@ -288,6 +315,7 @@ fn potentiate_and_normalise_lanes<V: F32Lanes>(
     let ap = V::splat(p.a_plus);
     let rows4 = n / 4;
     let mut pruned = 0usize;
+    let mut cuts = V::Mask::splat(0);
     {
         let (body, tail) = w.split_at_mut(4 * rows4 * n);
         for (b, block) in body.chunks_exact_mut(4 * n).enumerate() {
@@ -299,12 +327,9 @@ fn potentiate_and_normalise_lanes<V: F32Lanes>(
                 let i = i as usize;
                 let wv = V::load_array(&[r0[i], r1[i], r2[i], r3[i]]);
                 let live: V::Mask = wv.gt(zero);
-                let nw = wv.add(a);
-                let c = nw.lt(zero).select(zero, nw);
-                let c = c.gt(wmax).select(wmax, c);
-                let cut = c.lt(prune).and(live);
-                pruned += cut.bitmask().count_ones() as usize;
-                let o = live.select(cut.select(zero, c), wv).to_array();
+                let (c, cut) = settle_lanes(wv.add(a), live, zero, wmax, prune);
+                cuts = cuts.add(cut);
+                let o = live.select(c, wv).to_array();
                 r0[i] = o[0];
                 r1[i] = o[1];
                 r2[i] = o[2];
@@ -319,6 +344,7 @@ fn potentiate_and_normalise_lanes<V: F32Lanes>(
             pruned += potentiate_row(row, p.a_plus * t, spikes, s, p);
         }
     }
+    pruned += count_cuts(cuts);
     if normalise {
         let sc = scales(&sums, p);
         let (body, tail) = w.split_at_mut(4 * rows4 * n);
@@ -332,8 +358,8 @@ fn potentiate_and_normalise_lanes<V: F32Lanes>(
                 }
                 let i = i as usize;
                 let wv = V::load_array(&[r0[i], r1[i], r2[i], r3[i]]);
-                let y = wv.mul(V::splat(s));
-                let y = y.gt(wmax).select(wmax, y);
+                // `w_max < y ? w_max : y`: the scalar clip's predicate, one instruction.
+                let y = wv.mul(V::splat(s)).pmin(wmax);
                 let o = wv.gt(zero).select(y, wv).to_array();
                 r0[i] = o[0];
                 r1[i] = o[1];
@@ -381,6 +407,7 @@ pub fn stdp_lanes<V: F32Lanes>(
     let neg_am = V::splat(-p.a_minus);
     let am = V::splat(p.a_minus);
     let mut pruned = 0usize;
+    let mut cuts = V::Mask::splat(0);
     for &j in spikes {
         let row = &mut w[j as usize * n..(j as usize + 1) * n];
         let mut i = 0;
@@ -394,11 +421,9 @@ pub fn stdp_lanes<V: F32Lanes>(
             } else {
                 wv.sub(am.mul(t).mul(wv))
             };
-            let c = nw.lt(zero).select(zero, nw);
-            let c = c.gt(wmax).select(wmax, c);
-            let cut = c.lt(prune).and(live);
-            pruned += cut.bitmask().count_ones() as usize;
-            live.select(cut.select(zero, c), wv).store(&mut row[i..]);
+            let (c, cut) = settle_lanes(nw, live, zero, wmax, prune);
+            cuts = cuts.add(cut);
+            live.select(c, wv).store(&mut row[i..]);
             i += 4;
         }
         for i in body..n {
@@ -410,5 +435,5 @@ pub fn stdp_lanes<V: F32Lanes>(
             }
         }
     }
-    Ok(pruned + potentiate_and_normalise_lanes::<V>(w, n, trace, spikes, p))
+    Ok(pruned + count_cuts(cuts) + potentiate_and_normalise_lanes::<V>(w, n, trace, spikes, p))
 }

@@ -11,10 +11,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROBE_SOURCE, REPO, engineList, engineMissing, launch, startApp, waitRunning, sleep } from '../e2e/engines.mjs';
+import { DIST, PROBE_SOURCE, REPO, engineList, engineMissing, launch, startApp, waitRunning, sleep } from '../e2e/engines.mjs';
 import { startServer } from '../e2e/server.mjs';
 
 const SET = process.env.SET || 'full';
+// Rounds of the interleaved tfjs-vs-ours comparison (each round times every side once).
+const H2H_ROUNDS = Number(process.env.H2H_ROUNDS || 5);
 // BROWSER=chromium (default) | firefox | webkit | all | a comma list.
 const ENGINES = engineList(process.env.BROWSER || 'chromium');
 const LIVE_N = (process.env.LIVE_N || '1024,2048,4096').split(',').map(Number);
@@ -69,6 +71,7 @@ async function runTfjs(engine, set) {
       '/vendor/tfjs-core/': join(modules, 'tfjs-core', 'dist'),
       '/vendor/tfjs-backend-wasm/': join(modules, 'tfjs-backend-wasm', 'dist'),
       '/kernels-js/': join(HERE, '..', '..', 'kernels', 'js'),
+      '/kernels-wasm/': join(DIST, 'kernels'),
     },
   });
   const page = await engine.newPage();
@@ -82,6 +85,18 @@ async function runTfjs(engine, set) {
     }, set);
     const r = await page.waitFor(() => globalThis.__anchor, null, { timeout: 3600000, interval: 1000, what: 'the tfjs anchor to finish' });
     if (r.error) throw new Error(r.error);
+    // Head to head on the same page: tfjs and our SIMD tiers interleaved, round by round, on the
+    // workloads where tfjs's output was right.
+    const shared = r.ok.rows.filter((q) => !q.error && q.agrees).map(({ kernel, size }) => ({ kernel, size }));
+    log(`head to head (tfjs-wasm and our SIMD tiers interleaved, ${H2H_ROUNDS} rounds) on ${shared.length} workloads…`);
+    await page.evaluate(({ s, sh, rounds }) => {
+      globalThis.__h2h = null;
+      globalThis.runHeadToHead(s, sh, rounds)
+        .then((v) => { globalThis.__h2h = { ok: v }; }, (e) => { globalThis.__h2h = { error: String(e.message || e) }; });
+      return true;
+    }, { s: set, sh: shared, rounds: H2H_ROUNDS });
+    const h = await page.waitFor(() => globalThis.__h2h, null, { timeout: 3600000, interval: 1000, what: 'the head-to-head to finish' });
+    r.ok.head_to_head = h.error ? { error: h.error, rows: [] } : h.ok;
     // The page asks for nothing it lacks; a browser's own favicon request is not the page's.
     const failed = server.failures.filter((f) => !f.endsWith(' /favicon.ico'));
     if (failed.length) throw new Error(`tfjs anchor page: ${failed.join('; ')}`);
@@ -191,6 +206,7 @@ async function benchEngine(name) {
         crossOriginIsolated: done.env.crossOriginIsolated, timerResolutionNs: done.env.timerResolutionNs, set: SET, date: done.env.date },
       tiers: done.tiers,
       tfjs: { env: tfjs.env, error: tfjs.error ?? null },
+      head_to_head: tfjs.head_to_head ?? null,
       results,
       live,
       notes,
@@ -260,6 +276,20 @@ function printRun(out) {
     console.log(`| ${r.kernel} | ${r.size} | ${cells.join(' | ')} | ${x(m('js'), m('plain'))} | ${x(m('js'), m('simd'))} | ${x(m('scalar'), m('simd'))} | ${x(m('simd'), m('relaxed'))} | ${x(m('simd'), r.median_ns.native)} | ${x(r.median_ns.tfjs_wasm, m('simd'))} | ${thru(r, 'simd')} |`);
   }
   if (out.tfjs.env) console.log(`\ntfjs-wasm: ${JSON.stringify(out.tfjs.env)} (op time; op + readback in latest.json)`);
+  const h = out.head_to_head;
+  if (h?.rows?.length) {
+    // The ratio of record against tfjs: both sides on one page, interleaved, so each ratio
+    // compares figures taken seconds apart (the tfjs/SIMD column above compares two phases).
+    const tiers = ['simd', 'relaxed'].filter((t) => h.rows.some((q) => q.tiers[t]));
+    const span = (v) => (v ? `**${v.ratio_median.toFixed(2)}×** (${v.ratio_min.toFixed(2)}–${v.ratio_max.toFixed(2)})` : '–');
+    console.log(`\nHead to head in ${out.env.browser}: tfjs-wasm ÷ ours on one page, ${h.rounds} interleaved rounds (median ratio, min–max over rounds; > 1: ours faster):\n`);
+    console.log(`| kernel | size | tfjs-wasm | ${tiers.map((t) => `${LABELS[t]} | tfjs ÷ ${t}`).join(' | ')} |`);
+    console.log(`|---|---|--:|${tiers.map(() => '--:|--:').join('|')}|`);
+    for (const q of h.rows) {
+      console.log(`| ${q.kernel} | ${q.size} | ${fmtNs(q.tfjs_median_ns)} | ${tiers.map((t) => `${fmtNs(q.tiers[t]?.median_ns)} | ${span(q.tiers[t])}`).join(' | ')} |`);
+    }
+    for (const [t, why] of Object.entries(h.skipped || {})) console.log(`\n${t} not in the head to head here: ${why}`);
+  } else if (h?.error) console.log(`\nhead to head failed: ${h.error}`);
   console.log(`\nLive simulation in ${out.env.browser} (64 agents, 4 steps of 1 ms per frame, STDP on):\n`);
   console.log(`| tier | ${LIVE_N.map((n) => `N=${n} fps / sim ms`).join(' | ')} |`);
   console.log(`|---|${LIVE_N.map(() => '--:').join('|')}|`);

@@ -5,11 +5,15 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../e2e/server.mjs';
+import { DIST } from '../e2e/paths.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const MODULES = join(HERE, '..', 'node_modules', '@tensorflow');
 
-export async function runTfjsAnchor(browser, { set = 'full', log = console.error } = {}) {
+// With `headToHead: rounds`, also runs the page's interleaved head to head (anchor.js) against
+// our SIMD and relaxed modules from the built app (DIST/kernels) on the workloads tfjs got right,
+// and returns it as `head_to_head`.
+export async function runTfjsAnchor(browser, { set = 'full', log = console.error, headToHead = 0 } = {}) {
   // Not cross-origin isolated: without SharedArrayBuffer tfjs loads its single-threaded SIMD
   // build (isolated, it picks the threaded build and starts a worker pool even at one thread).
   // The page's coarser timer only makes the harness's batches longer.
@@ -20,6 +24,7 @@ export async function runTfjsAnchor(browser, { set = 'full', log = console.error
       '/vendor/tfjs-core/': join(MODULES, 'tfjs-core', 'dist'),
       '/vendor/tfjs-backend-wasm/': join(MODULES, 'tfjs-backend-wasm', 'dist'),
       '/kernels-js/': join(HERE, '..', '..', 'kernels', 'js'),
+      '/kernels-wasm/': join(DIST, 'kernels'),
     },
   });
   const context = await browser.newContext();
@@ -35,6 +40,11 @@ export async function runTfjsAnchor(browser, { set = 'full', log = console.error
     await page.waitForFunction(() => typeof globalThis.runAnchor === 'function', null, { timeout: 30000 });
     log(`tfjs-wasm anchor: ${set} set…`);
     const result = await page.evaluate((s) => globalThis.runAnchor(s), set);
+    if (headToHead > 0) {
+      const shared = result.rows.filter((q) => !q.error && q.agrees).map(({ kernel, size }) => ({ kernel, size }));
+      log(`head to head: ${headToHead} rounds on ${shared.length} workloads…`);
+      result.head_to_head = await page.evaluate(({ s, sh, rounds }) => globalThis.runHeadToHead(s, sh, rounds), { s: set, sh: shared, rounds: headToHead });
+    }
     if (problems.length) throw new Error(`tfjs anchor page: ${problems.join('; ')}`);
     return result;
   } finally {

@@ -9,7 +9,7 @@ import { runTfjsAnchor } from '../bench/tfjs.mjs';
 test('tfjs-wasm anchor: SIMD, one thread, every shared workload agrees', async () => {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
   try {
-    const { env, rows } = await runTfjsAnchor(browser, { set: 'smoke', log: () => {} });
+    const { env, rows, head_to_head: h2h } = await runTfjsAnchor(browser, { set: 'smoke', log: () => {}, headToHead: 2 });
     assert.equal(env.backend, 'wasm');
     assert.equal(env.simd, true, 'the SIMD build of the backend');
     assert.equal(env.threads, 1, 'one thread, like our kernels');
@@ -21,6 +21,20 @@ test('tfjs-wasm anchor: SIMD, one thread, every shared workload agrees', async (
       assert.equal(r.agrees, true, `${r.kernel} ${r.size}: max diff ${r.max_diff} > ${r.tolerance}`);
       assert.ok(r.op.median_ns > 0 && r.op_readback.median_ns > 0, `${r.kernel} timed`);
       assert.ok(r.op.p25_ns <= r.op.median_ns && r.op.median_ns <= r.op.p75_ns);
+    }
+    // The head to head: the workloads both harnesses share at this set (our smoke-sized cases
+    // are the quick set's, so the dense ones), every round timed on both sides, each ratio
+    // tfjs ÷ ours from the same round.
+    assert.deepEqual(h2h.skipped, {}, 'both our SIMD modules load next to tfjs');
+    assert.deepEqual(h2h.rows.map((q) => `${q.kernel} ${q.size}`), ['dense 64x64', 'dense_batch 64x32x32']);
+    for (const q of h2h.rows) {
+      assert.equal(q.tfjs_rounds_ns.length, 2);
+      for (const t of ['simd', 'relaxed']) {
+        const v = q.tiers[t];
+        assert.equal(v.rounds_ns.length, 2, `${q.kernel} ${t}: one timing per round`);
+        v.ratios.forEach((r, i) => assert.ok(Math.abs(r - q.tfjs_rounds_ns[i] / v.rounds_ns[i]) < 1e-9 && r > 0, `${q.kernel} ${t} round ${i}`));
+        assert.ok(v.ratio_min <= v.ratio_median && v.ratio_median <= v.ratio_max);
+      }
     }
   } finally {
     await browser.close();

@@ -4,7 +4,10 @@
 // against f64, timed with the same warm-up and batch rules (the harness's own `measure`).
 // "op" disposes the result without reading it (the wasm backend executes on the call);
 // "op + readback" also copies the result out with dataSync().
-import { uniform, measure, stats, timerResolutionMs } from '/kernels-js/bench.js';
+// `headToHead` then times tfjs and our wasm tiers on this one page, interleaved round by round,
+// so that each ratio compares figures taken seconds apart under the same machine load.
+import { uniform, measure, stats, timerResolutionMs, cases, median } from '/kernels-js/bench.js';
+import { loadKernelModule } from '/kernels-js/load.js';
 
 const tf = globalThis.tf;
 const GC = Math.sqrt(2 / Math.PI);
@@ -111,4 +114,76 @@ export async function run(set = 'full') {
   return { env, rows };
 }
 
+/** Our wasm SIMD tiers as the page's server mounts them (the built app's dist/kernels). */
+const OUR_MODULES = { simd: '/kernels-wasm/kernels-simd.wasm', relaxed: '/kernels-wasm/kernels-relaxed.wasm' };
+
+/** tfjs's op for one shared workload as a harness run ({ call, reset }), and its disposal. */
+function tfjsRun(kernel, size) {
+  if (ACTS[kernel]) {
+    const x = tf.tensor1d(uniform(11, Number(size), -8, 8));
+    return { run: { call: () => ACTS[kernel].op(x).dispose(), reset: () => {} }, dispose: () => x.dispose() };
+  }
+  const dims = size.split('x').map(Number);
+  const [batch, n, m] = kernel === 'dense_batch' ? dims : [1, dims[1], dims[0]];
+  const w = uniform(21, m * n, -0.5, 0.5), xs = uniform(22, batch * n, -1, 1), b = uniform(23, m, -0.1, 0.1);
+  const wt = new Float32Array(n * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) wt[j * m + i] = w[i * n + j];
+  const X = tf.tensor2d(xs, [batch, n]), WT = tf.tensor2d(wt, [n, m]), B = tf.tensor1d(b);
+  return {
+    run: { call: () => tf.fused.matMul({ a: X, b: WT, bias: B }).dispose(), reset: () => {} },
+    dispose: () => { X.dispose(); WT.dispose(); B.dispose(); },
+  };
+}
+
+/**
+ * Head to head on this page: for every workload tfjs shares with us (those `run` measured and
+ * found correct), tfjs and each of our wasm tiers are timed in turn, `rounds` times, the order
+ * rotating each round; each timing is the harness's `measure` (warm-up until settled, then 7
+ * batches, median). Returns per workload and tier the per-round ratio tfjs ÷ ours, their
+ * median, min and max, and each side's per-round medians. `modules`: tier → URL of our module;
+ * a tier that does not load here (WebKit has no relaxed SIMD) is reported, not timed.
+ */
+export async function headToHead(set, shared, rounds = 5, modules = OUR_MODULES) {
+  await tf.ready();
+  const ours = {};
+  const skipped = {};
+  for (const [t, url] of Object.entries(modules)) {
+    try {
+      ours[t] = (await loadKernelModule(url)).exports;
+    } catch (e) {
+      skipped[t] = String(e?.message || e);
+    }
+  }
+  const resolutionMs = timerResolutionMs();
+  const want = new Set(shared.map((r) => `${r.kernel} ${r.size}`));
+  const rows = [];
+  for (const c of cases(set).filter((q) => want.has(`${q.kernel} ${q.size}`))) {
+    const theirs = tfjsRun(c.kernel, c.size);
+    const runs = { tfjs_wasm: theirs.run };
+    for (const [t, x] of Object.entries(ours)) runs[t] = c.prepare(x);
+    const names = Object.keys(runs);
+    const perRound = Object.fromEntries(names.map((t) => [t, []]));
+    try {
+      for (let r = 0; r < rounds; r++) {
+        const order = names.map((_, i) => names[(i + r) % names.length]);
+        for (const t of order) {
+          const m = await measure(runs[t], { full: false, resolutionMs });
+          perRound[t].push(median(m.samples));
+        }
+      }
+    } finally {
+      theirs.dispose();
+      for (const t of Object.keys(ours)) runs[t].free();
+    }
+    const tiers = {};
+    for (const t of Object.keys(ours)) {
+      const ratios = perRound.tfjs_wasm.map((v, i) => v / perRound[t][i]);
+      tiers[t] = { ratio_median: median(ratios), ratio_min: Math.min(...ratios), ratio_max: Math.max(...ratios), ratios, median_ns: median(perRound[t]), rounds_ns: perRound[t] };
+    }
+    rows.push({ kernel: c.kernel, size: c.size, rounds, tfjs_median_ns: median(perRound.tfjs_wasm), tfjs_rounds_ns: perRound.tfjs_wasm, tiers });
+  }
+  return { rows, skipped, rounds, timer_resolution_ms: resolutionMs };
+}
+
 globalThis.runAnchor = run;
+globalThis.runHeadToHead = headToHead;
