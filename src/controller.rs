@@ -293,6 +293,15 @@ pub fn merged_settings(cur: &Settings, pairs: &[(String, String)]) -> (Settings,
 /// A tier that finished loading again: the tier, or why it still cannot run.
 pub type Arrival = (TierKind, Result<Rc<Tier>, String>);
 
+/// Drops the headline probe's copy of the run and gives its tier's memory back at once (a
+/// fresh instance), not at the next 90-frame release: so at N = 4096 the page holds at most one
+/// copy besides the live run, for the ten frames that tier is timed, never one per tier.
+fn drop_probe_copy(probe_sim: &mut Option<(TierKind, Sim)>, e: &mut Engine) {
+    if probe_sim.take().is_some() {
+        e.release_idle_tiers();
+    }
+}
+
 /// The running app outside the reactive graph: the engine, play state and the meters.
 pub struct Controller {
     pub engine: Engine,
@@ -344,7 +353,7 @@ impl Controller {
             .collect();
         let shape = (e.settings.n, e.settings.agents, e.settings.steps);
         self.probe = Some(Probe::new(tiers, shape));
-        self.probe_sim = None;
+        drop_probe_copy(&mut self.probe_sim, &mut self.engine);
     }
 
     /// One timed frame for the headline. The active tier's sample is this tick's real frame
@@ -362,11 +371,11 @@ impl Controller {
         let e = &mut self.engine;
         let steps = e.settings.steps;
         let sample = if kind == e.active() {
-            self.probe_sim = None;
+            drop_probe_copy(&mut self.probe_sim, e);
             frame_ms
         } else {
             if self.probe_sim.as_ref().map(|(k, _)| *k) != Some(kind) {
-                self.probe_sim = None;
+                drop_probe_copy(&mut self.probe_sim, e);
                 self.probe_sim = e
                     .tier(kind)
                     .and_then(|t| e.sim.hand_over(t, &e.settings).ok())
@@ -382,7 +391,7 @@ impl Controller {
         ch.headline = Some(probe.result.clone());
         if done {
             self.probe = None;
-            self.probe_sim = None;
+            drop_probe_copy(&mut self.probe_sim, e);
         }
     }
 

@@ -98,6 +98,37 @@ test('N = 4096: after every tier and a Reset the page holds less than twice the 
   await context.close();
 });
 
+test('N = 4096: the headline probe holds one copy besides the live run at a time and gives it back when done', async (t) => {
+  const { page, context, problems } = await open(env, '/?n=4096&agents=64');
+  await waitRunning(page, 40000);
+  const weights = 4096 * 4096 * 4;
+  // Every frame from load: how many parts hold a weight matrix (the memory figure refreshes
+  // every 500 ms), until 700 ms after the headline has measured every tier.
+  const seen = await page.evaluate((w) => new Promise((resolve) => {
+    const parts = () => document.querySelector('[data-testid=memory-parts]')?.dataset ?? {};
+    const holding = () => ['tierScalar', 'tierSimd', 'tierRelaxed', 'jsPart'].filter((k) => Number(parts()[k]) >= w).length;
+    const t0 = performance.now();
+    let most = 0, measured = false, doneAt = null;
+    const tick = () => {
+      most = Math.max(most, holding());
+      const m = document.querySelector('[data-testid=headline]')?.dataset.measuring;
+      if (m === 'true') measured = true;
+      if (measured && m === 'false' && doneAt === null) doneAt = performance.now();
+      if (doneAt !== null && performance.now() - doneAt > 700) return resolve({ most, after: holding(), total: Number(parts().total) });
+      if (performance.now() - t0 > 60000) return resolve({ timeout: true, most, measured });
+      requestAnimationFrame(tick);
+    };
+    tick();
+  }), weights);
+  t.diagnostic(`probe at N = 4096: ${JSON.stringify(seen)}`);
+  assert.ok(!seen.timeout, `the headline finished measuring (${JSON.stringify(seen)})`);
+  assert.ok(seen.most <= 2, `at most the live run and one probe copy at a time (${seen.most} parts held a matrix)`);
+  assert.equal(seen.after, 1, 'after the probe only the live tier holds the weights');
+  assert.ok(seen.total < 2 * weights, `whole page ${(seen.total / MB).toFixed(1)} MB < 128 MB right after the probe`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a Reset in every tier, the JS tier included, builds a state that runs (weights written row by row)', async () => {
   const { page, context, problems } = await open(env, '/?n=512&agents=16');
   await waitRunning(page);
