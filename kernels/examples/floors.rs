@@ -18,7 +18,7 @@
 //! the best, not the median); prints one line per figure.
 // A measuring tool, not library code.
 #![allow(clippy::unwrap_used)]
-use sasi_kernels::rng::Rng;
+use sasi_kernels::rng::pick_indices;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -31,12 +31,6 @@ fn best_of(runs: usize, mut f: impl FnMut()) -> f64 {
             t.elapsed().as_secs_f64()
         })
         .fold(f64::INFINITY, f64::min)
-}
-
-/// The benchmark's spike list: `native_bench::pick(43, n, 0.05)`.
-fn pick(seed: u32, n: usize, frac: f32) -> Vec<u32> {
-    let mut r = Rng::new(seed);
-    (0..n as u32).filter(|_| r.next_f32() < frac).collect()
 }
 
 fn read_bandwidth() {
@@ -60,7 +54,7 @@ fn read_bandwidth() {
 
 fn stdp_floor(n: usize) {
     let mut w = vec![0.1f32; n * n];
-    let spikes = pick(43, n, 0.05);
+    let spikes = pick_indices(43, n, 0.05);
     let t = best_of(15, || {
         for block in w.chunks_exact_mut(4 * n) {
             let (r0, rest) = block.split_at_mut(n);

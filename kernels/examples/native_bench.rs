@@ -11,15 +11,10 @@ use sasi_kernels::activation::Activation;
 use sasi_kernels::dispatch;
 use sasi_kernels::efficiency::{random_graph, words_per_row};
 use sasi_kernels::lif::{LifNeurons, LifParams};
-use sasi_kernels::rng::{uniform_vec, Rng};
+use sasi_kernels::rng::{pick_indices, uniform_vec};
 use sasi_kernels::stdp::StdpParams;
 use std::hint::black_box;
 use std::time::Instant;
-
-fn pick(seed: u32, n: usize, frac: f32) -> Vec<u32> {
-    let mut r = Rng::new(seed);
-    (0..n as u32).filter(|_| r.next_f32() < frac).collect()
-}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -145,7 +140,7 @@ fn main() {
         let p = LifParams::one_ms(0.05, 1.5);
         let w = uniform_vec(31, n * n, 0.0, 0.004);
         let mut neurons = LifNeurons::new(uniform_vec(32, n, 0.0, 0.9), [1, 2, 3, 4]);
-        let prev = pick(33, n, 0.05);
+        let prev = pick_indices(33, n, 0.05);
         let mut o = vec![0u32; n];
         let t = measure(|| {
             (dispatch::BEST.lif_step)(&p, &mut neurons.state(), &w, &prev, &mut o).unwrap();
@@ -156,7 +151,7 @@ fn main() {
         let p = StdpParams::from_slice(&[1e-5, 1.05e-5, 0.2, 0.0, 0.0]).unwrap();
         let mut w = uniform_vec(41, n * n, 0.05, 0.15);
         let trace = uniform_vec(42, n, 0.0, 1.0);
-        let spikes = pick(43, n, 0.05);
+        let spikes = pick_indices(43, n, 0.05);
         out.push((
             "stdp".into(),
             n.to_string(),

@@ -460,6 +460,23 @@ export async function measure(run, { full = false, resolutionMs = 0.005, cap } =
   return { samples, k, settled, warmup_rounds: medians.length, warmup_ms: warmupMs, batch_ms: (median(samples) * k) / 1e6 };
 }
 
+/**
+ * Several prepared runs (name → run) timed against each other: `rounds` rounds, each timing
+ * every run once with `measure` (quick-set batches), the order rotating from round to round.
+ * Returns per name the median ns of each round, in round order.
+ */
+export async function interleave(runs, rounds, resolutionMs) {
+  const names = Object.keys(runs);
+  const perRound = Object.fromEntries(names.map((t) => [t, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const t = names[(i + r) % names.length];
+      perRound[t].push(median((await measure(runs[t], { full: false, resolutionMs })).samples));
+    }
+  }
+  return perRound;
+}
+
 export function stats(samples) {
   return {
     median_ns: median(samples), p25_ns: percentile(samples, 25), p75_ns: percentile(samples, 75),

@@ -53,6 +53,13 @@ pub fn uniform_vec(seed: u32, len: usize, lo: f32, hi: f32) -> Vec<f32> {
     v
 }
 
+/// The indices `0..n` whose draw from `Rng::new(seed)` is below `frac`, ascending: the
+/// benchmark's spike lists (as `pickIndices` in `kernels/js/bench.js`).
+pub fn pick_indices(seed: u32, n: usize, frac: f32) -> Vec<u32> {
+    let mut r = Rng::new(seed);
+    (0..n as u32).filter(|_| r.next_f32() < frac).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

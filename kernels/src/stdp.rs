@@ -26,11 +26,12 @@
 //! SIMD cannot be much faster than JS there. `examples/floors.rs` measures the floor: the same
 //! walk doing nothing but `w += a` takes 2.4–2.8 ms natively at N = 4096 (130 µs at 1024),
 //! against 11–13 ms for the JS tier: 4× JS (2.8–3.3 ms) would leave almost nothing beyond
-//! the memory traffic for the clip, prune and select every weight needs. The lane code below keeps its instructions few (clips by `pmax`/`pmin`, the
-//! pruned count in a vector): in a walk bounded by how many loads the core keeps in flight,
-//! fewer instructions per weight leave room for more of them. A transposed copy would make potentiation
-//! contiguous but depression strided in the copy (every update goes to both), at another N²
-//! floats (64 MB at N = 4096): the same scattered traffic plus twice the memory, so we don't.
+//! the memory traffic for the clip, prune and select every weight needs. The lane code below
+//! keeps its instructions few (clips by `pmax`/`pmin`, the pruned count in a vector): in a walk
+//! bounded by how many loads the core keeps in flight, fewer instructions per weight leave room
+//! for more of them. A transposed copy would make potentiation contiguous but depression
+//! strided in the copy (every update goes to both), at another N² floats (64 MB at N = 4096):
+//! the same scattered traffic plus twice the memory, so we don't.
 //! Skipping rows whose increment `A₊·trace[j]` is 0 is not exact (a weight below `prune_below`,
 //! e.g. after normalisation, would escape the pruning `x + 0` gives it) and traces are almost
 //! never exactly 0, so we don't do that either.

@@ -78,25 +78,17 @@ async function runTfjs(engine, set) {
   try {
     await page.goto(`${server.url}/index.html`);
     await page.waitFor(() => typeof globalThis.runAnchor === 'function', null, { timeout: 30000, what: 'the tfjs anchor page' });
-    await page.evaluate((s) => {
+    // The anchor, then on the same page the head to head: tfjs and our SIMD tiers interleaved,
+    // round by round, on the workloads where tfjs's output was right.
+    log(`then the head to head (tfjs-wasm and our SIMD tiers interleaved, ${H2H_ROUNDS} rounds)…`);
+    await page.evaluate(({ s, rounds }) => {
       globalThis.__anchor = null;
-      globalThis.runAnchor(s).then((r) => { globalThis.__anchor = { ok: r }; }, (e) => { globalThis.__anchor = { error: String(e.message || e) }; });
+      globalThis.runAnchor(s, { headToHead: rounds })
+        .then((r) => { globalThis.__anchor = { ok: r }; }, (e) => { globalThis.__anchor = { error: String(e.message || e) }; });
       return true;
-    }, set);
-    const r = await page.waitFor(() => globalThis.__anchor, null, { timeout: 3600000, interval: 1000, what: 'the tfjs anchor to finish' });
+    }, { s: set, rounds: H2H_ROUNDS });
+    const r = await page.waitFor(() => globalThis.__anchor, null, { timeout: 3600000, interval: 1000, what: 'the tfjs anchor and head to head to finish' });
     if (r.error) throw new Error(r.error);
-    // Head to head on the same page: tfjs and our SIMD tiers interleaved, round by round, on the
-    // workloads where tfjs's output was right.
-    const shared = r.ok.rows.filter((q) => !q.error && q.agrees).map(({ kernel, size }) => ({ kernel, size }));
-    log(`head to head (tfjs-wasm and our SIMD tiers interleaved, ${H2H_ROUNDS} rounds) on ${shared.length} workloads…`);
-    await page.evaluate(({ s, sh, rounds }) => {
-      globalThis.__h2h = null;
-      globalThis.runHeadToHead(s, sh, rounds)
-        .then((v) => { globalThis.__h2h = { ok: v }; }, (e) => { globalThis.__h2h = { error: String(e.message || e) }; });
-      return true;
-    }, { s: set, sh: shared, rounds: H2H_ROUNDS });
-    const h = await page.waitFor(() => globalThis.__h2h, null, { timeout: 3600000, interval: 1000, what: 'the head-to-head to finish' });
-    r.ok.head_to_head = h.error ? { error: h.error, rows: [] } : h.ok;
     // The page asks for nothing it lacks; a browser's own favicon request is not the page's.
     const failed = server.failures.filter((f) => !f.endsWith(' /favicon.ico'));
     if (failed.length) throw new Error(`tfjs anchor page: ${failed.join('; ')}`);

@@ -39,12 +39,7 @@ export async function runTfjsAnchor(browser, { set = 'full', log = console.error
     await page.goto(`${server.url}/index.html`);
     await page.waitForFunction(() => typeof globalThis.runAnchor === 'function', null, { timeout: 30000 });
     log(`tfjs-wasm anchor: ${set} set…`);
-    const result = await page.evaluate((s) => globalThis.runAnchor(s), set);
-    if (headToHead > 0) {
-      const shared = result.rows.filter((q) => !q.error && q.agrees).map(({ kernel, size }) => ({ kernel, size }));
-      log(`head to head: ${headToHead} rounds on ${shared.length} workloads…`);
-      result.head_to_head = await page.evaluate(({ s, sh, rounds }) => globalThis.runHeadToHead(s, sh, rounds), { s: set, sh: shared, rounds: headToHead });
-    }
+    const result = await page.evaluate(({ s, rounds }) => globalThis.runAnchor(s, { headToHead: rounds }), { s: set, rounds: headToHead });
     if (problems.length) throw new Error(`tfjs anchor page: ${problems.join('; ')}`);
     return result;
   } finally {

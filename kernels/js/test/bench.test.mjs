@@ -1,7 +1,7 @@
 // The harness's statistics on known inputs, and one real run of the JS tier on tiny cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { median, percentile, ratio, runBench, summarise, cases, settledAt, callsPerBatch, batch, measure, agreement } from '../bench.js';
+import { median, percentile, ratio, runBench, summarise, cases, settledAt, callsPerBatch, batch, measure, agreement, interleave } from '../bench.js';
 import * as js from '../abi.js';
 
 test('median, percentile, ratio', () => {
@@ -101,6 +101,19 @@ test('measure keeps warming while the code gets faster, and marks a run that nev
   const b = await measure(drifting, { resolutionMs: 0.001, cap: { ms: 300, rounds: 12 } });
   assert.equal(b.settled, false);
   assert.ok(b.warmup_rounds <= 12);
+});
+
+test('interleave times every run once a round, the order rotating, slower runs reading slower', async () => {
+  const order = [];
+  const run = (name, ms) => ({ call: () => { if (order.at(-1) !== name) order.push(name); spin(ms); }, reset: () => {} });
+  const t = await interleave({ a: run('a', 0.01), b: run('b', 0.03) }, 3, 0.001);
+  assert.deepEqual(Object.keys(t), ['a', 'b']);
+  assert.equal(t.a.length, 3);
+  assert.equal(t.b.length, 3);
+  // Runs of calls to one run, in time order: a b | b a | a b, the rounds' seams merged
+  // (without the rotation it would be a b a b a b).
+  assert.deepEqual(order, ['a', 'b', 'a', 'b'], 'round 2 starts with b, round 3 with a again');
+  t.a.forEach((ns, i) => assert.ok(t.b[i] > ns, `round ${i}: ${t.b[i]} ns (3× the work) > ${ns} ns`));
 });
 
 test('a case that throws is a row with its error, and the run finishes', async () => {

@@ -6,7 +6,7 @@
 // "op + readback" also copies the result out with dataSync().
 // `headToHead` then times tfjs and our wasm tiers on this one page, interleaved round by round,
 // so that each ratio compares figures taken seconds apart under the same machine load.
-import { uniform, measure, stats, timerResolutionMs, cases, median } from '/kernels-js/bench.js';
+import { uniform, measure, stats, timerResolutionMs, cases, median, interleave } from '/kernels-js/bench.js';
 import { loadKernelModule } from '/kernels-js/load.js';
 
 const tf = globalThis.tf;
@@ -45,7 +45,17 @@ async function timeOp(op, check, full, resolutionMs) {
   return { op: pack(a), op_readback: pack(b), settled: a.settled && b.settled, ...verdict };
 }
 
-export async function run(set = 'full') {
+/** The seeded inputs of a dense workload (as kernels/js/bench.js's), and Wᵀ laid out for tfjs. */
+function denseInputs(m, n, batch) {
+  const w = uniform(21, m * n, -0.5, 0.5), xs = uniform(22, batch * n, -1, 1), b = uniform(23, m, -0.1, 0.1);
+  const wt = new Float32Array(n * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) wt[j * m + i] = w[i * n + j];
+  return { w, xs, b, wt };
+}
+
+/** The anchor: every shared workload in tfjs, outputs checked, timed. With `headToHead` > 0
+ *  rounds, then the head to head against our modules on the workloads tfjs got right. */
+export async function run(set = 'full', { headToHead: rounds = 0 } = {}) {
   tf.wasm.setWasmPaths('/vendor/tfjs-backend-wasm/');
   tf.wasm.setThreadsCount(1);
   await tf.setBackend('wasm');
@@ -83,7 +93,7 @@ export async function run(set = 'full') {
   // Dense: the weights are constants, so Wᵀ is laid out once (untimed), as a tfjs user stores
   // them; fused matMul + bias without transposeB (transposeB + bias is wrong on this backend).
   const denseCase = async (kernel, size, m, n, batch) => {
-    const w = uniform(21, m * n, -0.5, 0.5), xs = uniform(22, batch * n, -1, 1), b = uniform(23, m, -0.1, 0.1);
+    const { w, xs, b, wt } = denseInputs(m, n, batch);
     const want = new Float64Array(batch * m);
     let scale = 1;
     for (let k = 0; k < batch; k++) {
@@ -94,8 +104,6 @@ export async function run(set = 'full') {
         scale = Math.max(scale, a);
       }
     }
-    const wt = new Float32Array(n * m);
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) wt[j * m + i] = w[i * n + j];
     await attempt(kernel, size, async () => {
       const X = tf.tensor2d(xs, [batch, n]), WT = tf.tensor2d(wt, [n, m]), B = tf.tensor1d(b);
       try {
@@ -111,7 +119,11 @@ export async function run(set = 'full') {
   };
   for (const s of dense) await denseCase('dense', `${s}x${s}`, s, s, 1);
   for (const [batch, n, m] of batched) await denseCase('dense_batch', `${batch}x${n}x${m}`, m, n, batch);
-  return { env, rows };
+  if (rounds <= 0) return { env, rows };
+  const shared = rows.filter((q) => !q.error && q.agrees);
+  // A failed head to head is reported beside the anchor's figures, not instead of them.
+  const h2h = await headToHead(set, shared, rounds).catch((e) => ({ error: String(e?.message || e), rows: [] }));
+  return { env, rows, head_to_head: h2h };
 }
 
 /** Our wasm SIMD tiers as the page's server mounts them (the built app's dist/kernels). */
@@ -125,9 +137,7 @@ function tfjsRun(kernel, size) {
   }
   const dims = size.split('x').map(Number);
   const [batch, n, m] = kernel === 'dense_batch' ? dims : [1, dims[1], dims[0]];
-  const w = uniform(21, m * n, -0.5, 0.5), xs = uniform(22, batch * n, -1, 1), b = uniform(23, m, -0.1, 0.1);
-  const wt = new Float32Array(n * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) wt[j * m + i] = w[i * n + j];
+  const { xs, b, wt } = denseInputs(m, n, batch);
   const X = tf.tensor2d(xs, [batch, n]), WT = tf.tensor2d(wt, [n, m]), B = tf.tensor1d(b);
   return {
     run: { call: () => tf.fused.matMul({ a: X, b: WT, bias: B }).dispose(), reset: () => {} },
@@ -161,16 +171,9 @@ export async function headToHead(set, shared, rounds = 5, modules = OUR_MODULES)
     const theirs = tfjsRun(c.kernel, c.size);
     const runs = { tfjs_wasm: theirs.run };
     for (const [t, x] of Object.entries(ours)) runs[t] = c.prepare(x);
-    const names = Object.keys(runs);
-    const perRound = Object.fromEntries(names.map((t) => [t, []]));
+    let perRound;
     try {
-      for (let r = 0; r < rounds; r++) {
-        const order = names.map((_, i) => names[(i + r) % names.length]);
-        for (const t of order) {
-          const m = await measure(runs[t], { full: false, resolutionMs });
-          perRound[t].push(median(m.samples));
-        }
-      }
+      perRound = await interleave(runs, rounds, resolutionMs);
     } finally {
       theirs.dispose();
       for (const t of Object.keys(ours)) runs[t].free();
@@ -186,4 +189,3 @@ export async function headToHead(set, shared, rounds = 5, modules = OUR_MODULES)
 }
 
 globalThis.runAnchor = run;
-globalThis.runHeadToHead = headToHead;
