@@ -84,29 +84,45 @@ test('warm-up rule: settled when two successive round medians agree within 5 %',
   assert.equal(resets, 3, 'segments of 3 + 3 + 2 calls, each after a reset');
 });
 
-const spin = (ms) => { const t = performance.now(); while (performance.now() - t < ms); };
+// A scripted clock: `performance.now()` (which bench.js reads at every call) advances only by
+// what the fake runs below say a call costs, so a preempted or loaded machine (CI's) cannot
+// decide whether a run settles.
+async function withScriptedClock(body) {
+  let t = 0;
+  performance.now = () => t;
+  try {
+    return await body((ms) => { t += ms; });
+  } finally {
+    delete performance.now;
+  }
+}
 
 test('measure keeps warming while the code gets faster, and marks a run that never settles', async () => {
-  // A "JIT" that gets 2× faster after 300 calls, then is stable.
-  let calls = 0;
-  const tiering = { call: () => spin(++calls < 300 ? 0.04 : 0.02), reset: () => {} };
-  const a = await measure(tiering, { resolutionMs: 0.001 });
-  assert.equal(a.settled, true);
-  assert.ok(calls > 300, 'the warm-up outlasted the slow phase');
-  assert.ok(median(a.samples) < 30000, `timed after tier-up: ${median(a.samples)} ns`);
-  // 15 % slower every batch: two successive round medians never agree within 5 %, so the cap
-  // ends the warm-up.
-  let slow = 0.002;
-  const drifting = { call: () => spin(slow), reset: () => { slow *= 1.15; } };
-  const b = await measure(drifting, { resolutionMs: 0.001, cap: { ms: 300, rounds: 12 } });
-  assert.equal(b.settled, false);
-  assert.ok(b.warmup_rounds <= 12);
+  await withScriptedClock(async (advance) => {
+    // A "JIT" that gets 2× faster after 300 calls, then is stable.
+    let calls = 0;
+    const tiering = { call: () => advance(++calls < 300 ? 0.04 : 0.02), reset: () => {} };
+    const a = await measure(tiering, { resolutionMs: 0.001 });
+    assert.equal(a.settled, true);
+    assert.ok(calls > 300, 'the warm-up outlasted the slow phase');
+    assert.ok(Math.abs(median(a.samples) - 20000) < 1e-3, `timed after tier-up (0.02 ms a call): ${median(a.samples)} ns`);
+    // 15 % slower every batch: two successive round medians never agree within 5 %, so the cap
+    // ends the warm-up.
+    let slow = 0.002;
+    const drifting = { call: () => advance(slow), reset: () => { slow *= 1.15; } };
+    const b = await measure(drifting, { resolutionMs: 0.001, cap: { ms: 300, rounds: 12 } });
+    assert.equal(b.settled, false);
+    assert.ok(b.warmup_rounds <= 12);
+  });
+  assert.ok(performance.now() > 0, 'the real clock is back');
 });
 
 test('interleave times every run once a round, the order rotating, slower runs reading slower', async () => {
   const order = [];
-  const run = (name, ms) => ({ call: () => { if (order.at(-1) !== name) order.push(name); spin(ms); }, reset: () => {} });
-  const t = await interleave({ a: run('a', 0.01), b: run('b', 0.03) }, 3, 0.001);
+  const t = await withScriptedClock((advance) => {
+    const run = (name, ms) => ({ call: () => { if (order.at(-1) !== name) order.push(name); advance(ms); }, reset: () => {} });
+    return interleave({ a: run('a', 0.01), b: run('b', 0.03) }, 3, 0.001);
+  });
   assert.deepEqual(Object.keys(t), ['a', 'b']);
   assert.equal(t.a.length, 3);
   assert.equal(t.b.length, 3);
