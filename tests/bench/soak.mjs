@@ -3,12 +3,14 @@
 // few minutes (1024, 4096, back to 2048: each a Reset) and a quick benchmark every 15 minutes
 // (the first one at 1/3 of a short soak). Every 10 s it samples the whole-page memory (every
 // wasm memory + the JS heap, the panel's own figure), the frame times, the firing rate and the
-// mesh. It fails if memory keeps growing, if the page at N = 2048 ever holds 50 MB or more
+// mesh, and then, after a forced full garbage collection, the memory the page retains. It fails
+// if the retained memory keeps growing at any N (each N's floor, visit after visit), if the page at N = 2048 ever holds 50 MB or more
 // (128 MB at N = 4096), if the firing rate leaves its band, or if the page reports an error.
 // Writes target/soak/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setup, open, waitRunning, parseCount, REPO } from '../e2e/helpers.mjs';
+import { groupBy, levelledOff, retainedFloors } from './soak-check.mjs';
 
 const SECONDS = Number(process.env.DURATION || process.env.SOAK_SECONDS || 300);
 const MB = 1024 * 1024;
@@ -31,6 +33,13 @@ try {
     const tick = (t) => { window.__frames.push(t - last); last = t; requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
   });
+  // A full collection before each retained-memory reading: the JS heap's size between
+  // collections measures when the collector last ran, not what the page holds on to.
+  const cdp = await context.newCDPSession(page);
+  const jsHeapAfterGc = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return page.evaluate(() => performance.memory?.usedJSHeapSize ?? NaN);
+  };
   const sample = () => page.evaluate(() => {
     const q = (id) => document.querySelector(`[data-testid=${id}]`);
     return {
@@ -63,6 +72,22 @@ try {
   let k = 0, nIndex = -1, n = 2048, nextN = N_EVERY_S, nextBench = BENCH_EVERY_S;
   while (elapsed() < SECONDS) {
     await page.waitForTimeout(10000);
+    // Sampled at the end of 10 s in one tier, before the next switch: the panel's figures and
+    // the retained reading then describe the same state (a reading just after a switch mixes
+    // the panel's last refresh, before it, with a JS heap read after it).
+    const s = { t: elapsed(), n, ...(await sample()) };
+    // The wasm memories do not change with a collection; the JS heap's share is read again.
+    s.retained_js = await jsHeapAfterGc();
+    s.retained = s.total - s.js + s.retained_js;
+    // The simulated clock must move between samples (a Reset sets it back to 0): a page whose
+    // figures stand still has stopped, whatever its memory says.
+    const prev = samples.at(-1);
+    s.stalled = !!prev && s.sim_s === prev.sim_s;
+    // The status line's spikes/s is per second of simulated time: over N, the rate per neuron.
+    const spikes = parseCount(s.spikes);
+    s.rate_hz = Number.isFinite(spikes) && s.fps > 0 ? spikes / n : null;
+    samples.push(s);
+    console.error(`t=${s.t.toFixed(0)}s n=${n} ${s.tier} sim t=${s.sim_s}s${s.stalled ? ' STALLED' : ''}: memory ${(s.total / MB).toFixed(1)} MB, ${(s.retained / MB).toFixed(1)} MB retained (app ${(s.app / MB).toFixed(1)}, kernels ${(s.kernels / MB).toFixed(1)}, worker ${(s.worker / MB).toFixed(1)}, JS ${(s.js / MB).toFixed(1)}, ${(s.retained_js / MB).toFixed(1)} retained), ${s.fps} fps, ${s.rate_hz?.toFixed(1)} Hz/neuron, efficiency ${s.efficiency}`);
     const tier = tiers[k++ % tiers.length];
     await page.selectOption('[data-testid=tier-select]', tier);
     if (elapsed() >= nextN) {
@@ -78,38 +103,27 @@ try {
       await page.click('[data-testid=bench-run]');
       events.push({ t: elapsed(), what: 'benchmark' });
     }
-    const s = { t: elapsed(), n, ...(await sample()) };
-    // The simulated clock must move between samples (a Reset sets it back to 0): a page whose
-    // figures stand still has stopped, whatever its memory says.
-    const prev = samples.at(-1);
-    s.stalled = !!prev && s.sim_s === prev.sim_s;
-    // The status line's spikes/s is per second of simulated time: over N, the rate per neuron.
-    const spikes = parseCount(s.spikes);
-    s.rate_hz = Number.isFinite(spikes) && s.fps > 0 ? spikes / n : null;
-    samples.push(s);
-    console.error(`t=${s.t.toFixed(0)}s n=${n} ${s.tier} sim t=${s.sim_s}s${s.stalled ? ' STALLED' : ''}: memory ${(s.total / MB).toFixed(1)} MB (app ${(s.app / MB).toFixed(1)}, kernels ${(s.kernels / MB).toFixed(1)}, worker ${(s.worker / MB).toFixed(1)}, JS ${(s.js / MB).toFixed(1)}), ${s.fps} fps, ${s.rate_hz?.toFixed(1)} Hz/neuron, efficiency ${s.efficiency}`);
   }
   const frames = await page.evaluate(() => window.__frames.slice(10));
   const sorted = [...frames].sort((a, b) => a - b);
   const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
   const total = samples.map((s) => s.total);
-  const third = Math.max(1, Math.floor(total.length / 3));
-  const earlyPeak = Math.max(...total.slice(0, total.length - third));
-  const lastThird = total.slice(total.length - third);
-  // Levelled off: the last third never exceeds the earlier peak by more than 10 %.
-  const grows = Math.max(...lastThird) > earlyPeak * 1.1;
   const stalled = samples.filter((s) => s.stalled);
-  // Over the limit: a sample taken with no benchmark worker alive (its memory is the run's,
-  // counted, but not the demo's) and no headline probe copy (both reported apart).
+  // Steady: a sample taken with no benchmark worker alive (its memory is the run's, counted,
+  // but not the demo's) and no headline probe copy (both reported apart). The limits and the
+  // growth check hold for these.
   const steady = (s) => s.worker === 0 && !s.probing;
+  const visits = retainedFloors(samples.filter(steady));
+  const growth = levelledOff(visits, SECONDS);
   const over = samples.filter((s) => steady(s) && s.total >= MEMORY_LIMIT[s.n]);
   const transient = samples.filter((s) => !steady(s));
   const rates = samples.filter((s) => s.rate_hz !== null && s.worker === 0).map((s) => s.rate_hz);
   const outOfBand = rates.filter((r) => r < RATE_BAND_HZ[0] || r > RATE_BAND_HZ[1]);
   const byN = {};
   for (const s of samples) {
-    const b = (byN[s.n] ||= { samples: 0, peak_bytes: 0, min_bytes: Infinity });
+    const b = (byN[s.n] ||= { samples: 0, peak_bytes: 0, min_bytes: Infinity, retained_min_bytes: Infinity, retained_max_bytes: 0 });
     b.samples++; b.peak_bytes = Math.max(b.peak_bytes, s.total); b.min_bytes = Math.min(b.min_bytes, s.total);
+    if (steady(s)) { b.retained_min_bytes = Math.min(b.retained_min_bytes, s.retained); b.retained_max_bytes = Math.max(b.retained_max_bytes, s.retained); }
   }
   report = {
     seconds: SECONDS,
@@ -122,7 +136,7 @@ try {
     efficiency_start: samples[0].efficiency, efficiency_end: samples.at(-1).efficiency,
     frame_ms_median: pct(0.5), frame_ms_p99: pct(0.99), frame_ms_p999: pct(0.999), frames: frames.length,
     frames_over_33ms: frames.filter((f) => f > 33.4).length,
-    stalled: stalled.length, levelled_off: !grows, problems, samples,
+    stalled: stalled.length, visits, levelled_off: growth.ok, growing: growth.growing, problems, samples,
   };
   await context.close();
 } finally {
@@ -136,9 +150,10 @@ console.log(`soak ${report.seconds}s: memory start ${mb(report.start_bytes)}, pe
   + `firing ${report.rate_hz_min.toFixed(1)}–${report.rate_hz_max.toFixed(1)} Hz/neuron (median ${report.rate_hz_median.toFixed(1)}); `
   + `frame median ${report.frame_ms_median.toFixed(1)} ms, p99 ${report.frame_ms_p99.toFixed(1)} ms, p99.9 ${report.frame_ms_p999.toFixed(1)} ms, `
   + `${report.frames_over_33ms} of ${report.frames} frames over 33 ms; ${report.problems.length} page problems; `
+  + `retained floors per visit: ${Object.entries(groupBy(report.visits, (v) => v.n)).map(([n, vs]) => `${n}: ${vs.map((v) => (v.floor / MB).toFixed(1)).join(' → ')}`).join(', ')} MB; `
   + `${report.transient_samples} samples during a benchmark or the headline's probe (peak ${mb(report.transient_peak_bytes)}, not held to the limit)`);
 const fails = [];
-if (!report.levelled_off) fails.push('memory kept growing');
+if (!report.levelled_off) fails.push(`retained memory kept growing: ${report.growing.join('; ')}`);
 if (report.over_limit) fails.push(`${report.over_limit} samples over the memory limit`);
 if (report.out_of_band) fails.push(`${report.out_of_band} samples with the firing rate outside ${RATE_BAND_HZ.join('–')} Hz`);
 if (report.stalled) fails.push(`the simulation stood still at ${report.stalled} samples`);

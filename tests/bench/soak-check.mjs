@@ -1,0 +1,48 @@
+// The soak's growth check, apart so that it can be tested (tests/e2e/soak-check.test.mjs).
+//
+// A wasm memory never shrinks and the JS heap's size between collections says when the
+// collector last ran, so neither a peak nor a single reading tells a leak from a high-water
+// mark. What does: the memory the page retains after a full collection, at the same N, visit
+// after visit. Each visit (a stretch of samples at one N) has a floor, its lowest retained
+// reading; the page has levelled off when no visit in the last third of the soak has a floor
+// more than `tolerance` above every earlier visit's floor at that N.
+
+export function groupBy(xs, key) {
+  const out = {};
+  for (const x of xs) (out[key(x)] ||= []).push(x);
+  return out;
+}
+
+/** Visits in time order: `{ n, t_start, t_end, samples, floor }` from samples in time order. */
+export function retainedFloors(samples) {
+  const visits = [];
+  for (const s of samples) {
+    if (!Number.isFinite(s.retained)) continue;
+    const v = visits.at(-1);
+    if (v && v.n === s.n) {
+      v.t_end = s.t;
+      v.samples++;
+      v.floor = Math.min(v.floor, s.retained);
+    } else {
+      visits.push({ n: s.n, t_start: s.t, t_end: s.t, samples: 1, floor: s.retained });
+    }
+  }
+  return visits;
+}
+
+/** `{ ok, growing }`: growing lists each late visit whose floor passed its N's earlier ones. */
+export function levelledOff(visits, seconds, { tolerance = 0.05 } = {}) {
+  const lateFrom = (2 * seconds) / 3;
+  const growing = [];
+  for (const [n, vs] of Object.entries(groupBy(visits, (v) => v.n))) {
+    const earlier = vs.filter((v) => v.t_start < lateFrom);
+    if (!earlier.length) continue;
+    const ref = Math.max(...earlier.map((v) => v.floor));
+    for (const v of vs.filter((v) => v.t_start >= lateFrom)) {
+      if (v.floor > ref * (1 + tolerance)) {
+        growing.push(`N = ${n} at t = ${v.t_start.toFixed(0)} s: ${(v.floor / 2 ** 20).toFixed(1)} MB after at most ${(ref / 2 ** 20).toFixed(1)} MB`);
+      }
+    }
+  }
+  return { ok: growing.length === 0, growing };
+}
