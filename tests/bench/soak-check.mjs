@@ -46,3 +46,29 @@ export function levelledOff(visits, seconds, { tolerance = 0.05 } = {}) {
   }
   return { ok: growing.length === 0, growing };
 }
+
+/** The frame budget a soak holds: at 60 Hz, 99 % of frames within two vsync periods. */
+export const FRAME_P99_BUDGET_MS = 33.4;
+
+/**
+ * Frame intervals (ms, in order) cut into periods of `periodMs` of page time: each period's
+ * p99 and frame count, and `ok` when every period keeps its p99 within the budget — the
+ * budget holds at the end of the soak as at its start, not only on average.
+ */
+export function frameBudget(frames, periodMs, budgetMs = FRAME_P99_BUDGET_MS) {
+  const periods = [];
+  let cur = [], elapsed = 0;
+  const close = () => {
+    if (!cur.length) return;
+    const sorted = [...cur].sort((a, b) => a - b);
+    periods.push({ frames: cur.length, p99_ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] });
+    cur = [];
+  };
+  for (const f of frames) {
+    cur.push(f);
+    elapsed += f;
+    if (elapsed >= periodMs * (periods.length + 1)) close();
+  }
+  close();
+  return { ok: periods.every((p) => p.p99_ms <= budgetMs), budget_ms: budgetMs, periods };
+}

@@ -4,13 +4,15 @@
 // (the first one at 1/3 of a short soak). Every 10 s it samples the whole-page memory (every
 // wasm memory + the JS heap, the panel's own figure), the frame times, the firing rate and the
 // mesh, and then, after a forced full garbage collection, the memory the page retains. It fails
-// if the retained memory keeps growing at any N (each N's floor, visit after visit), if the page at N = 2048 ever holds 50 MB or more
-// (128 MB at N = 4096), if the firing rate leaves its band, or if the page reports an error.
+// if the retained memory keeps growing at any N (each N's floor, visit after visit), if the
+// page at N = 2048 ever holds 50 MB or more (128 MB at N = 4096), if the firing rate leaves its
+// band, if a 300 s period's frame p99 leaves the budget (two vsyncs, 33.4 ms), or if the page
+// reports an error (tests/bench/soak-check.mjs has the memory and frame rules).
 // Writes target/soak/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setup, open, waitRunning, parseCount, REPO } from '../e2e/helpers.mjs';
-import { groupBy, levelledOff, retainedFloors } from './soak-check.mjs';
+import { frameBudget, groupBy, levelledOff, retainedFloors } from './soak-check.mjs';
 
 const SECONDS = Number(process.env.DURATION || process.env.SOAK_SECONDS || 300);
 const MB = 1024 * 1024;
@@ -135,7 +137,7 @@ try {
     rate_hz_median: [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)], out_of_band: outOfBand.length,
     efficiency_start: samples[0].efficiency, efficiency_end: samples.at(-1).efficiency,
     frame_ms_median: pct(0.5), frame_ms_p99: pct(0.99), frame_ms_p999: pct(0.999), frames: frames.length,
-    frames_over_33ms: frames.filter((f) => f > 33.4).length,
+    frames_over_33ms: frames.filter((f) => f > 33.4).length, frame_budget: frameBudget(frames, 300000),
     stalled: stalled.length, visits, levelled_off: growth.ok, growing: growth.growing, problems, samples,
   };
   await context.close();
@@ -149,17 +151,18 @@ console.log(`soak ${report.seconds}s: memory start ${mb(report.start_bytes)}, pe
   + `per N: ${Object.entries(report.by_n).map(([n, b]) => `${n}: ${mb(b.min_bytes)}–${mb(b.peak_bytes)}`).join(', ')}; `
   + `firing ${report.rate_hz_min.toFixed(1)}–${report.rate_hz_max.toFixed(1)} Hz/neuron (median ${report.rate_hz_median.toFixed(1)}); `
   + `frame median ${report.frame_ms_median.toFixed(1)} ms, p99 ${report.frame_ms_p99.toFixed(1)} ms, p99.9 ${report.frame_ms_p999.toFixed(1)} ms, `
-  + `${report.frames_over_33ms} of ${report.frames} frames over 33 ms; ${report.problems.length} page problems; `
+  + `${report.frames_over_33ms} of ${report.frames} frames over 33 ms, p99 per 300 s ${report.frame_budget.periods.map((p) => p.p99_ms.toFixed(1)).join(' · ')} ms; ${report.problems.length} page problems; `
   + `retained floors per visit: ${Object.entries(groupBy(report.visits, (v) => v.n)).map(([n, vs]) => `${n}: ${vs.map((v) => (v.floor / MB).toFixed(1)).join(' → ')}`).join(', ')} MB; `
   + `${report.transient_samples} samples during a benchmark or the headline's probe (peak ${mb(report.transient_peak_bytes)}, not held to the limit)`);
 const fails = [];
 if (!report.levelled_off) fails.push(`retained memory kept growing: ${report.growing.join('; ')}`);
 if (report.over_limit) fails.push(`${report.over_limit} samples over the memory limit`);
 if (report.out_of_band) fails.push(`${report.out_of_band} samples with the firing rate outside ${RATE_BAND_HZ.join('–')} Hz`);
+if (!report.frame_budget.ok) fails.push(`frame p99 over ${report.frame_budget.budget_ms} ms in a period: ${report.frame_budget.periods.map((p) => p.p99_ms.toFixed(1)).join(', ')} ms`);
 if (report.stalled) fails.push(`the simulation stood still at ${report.stalled} samples`);
 if (report.problems.length) fails.push(`page problems: ${report.problems.slice(0, 3).join('; ')}`);
 if (fails.length) {
   console.log(`FAIL: ${fails.join('; ')}`);
   process.exit(1);
 }
-console.log('PASS: memory levelled off and within its limits, firing rate in its band');
+console.log('PASS: retained memory levelled off at every N, memory within its limits, frame p99 within budget in every period, firing rate in its band');
