@@ -1,16 +1,17 @@
 // Where does the page's JS heap grow? (`cd tests && node bench/heap-diff.mjs`; not part of
-// `make test`.) Runs the app in Chromium at N = 1024 switching tier every 10 s (and, with
-// NCHANGE=1, changing N between 1024 and 2048 every 40 s, each a Reset), takes a heap snapshot
+// `make test`.) Runs the app in Chromium at N = 1024 (or N=…) switching tier every 10 s (and, with
+// NCHANGE=1, changing N between N and 2048 every 40 s, each a Reset), takes a heap snapshot
 // after a forced full collection at t ≈ 60 s and again GAP seconds later (240 by default),
-// both in the SIMD tier, and prints the 40 node kinds that grew most: bytes, count, kind.
+// both in the SIMD tier (with BENCH=1, a quick benchmark runs between them), and prints the 40 node kinds that grew most: bytes, count, kind.
 import { setup, open, waitRunning } from '../e2e/helpers.mjs';
 
 const GAP_S = Number(process.env.GAP || 240);
+const N = Number(process.env.N || 1024);
 const TIERS = ['js', 'scalar', 'relaxed', 'simd'];
 
 const env = await setup();
 try {
-  const { page, context } = await open(env, '/?n=1024&agents=64');
+  const { page, context } = await open(env, `/?n=${N}&agents=64`);
   await waitRunning(page);
   const cdp = await context.newCDPSession(page);
   let k = 0, resets = 0;
@@ -24,7 +25,7 @@ try {
       await page.waitForTimeout(10000);
       await nextTier();
       if (process.env.NCHANGE && t % 40 === 30) {
-        await setN(++resets % 2 ? 2048 : 1024);
+        await setN(++resets % 2 ? 2048 : N);
         await page.waitForTimeout(3000);
       }
     }
@@ -56,6 +57,10 @@ try {
   };
   await run(60);
   const before = await snapshot();
+  if (process.env.BENCH) {
+    await page.click('[data-testid=bench-run]');
+    await page.waitForFunction(() => /finished|failed|cancelled/.test(document.querySelector('[data-testid=bench-status]').textContent), null, { timeout: 300000, polling: 1000 });
+  }
   await run(GAP_S);
   const after = await snapshot();
   const grew = [...after].map(([key, [n, bytes]]) => {
