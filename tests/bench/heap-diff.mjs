@@ -2,8 +2,9 @@
 // `make test`.) Runs the app in Chromium at N = 1024 (or N=…) switching tier every 10 s (and, with
 // NCHANGE=1, changing N between N and 2048 every 40 s, each a Reset), takes a heap snapshot
 // after a forced full collection at t ≈ 60 s and again GAP seconds later (240 by default),
-// both in the SIMD tier (with BENCH=1, a quick benchmark runs between them), and prints the 40 node kinds that grew most: bytes, count, kind.
-import { setup, open, waitRunning } from '../e2e/helpers.mjs';
+// both in the SIMD tier (with BENCH=1, a quick benchmark runs between them), and prints the
+// 40 node kinds that grew most: bytes, count, kind.
+import { setup, open, waitRunning, setN } from '../e2e/helpers.mjs';
 
 const GAP_S = Number(process.env.GAP || 240);
 const N = Number(process.env.N || 1024);
@@ -16,16 +17,12 @@ try {
   const cdp = await context.newCDPSession(page);
   let k = 0, resets = 0;
   const nextTier = () => page.selectOption('[data-testid=tier-select]', TIERS[k++ % TIERS.length]);
-  const setN = (n) => page.$eval('[data-testid=n]', (el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, n);
   const run = async (seconds) => {
     for (let t = 0; t < seconds; t += 10) {
       await page.waitForTimeout(10000);
       await nextTier();
       if (process.env.NCHANGE && t % 40 === 30) {
-        await setN(++resets % 2 ? 2048 : N);
+        await setN(page, ++resets % 2 ? 2048 : N);
         await page.waitForTimeout(3000);
       }
     }

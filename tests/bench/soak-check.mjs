@@ -47,6 +47,9 @@ export function levelledOff(visits, seconds, { tolerance = 0.05 } = {}) {
   return { ok: growing.length === 0, growing };
 }
 
+/** The `p` quantile (0–1) of values sorted ascending: the value at rank ⌊p·n⌋, the last one at most. */
+export const quantile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+
 /** The frame budget a soak holds: at 60 Hz, 99 % of frames within two vsync periods. */
 export const FRAME_P99_BUDGET_MS = 33.4;
 
@@ -61,7 +64,7 @@ export function frameBudget(frames, periodMs, budgetMs = FRAME_P99_BUDGET_MS) {
   const close = () => {
     if (!cur.length) return;
     const sorted = [...cur].sort((a, b) => a - b);
-    periods.push({ frames: cur.length, p99_ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] });
+    periods.push({ frames: cur.length, p99_ms: quantile(sorted, 0.99) });
     cur = [];
   };
   for (const f of frames) {

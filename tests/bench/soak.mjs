@@ -11,8 +11,8 @@
 // Writes target/soak/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, open, waitRunning, parseCount, REPO } from '../e2e/helpers.mjs';
-import { frameBudget, groupBy, levelledOff, retainedFloors } from './soak-check.mjs';
+import { setup, open, waitRunning, parseCount, setN, REPO } from '../e2e/helpers.mjs';
+import { FRAME_P99_BUDGET_MS, frameBudget, groupBy, levelledOff, quantile, retainedFloors } from './soak-check.mjs';
 
 const SECONDS = Number(process.env.DURATION || process.env.SOAK_SECONDS || 300);
 const MB = 1024 * 1024;
@@ -62,10 +62,6 @@ try {
       running: !!q('bench-cancel') && !q('bench-cancel').disabled,
     };
   });
-  const setN = (n) => page.$eval('[data-testid=n]', (el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, n);
   const tiers = ['js', 'scalar', 'relaxed', 'simd'];
   const samples = [];
   const events = [];
@@ -96,7 +92,7 @@ try {
       nextN += N_EVERY_S;
       nIndex = (nIndex + 1) % N_PLAN.length;
       n = N_PLAN[nIndex];
-      await setN(n);
+      await setN(page, n);
       events.push({ t: elapsed(), what: `n=${n}` });
       await page.waitForTimeout(3000);
     }
@@ -108,7 +104,7 @@ try {
   }
   const frames = await page.evaluate(() => window.__frames.slice(10));
   const sorted = [...frames].sort((a, b) => a - b);
-  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+  const pct = (p) => quantile(sorted, p);
   const total = samples.map((s) => s.total);
   const stalled = samples.filter((s) => s.stalled);
   // Steady: a sample taken with no benchmark worker alive (its memory is the run's, counted,
@@ -137,7 +133,7 @@ try {
     rate_hz_median: [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)], out_of_band: outOfBand.length,
     efficiency_start: samples[0].efficiency, efficiency_end: samples.at(-1).efficiency,
     frame_ms_median: pct(0.5), frame_ms_p99: pct(0.99), frame_ms_p999: pct(0.999), frames: frames.length,
-    frames_over_33ms: frames.filter((f) => f > 33.4).length, frame_budget: frameBudget(frames, 300000),
+    frames_over_33ms: frames.filter((f) => f > FRAME_P99_BUDGET_MS).length, frame_budget: frameBudget(frames, 300000),
     stalled: stalled.length, visits, levelled_off: growth.ok, growing: growth.growing, problems, samples,
   };
   await context.close();

@@ -2,7 +2,7 @@
 // as one number, re-measured when the run's shape changes; tier keys work on a slider.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, waitRunning, text, shot } from './helpers.mjs';
+import { setup, open, waitRunning, setN, text, shot } from './helpers.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -53,7 +53,7 @@ test('a new size is measured again, and with ?simd=off the fallback tells its ow
   await waitRunning(page);
   const first = await headline(page);
   assert.match(first.label, /N = 512/);
-  await page.locator('[data-testid=n]').evaluate((el) => { el.value = '256'; el.dispatchEvent(new Event('change', { bubbles: true })); });
+  await setN(page, 256);
   await page.waitForFunction(() => /N = 256/.test(document.querySelector('[data-testid=headline]').getAttribute('aria-label')), null, { timeout: 20000 });
   const second = await headline(page);
   assert.match(second.label, /N = 256/);

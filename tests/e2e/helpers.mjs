@@ -71,5 +71,11 @@ export function parseCount(s) {
   return m ? Number(m[1]) * ({ '': 1, k: 1e3, M: 1e6, G: 1e9 })[m[2]] : NaN;
 }
 
+/** Sets the N slider as a user's drag ends: its value, then the `change` the app listens to (a Reset). */
+export const setN = (page, n) => page.$eval('[data-testid=n]', (el, v) => {
+  el.value = String(v);
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+}, n);
+
 export const text = (page, testid) => page.locator(`[data-testid=${testid}]`).first().textContent();
 export const shot = (page, name) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
