@@ -101,6 +101,8 @@ extern "C" {
         w_len: u32,
         n: u32,
         block: u32,
+        first: u32,
+        count: u32,
         out: u32,
         out_len: u32,
     ) -> Result<i32, JsValue>;

@@ -7,6 +7,7 @@ use crate::params::Settings;
 use crate::sim::{self, FrameStats, Sim};
 use crate::tier::{Fault, Tier, TierKind};
 use std::collections::VecDeque;
+use std::ops::Range;
 use std::rc::Rc;
 
 /// Steps of spike history the raster keeps (1 ms each): 4 s.
@@ -15,8 +16,23 @@ pub const HISTORY_STEPS: usize = 4000;
 pub const EFFICIENCY_HISTORY: usize = 120;
 /// How often idle tiers are checked for memory to give back, in animation frames.
 const RELEASE_EVERY_FRAMES: u64 = 90;
-/// How often the mesh edges and efficiency are recomputed, in animation frames.
+/// How often the mesh edges and efficiency are recomputed, in animation frames. The block
+/// sums they come from (one pass over the N² weights) are spread over these frames, a slice of
+/// the source agents in each ([`mesh_slice`]): at N = 4096 one pass takes the JS tier ~23 ms
+/// and its frames already spend ~8 ms in LIF and STDP, so a whole pass in one frame made every
+/// 15th frame three vsyncs long (the one-hour soak's frame p99 at N = 4096 was 50–100 ms).
 pub const MESH_EVERY_FRAMES: u64 = 15;
+
+/// The source agents whose block sums frame `frame_no` (counted from 1) computes: the pass
+/// is cut into `MESH_EVERY_FRAMES` slices of ⌈A / MESH_EVERY_FRAMES⌉ agents (the last ones
+/// may be empty), and the slice of the frames that are multiples of `MESH_EVERY_FRAMES` is
+/// the last, so the pass is complete when the edges are drawn from it.
+pub fn mesh_slice(agents: u32, frame_no: u64) -> Range<u32> {
+    let chunk = agents.div_ceil(MESH_EVERY_FRAMES as u32);
+    let k = (frame_no.wrapping_sub(1) % MESH_EVERY_FRAMES) as u32;
+    let start = (k * chunk).min(agents);
+    start..(start + chunk).min(agents)
+}
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Agent {
@@ -239,8 +255,14 @@ impl Engine {
         replaced
     }
 
+    /// Block sums of the whole matrix, then the mesh from them.
     fn update_mesh(&mut self) -> Result<(), Fault> {
         self.sim.agent_weights(&mut self.sums)?;
+        self.finish_mesh()
+    }
+
+    /// Edges and efficiency from the block sums as they stand.
+    fn finish_mesh(&mut self) -> Result<(), Fault> {
         let (edges, bits) = sim::agent_edges(
             &self.sums,
             self.settings.agents as usize,
@@ -341,8 +363,10 @@ impl Engine {
             }
         }
         self.frame_no += 1;
+        self.sim
+            .agent_weights_of(mesh_slice(a as u32, self.frame_no), &mut self.sums)?;
         if self.frame_no.is_multiple_of(MESH_EVERY_FRAMES) {
-            self.update_mesh()?;
+            self.finish_mesh()?;
         }
         // Copies of the run elsewhere (the headline probe's, a race's) end on their own; the
         // tiers they grew give their memory back within a second or two.
@@ -356,5 +380,44 @@ impl Engine {
             mesh_ms: t3 - t2,
         };
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mesh_slices_cover_every_source_agent_once_per_pass_and_end_on_the_mesh_frame() {
+        for agents in [1u32, 8, 14, 15, 16, 64, 100] {
+            // Two passes: each agent is in exactly one slice of each pass.
+            for pass in 0..2u64 {
+                // Frames pass·15 + 1 ..= pass·15 + 15; the last of them draws the mesh, so a
+                // pass is whole by then.
+                let mut seen = vec![0u32; agents as usize];
+                for f in 1..=MESH_EVERY_FRAMES {
+                    let frame_no = pass * MESH_EVERY_FRAMES + f;
+                    let r = mesh_slice(agents, frame_no);
+                    assert!(
+                        r.start <= r.end && r.end <= agents,
+                        "{agents}: frame {frame_no} {r:?}"
+                    );
+                    for a in r.clone() {
+                        seen[a as usize] += 1;
+                    }
+                }
+                assert!(
+                    seen.iter().all(|&c| c == 1),
+                    "{agents} agents, pass {pass}: {seen:?}"
+                );
+            }
+        }
+        // 64 agents (the default): slices of 5, thirteen frames of work, two empty.
+        assert_eq!(mesh_slice(64, 1), 0..5);
+        assert_eq!(mesh_slice(64, 13), 60..64);
+        assert_eq!(mesh_slice(64, 14), 64..64);
+        assert_eq!(mesh_slice(64, 15), 64..64);
+        assert_eq!(mesh_slice(64, 16), 0..5);
+        assert_eq!(mesh_slice(0, 7), 0..0);
     }
 }

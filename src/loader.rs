@@ -206,10 +206,10 @@ mod tests {
             identity_error(TierKind::Simd, TierKind::Simd.abi_id(), v),
             None
         );
-        // A module of the contract before (STDP's depression was additive in version 1).
+        // A module of the contract before (`block_sums` took no range of agents in version 2).
         let stale =
             identity_error(TierKind::Simd, TierKind::Simd.abi_id(), v - 1).unwrap_or_default();
-        assert!(stale.contains("ABI version 1, expected 2"), "{stale}");
+        assert!(stale.contains("ABI version 2, expected 3"), "{stale}");
         let missing = identity_error(TierKind::Js, TierKind::Js.abi_id(), 0).unwrap_or_default();
         assert!(missing.contains("ABI version 0"), "{missing}");
         let wrong =

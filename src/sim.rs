@@ -12,6 +12,7 @@ use sasi_kernels::activation::Activation;
 use sasi_kernels::efficiency::words_per_row;
 use sasi_kernels::model;
 use sasi_kernels::rng::Rng;
+use std::ops::Range;
 use std::rc::Rc;
 
 /// Hidden width of each agent's network.
@@ -281,9 +282,22 @@ impl Sim {
 
     /// Summed weight from agent a to agent b, row-major A × A.
     pub fn agent_weights(&self, out: &mut [f32]) -> Result<(), Fault> {
+        self.agent_weights_of(0..self.agents, out)
+    }
+
+    /// The rows of `out` (A × A, as [`Sim::agent_weights`]) of the source agents `sources`
+    /// only, from their rows of W; the other rows of `out` are left as they are.
+    pub fn agent_weights_of(&self, sources: Range<u32>, out: &mut [f32]) -> Result<(), Fault> {
+        if sources.is_empty() {
+            return Ok(());
+        }
+        let a = self.agents as usize;
+        let (from, to) = (sources.start as usize * a, sources.end as usize * a);
         self.tier
-            .block_sums(&self.w, self.n, self.per, &self.blocks)?;
-        self.blocks.read(out);
+            .block_sums(&self.w, self.n, self.per, sources, &self.blocks)?;
+        if let Some(rows) = out.get_mut(from..to) {
+            self.blocks.read_at(from as u32, rows);
+        }
         Ok(())
     }
 

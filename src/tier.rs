@@ -224,6 +224,14 @@ impl<T: Elem> Buf<T> {
         let view = T::part(&self.view(self.len), begin, end);
         T::copy_in(&view, &data[..(end - begin) as usize]);
     }
+    /// Copies `out.len()` elements from element `offset` on out (`offset + out.len() <= len`).
+    pub fn read_at(&self, offset: u32, out: &mut [T]) {
+        debug_assert!(offset as usize + out.len() <= self.len as usize);
+        let begin = offset.min(self.len);
+        let end = (begin as usize + out.len()).min(self.len as usize) as u32;
+        let view = T::part(&self.view(self.len), begin, end);
+        T::copy_out(&view, &mut out[..(end - begin) as usize]);
+    }
     /// Copies the buffer's first `out.len()` elements out.
     pub fn read(&self, out: &mut [T]) {
         T::copy_out(&self.view(out.len() as u32), out);
@@ -448,17 +456,28 @@ impl Tier {
         Ok(e[0])
     }
 
+    /// The rows of source agents `sources` of the agent block sums (`kernels/ABI.md`).
     pub fn block_sums(
         &self,
         w: &Buf<f32>,
         n: u32,
         block: u32,
+        sources: std::ops::Range<u32>,
         out: &Buf<f32>,
     ) -> Result<(), Fault> {
+        let count = sources.end.saturating_sub(sources.start);
         check(
             "block_sums",
-            self.exports
-                .block_sums(w.handle, w.len, n, block, out.handle, out.len),
+            self.exports.block_sums(
+                w.handle,
+                w.len,
+                n,
+                block,
+                sources.start,
+                count,
+                out.handle,
+                out.len,
+            ),
         )
         .map(drop)
     }

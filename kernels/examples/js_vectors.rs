@@ -1,11 +1,12 @@
 //! Reference vectors for the JS tier's tests (`kernels/js/test/`), from the Rust scalar
 //! kernels (bit for bit where the JS tier must match: PRNG, LIF, STDP, efficiency, blocks;
-//! within the contract's tolerance for activations and dense): `cargo run -p sasi-kernels --example js_vectors -- target/js-vectors.json`.
+//! within the contract's tolerance for activations and dense; block sums from the lanes
+//! version the SIMD tables run, whose order the JS tier follows): `cargo run -p sasi-kernels --example js_vectors -- target/js-vectors.json`.
 //! f32 values are written as their bit patterns (u32) so nothing is lost in printing.
 // A test/tool, not library code: a failed call should stop it with its message.
 #![allow(clippy::unwrap_used)]
 use sasi_kernels::activation::Activation;
-use sasi_kernels::blocks::block_sums_scalar;
+use sasi_kernels::blocks::block_sums_lanes;
 use sasi_kernels::dispatch;
 use sasi_kernels::efficiency::{efficiency_scalar, random_graph, words_per_row};
 use sasi_kernels::lif::{lif_step_scalar, LifNeurons, LifParams};
@@ -152,14 +153,27 @@ fn main() {
         ));
     }
     parts.push(format!("\"efficiency\":[{}]", graphs.join(",")));
-    let wb = uniform_vec(61, 64 * 64, 0.0, 1.0);
-    let mut sums = vec![0.0; 16];
-    block_sums_scalar(&wb, 64, 16, &mut sums).unwrap();
-    parts.push(format!(
-        "\"blocks\":{{\"n\":64,\"block\":16,\"w\":{},\"sums\":{}}}",
-        bits(&wb),
-        bits(&sums)
-    ));
+    // Blocks of whole lane pairs, with a remainder after them, and too small for lanes.
+    let mut blocks = Vec::new();
+    for (bn, block, seed) in [(64usize, 16usize, 61u32), (60, 12, 62), (35, 5, 63)] {
+        let wb = uniform_vec(seed, bn * bn, 0.0, 1.0);
+        let mut sums = vec![0.0; (bn / block) * (bn / block)];
+        block_sums_lanes::<sasi_kernels::simd::array::F32x4>(
+            &wb,
+            bn,
+            block,
+            0,
+            bn / block,
+            &mut sums,
+        )
+        .unwrap();
+        blocks.push(format!(
+            "{{\"n\":{bn},\"block\":{block},\"w\":{},\"sums\":{}}}",
+            bits(&wb),
+            bits(&sums)
+        ));
+    }
+    parts.push(format!("\"blocks\":[{}]", blocks.join(",")));
 
     let json = format!("{{{}}}\n", parts.join(",\n"));
     if let Some(dir) = std::path::Path::new(&path).parent() {

@@ -121,7 +121,7 @@ export function sasi_free(h, bytes) {
 }
 
 export const sasi_tier = () => 3;
-export const sasi_abi_version = () => 2;
+export const sasi_abi_version = () => 3;
 export const allocated_bytes = () => liveBytes;
 export const sasi_allocated_bytes = allocated_bytes;
 
@@ -222,9 +222,9 @@ export function mesh_efficiency(adj, al, n, wpr, out) {
   });
 }
 
-export function block_sums(w, wl, n, block, out, outLen) {
+export function block_sums(w, wl, n, block, first, count, out, outLen) {
   return guard(() => {
-    args('huuuhu', [w, wl, n, block, out, outLen]);
+    args('huuuuuhu', [w, wl, n, block, first, count, out, outLen]);
     const W = view(w, wl, 'f32'), O = view(out, outLen, 'f32');
     distinct([out], [w]);
     if (n === 0 || block === 0) fail(E.ZeroSize);
@@ -232,7 +232,8 @@ export function block_sums(w, wl, n, block, out, outLen) {
     if (n % block !== 0) fail(E.BadArgument);
     const a = n / block;
     if (wl !== n * n || outLen !== a * a) fail(E.LengthMismatch);
-    blockSums(W, n, block, O);
+    if (first + count > a) fail(E.BadArgument);
+    blockSums(W, n, block, first, count, O);
     return 0;
   });
 }

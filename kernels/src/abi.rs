@@ -308,13 +308,29 @@ pub extern "C" fn mesh_efficiency(adj: u32, al: u32, n: u32, wpr: u32, out: u32)
 }
 
 #[no_mangle]
-pub extern "C" fn block_sums(w: u32, wl: u32, n: u32, block: u32, out: u32, out_len: u32) -> i32 {
+pub extern "C" fn block_sums(
+    w: u32,
+    wl: u32,
+    n: u32,
+    block: u32,
+    first: u32,
+    count: u32,
+    out: u32,
+    out_len: u32,
+) -> i32 {
     code((|| {
         let (rw, ro) = (region(w, wl, 4)?, region(out, out_len, 4)?);
         disjoint(&[ro], &[rw])?;
         // SAFETY: both checked; `out` overlaps `w` nowhere (`disjoint`), `w` is only read.
         let (w, o) = unsafe { (slice(rw), slice_mut(ro)) };
-        (BEST.block_sums)(w, n as usize, block as usize, o)?;
+        (BEST.block_sums)(
+            w,
+            n as usize,
+            block as usize,
+            first as usize,
+            count as usize,
+            o,
+        )?;
         Ok(0)
     })())
 }

@@ -42,7 +42,9 @@ pub type StdpFn = fn(&mut [f32], usize, &[f32], &[u32], &StdpParams) -> Result<u
 /// `(adj, n, words_per_row)` → global efficiency.
 pub type EfficiencyFn = fn(&[u32], usize, usize) -> Result<f64, KernelError>;
 /// `(w, n, block, out)`.
-pub type BlockSumsFn = fn(&[f32], usize, usize, &mut [f32]) -> Result<(), KernelError>;
+/// `(w, n, block, first, count, out)`: the output rows of source agents `first..first + count`.
+pub type BlockSumsFn =
+    fn(&[f32], usize, usize, usize, usize, &mut [f32]) -> Result<(), KernelError>;
 
 /// One implementation of every kernel.
 #[derive(Clone, Copy)]

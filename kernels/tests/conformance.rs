@@ -497,7 +497,7 @@ conformance! {
                 let w = uniform_vec(n as u32, n * n, 0.0, 1.0);
                 let a = n / block;
                 let mut out = vec![f32::NAN; a * a];
-                (k.block_sums)(&w, n, block, &mut out).unwrap();
+                (k.block_sums)(&w, n, block, 0, a, &mut out).unwrap();
                 for (idx, got) in out.iter().enumerate() {
                     let (ba, bb) = (idx / a, idx % a);
                     let mut r = 0.0f64;
@@ -509,9 +509,22 @@ conformance! {
                     assert!((*got as f64 - r).abs() <= 1e-5 * (block * block) as f64, "{k:?} n={n} block={block}");
                 }
             }
+            // One pass spread over ranges of source agents (as the app spreads it over frames)
+            // gives the whole pass's bits, and a range writes only its own rows.
+            let (n, block) = (130, 13);
+            let (w, a) = (uniform_vec(9, n * n, 0.0, 1.0), n / block);
+            let mut whole = vec![0.0; a * a];
+            (k.block_sums)(&w, n, block, 0, a, &mut whole).unwrap();
+            let mut parts = vec![f32::NAN; a * a];
+            for first in (0..a).step_by(3) {
+                (k.block_sums)(&w, n, block, first, 3.min(a - first), &mut parts).unwrap();
+                assert!(parts[(first + 3).min(a) * a..].iter().all(|x| x.is_nan()), "{k:?}: rows past {first}+3 untouched");
+            }
+            assert_eq!(parts.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), whole.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), "{k:?}");
             let mut out = vec![7.0; 4];
-            assert_eq!((k.block_sums)(&[1.0; 16], 4, 3, &mut out), Err(KernelError::BadArgument));
-            assert_eq!((k.block_sums)(&[1.0; 16], 4, 0, &mut out), Err(KernelError::ZeroSize));
+            assert_eq!((k.block_sums)(&[1.0; 16], 4, 3, 0, 1, &mut out), Err(KernelError::BadArgument));
+            assert_eq!((k.block_sums)(&[1.0; 16], 4, 0, 0, 1, &mut out), Err(KernelError::ZeroSize));
+            assert_eq!((k.block_sums)(&[1.0; 16], 4, 2, 1, 2, &mut out), Err(KernelError::BadArgument));
             assert_eq!(out, vec![7.0; 4]);
         }
     }

@@ -39,12 +39,12 @@ test('a module that speaks another ABI version is refused with the reason', asyn
   const { page, context, problems } = await open(env, '/?tier=js', {
     route: (p) => p.route('**/js/abi.js', async (r) => {
       const res = await r.fetch();
-      const body = (await res.text()).replace('sasi_abi_version = () => 2', 'sasi_abi_version = () => 3');
+      const body = (await res.text()).replace('sasi_abi_version = () => 3', 'sasi_abi_version = () => 4');
       await r.fulfill({ response: res, body });
     }),
   });
   await waitRunning(page);
-  assert.match(await page.locator('table.tiers tr[data-tier=js]').textContent(), /unavailable: .*ABI version 3, expected 2/);
+  assert.match(await page.locator('table.tiers tr[data-tier=js]').textContent(), /unavailable: .*ABI version 4, expected 3/);
   assert.doesNotMatch(await text(page, 'active-tier'), /JavaScript/, 'another tier runs instead');
   assert.deepEqual(problems, []);
   await context.close();

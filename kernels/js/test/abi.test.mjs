@@ -84,7 +84,8 @@ test('mesh_efficiency and block_sums shapes', () => {
   x.u32(adj, 8)[0] = 0b110;
   assert.equal(x.mesh_efficiency(adj, 8, 2, 4, out), E.BadArgument, 'padding bit set');
   const w = buf(new Array(16).fill(1)), o = buf([0, 0, 0, 0]);
-  assert.equal(x.block_sums(w, 16, 4, 3, o, 4), E.BadArgument, '4 % 3');
-  assert.equal(x.block_sums(w, 16, 4, 2, o, 4), 0);
+  assert.equal(x.block_sums(w, 16, 4, 3, 0, 1, o, 4), E.BadArgument, '4 % 3');
+  assert.equal(x.block_sums(w, 16, 4, 2, 1, 2, o, 4), E.BadArgument, 'source agents past A');
+  assert.equal(x.block_sums(w, 16, 4, 2, 0, 2, o, 4), 0);
   assert.deepEqual(Array.from(x.f32(o, 4)), [4, 4, 4, 4]);
 });

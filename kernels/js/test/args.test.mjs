@@ -54,7 +54,7 @@ function validCalls(x) {
     lif_step: ['huhhhhuhuhuhhu', [lifP, 9, f([0, 0, 0, 0]), f([0, 0, 0, 0]), f([0, 0, 0, 0]), f([0, 0, 0, 0]), 4, w16(), 16, u([1]), 1, u([1, 2, 3, 4]), u([0, 0, 0, 0]), 4]],
     stdp_update: ['huuhuhuhu', [w16(), 16, 4, f([0.5, 0.5, 0.5, 0.5]), 4, u([1]), 1, stdpP, 5]],
     mesh_efficiency: ['huuuh', [adj, 8, 2, 4, eff]],
-    block_sums: ['huuuhu', [w16(), 16, 4, 2, f([0, 0, 0, 0]), 4]],
+    block_sums: ['huuuuuhu', [w16(), 16, 4, 2, 0, 2, f([0, 0, 0, 0]), 4]],
   };
 }
 

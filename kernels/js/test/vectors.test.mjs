@@ -82,9 +82,17 @@ test('mesh efficiency equals Rust to the last bit', () => {
   }
 });
 
-test('block sums equal Rust', () => {
-  const b = V.blocks;
-  const out = new Float32Array((b.n / b.block) ** 2);
-  blockSums(f32(b.w), b.n, b.block, out);
-  assert.deepEqual(bitsOf(out), b.sums);
+test('block sums equal Rust (the SIMD tables\' order), with and without a remainder', () => {
+  assert.equal(V.blocks.length, 3);
+  for (const b of V.blocks) {
+    const out = new Float32Array((b.n / b.block) ** 2);
+    blockSums(f32(b.w), b.n, b.block, 0, b.n / b.block, out);
+    assert.deepEqual(bitsOf(out), b.sums, `n=${b.n} block=${b.block}`);
+    // The same pass in two ranges of source agents, into stale values: the same bits.
+    const parts = new Float32Array(out.length).fill(-1), a = b.n / b.block;
+    blockSums(f32(b.w), b.n, b.block, 0, 2, parts);
+    assert.ok(parts.subarray(2 * a).every((x) => x === -1), 'rows past the range untouched');
+    blockSums(f32(b.w), b.n, b.block, 2, a - 2, parts);
+    assert.deepEqual(bitsOf(parts), b.sums, `n=${b.n} block=${b.block} in two ranges`);
+  }
 });
