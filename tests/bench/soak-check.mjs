@@ -52,13 +52,15 @@ export const quantile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.f
 
 /** The frame budget a soak holds: at 60 Hz, 99 % of frames within two vsync periods. */
 export const FRAME_P99_BUDGET_MS = 33.4;
-
 /**
- * Frame intervals (ms, in order) cut into periods of `periodMs` of page time: each period's
- * p99 and frame count, and `ok` when every period keeps its p99 within the budget — the
- * budget holds at the end of the soak as at its start, not only on average.
+ * Frame intervals in stretches of one tier at one N, `{ n, tier, kernel_ms, frames }` in time
+ * order (frames in ms), cut into periods of `periodMs` of page time: each period's p99 and frame
+ * count, and `ok` when every period keeps its p99 within the budget — the budget holds at the
+ * end of the soak as at its start, not only on average, and for every tier: the frames of all
+ * of them are held to it. `by_tier` has each tier's frames at each N (median, p99, its kernels'
+ * median ms a frame), to show which tier a period's slow frames came from.
  */
-export function frameBudget(frames, periodMs, budgetMs = FRAME_P99_BUDGET_MS) {
+export function frameBudget(chunks, periodMs, budgetMs = FRAME_P99_BUDGET_MS) {
   const periods = [];
   let cur = [], elapsed = 0;
   const close = () => {
@@ -67,11 +69,21 @@ export function frameBudget(frames, periodMs, budgetMs = FRAME_P99_BUDGET_MS) {
     periods.push({ frames: cur.length, p99_ms: quantile(sorted, 0.99) });
     cur = [];
   };
-  for (const f of frames) {
-    cur.push(f);
-    elapsed += f;
-    if (elapsed >= periodMs * (periods.length + 1)) close();
+  const byTier = {};
+  for (const c of chunks) {
+    const t = (byTier[`${c.tier} at N = ${c.n}`] ||= { tier: c.tier, n: c.n, frames: [], kernel_ms: [] });
+    t.frames.push(...c.frames);
+    t.kernel_ms.push(c.kernel_ms);
+    for (const f of c.frames) {
+      cur.push(f);
+      elapsed += f;
+      if (elapsed >= periodMs * (periods.length + 1)) close();
+    }
   }
   close();
-  return { ok: periods.every((p) => p.p99_ms <= budgetMs), budget_ms: budgetMs, periods };
+  const by_tier = Object.values(byTier).map(({ tier, n, frames, kernel_ms }) => {
+    const sorted = [...frames].sort((a, b) => a - b);
+    return { tier, n, frames: frames.length, frame_ms_median: quantile(sorted, 0.5), p99_ms: quantile(sorted, 0.99), kernel_ms_median: quantile([...kernel_ms].sort((a, b) => a - b), 0.5) };
+  });
+  return { ok: periods.every((p) => p.p99_ms <= budgetMs), budget_ms: budgetMs, periods, by_tier };
 }

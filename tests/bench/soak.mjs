@@ -6,8 +6,9 @@
 // mesh, and then, after a forced full garbage collection, the memory the page retains. It fails
 // if the retained memory keeps growing at any N (each N's floor, visit after visit), if the
 // page at N = 2048 ever holds 50 MB or more (128 MB at N = 4096), if the firing rate leaves its
-// band, if a 300 s period's frame p99 leaves the budget (two vsyncs, 33.4 ms), or if the page
-// reports an error (tests/bench/soak-check.mjs has the memory and frame rules).
+// band, if a 300 s period's frame p99 leaves the budget (two vsyncs, 33.4 ms, every tier's
+// frames held to it), or if the page reports an error (tests/bench/soak-check.mjs has the
+// memory and frame rules).
 // Writes target/soak/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,10 @@ let report;
 try {
   const { page, context, problems } = await open(env, '/?n=2048&agents=64');
   await waitRunning(page);
+  // The frame intervals since the last sample, handed over (and dropped by the page) at every
+  // sample: a recorder that kept them all would itself grow the page's JS heap by 8 bytes a
+  // frame, ~1.7 MB an hour in steps as its array's backing store grows by half (the 5400 s
+  // run of 2026-12-03 measured exactly such steps, at minutes 15, 23, 34, 51 and 80).
   await page.evaluate(() => {
     window.__frames = [];
     let last = performance.now();
@@ -36,34 +41,43 @@ try {
     requestAnimationFrame(tick);
   });
   // A full collection before each retained-memory reading: the JS heap's size between
-  // collections measures when the collector last ran, not what the page holds on to.
+  // collections measures when the collector last ran, not what the page holds on to. The
+  // sample reads the heap again after it (`performance.memory`, which the panel's JS part
+  // uses: it counts the JS tier's typed arrays, which CDP's `Runtime.getHeapUsage` does not).
   const cdp = await context.newCDPSession(page);
-  const jsHeapAfterGc = async () => {
+  const sample = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
-    return page.evaluate(() => performance.memory?.usedJSHeapSize ?? NaN);
+    return page.evaluate(() => {
+      const q = (id) => document.querySelector(`[data-testid=${id}]`);
+      const frames = window.__frames;
+      window.__frames = [];
+      return {
+        frames,
+        t_page: performance.now() / 1000,
+        total: Number(q('memory-parts').dataset.total),
+        app: Number(q('memory-parts').dataset.appWasm),
+        kernels: Number(q('memory-parts').dataset.kernels),
+        worker: Number(q('memory-parts').dataset.worker),
+        js: Number(q('memory-parts').dataset.jsPart),
+        fps: Number(q('fps').textContent),
+        kernel_ms: Number(q('sim-ms').textContent),
+        spikes: q('spikes-per-s').textContent,
+        efficiency: Number(q('efficiency').textContent),
+        tier: q('tier-select').value,
+        // The headline re-measures every tier after an N change, holding a copy of the run in
+        // each tier in turn for those seconds: one more N² matrix, by design, while it lasts.
+        probing: q('headline')?.dataset.measuring === 'true',
+        sim_s: Number((/t = ([\d.]+)/.exec(document.querySelector('.status-line')?.textContent || '') || [])[1]),
+        running: !!q('bench-cancel') && !q('bench-cancel').disabled,
+        // The wasm memories do not change with a collection; the JS heap's share is read again.
+        retained_js: performance.memory?.usedJSHeapSize ?? NaN,
+      };
+    });
   };
-  const sample = () => page.evaluate(() => {
-    const q = (id) => document.querySelector(`[data-testid=${id}]`);
-    return {
-      t_page: performance.now() / 1000,
-      total: Number(q('memory-parts').dataset.total),
-      app: Number(q('memory-parts').dataset.appWasm),
-      kernels: Number(q('memory-parts').dataset.kernels),
-      worker: Number(q('memory-parts').dataset.worker),
-      js: Number(q('memory-parts').dataset.jsPart),
-      fps: Number(q('fps').textContent),
-      spikes: q('spikes-per-s').textContent,
-      efficiency: Number(q('efficiency').textContent),
-      tier: q('tier-select').value,
-      // The headline re-measures every tier after an N change, holding a copy of the run in
-      // each tier in turn for those seconds: one more N² matrix, by design, while it lasts.
-      probing: q('headline')?.dataset.measuring === 'true',
-      sim_s: Number((/t = ([\d.]+)/.exec(document.querySelector('.status-line')?.textContent || '') || [])[1]),
-      running: !!q('bench-cancel') && !q('bench-cancel').disabled,
-    };
-  });
   const tiers = ['js', 'scalar', 'relaxed', 'simd'];
   const samples = [];
+  // The frames between two samples, each stretch in one tier at one N (`frameBudget`).
+  const chunks = [];
   const events = [];
   const start = Date.now();
   const elapsed = () => (Date.now() - start) / 1000;
@@ -73,9 +87,8 @@ try {
     // Sampled at the end of 10 s in one tier, before the next switch: the panel's figures and
     // the retained reading then describe the same state (a reading just after a switch mixes
     // the panel's last refresh, before it, with a JS heap read after it).
-    const s = { t: elapsed(), n, ...(await sample()) };
-    // The wasm memories do not change with a collection; the JS heap's share is read again.
-    s.retained_js = await jsHeapAfterGc();
+    const { frames, ...s } = { t: elapsed(), n, ...(await sample()) };
+    chunks.push({ t: s.t, n, tier: s.tier, kernel_ms: s.kernel_ms, frames: chunks.length ? frames : frames.slice(10) });
     s.retained = s.total - s.js + s.retained_js;
     // The simulated clock must move between samples (a Reset sets it back to 0): a page whose
     // figures stand still has stopped, whatever its memory says.
@@ -85,7 +98,7 @@ try {
     const spikes = parseCount(s.spikes);
     s.rate_hz = Number.isFinite(spikes) && s.fps > 0 ? spikes / n : null;
     samples.push(s);
-    console.error(`t=${s.t.toFixed(0)}s n=${n} ${s.tier} sim t=${s.sim_s}s${s.stalled ? ' STALLED' : ''}: memory ${(s.total / MB).toFixed(1)} MB, ${(s.retained / MB).toFixed(1)} MB retained (app ${(s.app / MB).toFixed(1)}, kernels ${(s.kernels / MB).toFixed(1)}, worker ${(s.worker / MB).toFixed(1)}, JS ${(s.js / MB).toFixed(1)}, ${(s.retained_js / MB).toFixed(1)} retained), ${s.fps} fps, ${s.rate_hz?.toFixed(1)} Hz/neuron, efficiency ${s.efficiency}`);
+    console.error(`t=${s.t.toFixed(0)}s n=${n} ${s.tier} sim t=${s.sim_s}s${s.stalled ? ' STALLED' : ''}: memory ${(s.total / MB).toFixed(1)} MB, ${(s.retained / MB).toFixed(1)} MB retained (app ${(s.app / MB).toFixed(1)}, kernels ${(s.kernels / MB).toFixed(1)}, worker ${(s.worker / MB).toFixed(1)}, JS ${(s.js / MB).toFixed(1)}, ${(s.retained_js / MB).toFixed(1)} retained), ${s.fps} fps (kernels ${s.kernel_ms} ms a frame, frame p99 ${quantile([...chunks.at(-1).frames].sort((x, y) => x - y), 0.99)?.toFixed(1)} ms), ${s.rate_hz?.toFixed(1)} Hz/neuron, efficiency ${s.efficiency}`);
     const tier = tiers[k++ % tiers.length];
     await page.selectOption('[data-testid=tier-select]', tier);
     if (elapsed() >= nextN) {
@@ -102,7 +115,7 @@ try {
       events.push({ t: elapsed(), what: 'benchmark' });
     }
   }
-  const frames = await page.evaluate(() => window.__frames.slice(10));
+  const frames = chunks.flatMap((c) => c.frames);
   const sorted = [...frames].sort((a, b) => a - b);
   const pct = (p) => quantile(sorted, p);
   const total = samples.map((s) => s.total);
@@ -133,7 +146,7 @@ try {
     rate_hz_median: [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)], out_of_band: outOfBand.length,
     efficiency_start: samples[0].efficiency, efficiency_end: samples.at(-1).efficiency,
     frame_ms_median: pct(0.5), frame_ms_p99: pct(0.99), frame_ms_p999: pct(0.999), frames: frames.length,
-    frames_over_33ms: frames.filter((f) => f > FRAME_P99_BUDGET_MS).length, frame_budget: frameBudget(frames, 300000),
+    frames_over_33ms: frames.filter((f) => f > FRAME_P99_BUDGET_MS).length, frame_budget: frameBudget(chunks, 300000),
     stalled: stalled.length, visits, levelled_off: growth.ok, growing: growth.growing, problems, samples,
   };
   await context.close();
@@ -147,7 +160,8 @@ console.log(`soak ${report.seconds}s: memory start ${mb(report.start_bytes)}, pe
   + `per N: ${Object.entries(report.by_n).map(([n, b]) => `${n}: ${mb(b.min_bytes)}–${mb(b.peak_bytes)}`).join(', ')}; `
   + `firing ${report.rate_hz_min.toFixed(1)}–${report.rate_hz_max.toFixed(1)} Hz/neuron (median ${report.rate_hz_median.toFixed(1)}); `
   + `frame median ${report.frame_ms_median.toFixed(1)} ms, p99 ${report.frame_ms_p99.toFixed(1)} ms, p99.9 ${report.frame_ms_p999.toFixed(1)} ms, `
-  + `${report.frames_over_33ms} of ${report.frames} frames over 33 ms, p99 per 300 s ${report.frame_budget.periods.map((p) => p.p99_ms.toFixed(1)).join(' · ')} ms; ${report.problems.length} page problems; `
+  + `${report.frames_over_33ms} of ${report.frames} frames over 33 ms, p99 per 300 s ${report.frame_budget.periods.map((p) => p.p99_ms.toFixed(1)).join(' · ')} ms; `
+  + `per tier: ${report.frame_budget.by_tier.map((t) => `${t.tier} at ${t.n} p99 ${t.p99_ms.toFixed(1)} ms (kernels ${t.kernel_ms_median.toFixed(1)} ms a frame)`).join(', ')}; ${report.problems.length} page problems; `
   + `retained floors per visit: ${Object.entries(groupBy(report.visits, (v) => v.n)).map(([n, vs]) => `${n}: ${vs.map((v) => (v.floor / MB).toFixed(1)).join(' → ')}`).join(', ')} MB; `
   + `${report.transient_samples} samples during a benchmark or the headline's probe (peak ${mb(report.transient_peak_bytes)}, not held to the limit)`);
 const fails = [];

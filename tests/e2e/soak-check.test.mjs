@@ -35,16 +35,37 @@ test('kept growing: a floor that creeps visit after visit fails, naming the N', 
   assert.ok(r.growing.some((g) => g.startsWith('N = 1024')), r.growing.join('; '));
 });
 
+// Stretches of 10 s (600 frames at 60 Hz), each one tier at one N, as the soak hands them over.
+const stretches = (frames, of = () => ({ n: 2048, tier: 'simd', kernel_ms: 4 })) => {
+  const out = [];
+  for (let i = 0; i < frames.length; i += 600) out.push({ ...of(out.length), frames: frames.slice(i, i + 600) });
+  return out;
+};
+
 test('the frame budget holds in every period, not only on average', () => {
   // Just under 10 minutes at 60 Hz, cut into 300 s periods; 0.5 % of frames drop one vsync.
   const smooth = Array.from({ length: 35000 }, (_, i) => (i % 200 === 0 ? 33.3 : 16.7));
-  const a = frameBudget(smooth, 300000);
+  const a = frameBudget(stretches(smooth), 300000);
   assert.equal(a.ok, true);
   assert.deepEqual(a.periods.map((p) => p.p99_ms), [16.7, 16.7]);
   assert.ok(a.periods.every((p) => p.frames > 17000 && p.frames < 18000), JSON.stringify(a.periods));
+  assert.deepEqual(a.by_tier.map((t) => [t.tier, t.n, t.frames]), [['simd', 2048, 35000]]);
   // The same start, then 2 % of frames at 50 ms in the second period: its p99 leaves the budget.
   const late = smooth.map((f, i) => (i > 18000 && i % 50 === 0 ? 50 : f));
-  const b = frameBudget(late, 300000);
+  const b = frameBudget(stretches(late), 300000);
   assert.equal(b.ok, false);
   assert.deepEqual(b.periods.map((p) => p.p99_ms), [16.7, 50]);
+});
+
+test('every tier is held to the budget; a slow tier\'s frames are named in by_tier', () => {
+  // Every fourth stretch is the JS tier at N = 4096 with a third of its frames at 50 ms (as
+  // before the mesh's pass was spread over frames): its share is enough to fail the periods.
+  const of = (i) => (i % 4 === 0 ? { n: 4096, tier: 'js', kernel_ms: 12 } : { n: 4096, tier: 'simd', kernel_ms: 5 });
+  const frames = Array.from({ length: 36000 }, (_, i) => (Math.floor(i / 600) % 4 === 0 ? (i % 3 ? 16.7 : 50) : 16.7));
+  const a = frameBudget(stretches(frames, of), 300000);
+  assert.equal(a.ok, false);
+  assert.ok(a.periods.every((p) => p.p99_ms === 50), JSON.stringify(a.periods));
+  const js = a.by_tier.find((t) => t.tier === 'js'), simd = a.by_tier.find((t) => t.tier === 'simd');
+  assert.deepEqual([js.n, js.frames, js.p99_ms, js.kernel_ms_median], [4096, 9000, 50, 12]);
+  assert.deepEqual([simd.frames, simd.p99_ms, simd.frame_ms_median], [27000, 16.7, 16.7]);
 });
