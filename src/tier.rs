@@ -216,21 +216,25 @@ impl<T: Elem> Buf<T> {
         debug_assert!(data.len() <= self.len as usize);
         T::copy_in(&self.view(data.len() as u32), data);
     }
+    /// The view of elements `offset..offset + len` clamped to the buffer, and its length.
+    fn part(&self, offset: u32, len: usize) -> (T::View, usize) {
+        debug_assert!(offset as usize + len <= self.len as usize);
+        let begin = offset.min(self.len);
+        let end = (begin as usize + len).min(self.len as usize) as u32;
+        (
+            T::part(&self.view(self.len), begin, end),
+            (end - begin) as usize,
+        )
+    }
     /// Copies `data` into the buffer from element `offset` on (`offset + data.len() <= len`).
     pub fn write_at(&self, offset: u32, data: &[T]) {
-        debug_assert!(offset as usize + data.len() <= self.len as usize);
-        let begin = offset.min(self.len);
-        let end = (begin as usize + data.len()).min(self.len as usize) as u32;
-        let view = T::part(&self.view(self.len), begin, end);
-        T::copy_in(&view, &data[..(end - begin) as usize]);
+        let (view, len) = self.part(offset, data.len());
+        T::copy_in(&view, &data[..len]);
     }
     /// Copies `out.len()` elements from element `offset` on out (`offset + out.len() <= len`).
     pub fn read_at(&self, offset: u32, out: &mut [T]) {
-        debug_assert!(offset as usize + out.len() <= self.len as usize);
-        let begin = offset.min(self.len);
-        let end = (begin as usize + out.len()).min(self.len as usize) as u32;
-        let view = T::part(&self.view(self.len), begin, end);
-        T::copy_out(&view, &mut out[..(end - begin) as usize]);
+        let (view, len) = self.part(offset, out.len());
+        T::copy_out(&view, &mut out[..len]);
     }
     /// Copies the buffer's first `out.len()` elements out.
     pub fn read(&self, out: &mut [T]) {

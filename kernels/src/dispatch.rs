@@ -41,7 +41,6 @@ pub type LifFn =
 pub type StdpFn = fn(&mut [f32], usize, &[f32], &[u32], &StdpParams) -> Result<usize, KernelError>;
 /// `(adj, n, words_per_row)` → global efficiency.
 pub type EfficiencyFn = fn(&[u32], usize, usize) -> Result<f64, KernelError>;
-/// `(w, n, block, out)`.
 /// `(w, n, block, first, count, out)`: the output rows of source agents `first..first + count`.
 pub type BlockSumsFn =
     fn(&[f32], usize, usize, usize, usize, &mut [f32]) -> Result<(), KernelError>;

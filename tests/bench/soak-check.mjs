@@ -52,6 +52,7 @@ export const quantile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.f
 
 /** The frame budget a soak holds: at 60 Hz, 99 % of frames within two vsync periods. */
 export const FRAME_P99_BUDGET_MS = 33.4;
+
 /**
  * Frame intervals in stretches of one tier at one N, `{ n, tier, kernel_ms, frames }` in time
  * order (frames in ms), cut into periods of `periodMs` of page time: each period's p99 and frame

@@ -88,7 +88,7 @@ try {
     // the retained reading then describe the same state (a reading just after a switch mixes
     // the panel's last refresh, before it, with a JS heap read after it).
     const { frames, ...s } = { t: elapsed(), n, ...(await sample()) };
-    chunks.push({ t: s.t, n, tier: s.tier, kernel_ms: s.kernel_ms, frames: chunks.length ? frames : frames.slice(10) });
+    chunks.push({ n, tier: s.tier, kernel_ms: s.kernel_ms, frames: chunks.length ? frames : frames.slice(10) });
     s.retained = s.total - s.js + s.retained_js;
     // The simulated clock must move between samples (a Reset sets it back to 0): a page whose
     // figures stand still has stopped, whatever its memory says.
@@ -143,7 +143,7 @@ try {
     memory_limits: MEMORY_LIMIT, over_limit: over.length,
     transient_samples: transient.length, transient_peak_bytes: transient.length ? Math.max(...transient.map((s) => s.total)) : 0,
     rate_band_hz: RATE_BAND_HZ, rate_hz_min: Math.min(...rates), rate_hz_max: Math.max(...rates),
-    rate_hz_median: [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)], out_of_band: outOfBand.length,
+    rate_hz_median: quantile([...rates].sort((a, b) => a - b), 0.5), out_of_band: outOfBand.length,
     efficiency_start: samples[0].efficiency, efficiency_end: samples.at(-1).efficiency,
     frame_ms_median: pct(0.5), frame_ms_p99: pct(0.99), frame_ms_p999: pct(0.999), frames: frames.length,
     frames_over_33ms: frames.filter((f) => f > FRAME_P99_BUDGET_MS).length, frame_budget: frameBudget(chunks, 300000),
