@@ -11,6 +11,9 @@ use crate::tier::{Buf, Fault, LifBufs, Tier};
 use sasi_kernels::activation::Activation;
 use sasi_kernels::efficiency::words_per_row;
 use sasi_kernels::model;
+/// The agent graph the mesh draws: written once, with the model (`sasi_kernels::model`), for
+/// the app and for the plasticity test that follows its efficiency over time.
+pub use sasi_kernels::model::{agent_edges, edge_threshold};
 use sasi_kernels::rng::Rng;
 use std::ops::Range;
 use std::rc::Rc;
@@ -341,57 +344,6 @@ impl Sim {
     }
 }
 
-/// Agent graph from the summed weights: an undirected edge where `w(a→b) + w(b→a)` exceeds
-/// `threshold`. Returns the edge list `(a, b, weight)` and the adjacency bit matrix.
-pub fn agent_edges(
-    sums: &[f32],
-    agents: usize,
-    threshold: f32,
-) -> (Vec<(u16, u16, f32)>, Vec<u32>) {
-    let wpr = words_per_row(agents);
-    let mut bits = vec![0u32; agents * wpr];
-    let mut edges = Vec::new();
-    for a in 0..agents {
-        for b in a + 1..agents {
-            let w = sums[a * agents + b] + sums[b * agents + a];
-            if w > threshold {
-                edges.push((a as u16, b as u16, w));
-                bits[a * wpr + b / 32] |= 1 << (b % 32);
-                bits[b * wpr + a / 32] |= 1 << (a % 32);
-            }
-        }
-    }
-    (edges, bits)
-}
-
-/// Mean number of edges per agent the threshold aims for: with 15 % of all pairs (the rule
-/// before), 64 agents drew ~300 edges, a hairball in which no structure showed.
-pub const EDGES_PER_AGENT: usize = 3;
-
-/// The edge threshold for a run, from the initial pair weights: the strongest pairs become
-/// edges, at most 15 % of the connected pairs and at most `EDGES_PER_AGENT / 2` per agent
-/// (a mean degree of `EDGES_PER_AGENT`), so the mesh shows the strongest couplings; STDP then
-/// moves pairs across this fixed threshold. Infinite when no pair is connected.
-pub fn edge_threshold(sums: &[f32], agents: usize) -> f32 {
-    let mut pair: Vec<f32> = Vec::new();
-    for a in 0..agents {
-        for b in a + 1..agents {
-            let w = sums[a * agents + b] + sums[b * agents + a];
-            if w > 0.0 {
-                pair.push(w);
-            }
-        }
-    }
-    if pair.is_empty() {
-        return f32::INFINITY;
-    }
-    pair.sort_by(f32::total_cmp);
-    let by_share = pair.len() - (pair.len() * 85 / 100).min(pair.len() - 1);
-    let by_degree = (agents * EDGES_PER_AGENT / 2).max(1);
-    let keep = by_share.min(by_degree);
-    pair[pair.len() - keep]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -468,49 +420,5 @@ mod tests {
         );
         assert!(between_density < 0.1 && between > 0, "{between_density}");
         assert_eq!(initial_state(&s), snap, "same seed, same state");
-    }
-
-    #[test]
-    fn edges_and_threshold() {
-        // 3 agents: 0↔1 strong, 1→2 weak, 0,2 unconnected.
-        let sums = [0.0, 2.0, 0.0, 1.0, 0.0, 0.5, 0.0, 0.0, 0.0];
-        let t = edge_threshold(&sums, 3);
-        assert_eq!(t, 3.0, "the strongest of [0.5, 3.0]");
-        let (edges, bits) = agent_edges(&sums, 3, 0.4);
-        assert_eq!(edges, vec![(0, 1, 3.0), (1, 2, 0.5)]);
-        let wpr = words_per_row(3);
-        assert_eq!(bits[0], 0b010);
-        assert_eq!(bits[wpr], 0b101);
-        assert_eq!(bits[2 * wpr], 0b010);
-    }
-
-    /// Agent×agent sums where every pair i < j has its own weight 1, 2, 3, … in order.
-    fn ranked_pairs(a: usize) -> Vec<f32> {
-        let mut sums = vec![0.0f32; a * a];
-        let mut k = 0.0;
-        for i in 0..a {
-            for j in i + 1..a {
-                k += 1.0;
-                sums[i * a + j] = k;
-            }
-        }
-        sums
-    }
-
-    #[test]
-    fn the_threshold_keeps_a_few_edges_per_agent() {
-        // 64 agents, every pair connected with a distinct weight: at most 15 % of the 2016
-        // pairs (302) and at most 1.5 per agent (96): 96 edges, the strongest ones.
-        let a = 64;
-        let sums = ranked_pairs(a);
-        let t = edge_threshold(&sums, a);
-        let (edges, _) = agent_edges(&sums, a, t - 0.5);
-        assert_eq!(edges.len(), 96);
-        assert!(edges.iter().all(|e| e.2 >= t));
-        // A few agents: the 15 % rule is the tighter one (28 pairs → 5 edges).
-        let a = 8;
-        let sums = ranked_pairs(a);
-        let t = edge_threshold(&sums, a);
-        assert_eq!(agent_edges(&sums, a, t - 0.5).0.len(), 5);
     }
 }
