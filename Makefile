@@ -7,7 +7,7 @@ ROOT := $(abspath .)
 export PATH := $(ROOT)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 WASM_TEST_ENV := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=300
 
-.PHONY: lint serve test setup setup-serve build test-native test-wasm test-js test-e2e bench frames soak clean
+.PHONY: lint serve test setup setup-serve build test-native test-plasticity test-wasm test-js test-e2e bench frames soak clean
 
 serve: setup-serve
 	trunk serve --release --offline --address 127.0.0.1 --port 8080
@@ -18,6 +18,8 @@ test: setup
 	$(MAKE) --no-print-directory lint
 	@echo "== layer 1: native Rust (cargo test --workspace)"
 	cargo test --workspace --quiet
+	@echo "== layer 1b: the network's dynamics over 600 s of simulated time at N = 1024 and 2048 (native, optimised)"
+	$(MAKE) --no-print-directory test-plasticity
 	@echo "== layer 2: kernels compiled to wasm32, run by wasm-bindgen-test-runner in Node"
 	$(MAKE) --no-print-directory test-wasm
 	@echo "== layer 2b: the JS tier (node --test) against vectors from the Rust side"
@@ -49,6 +51,12 @@ build:
 
 test-native:
 	cargo test --workspace --quiet
+
+# The plasticity rule's 600 s runs (kernels/tests/plasticity.rs): firing rate, live and clipped
+# synapses and the mesh's efficiency in every 10 s window, printed; unoptimised they take too
+# long, so `cargo test` skips them in debug builds and this runs them in release.
+test-plasticity:
+	cargo test --release -p sasi-kernels --test plasticity ten_minutes -- --nocapture
 
 # The one conformance suite (kernels/tests/conformance.rs) as wasm in Node, in the three builds
 # the kernel modules are: no simd128, simd128, simd128 + relaxed SIMD (Node 20 needs a flag for

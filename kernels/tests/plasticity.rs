@@ -6,16 +6,20 @@
 //! - the fraction of the initial synapses still alive stays above [`LIVE_FLOOR`],
 //! - the mean live weight stays below [`MEAN_W_CEILING`] of `w_max`, at most
 //!   [`AT_CLIP_CEILING`] of the live synapses sit at the clip and their spread (coefficient
-//!   of variation) stays below [`CV_CEILING`] (no split into pruned and clipped groups).
+//!   of variation) stays below [`CV_CEILING`] (no split into pruned and clipped groups),
+//! - the app's mesh (the agent graph the page draws) keeps at least [`MESH_KEPT_FLOOR`] of its
+//!   initial edges and of its initial global efficiency.
 //!
 //! `cargo test` runs 60 s at N = 1024 and 2 s at N = 256, 1024, 4096 (issue 14: the rate stays
-//! in the band at every N). The 600 s runs at N = 1024 and 2048 (issue 16) take minutes, so they
-//! are `#[ignore]`d: `cargo test --release -p sasi-kernels --test plasticity -- --ignored
-//! --nocapture` (they print one line per 10 s window).
+//! in the band at every N). The 600 s runs at N = 1024 and 2048 (issue 16) run in optimised
+//! builds only (unoptimised they would take many minutes): `make test` runs them as
+//! `cargo test --release -p sasi-kernels --test plasticity ten_minutes -- --nocapture`, which
+//! prints one line per 10 s window, the mesh's edges and efficiency included.
 // A test/tool, not library code: a failed call should stop it with its message.
 #![allow(clippy::unwrap_used)]
 #![cfg(not(target_arch = "wasm32"))]
 use sasi_kernels::dispatch;
+use sasi_kernels::efficiency::words_per_row;
 use sasi_kernels::lif::LifNeurons;
 use sasi_kernels::model;
 use sasi_kernels::rng::Rng;
@@ -30,6 +34,13 @@ const MEAN_W_CEILING: f64 = 0.6;
 const AT_CLIP_CEILING: f64 = 0.05;
 /// Coefficient of variation of the live weights (initially ≈ 0.3).
 const CV_CEILING: f64 = 1.0;
+/// The mesh's edges and its global efficiency, each as a fraction of the initial mesh's: the
+/// mesh may change (STDP moves agent pairs across the threshold fixed at the start, and as the
+/// weights' spread narrows fewer pairs stay above a threshold taken from the initial spread's
+/// tail), but not thin out (the earlier rule took 64 agents from ~300 edges to ~40 and the
+/// efficiency from 0.54 to 0.09 within 300 s at N = 2048). Measured: ≥ 0.71 and ≥ 0.72 over
+/// 600 s at N = 2048, above 1 at N = 1024.
+const MESH_KEPT_FLOOR: f64 = 0.5;
 
 /// The app's defaults (`src/params.rs`): 64 agents, drive 30 Hz, seed 7.
 const AGENTS: usize = 64;
@@ -46,6 +57,26 @@ struct Window {
     /// Coefficient of variation of the live weights (STDP spreads them; a split into pruned
     /// and clipped groups would drive it up).
     cv: f64,
+    /// The app's mesh at the end of the window (`model::agent_edges` over the agents' summed
+    /// weights, the threshold fixed from the initial weights as a Reset fixes it): its edge
+    /// count and global efficiency, the figures the page shows, and each as a fraction of the
+    /// initial mesh's.
+    edges: usize,
+    edges_kept: f64,
+    efficiency: f64,
+    efficiency_kept: f64,
+}
+
+/// The mesh the app draws from `w`: agent × agent block sums, then the edges above `threshold`
+/// (`None`: the threshold of these weights, as a Reset takes it) and their global efficiency.
+fn mesh(k: &dispatch::Kernels, w: &[f32], n: usize, threshold: Option<f32>) -> (f32, usize, f64) {
+    let per = n / AGENTS;
+    let mut sums = vec![0.0f32; AGENTS * AGENTS];
+    (k.block_sums)(w, n, per, 0, AGENTS, &mut sums).unwrap();
+    let threshold = threshold.unwrap_or_else(|| model::edge_threshold(&sums, AGENTS));
+    let (edges, bits) = model::agent_edges(&sums, AGENTS, threshold);
+    let efficiency = (k.efficiency)(&bits, AGENTS, words_per_row(AGENTS)).unwrap();
+    (threshold, edges.len(), efficiency)
 }
 
 /// `seconds` of simulated time at N neurons, statistics every `window_s` seconds.
@@ -57,6 +88,7 @@ fn simulate(n: usize, seconds: f64, window_s: f64, seed: u32) -> Vec<Window> {
     let lif = model::lif_params(DRIVE_HZ);
     let sp = model::stdp_params();
     let initial_live = w.iter().filter(|&&x| x > 0.0).count() as f64;
+    let (threshold, edges0, efficiency0) = mesh(&k, &w, n, None);
     let mut neurons = LifNeurons::new(v, lanes);
     let (mut prev, mut out) = (Vec::new(), vec![0u32; n]);
     let steps_per_window = (window_s * 1000.0).round() as usize;
@@ -79,6 +111,7 @@ fn simulate(n: usize, seconds: f64, window_s: f64, seed: u32) -> Vec<Window> {
             .map(|&x| (x as f64 - mean_w).powi(2))
             .sum::<f64>()
             / live.len().max(1) as f64;
+        let (_, edges, efficiency) = mesh(&k, &w, n, Some(threshold));
         stats.push(Window {
             t: (wi + 1) as f64 * window_s,
             rate_hz: spikes as f64 / (n as f64 * window_s),
@@ -86,6 +119,10 @@ fn simulate(n: usize, seconds: f64, window_s: f64, seed: u32) -> Vec<Window> {
             mean_w: mean_w / sp.w_max as f64,
             at_clip: at_clip / live.len().max(1) as f64,
             cv: var.sqrt() / mean_w.max(f64::MIN_POSITIVE),
+            edges,
+            edges_kept: edges as f64 / edges0.max(1) as f64,
+            efficiency,
+            efficiency_kept: efficiency / efficiency0.max(f64::MIN_POSITIVE),
         });
     }
     stats
@@ -94,8 +131,8 @@ fn simulate(n: usize, seconds: f64, window_s: f64, seed: u32) -> Vec<Window> {
 fn print(n: usize, stats: &[Window]) {
     for s in stats {
         println!(
-            "N={n} t={:6.1}s rate {:6.2} Hz  live {:5.3}  mean w {:5.3} w_max  at clip {:5.3}  cv {:5.3}",
-            s.t, s.rate_hz, s.live, s.mean_w, s.at_clip, s.cv
+            "N={n} t={:6.1}s rate {:6.2} Hz  live {:5.3}  mean w {:5.3} w_max  at clip {:5.3}  cv {:5.3}  mesh {:3} edges ({:4.2} of the first), efficiency {:5.3} ({:4.2})",
+            s.t, s.rate_hz, s.live, s.mean_w, s.at_clip, s.cv, s.edges, s.edges_kept, s.efficiency, s.efficiency_kept
         );
     }
 }
@@ -134,6 +171,15 @@ fn assert_band(n: usize, stats: &[Window], settle: usize) {
             s.t,
             s.cv
         );
+        assert!(
+            s.edges_kept >= MESH_KEPT_FLOOR && s.efficiency_kept >= MESH_KEPT_FLOOR,
+            "N={n} t={}: the mesh thinned to {} edges ({} of the first), efficiency {} ({})",
+            s.t,
+            s.edges,
+            s.edges_kept,
+            s.efficiency,
+            s.efficiency_kept
+        );
     }
 }
 
@@ -161,14 +207,20 @@ fn the_rate_stays_in_the_band_at_every_n() {
 }
 
 #[test]
-#[ignore = "600 s of simulated time: minutes in release (see the module doc)"]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "600 s of simulated time: run optimised, as `make test` does (module doc)"
+)]
 fn ten_minutes_at_1024_stay_in_the_band() {
     let stats = simulate(1024, 600.0, 10.0, 7);
     assert_band(1024, &stats, 1);
 }
 
 #[test]
-#[ignore = "600 s of simulated time: minutes in release (see the module doc)"]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "600 s of simulated time: run optimised, as `make test` does (module doc)"
+)]
 fn ten_minutes_at_2048_stay_in_the_band() {
     let stats = simulate(2048, 600.0, 10.0, 7);
     assert_band(2048, &stats, 1);
