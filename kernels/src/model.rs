@@ -40,8 +40,8 @@
 //! moves a weight by 4 % when a presynaptic spike follows a postsynaptic one within a step,
 //! slow enough to average over many pairings (time constant of the drift ≈ minutes at 3 Hz).
 //! `w_max = 0.25` keeps any single synapse below a third of the threshold. Measured
-//! (`tests/plasticity.rs`, 600 s at N = 1024 and 2048): the rate stays at 3–4 Hz in every
-//! 10 s window, no synapse is pruned, none reaches the clip, the mean weight stays at its
+//! (`tests/plasticity.rs`, 600 s at N = 1024 and 2048): the rate stays at 2.96–3.20 Hz in
+//! every 10 s window, no synapse is pruned, none reaches the clip, the mean weight stays at its
 //! initial value, and the mesh ([`agent_edges`]) keeps 0.7–1.4 times its initial edges.
 use crate::efficiency::words_per_row;
 use crate::lif::LifParams;
