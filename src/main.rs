@@ -20,6 +20,7 @@ mod targets;
 mod tier;
 mod url;
 mod views;
+mod worker;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use wasm_bindgen::prelude::Closure;

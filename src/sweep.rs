@@ -195,9 +195,45 @@ pub struct SweepState {
     pub finished: bool,
     pub timed_out: bool,
     pub elapsed_ms: f64,
+    /// The settings the running (or last) sweep measures: its caption describes them, not the
+    /// sliders as they are now.
+    pub run: Option<SweepRun>,
+}
+
+/// What one sweep measured, fixed when it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepRun {
+    pub steps: u32,
+    pub stdp: bool,
+    pub agents: u32,
+    pub seed: u32,
+    pub drive_hz: f32,
+}
+
+impl SweepRun {
+    pub fn of(s: &Settings) -> SweepRun {
+        SweepRun {
+            steps: s.steps,
+            stdp: s.stdp,
+            agents: s.agents,
+            seed: s.seed,
+            drive_hz: s.drive_hz,
+        }
+    }
 }
 
 impl SweepState {
+    /// A sweep that has just been asked for: running, "starting…", nothing measured yet.
+    pub fn starting(budget: Budget, run: SweepRun) -> SweepState {
+        SweepState {
+            running: true,
+            budget: Some(budget),
+            message: Some("starting…".into()),
+            run: Some(run),
+            ..SweepState::default()
+        }
+    }
+
     /// Applies one worker message; `true` when the sweep is over (the worker can go).
     pub fn apply(&mut self, msg: SweepMsg) -> bool {
         match msg {
@@ -259,9 +295,12 @@ impl SweepState {
         self.message = Some(why.to_string());
     }
 
-    /// One result per tier the worker was asked about, in tier order.
+    /// One result per tier the worker was asked about, in tier order. A tier that had not
+    /// missed yet when the sweep stopped early (cancelled, failed, at the time bound) is
+    /// `unfinished`: its largest N is a lower bound, not its answer.
     pub fn results(&self) -> Vec<TierResult> {
         let budget = self.budget.as_ref().map_or(f64::INFINITY, |b| b.ms);
+        let stopped_early = !self.running && (!self.finished || self.timed_out);
         TierKind::ALL
             .into_iter()
             .filter(|k| {
@@ -271,7 +310,12 @@ impl SweepState {
                 let mut pts: Vec<&Point> =
                     self.points.iter().filter(|p| p.tier == Some(k)).collect();
                 pts.sort_by_key(|p| p.n);
-                tier_result(k, &pts, budget, self.tiers.get(&k))
+                let mut r = tier_result(k, &pts, budget, self.tiers.get(&k));
+                r.unfinished = (self.running || stopped_early)
+                    && r.missed.is_none()
+                    && !r.at_limit
+                    && r.unavailable.is_none();
+                r
             })
             .collect()
     }
@@ -289,6 +333,9 @@ pub struct TierResult {
     pub missed: Option<(u32, Result<f64, String>)>,
     /// Why the tier was not measured (unavailable in the worker).
     pub unavailable: Option<String>,
+    /// The sweep is still running or stopped before this tier missed or reached the limit:
+    /// `largest` is what it has fit so far.
+    pub unfinished: bool,
 }
 
 /// Walks the sizes upwards: the largest N that fits before the first miss.
@@ -306,6 +353,7 @@ pub fn tier_result(
         unavailable: load
             .filter(|l| !l.ok)
             .map(|l| l.reason.clone().unwrap_or_else(|| "unavailable".into())),
+        unfinished: false,
     };
     for p in pts {
         match (p.median_ms, &p.error) {

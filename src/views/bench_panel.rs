@@ -4,9 +4,10 @@ use crate::bench::{self, BenchRow, BenchSource, ResultLine, TierLoad, WorkerMsg}
 use crate::params::{BenchSet, Settings};
 use crate::targets::Measured;
 use crate::tier::TierKind;
+use crate::worker::{WorkerClient, WorkerEvent};
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -28,18 +29,9 @@ pub struct BenchState {
     pub worker_modules: BTreeMap<String, f64>,
 }
 
-type MessageHandler = Closure<dyn FnMut(web_sys::MessageEvent)>;
-type ErrorHandler = Closure<dyn FnMut(web_sys::Event)>;
-type RunningWorker = (web_sys::Worker, MessageHandler, ErrorHandler);
-
 thread_local! {
-    /// The running worker, if any (the main thread keeps animating while it measures).
-    static WORKER: RefCell<Option<RunningWorker>> = const { RefCell::new(None) };
-    /// The last stopped worker's handlers: `stop` may be called from inside one, so they are
-    /// dropped on the next `stop`, never while they run.
-    static RETIRED: RefCell<Option<(MessageHandler, ErrorHandler)>> = const { RefCell::new(None) };
-    /// Which run is the current one, and whether its worker has said anything yet.
-    static RUN: Cell<(u32, bool)> = const { Cell::new((0, false)) };
+    /// The running benchmark worker, if any (the main thread keeps animating while it measures).
+    static WORKER: RefCell<Option<WorkerClient>> = const { RefCell::new(None) };
 }
 
 /// How long a new worker may stay silent before the run is reported failed: its script loads
@@ -70,98 +62,81 @@ impl BenchWorker {
         measured: RwSignal<Measured>,
     ) -> Result<(), String> {
         self.stop();
-        let opts = web_sys::WorkerOptions::new();
-        opts.set_type(web_sys::WorkerType::Module);
-        let worker = web_sys::Worker::new_with_options("/js/bench-worker.js", &opts)
-            .map_err(|e| crate::bridge::js_error_text(&e))?;
         let me = *self;
-        let run = RUN.with(|r| r.get().0.wrapping_add(1));
-        RUN.with(|r| r.set((run, false)));
-        let on_msg =
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                RUN.with(|r| r.set((run, true)));
-                let msg = match serde_wasm_bindgen::from_value::<WorkerMsg>(ev.data()) {
-                    Ok(m) => m,
-                    Err(e) => {
-                        state.update(|s| {
-                            s.message =
-                                Some(format!("unreadable message from the benchmark worker: {e}"))
-                        });
-                        return;
-                    }
-                };
-                match msg {
-                    WorkerMsg::Ready => {}
-                    WorkerMsg::Tiers { status } => state.update(|s| s.tiers = status),
-                    WorkerMsg::Progress {
-                        kernel,
-                        size,
-                        tier,
-                        done,
-                        total,
-                    } => state.update(|s| {
-                        s.progress = Some((format!("{kernel} {size} · {tier}"), done, total))
-                    }),
-                    WorkerMsg::Row { row } => state.update(|s| s.rows.push(*row)),
-                    WorkerMsg::Memory { bytes, modules } => state.update(|s| {
-                        s.worker_memory = bytes;
-                        s.worker_modules = modules;
-                    }),
-                    WorkerMsg::Done { rows, env, .. } => {
-                        let sample = bench::simd_vs_js(&bench::group(&rows));
-                        let source = state.with_untracked(|s| s.source.clone());
-                        measured.update(|m| {
-                            m.simd_vs_js = sample.ratios;
-                            m.simd_vs_js_ranges = sample.ranges;
-                            m.simd_vs_js_excluded = sample.excluded;
-                            m.bench_source = source;
-                        });
-                        state.update(|s| {
-                            // The worker is stopped right below: its memories are freed, so
-                            // the page no longer holds them.
-                            s.worker_memory = 0.0;
-                            s.rows = rows;
-                            s.env = env;
-                            s.running = false;
-                            s.finished = true;
-                            s.progress = None;
-                            s.message = Some("finished".into());
-                        });
-                        me.stop();
-                    }
-                    WorkerMsg::Cancelled => {
-                        fail(state, "cancelled".into());
-                        me.stop();
-                    }
-                    WorkerMsg::Error { message } => {
-                        fail(state, format!("benchmark failed: {message}"));
-                        me.stop();
-                    }
-                }
-            });
-        worker.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
-        // A worker script that fails to load or throws outside the harness's own try/catch
-        // never posts `error`: end the run with what the browser says instead of hanging.
-        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
-            ev.prevent_default();
-            let detail = ev
-                .dyn_ref::<web_sys::ErrorEvent>()
-                .map(|e| e.message())
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| "the worker script could not be loaded or run".into());
-            fail(state, format!("benchmark failed: {detail}"));
-            me.stop();
-        });
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // Maps as plain objects (the worker reads `modules[tier]`), not as JS `Map`s.
         let msg = serde::Serialize::serialize(
             &bench::RunRequest::new(set, simd_off),
             &serde_wasm_bindgen::Serializer::json_compatible(),
         )
         .map_err(|e| e.to_string())?;
-        worker
-            .post_message(&msg)
-            .map_err(|e| crate::bridge::js_error_text(&e))?;
+        let on_event = move |ev: WorkerEvent| {
+            let data = match ev {
+                WorkerEvent::Message(data) => data,
+                WorkerEvent::Failed(why) => {
+                    WORKER.with(|slot| slot.borrow_mut().take());
+                    fail(state, format!("benchmark failed: {why}; Run tries again"));
+                    return;
+                }
+            };
+            let msg = match serde_wasm_bindgen::from_value::<WorkerMsg>(data) {
+                Ok(m) => m,
+                Err(e) => {
+                    state.update(|s| {
+                        s.message =
+                            Some(format!("unreadable message from the benchmark worker: {e}"))
+                    });
+                    return;
+                }
+            };
+            match msg {
+                WorkerMsg::Ready => {}
+                WorkerMsg::Tiers { status } => state.update(|s| s.tiers = status),
+                WorkerMsg::Progress {
+                    kernel,
+                    size,
+                    tier,
+                    done,
+                    total,
+                } => state.update(|s| {
+                    s.progress = Some((format!("{kernel} {size} · {tier}"), done, total))
+                }),
+                WorkerMsg::Row { row } => state.update(|s| s.rows.push(*row)),
+                WorkerMsg::Memory { bytes, modules } => state.update(|s| {
+                    s.worker_memory = bytes;
+                    s.worker_modules = modules;
+                }),
+                WorkerMsg::Done { rows, env, .. } => {
+                    let sample = bench::simd_vs_js(&bench::group(&rows));
+                    let source = state.with_untracked(|s| s.source.clone());
+                    measured.update(|m| {
+                        m.simd_vs_js = sample.ratios;
+                        m.simd_vs_js_ranges = sample.ranges;
+                        m.simd_vs_js_excluded = sample.excluded;
+                        m.bench_source = source;
+                    });
+                    state.update(|s| {
+                        // The worker is stopped right below: its memories are freed, so
+                        // the page no longer holds them.
+                        s.worker_memory = 0.0;
+                        s.rows = rows;
+                        s.env = env;
+                        s.running = false;
+                        s.finished = true;
+                        s.progress = None;
+                        s.message = Some("finished".into());
+                    });
+                    me.stop();
+                }
+                WorkerMsg::Cancelled => {
+                    fail(state, "cancelled".into());
+                    me.stop();
+                }
+                WorkerMsg::Error { message } => {
+                    fail(state, format!("benchmark failed: {message}"));
+                    me.stop();
+                }
+            }
+        };
         let hidden = web_sys::window()
             .and_then(|w| w.document())
             .map(|d| d.hidden())
@@ -181,48 +156,36 @@ impl BenchWorker {
             worker_modules,
             ..BenchState::default()
         });
-        WORKER.with(|w| *w.borrow_mut() = Some((worker, on_msg, on_error)));
-        leptos::task::spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(WORKER_START_TIMEOUT_MS).await;
-            if RUN.with(Cell::get) == (run, false) {
-                me.stop();
-                fail(
-                    state,
-                    format!(
-                        "benchmark failed: the worker did not start within {} s (its script \
-                         did not load or run); Run tries again",
-                        WORKER_START_TIMEOUT_MS / 1000
-                    ),
-                );
-            }
-        });
+        let client = WorkerClient::start(
+            "/js/bench-worker.js",
+            "the benchmark worker",
+            WORKER_START_TIMEOUT_MS,
+            &msg,
+            on_event,
+        )?;
+        WORKER.with(|w| *w.borrow_mut() = Some(client));
         Ok(())
     }
 
     pub fn cancel(&self, state: RwSignal<BenchState>) {
-        // A worker that has not started cannot hear "cancel": stop it here.
-        if !RUN.with(Cell::get).1 {
-            self.stop();
-            fail(state, "cancelled".into());
-            return;
-        }
-        WORKER.with(|slot| {
-            if let Some((w, _, _)) = slot.borrow().as_ref() {
+        let client = WORKER.with(|slot| slot.borrow().clone());
+        match client {
+            // A worker that has not started cannot hear "cancel": stop it here.
+            Some(w) if w.heard() => {
                 let msg = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&msg, &"type".into(), &"cancel".into());
-                let _ = w.post_message(&msg);
+                w.post(&msg);
             }
-        });
+            _ => {
+                self.stop();
+                fail(state, "cancelled".into());
+            }
+        }
     }
 
     pub fn stop(&self) {
-        let old = WORKER.with(|slot| slot.borrow_mut().take());
-        if let Some((w, on_msg, on_error)) = old {
-            w.terminate();
-            w.set_onmessage(None);
-            w.set_onerror(None);
-            let previous = RETIRED.with(|r| r.borrow_mut().replace((on_msg, on_error)));
-            drop(previous);
+        if let Some(w) = WORKER.with(|slot| slot.borrow_mut().take()) {
+            w.stop();
         }
     }
 }

@@ -5,27 +5,27 @@ use crate::controller::LiveStats;
 use crate::headline::Headline;
 use crate::params::Settings;
 use crate::sweep::{
-    self, kernel_budget, SweepMsg, SweepRequest, SweepState, TierResult, SIZES, TIME_BOUND_MS,
+    self, kernel_budget, SweepMsg, SweepRequest, SweepRun, SweepState, TierResult, SIZES,
+    TIME_BOUND_MS,
 };
+use crate::worker::{WorkerClient, WorkerEvent};
 use leptos::prelude::*;
 use std::cell::RefCell;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-type MessageHandler = Closure<dyn FnMut(web_sys::MessageEvent)>;
+/// How long the sweep's worker may stay silent after it starts (it posts `ready` first).
+const START_TIMEOUT_MS: u32 = 8000;
+/// Past the worker's own time bound, how long the page waits for its last word before it
+/// ends the sweep itself (a worker stuck in a case never reaches its bound check).
+const BOUND_GRACE_MS: f64 = 10_000.0;
 
 thread_local! {
-    /// The sweep's worker and its handler while it runs.
-    static WORKER: RefCell<Option<(web_sys::Worker, MessageHandler)>> = const { RefCell::new(None) };
-    /// The last stopped worker's handler: `stop` may run inside it, so it is dropped later.
-    static RETIRED: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
+    /// The sweep's worker while it runs.
+    static WORKER: RefCell<Option<WorkerClient>> = const { RefCell::new(None) };
 }
 
 fn stop_worker() {
-    if let Some((w, h)) = WORKER.with(|slot| slot.borrow_mut().take()) {
-        w.terminate();
-        w.set_onmessage(None);
-        drop(RETIRED.with(|r| r.borrow_mut().replace(h)));
+    if let Some(w) = WORKER.with(|slot| slot.borrow_mut().take()) {
+        w.stop();
     }
 }
 
@@ -33,13 +33,16 @@ fn start(state: RwSignal<SweepState>, settings: &Settings, live: &LiveStats) -> 
     stop_worker();
     let budget = kernel_budget(live);
     let req = SweepRequest::new(settings, budget.ms);
-    let opts = web_sys::WorkerOptions::new();
-    opts.set_type(web_sys::WorkerType::Module);
-    let worker = web_sys::Worker::new_with_options("/js/bench-worker.js", &opts)
-        .map_err(|e| crate::bridge::js_error_text(&e))?;
-    let on_msg =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            match serde_wasm_bindgen::from_value::<SweepMsg>(ev.data()) {
+    let msg = serde::Serialize::serialize(&req, &serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| e.to_string())?;
+    state.set(SweepState::starting(budget, SweepRun::of(settings)));
+    let client = WorkerClient::start(
+        "/js/bench-worker.js",
+        "the sweep worker",
+        START_TIMEOUT_MS,
+        &msg,
+        move |ev| match ev {
+            WorkerEvent::Message(data) => match serde_wasm_bindgen::from_value::<SweepMsg>(data) {
                 Ok(msg) => {
                     let mut over = false;
                     state.update(|s| over = s.apply(msg));
@@ -50,21 +53,29 @@ fn start(state: RwSignal<SweepState>, settings: &Settings, live: &LiveStats) -> 
                 Err(e) => state.update(|s| {
                     s.message = Some(format!("unreadable message from the sweep worker: {e}"))
                 }),
+            },
+            WorkerEvent::Failed(why) => {
+                WORKER.with(|slot| slot.borrow_mut().take());
+                state.update(|s| s.stop(&format!("{why}; Run sweep tries again")));
             }
-        });
-    worker.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
-    let msg = serde::Serialize::serialize(&req, &serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| e.to_string())?;
-    worker
-        .post_message(&msg)
-        .map_err(|e| crate::bridge::js_error_text(&e))?;
-    state.set(SweepState {
-        running: true,
-        budget: Some(budget),
-        message: Some("starting…".into()),
-        ..SweepState::default()
+        },
+    )?;
+    WORKER.with(|w| *w.borrow_mut() = Some(client.clone()));
+    // The page's own bound: the worker checks the time between cases; if it never answers,
+    // the sweep still ends, with what was measured.
+    leptos::task::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new((TIME_BOUND_MS + BOUND_GRACE_MS) as u32).await;
+        let still = WORKER.with(|slot| slot.borrow().as_ref().is_some_and(|w| w.same(&client)));
+        if still {
+            stop_worker();
+            state.update(|s| {
+                s.stop(&format!(
+                    "stopped: the worker did not finish within its {:.0} s bound",
+                    TIME_BOUND_MS / 1000.0
+                ))
+            });
+        }
     });
-    WORKER.with(|w| *w.borrow_mut() = Some((worker, on_msg)));
     Ok(())
 }
 
@@ -76,8 +87,13 @@ fn bar(r: TierResult) -> impl IntoView {
             *n,
             100.0 * *n as f64 / max_n,
             format!(
-                "N {}{n} · {} per frame{}",
-                if r.at_limit { "≥ " } else { "= " },
+                "{}N {}{n} · {} per frame{}",
+                if r.unfinished { "so far " } else { "" },
+                if r.at_limit || r.unfinished {
+                    "≥ "
+                } else {
+                    "= "
+                },
                 crate::headline::fmt_ms(*ms),
                 if r.at_limit {
                     " (4096 is the kernels' limit)"
@@ -95,6 +111,7 @@ fn bar(r: TierResult) -> impl IntoView {
                     crate::headline::fmt_ms(*ms)
                 ),
                 Some((m, Err(e))) => format!("none: N = {m} failed ({e})"),
+                None if r.unfinished => "no size timed yet".into(),
                 None => "not measured".into(),
             },
         ),
@@ -104,12 +121,16 @@ fn bar(r: TierResult) -> impl IntoView {
             format!("next size N = {m}: {}", crate::headline::fmt_ms(*ms))
         }
         Some((m, Err(e))) if r.largest.is_some() => format!("next size N = {m}: {e}"),
+        _ if r.unfinished => {
+            "the sweep stopped before this tier missed: larger sizes not timed".into()
+        }
         _ => String::new(),
     };
     let k = r.tier;
     let aria = format!("{}: {label} {next}", k.label());
     view! {
         <div class="sweep-bar" data-testid="sweep-bar" data-tier=k.key() data-n=n.to_string()
+            data-unfinished=r.unfinished.to_string()
             role="img" aria-label=aria>
             <span class="sweep-name">{k.label()}</span>
             <span class="sweep-track">
@@ -130,7 +151,7 @@ pub fn SweepView(
     let begin = move || {
         let s = settings.get_untracked();
         if let Err(e) = live.with_untracked(|l| start(state, &s, l)) {
-            state.update(|st| st.stop(&format!("cannot start the sweep worker: {e}")));
+            state.update(|st| st.stop(&e));
         }
     };
     // `?sweep=on`: start once the page has measured its frame (the budget needs it) and the
@@ -171,23 +192,32 @@ pub fn SweepView(
                 .map(|b| format!("60 fps budget for LIF + STDP: {}.", b.how))
         })
     };
+    // The run being (or last) measured, or the sliders as they are before any run.
     let about = move || {
-        settings.with(|s| {
-            format!(
-                "For each tier, one frame of this simulation ({} steps of 1 ms, LIF + STDP {}, agents of N / {}, seed {}) is \
-                 timed in a benchmark worker at N = {}: {} warm-up frames, then the median of {} frames, the tiers taking turns \
-                 frame by frame so a passing load falls on all alike; a tier stops at its first size that misses. Bounded: the sweep stops after {:.0} s. The page keeps animating meanwhile (it \
-                 competes for the same cores).",
-                s.steps,
-                if s.stdp { "on" } else { "off" },
-                s.agents,
-                s.seed,
-                SIZES.map(|n| n.to_string()).join(", "),
-                sweep::warmup_frames(s.steps),
-                sweep::TIMED_FRAMES,
-                TIME_BOUND_MS / 1000.0
-            )
-        })
+        let run = state
+            .with(|st| st.run.clone())
+            .unwrap_or_else(|| settings.with(SweepRun::of));
+        let which = if state.with(|st| st.run.is_some()) {
+            "this sweep's"
+        } else {
+            "the current"
+        };
+        format!(
+            "For each tier, one frame of this simulation ({} settings: {} steps of 1 ms, LIF + STDP {}, agents of N / {}, \
+             seed {}, drive {} Hz) is timed in a benchmark worker at N = {}: {} warm-up frames, then the median of {} frames, \
+             the tiers taking turns frame by frame so a passing load falls on all alike; a tier stops at its first size that \
+             misses. Bounded: the sweep stops after {:.0} s. The page keeps animating meanwhile (it competes for the same cores).",
+            which,
+            run.steps,
+            if run.stdp { "on" } else { "off" },
+            run.agents,
+            run.seed,
+            run.drive_hz,
+            SIZES.map(|n| n.to_string()).join(", "),
+            sweep::warmup_frames(run.steps),
+            sweep::TIMED_FRAMES,
+            TIME_BOUND_MS / 1000.0
+        )
     };
     view! {
         <section class="sweep" data-testid="sweep" aria-label="largest N at 60 fps per tier"
@@ -203,7 +233,7 @@ pub fn SweepView(
             </div>
             <p class="sweep-budget" data-testid="sweep-budget">{budget}</p>
             <div class="sweep-bars" data-testid="sweep-bars">{bars}</div>
-            <p class="muted sweep-about">{about}</p>
+            <p class="muted sweep-about" data-testid="sweep-about">{about}</p>
         </section>
     }
 }

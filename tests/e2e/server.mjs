@@ -51,12 +51,18 @@ export const SECURITY_HEADERS = {
  * its first script, so engines whose automation has no console or error events (classic
  * WebDriver) still report them (tests/e2e/engines.mjs). `failures` lists every response with
  * a status of 400 or more, whoever asked for it.
+ * `setFault(fn)` injects faults in any engine (Firefox and WebKit have no request routing in
+ * their automation): `fn(pathname)` returns null to serve as usual, or `{ status, body,
+ * type }` to answer with that instead (the headers above still sent), `'hang'` to never
+ * answer, or `'abort'` to drop the connection. `setFault(null)` ends it.
  */
 export async function startServer({ root, port = 0, host = '127.0.0.1', isolation = true, security = true, mounts = {}, probe = null }) {
   const iso = { ...(isolation ? ISOLATION_HEADERS : {}), ...(security ? SECURITY_HEADERS : {}) };
   const base = resolve(root);
   const mounted = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)]);
   const failures = [];
+  let fault = null;
+  const hanging = new Set();
   const server = createServer(async (req, res) => {
     res.on('finish', () => {
       if (res.statusCode >= 400) failures.push(`HTTP ${res.statusCode} ${req.url}`);
@@ -66,6 +72,21 @@ export async function startServer({ root, port = 0, host = '127.0.0.1', isolatio
       if (probe !== null && url.pathname === '/__sasi-probe.js') {
         res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store', ...iso });
         res.end(probe);
+        return;
+      }
+      const injected = fault?.(url.pathname) ?? null;
+      if (injected === 'hang') {
+        hanging.add(res);
+        res.on('close', () => hanging.delete(res));
+        return;
+      }
+      if (injected === 'abort') {
+        req.socket.destroy();
+        return;
+      }
+      if (injected) {
+        res.writeHead(injected.status ?? 200, { 'Content-Type': injected.type ?? 'text/plain', 'Cache-Control': 'no-store', ...iso });
+        res.end(injected.body ?? '');
         return;
       }
       let path = normalize(decodeURIComponent(url.pathname));
@@ -107,7 +128,13 @@ export async function startServer({ root, port = 0, host = '127.0.0.1', isolatio
   return {
     url: `http://${host}:${actual}`,
     failures,
+    setFault(fn) {
+      fault = fn;
+      // Requests left hanging by the last fault are dropped, so nothing waits on them.
+      if (!fn) for (const r of hanging) r.destroy();
+    },
     close: () => new Promise((ok) => {
+      for (const r of hanging) r.destroy();
       server.close(ok);
       server.closeAllConnections?.();
     }),
