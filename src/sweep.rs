@@ -503,6 +503,37 @@ mod tests {
     }
 
     #[test]
+    fn a_sweep_stopped_early_marks_the_tiers_that_had_not_missed_as_unfinished() {
+        let (js, simd) = (TierKind::Js, TierKind::Simd);
+        let budget = Budget {
+            ms: 12.0,
+            how: String::new(),
+        };
+        let (settings, _) = Settings::from_query("?steps=4&seed=3");
+        let mut st = SweepState::starting(budget, SweepRun::of(&settings));
+        assert_eq!(st.run.as_ref().map(|r| (r.steps, r.seed)), Some((4, 3)));
+        // JS missed at 512 (its answer is final); SIMD fit 256 and 512 and was still going.
+        st.points = vec![
+            pt(js, 256, 3.0),
+            pt(js, 512, 20.0),
+            pt(simd, 256, 1.0),
+            pt(simd, 512, 2.0),
+        ];
+        let while_running = st.results();
+        assert!(!while_running[0].unfinished && while_running[1].unfinished);
+        st.stop("cancelled");
+        let r = st.results();
+        assert_eq!((r[0].largest, r[0].unfinished), (Some((256, 3.0)), false));
+        assert_eq!((r[1].largest, r[1].unfinished), (Some((512, 2.0)), true));
+        // A sweep that finished normally: every answer is final.
+        st.finished = true;
+        assert!(st.results().iter().all(|x| !x.unfinished));
+        // One that stopped at the time bound: the tiers still in it are lower bounds.
+        st.timed_out = true;
+        assert!(st.results()[1].unfinished);
+    }
+
+    #[test]
     fn the_request_carries_the_app_model_and_the_settings() {
         let (s, _) = Settings::from_query("?n=1024&agents=32&steps=2&seed=9&simd=off");
         let req = serde_json::to_value(SweepRequest::new(&s, 12.5)).unwrap();
