@@ -120,9 +120,30 @@ impl Ui {
     }
 }
 
-/// Space = play/pause, → = one step, 1–4 = tier, F = presenter mode (Esc leaves it). Keys typed into a text field or a list are
-/// the field's; on a slider or checkbox only the arrows are (they move the slider), so the
-/// tier keys and space still work while a slider has focus.
+/// Whether a key pressed with `tag` (upper case, as `Element.tagName`) focused belongs to that
+/// control rather than to the page's shortcuts. `input_type` is the `type` attribute of an
+/// INPUT, `role` the element's ARIA role. Keys typed into a text field or a list are the
+/// field's; Space and Enter press a focused button, link, summary or checkbox (a keyboard
+/// user presses Run sweep with Space, as the platform promises); on a slider only the arrows
+/// are (they move it), so the tier keys and Space still work while a slider has focus.
+pub fn key_belongs_to_control(tag: &str, input_type: &str, role: &str, key: &str) -> bool {
+    let activates = matches!(key, " " | "Enter");
+    match tag {
+        "SELECT" | "TEXTAREA" => true,
+        "INPUT" => match input_type {
+            "range" => key.starts_with("Arrow"),
+            "checkbox" | "radio" | "button" | "submit" | "reset" | "file" => {
+                activates || key.starts_with("Arrow")
+            }
+            _ => true,
+        },
+        "BUTTON" | "A" | "SUMMARY" => activates,
+        _ => activates && matches!(role, "button" | "link" | "checkbox" | "switch" | "menuitem"),
+    }
+}
+
+/// Space = play/pause, → = one step, 1–4 = tier, F = presenter mode (Esc leaves it), unless
+/// the focused control owns the key (`key_belongs_to_control`).
 pub fn bind_keys(queue: CommandQueue, presenter: RwSignal<bool>) {
     Effect::new(move |_| {
         let on = presenter.get();
@@ -135,13 +156,18 @@ pub fn bind_keys(queue: CommandQueue, presenter: RwSignal<bool>) {
         let target = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-        let owned_by_field = target.is_some_and(|el| match el.tag_name().as_str() {
-            "SELECT" | "TEXTAREA" => true,
-            "INPUT" => {
-                let kind = el.get_attribute("type").unwrap_or_default();
-                !matches!(kind.as_str(), "range" | "checkbox") || key.starts_with("Arrow")
-            }
-            _ => false,
+        let owned_by_field = target.is_some_and(|el| {
+            let attr = |name: &str| {
+                el.get_attribute(name)
+                    .unwrap_or_default()
+                    .to_ascii_lowercase()
+            };
+            key_belongs_to_control(
+                &el.tag_name().to_ascii_uppercase(),
+                &attr("type"),
+                &attr("role"),
+                &key,
+            )
         });
         if owned_by_field {
             return;
@@ -349,4 +375,59 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             window().queue_microtask(close_frame.as_ref().unchecked_ref());
         });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_belongs_to_control as owns;
+
+    #[test]
+    fn space_and_enter_press_a_focused_button_and_the_shortcuts_stay_elsewhere() {
+        for tag in ["BUTTON", "A", "SUMMARY"] {
+            assert!(
+                owns(tag, "", "", " ") && owns(tag, "", "", "Enter"),
+                "{tag}"
+            );
+            assert!(
+                !owns(tag, "", "", "1")
+                    && !owns(tag, "", "", "f")
+                    && !owns(tag, "", "", "ArrowRight"),
+                "{tag}"
+            );
+        }
+        assert!(
+            owns("DIV", "", "button", " "),
+            "a role=button element is a button"
+        );
+        assert!(!owns("DIV", "", "", " "), "Space on the page is play/pause");
+        assert!(!owns("CANVAS", "", "", " "));
+    }
+
+    #[test]
+    fn fields_keep_their_keys_and_sliders_only_their_arrows() {
+        for key in [" ", "1", "f", "ArrowRight"] {
+            assert!(
+                owns("INPUT", "", "", key),
+                "a text field takes every key: {key}"
+            );
+            assert!(owns("INPUT", "number", "", key), "{key}");
+            assert!(
+                owns("SELECT", "", "", key) && owns("TEXTAREA", "", "", key),
+                "{key}"
+            );
+        }
+        assert!(
+            owns("INPUT", "range", "", "ArrowRight") && owns("INPUT", "range", "", "ArrowLeft")
+        );
+        assert!(
+            !owns("INPUT", "range", "", " ") && !owns("INPUT", "range", "", "3"),
+            "a slider leaves Space and the tier keys"
+        );
+        assert!(
+            owns("INPUT", "checkbox", "", " "),
+            "Space toggles a focused checkbox"
+        );
+        assert!(!owns("INPUT", "checkbox", "", "2"));
+        assert!(owns("INPUT", "file", "", "Enter"));
+    }
 }

@@ -136,6 +136,22 @@ test('nothing is wider than the viewport at 390, 360 and 2560 px, with benchmark
   await context.close();
 });
 
+test('presenter mode fits the screen down to 320 px (issue 26, finding 9)', async () => {
+  const { page, context, problems } = await open(env, '/');
+  await waitRunning(page);
+  await page.keyboard.press('f');
+  await page.waitForFunction(() => document.body.classList.contains('presenter'));
+  for (const width of [320, 360, 390]) {
+    await page.setViewportSize({ width, height: 640 });
+    await page.waitForTimeout(400);
+    const o = await page.evaluate(overflowInPage);
+    assert.ok(o.scrollWidth <= o.vw && o.count === 0, `presenter mode at ${width} px: page ${o.scrollWidth} px wide; outside: ${o.outside.join(', ')}`);
+  }
+  await shot(page, 'presenter-320.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the spike raster is at least half filled 2 s of wall-clock time after a reset, at N = 4096 in the JS tier', async () => {
   for (const path of ['/?n=4096&tier=js', '/?n=2048&tier=simd']) {
     const { page, context, problems } = await open(env, path);
