@@ -97,7 +97,8 @@ pub type FrameSample = (f64, f64, TierKind);
 pub struct Changes {
     pub statuses: Option<Vec<TierStatus>>,
     pub active: Option<TierKind>,
-    /// New settings (also written to the address bar).
+    /// The settings of what runs now, when they changed (`Controller::running_settings`):
+    /// the controls show them and the address bar is written from them alone.
     pub settings: Option<Settings>,
     pub notices: Vec<String>,
     pub error: Option<String>,
@@ -321,6 +322,8 @@ pub struct Controller {
     probe_sim: Option<(TierKind, Sim)>,
     /// The race, while it runs (its two `Sim`s are dropped when it stops).
     pub race: Option<crate::race::LiveRace>,
+    /// The settings last handed to the page and the address bar (`publish_settings`).
+    shown: Option<Settings>,
 }
 
 impl Controller {
@@ -339,6 +342,7 @@ impl Controller {
             probe: None,
             probe_sim: None,
             race: None,
+            shown: None,
         };
         c.measure_headline();
         c
@@ -425,72 +429,16 @@ impl Controller {
         }
         let mut step_once = false;
         for cmd in commands {
-            match cmd {
-                Command::TogglePlay => self.playing = !self.playing,
-                Command::Step => step_once = true,
-                Command::SetTier(k) => match e.switch_tier(k) {
-                    Ok(()) => {
-                        ch.active = Some(k);
-                        ch.settings = Some(e.settings.clone());
-                    }
-                    Err(msg) => ch.notices.push(format!("cannot switch to {k}: {msg}")),
-                },
-                Command::Configure(pairs) => {
-                    let cur = e.settings.clone();
-                    let (new, notes) = merged_settings(&cur, &pairs);
-                    ch.notices.extend(notes);
-                    let reshape = pairs.is_empty()
-                        || new.n != cur.n
-                        || new.agents != cur.agents
-                        || new.seed != cur.seed;
-                    if reshape {
-                        match e.reset(new) {
-                            Ok(()) => remeasure = true,
-                            Err(msg) => ch.error = Some(format!("reset failed: {msg}")),
-                        }
-                    } else {
-                        e.sim.set_drive(new.drive_hz);
-                        e.settings = new;
-                    }
-                    ch.settings = Some(e.settings.clone());
-                }
-                Command::RetryTier(kind) => {
-                    for st in e.statuses.iter_mut().filter(|st| st.kind == kind) {
-                        st.state = TierState::Unavailable("retrying…".into());
-                    }
-                    ch.statuses = Some(e.statuses.clone());
-                    ch.reload.push(kind);
-                }
-                Command::InjectNan => e.sim.inject_nan(),
-                Command::StartRace(a, b) => {
-                    self.race = None;
-                    match crate::race::start(e, a, b) {
-                        Ok(r) => self.race = Some(r),
-                        Err(msg) => ch
-                            .notices
-                            .push(format!("cannot race {a} against {b}: {msg}")),
-                    }
-                    e.settings.race = self.race.is_some().then_some((a, b));
-                    ch.settings = Some(e.settings.clone());
-                }
-                Command::StopRace => {
-                    if let Some(r) = self.race.take() {
-                        ch.race = Some(r.status(false, None));
-                    }
-                    e.settings.race = None;
-                    ch.settings = Some(e.settings.clone());
-                }
-                Command::Panic => {
-                    panic!("debug switch: deliberate panic to test the error banner")
-                }
-            }
+            self.apply(cmd, &mut ch, &mut step_once, &mut remeasure);
         }
         if remeasure || self.engine.settings.steps != steps_before {
             self.measure_headline();
         }
         // While the race runs the main simulation pauses, so the two sides do not compete with it.
         let running = self.playing && !clock.hidden && self.race.is_none();
-        crate::race::tick(&mut self.race, &mut self.engine.settings, clock, &mut ch);
+        if let Some(ended) = crate::race::tick(&mut self.race, clock, &mut ch) {
+            self.give_back_race_memory(ended, &mut ch);
+        }
         let mut frame_ms = None;
         if running || step_once {
             let e = &mut self.engine;
@@ -518,7 +466,134 @@ impl Controller {
         }
         ch.playing = self.playing;
         self.after_frame(clock, &mut ch);
+        self.publish_settings(&mut ch);
         ch
+    }
+
+    /// One command, in the order queued.
+    fn apply(
+        &mut self,
+        cmd: Command,
+        ch: &mut Changes,
+        step_once: &mut bool,
+        remeasure: &mut bool,
+    ) {
+        let e = &mut self.engine;
+        match cmd {
+            Command::TogglePlay => self.playing = !self.playing,
+            Command::Step => *step_once = true,
+            Command::SetTier(k) => match e.switch_tier(k) {
+                Ok(()) => ch.active = Some(k),
+                Err(msg) => ch.notices.push(format!("cannot switch to {k}: {msg}")),
+            },
+            Command::Configure(pairs) => {
+                let cur = e.settings.clone();
+                let (new, notes) = merged_settings(&cur, &pairs);
+                ch.notices.extend(notes);
+                let reshape = pairs.is_empty()
+                    || new.n != cur.n
+                    || new.agents != cur.agents
+                    || new.seed != cur.seed;
+                let mut restarted = false;
+                if reshape {
+                    match e.reset(new) {
+                        Ok(()) => {
+                            *remeasure = true;
+                            restarted = true;
+                        }
+                        Err(msg) => ch.error = Some(format!("reset failed: {msg}")),
+                    }
+                } else {
+                    e.sim.set_drive(new.drive_hz);
+                    e.settings = new;
+                }
+                // A race runs the page's settings. A change to what it computes (N, agents,
+                // seed, drive, STDP), or a Reset, starts it again on the new settings, from
+                // their seeded state: the race on screen, the controls and the URL then
+                // describe one run, and a reload of the URL races exactly that.
+                let again = self
+                    .race
+                    .as_ref()
+                    .filter(|r| restarted || !r.settings.same_run(&self.engine.settings))
+                    .map(crate::race::LiveRace::pair);
+                if let Some((a, b)) = again {
+                    self.start_race(a, b, ch);
+                }
+            }
+            Command::RetryTier(kind) => {
+                for st in e.statuses.iter_mut().filter(|st| st.kind == kind) {
+                    st.state = TierState::Unavailable("retrying…".into());
+                }
+                ch.statuses = Some(e.statuses.clone());
+                ch.reload.push(kind);
+            }
+            Command::InjectNan => e.sim.inject_nan(),
+            Command::StartRace(a, b) => self.start_race(a, b, ch),
+            Command::StopRace => {
+                if let Some(r) = self.race.take() {
+                    ch.race = Some(r.status(false, None));
+                    self.give_back_race_memory(r, ch);
+                }
+            }
+            Command::Panic => {
+                panic!("debug switch: deliberate panic to test the error banner")
+            }
+        }
+    }
+
+    /// Races `a` against `b` on the engine's settings; a race already running ends first (its
+    /// memory is given back before the new one is built). A race that cannot start is a notice
+    /// and no race.
+    fn start_race(&mut self, a: TierKind, b: TierKind, ch: &mut Changes) {
+        if let Some(old) = self.race.take() {
+            // Its last figures, in case the new one cannot start (a new one's replace them).
+            ch.race = Some(old.status(false, None));
+            self.give_back_race_memory(old, ch);
+        }
+        match crate::race::start(&self.engine, a, b) {
+            Ok(r) => self.race = Some(r),
+            Err(msg) => ch.notices.push(format!(
+                "cannot race {a} against {b}: {msg}; no race is started"
+            )),
+        }
+    }
+
+    /// Drops an ended race's two simulations and gives back the memory they grew, so the page
+    /// returns to what the main run holds without a Reset: a side that ran in the active tier's
+    /// instance grew its memory by a copy of the weights, so the main run moves into a fresh
+    /// instance (`Engine::compact_active`); the other tiers it ran in are idle and are
+    /// instantiated afresh (`Engine::release_idle_tiers`); a JS side's buffers go to the
+    /// garbage collector.
+    fn give_back_race_memory(&mut self, race: crate::race::LiveRace, ch: &mut Changes) {
+        let in_active = race.runs_in(&self.engine.sim.tier);
+        drop(race);
+        if in_active {
+            if let Err(msg) = self.engine.compact_active() {
+                ch.notices.push(format!(
+                    "the race's memory in {} could not be given back ({msg}); a Reset gives it back",
+                    self.engine.active()
+                ));
+            }
+        }
+        self.engine.release_idle_tiers();
+    }
+
+    /// The settings of what runs now (`url::running_settings`): the main simulation's, in the
+    /// tier it runs in, with the race's run and pair while one runs.
+    pub fn running_settings(&self) -> Settings {
+        let e = &self.engine;
+        let race = self.race.as_ref().map(|r| (r.pair(), &r.settings));
+        crate::url::running_settings(&e.settings, e.active(), race)
+    }
+
+    /// The one place the page's settings and address bar are derived: after every tick, from
+    /// what runs (never patched per command), and handed to the page when they changed.
+    fn publish_settings(&mut self, ch: &mut Changes) {
+        let now = self.running_settings();
+        if self.shown.as_ref() != Some(&now) {
+            ch.settings = Some(now.clone());
+            self.shown = Some(now);
+        }
     }
 
     /// The meters: frame log, overhead probe, and every `REFRESH_MS` the live figures.

@@ -242,7 +242,7 @@ fn timer_note() -> String {
 /// once (`?bench=quick|full`).
 pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: BenchWorker) {
     spawn_local(async move {
-        let mut s = ui.settings.get_untracked();
+        let s = ui.settings.get_untracked();
         let loaded = loader::load_all(s.simd_off).await;
         let statuses: Vec<TierStatus> = loaded.iter().map(|(st, _)| st.clone()).collect();
         let tiers: Vec<_> = loaded
@@ -290,11 +290,10 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
                     engine.active().label()
                 ))
             });
-            s.tier = engine.active();
-            ui.settings.set(s.clone());
         }
         ui.active.set(Some(engine.active()));
-        write_url(&s);
+        // The controls and the address bar get the settings of what runs (the tier after the
+        // fallback, the race once it has started or been refused) from the first tick on.
         if let Some((a, b)) = s.race {
             queue.send(Command::StartRace(a, b));
         }

@@ -128,6 +128,9 @@ impl Engine {
     ) -> Result<Engine, String> {
         let tier =
             Self::pick_tier(&tiers, settings.tier).ok_or("no kernel tier could be loaded")?;
+        // The settings say what runs: the tier picked, not the one wished for.
+        let mut settings = settings;
+        settings.tier = tier.kind;
         let sim = Sim::seeded(tier, &settings).map_err(|f| f.to_string())?;
         let mut e = Engine {
             agents: Vec::new(),
@@ -253,6 +256,27 @@ impl Engine {
             }
         }
         replaced
+    }
+
+    /// Moves the run into a fresh instance of its tier, memory to memory (`Sim::hand_over`),
+    /// and lets the old instance go: for when the active tier's memory grew for something
+    /// besides the run (a race side ran in it), since a wasm memory never shrinks. The run
+    /// continues from the same state. The JS tier has no instance to renew (its buffers are
+    /// freed by the garbage collector); if the fresh instance cannot be built or filled, the
+    /// run stays where it is and the error says why.
+    pub fn compact_active(&mut self) -> Result<(), String> {
+        let tier = match self.sim.tier.fresh().map_err(|f| f.to_string())? {
+            Some(t) => Rc::new(t),
+            None => return Ok(()),
+        };
+        self.sim = self
+            .sim
+            .hand_over(Rc::clone(&tier), &self.settings)
+            .map_err(|f| f.to_string())?;
+        if let Some(entry) = self.tiers.iter_mut().find(|(k, _)| *k == tier.kind) {
+            entry.1 = tier;
+        }
+        Ok(())
     }
 
     /// Block sums of the whole matrix, then the mesh from them.

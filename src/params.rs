@@ -273,6 +273,31 @@ impl Settings {
         self.n / self.agents
     }
 
+    /// Whether two settings describe the same run: the same seeded network (`n`, `agents`,
+    /// `seed`) stepped with the same drive and plasticity (`drive_hz`, `stdp`), so it gives the
+    /// same spikes at the same steps in any tier. `steps` is left out: it sets how many steps a
+    /// frame runs, not what a step computes (and a race's sides run by time budget instead).
+    pub fn same_run(&self, other: &Settings) -> bool {
+        self.n == other.n
+            && self.agents == other.agents
+            && self.seed == other.seed
+            && self.drive_hz == other.drive_hz
+            && self.stdp == other.stdp
+    }
+
+    /// These settings with the run of `run` (the fields [`Settings::same_run`] compares) and
+    /// everything else of `self`.
+    pub fn with_run_of(&self, run: &Settings) -> Settings {
+        Settings {
+            n: run.n,
+            agents: run.agents,
+            seed: run.seed,
+            drive_hz: run.drive_hz,
+            stdp: run.stdp,
+            ..self.clone()
+        }
+    }
+
     /// Every setting as (key, value) URL pairs, in a fixed order; `simd`, `debug` and `bench`
     /// only when they differ from the default. Values are digits and lower-case words, so
     /// they need no %-encoding.
@@ -547,6 +572,79 @@ mod tests {
         assert_eq!((s.n, s.agents, s.tier), (1024, 32, TierKind::Simd));
         assert_eq!(percent_decode("a+b%20c%2"), "a b c%2");
         assert_eq!(percent_decode("%zz%e2%82%ac%ff"), "%zz€\u{fffd}");
+    }
+
+    #[test]
+    fn the_same_run_is_the_network_the_drive_and_the_plasticity() {
+        let base = Settings::default();
+        for (changed, same) in [
+            (
+                Settings {
+                    n: 1024,
+                    ..base.clone()
+                },
+                false,
+            ),
+            (
+                Settings {
+                    agents: 32,
+                    ..base.clone()
+                },
+                false,
+            ),
+            (
+                Settings {
+                    seed: 99,
+                    ..base.clone()
+                },
+                false,
+            ),
+            (
+                Settings {
+                    drive_hz: 31.0,
+                    ..base.clone()
+                },
+                false,
+            ),
+            (
+                Settings {
+                    stdp: false,
+                    ..base.clone()
+                },
+                false,
+            ),
+            (
+                Settings {
+                    steps: 9,
+                    ..base.clone()
+                },
+                true,
+            ),
+            (
+                Settings {
+                    tier: TierKind::Js,
+                    ..base.clone()
+                },
+                true,
+            ),
+            (
+                Settings {
+                    debug: true,
+                    race: Some((TierKind::Simd, TierKind::Js)),
+                    ..base.clone()
+                },
+                true,
+            ),
+        ] {
+            assert_eq!(base.same_run(&changed), same, "{changed:?}");
+            assert_eq!(changed.same_run(&base), same, "symmetric: {changed:?}");
+            let mixed = base.with_run_of(&changed);
+            assert!(mixed.same_run(&changed), "{mixed:?}");
+            assert_eq!(
+                (mixed.steps, mixed.tier, mixed.debug),
+                (base.steps, base.tier, base.debug)
+            );
+        }
     }
 
     #[test]

@@ -232,6 +232,17 @@ impl LiveRace {
         Ok(())
     }
 
+    /// The two tiers racing, left then right.
+    pub fn pair(&self) -> (TierKind, TierKind) {
+        (self.sides[0].sim.tier.kind, self.sides[1].sim.tier.kind)
+    }
+
+    /// Whether one of the sides runs in this instance of a tier (its memory holds that side's
+    /// copy of the weights until the instance is replaced).
+    pub fn runs_in(&self, tier: &Rc<Tier>) -> bool {
+        self.sides.iter().any(|s| Rc::ptr_eq(&s.sim.tier, tier))
+    }
+
     /// Forgets the visible-time stamp (a paused or hidden frame), so the gap is not counted.
     pub fn idle(&mut self) {
         self.last_now = None;
@@ -265,32 +276,42 @@ impl LiveRace {
     }
 }
 
-/// Starts a race of tiers `a` and `b` on the engine's settings.
+/// Starts a race of tiers `a` and `b` on the engine's settings. A tier that is not loaded is
+/// an error that gives the reason (`?simd=off`, a failed load), like a bad `race` value: the
+/// caller shows it and no race runs.
 pub fn start(e: &Engine, a: TierKind, b: TierKind) -> Result<LiveRace, String> {
     let tier = |k: TierKind| {
-        e.tier(k)
-            .ok_or_else(|| format!("{} is not available", k.label()))
+        e.tier(k).ok_or_else(|| {
+            let why = e
+                .statuses
+                .iter()
+                .find(|st| st.kind == k)
+                .and_then(|st| st.reason())
+                .unwrap_or("not loaded");
+            format!("{} is not available ({why})", k.label())
+        })
     };
     LiveRace::start([tier(a)?, tier(b)?], &e.settings).map_err(|f| f.to_string())
 }
 
 /// The race's part of a frame (called by `Controller::tick`): a frame of both sides unless the
-/// tab is hidden, and its figures for the page. A fault ends the race with the reason shown.
-pub fn tick(race: &mut Option<LiveRace>, settings: &mut Settings, clock: Clock, ch: &mut Changes) {
-    let Some(r) = race.as_mut() else {
-        return;
-    };
+/// tab is hidden, and its figures for the page. A fault ends the race with the reason shown
+/// (`race` becomes `None` and the ended race is returned, for the caller to give its memory
+/// back).
+pub fn tick(race: &mut Option<LiveRace>, clock: Clock, ch: &mut Changes) -> Option<LiveRace> {
+    let r = race.as_mut()?;
     if clock.hidden {
         r.idle();
-        return;
+        return None;
     }
     match r.frame(clock.now, now_ms) {
-        Ok(()) => ch.race = Some(r.status(true, None)),
+        Ok(()) => {
+            ch.race = Some(r.status(true, None));
+            None
+        }
         Err(f) => {
             ch.race = Some(r.status(false, Some(format!("the race stopped: {f}"))));
-            *race = None;
-            settings.race = None;
-            ch.settings = Some(settings.clone());
+            race.take()
         }
     }
 }

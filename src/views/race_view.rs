@@ -198,8 +198,14 @@ pub fn RaceView(race: RaceUi, statuses: ReadSignal<Vec<TierStatus>>) -> impl Int
             Some(s) => format!(
                 "Same seed ({}), N = {}, each side may spend {:.0} ms of kernel time per animation frame and runs as many \
                  1 ms steps (LIF + STDP) as fit, at least one. The hash is FNV-1a over every step's index and spike \
-                 indices; the hashes are compared at the latest {} ms checkpoint both sides have reached.",
-                s.seed, s.n, s.budget_ms, crate::race::CHECKPOINT_STEPS
+                 indices; the hashes are compared at the latest {} ms checkpoint both sides have reached.{}",
+                s.seed, s.n, s.budget_ms, crate::race::CHECKPOINT_STEPS,
+                if s.running {
+                    " Changing N, agents, seed, drive or STDP (or Reset) starts the race again on the new \
+                     settings; the URL always names the race that runs."
+                } else {
+                    ""
+                }
             ),
             None => format!(
                 "Pick two tiers and start: both run this simulation from the same seed, each with {:.0} ms of kernel \
