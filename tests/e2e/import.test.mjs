@@ -22,9 +22,10 @@ const MAX_LINES = 200;
 function importInPage({ name, lines = 0, fillBytes = 0, extra = {}, results = null }) {
   const head = JSON.stringify({ env: { userAgent: 'Mozilla/5.0 Firefox/153.0', set: 'full', date: '2026-12-05' }, ...extra }).slice(0, -1);
   const kernels = ['dense', 'lif_step', 'stdp', 'activation_relu', 'efficiency'];
+  // An ordinary line of an export, about 90 bytes as in the issue's file.
   const line = (i) => JSON.stringify({
-    kernel: kernels[i % kernels.length], size: String(64 + i),
-    median_ns: { js: 80000 + (i % 977), scalar: 40000, simd: 10000 + (i % 31), relaxed: null },
+    kernel: kernels[i % kernels.length], size: String(64 + (i % 4096)),
+    median_ns: { js: 80000 + (i % 977), scalar: 40000, simd: 10000 + (i % 31) },
   });
   const parts = [];
   let bytes = head.length + 20;
@@ -101,15 +102,9 @@ function engineTests(name, { only = null } = {}) {
         const p = await open('/');
         const file = await p.evaluate(importInPage, { name: 'huge-16mb.json', fillBytes: MAX_BYTES - 150 });
         assert.ok(file.bytes > 16.6e6 && file.bytes < MAX_BYTES, `${file.bytes} bytes`);
-        assert.ok(file.lines > 150000, `${file.lines} lines`);
+        assert.ok(file.lines > 180000, `${file.lines} lines`);
         await imported(p, 'huge-16mb.json', 90000);
-        assert.equal(await p.text('import-error'), '', 'accepted, not refused');
-        const cap = await p.text('import-cap');
-        const total = file.lines.toLocaleString('en-US');
-        assert.match(cap, new RegExp(`showing the first ${MAX_LINES} of ${total} result lines`), cap);
-        assert.ok(await p.evaluate(() => window.__importProgressSeen), 'a progress note showed while the file was read');
-        const rows = await p.evaluate(() => document.querySelectorAll('[data-testid=compare-row]').length);
-        assert.ok(rows > 0 && rows <= 4 * MAX_LINES, `${rows} rows in the table`);
+        // The page lives on: its clock moves, it draws frames, nothing trapped or was reported.
         await clockAdvances(p, 'after the import');
         await sleep(1200);
         await clockAdvances(p, 'a second later');
@@ -117,6 +112,14 @@ function engineTests(name, { only = null } = {}) {
         assert.ok(fps > 0, `fps ${fps}`);
         assert.equal(await bannerShown(p), false, 'no error banner');
         assert.deepEqual(await p.problems(), []);
+        // It read what it states, and the DOM got at most the cap's rows.
+        assert.equal(await p.text('import-error'), '', 'accepted, not refused');
+        const cap = await p.text('import-cap');
+        const total = file.lines.toLocaleString('en-US');
+        assert.match(cap, new RegExp(`showing the first ${MAX_LINES} of ${total} result lines`), cap);
+        assert.ok(await p.evaluate(() => window.__importProgressSeen), 'a progress note showed while the file was read');
+        const rows = await p.evaluate(() => document.querySelectorAll('[data-testid=compare-row]').length);
+        assert.ok(rows > 0 && rows <= 4 * MAX_LINES, `${rows} rows in the table`);
       });
     }
 
@@ -132,13 +135,13 @@ function engineTests(name, { only = null } = {}) {
         const file = await p.evaluate(importInPage, { name: 'ten-k-lines.json', lines: 10000 });
         assert.ok(file.bytes > 0.9e6 && file.bytes < 1.5e6, `${file.bytes} bytes`);
         await imported(p, 'ten-k-lines.json');
-        assert.match(await p.text('import-cap'), /showing the first 200 of 10,000 result lines/);
         // The panel reads the memories every 500 ms: let a few readings pass.
         await sleep(2000);
         const after = await app();
         console.log(`# app wasm memory ${(before / MB).toFixed(2)} MB before, ${(after / MB).toFixed(2)} MB after the import`);
         assert.ok(after - before < 2 * MB, `the app's wasm memory grew by ${((after - before) / MB).toFixed(2)} MB (less than 2 MB allowed)`);
         assert.match(await target(), /pass/, 'the memory target row still passes');
+        assert.match(await p.text('import-cap'), /showing the first 200 of 10,000 result lines/);
         assert.deepEqual(await p.problems(), []);
       });
     }
@@ -153,8 +156,6 @@ function engineTests(name, { only = null } = {}) {
         ];
         await p.evaluate(importInPage, { name: 'odd-medians.json', results });
         await imported(p, 'odd-medians.json');
-        const note = await p.text('import-left-out');
-        assert.match(note, /^2 imported medians are not times between 0\.01 ns and 100 s and are left out, e\.g\. dense 64x64 · js: 5e-324$/, note);
         const cells = await p.evaluate(() => [...document.querySelectorAll('[data-testid=compare-row] td')].map((td) => td.textContent));
         assert.ok(cells.length >= 5 * 5, `${cells.length} cells`);
         assert.ok(!cells.some((c) => /^0 ns$/.test(c.trim())), `no "0 ns" cell: ${cells.join(' | ')}`);
@@ -162,6 +163,8 @@ function engineTests(name, { only = null } = {}) {
         const tiers = await p.evaluate(() => [...document.querySelectorAll('[data-testid=compare-row]')].map((tr) => `${tr.dataset.kernel} ${tr.dataset.tier}`));
         assert.ok(!tiers.includes('dense js') && !tiers.includes('lif_step js'), `the out-of-range medians have no row: ${tiers}`);
         assert.ok(tiers.includes('dense scalar') && tiers.includes('stdp js'), 'the good medians are kept');
+        const note = await p.text('import-left-out');
+        assert.match(note, /^2 imported medians are not times between 0\.01 ns and 100 s and are left out, e\.g\. dense 64x64 · js: 5e-324$/, note);
         const w = await pageWidth(p);
         assert.ok(w.scroll <= w.inner, `page ${w.scroll} px wide in a ${w.inner} px viewport`);
 
