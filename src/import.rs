@@ -117,7 +117,6 @@ pub fn start(
         "reading {shown} ({})…",
         mb(size)
     )));
-    let file_name = name.clone();
     let what = shown.clone();
     let handler = move |ev: WorkerEvent| {
         let data = match ev {
@@ -139,7 +138,7 @@ pub fn start(
                 None
             }
             Ok(ImportMsg::Parsed { json }) => {
-                Some(compare::parse_run(&file_name, &json).map_err(|e| format!("{shown}: {e}")))
+                Some(compare::parse_run(&name, &json).map_err(|e| format!("{shown}: {e}")))
             }
             Ok(ImportMsg::Invalid { message, text }) => Some(Err(format!(
                 "{shown}: {}",
