@@ -39,8 +39,9 @@ pub const NAME_MAX_CHARS: usize = 200;
 pub const SHOWN_CHARS: usize = 60;
 
 /// An invalid file up to this many characters is handed back whole by the import worker, so
-/// `invalid_json` can say where and how it is broken (a real export is far smaller); a larger
-/// one is described by the browser's parser message alone.
+/// `invalid_json` can say where and how it is broken as `parse_run` words it; a larger one is
+/// described from the browser's parser message (which still tells a cut-off file). Bounded so
+/// that a broken file costs the app's wasm memory (which never shrinks) little.
 pub const INVALID_TEXT_BACK_CHARS: usize = 256 * 1024;
 
 #[derive(Deserialize)]
