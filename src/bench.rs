@@ -73,14 +73,24 @@ pub struct BenchRow {
     pub error: Option<String>,
 }
 
-fn positive(x: Option<f64>) -> Option<f64> {
-    x.filter(|m| m.is_finite() && *m > 0.0)
+/// The times a median per call can take, in ns, for measured and imported medians alike
+/// (`BenchRow::median`, `compare::parse_run`). Below: shorter than a hundredth of a nanosecond,
+/// far under one clock cycle of any CPU, while every timed case calls into a kernel across a
+/// function boundary. Above: longer than 100 s per call, while the harness stops warming a case
+/// after a few seconds and times batches of whole calls, so no measured case can take that long.
+/// A figure outside is not a measurement (a typo, a unit mix-up, a hostile file) and is left out
+/// rather than shown as "0 ns" or as a 300-digit number.
+pub const MEDIAN_RANGE_NS: std::ops::RangeInclusive<f64> = 0.01..=1e11;
+
+/// A median that is a time a call can take: finite and in `MEDIAN_RANGE_NS`.
+pub fn median_in_range(x: f64) -> bool {
+    MEDIAN_RANGE_NS.contains(&x)
 }
 
 impl BenchRow {
-    /// The median, when it is a measurement (finite and > 0).
+    /// The median, when it is a measurement (finite and in `MEDIAN_RANGE_NS`).
     pub fn median(&self) -> Option<f64> {
-        positive(self.median_ns)
+        self.median_ns.filter(|m| median_in_range(*m))
     }
 
     /// Half the interquartile range relative to the median, in percent: "±4 %".
@@ -392,14 +402,17 @@ pub fn simd_vs_js(lines: &[ResultLine]) -> SpeedupSample {
     s
 }
 
-/// Human time from nanoseconds.
+/// Human time from nanoseconds. Under 1 ns with two decimals, so the lower end of
+/// `MEDIAN_RANGE_NS` never prints as "0 ns".
 pub fn fmt_ns(ns: f64) -> String {
     if ns >= 1e6 {
         format!("{:.2} ms", ns / 1e6)
     } else if ns >= 1e3 {
         format!("{:.1} µs", ns / 1e3)
-    } else {
+    } else if ns >= 1.0 {
         format!("{ns:.0} ns")
+    } else {
+        format!("{ns:.2} ns")
     }
 }
 
@@ -658,6 +671,17 @@ mod tests {
             None,
             "a zero median is not a measurement"
         );
+        // Out of `MEDIAN_RANGE_NS`: not a measurement either (the same bounds as an import).
+        for bad in [5e-324, 0.009, 1.1e11, f64::MAX] {
+            let odd = group(&[row("dense", "8", "js", bad)]);
+            assert_eq!(odd[0].median("js"), None, "{bad:e}");
+        }
+        let edges = group(&[
+            row("dense", "8", "js", 0.01),
+            row("dense", "8", "simd", 1e11),
+        ]);
+        assert_eq!(edges[0].median("js"), Some(0.01), "the bounds are in range");
+        assert_eq!(edges[0].median("simd"), Some(1e11));
         let s = simd_vs_js(&lines);
         assert_eq!(s.ratios, vec![("dense 256x256".to_string(), 8.0)]);
         assert_eq!(
@@ -739,6 +763,12 @@ mod tests {
         assert_eq!(fmt_ns(950.0), "950 ns");
         assert_eq!(fmt_ns(12_345.0), "12.3 µs");
         assert_eq!(fmt_ns(2_500_000.0), "2.50 ms");
+        assert_eq!(
+            fmt_ns(*MEDIAN_RANGE_NS.start()),
+            "0.01 ns",
+            "never 0 ns in range"
+        );
+        assert_eq!(fmt_ns(*MEDIAN_RANGE_NS.end()), "100000.00 ms");
         assert_eq!(fmt_pct(0.42), "0.4 %");
         assert_eq!(fmt_pct(12.4), "12 %");
         let mut r = row("dense", "256x256", "simd", 1000.0);

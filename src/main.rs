@@ -9,6 +9,7 @@ mod controller;
 mod driver;
 mod engine;
 mod headline;
+mod import;
 mod loader;
 mod memory;
 mod notices;

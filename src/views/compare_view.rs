@@ -3,50 +3,56 @@
 //! benchmark run: a table per kernel, size and tier with both medians and their ratio, and the
 //! ratios as HTML bars.
 use crate::bench::{self, fmt_ns};
-use crate::compare::{self, ImportedRun, MAX_BYTES};
+use crate::compare::{self, ImportedRun, NAME_MAX_CHARS, SHOWN_CHARS};
+use crate::import::{self, ImportEvent};
 use crate::views::bench_panel::BenchState;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// The chosen file's name and text (through `Blob.text()`, read by reflection so no extra
-/// web-sys features are needed).
-async fn read_file(input: &web_sys::HtmlInputElement) -> Result<(String, String), String> {
-    let files = js_sys::Reflect::get(input, &"files".into()).map_err(|_| "no file list")?;
-    let file = js_sys::Reflect::get(&files, &JsValue::from(0)).map_err(|_| "no file")?;
-    if file.is_undefined() || file.is_null() {
-        return Err("no file chosen".into());
-    }
-    let name = js_sys::Reflect::get(&file, &"name".into())
-        .ok()
-        .and_then(|n| n.as_string())
-        .unwrap_or_default();
-    let blob: web_sys::Blob = file.dyn_into().map_err(|_| "not a file")?;
-    if blob.size() > MAX_BYTES {
-        return Err(format!(
-            "{name} is {:.1} MB; a benchmark export is far smaller (limit {:.0} MB)",
-            blob.size() / 1048576.0,
-            MAX_BYTES / 1048576.0
-        ));
-    }
-    let text = wasm_bindgen_futures::JsFuture::from(blob.text())
-        .await
-        .map_err(|e| {
-            format!(
-                "could not read {name}: {}",
-                crate::bridge::js_error_text(&e)
-            )
-        })?;
-    Ok((name, text.as_string().unwrap_or_default()))
+/// The first chosen file of the input, if any.
+fn chosen_file(input: &web_sys::HtmlInputElement) -> Option<JsValue> {
+    let files = js_sys::Reflect::get(input, &"files".into()).ok()?;
+    let file = js_sys::Reflect::get(&files, &JsValue::from(0)).ok()?;
+    (!file.is_undefined() && !file.is_null()).then_some(file)
 }
 
 fn ns(x: Option<f64>) -> String {
     x.map(fmt_ns).unwrap_or_else(|| "–".into())
 }
 
+/// A ratio as "2.00×"; far from 1 (medians are in range, so at most 1e13 either way) in
+/// scientific notation, so the cell stays narrow.
+fn ratio_text(x: f64) -> String {
+    if (0.01..1000.0).contains(&x) {
+        format!("{x:.2}×")
+    } else {
+        format!("{x:.1e}×")
+    }
+}
+
+/// Longest imported label (engine · set · source) shown in the page's text.
+const LABEL_CHARS: usize = 80;
+
+/// A row's "kernel size" as shown (each name shortened) and in full (for its tooltip).
+fn names(row: &compare::Row) -> (String, String) {
+    (
+        format!(
+            "{} {}",
+            compare::shorten(&row.kernel, SHOWN_CHARS),
+            compare::shorten(&row.size, SHOWN_CHARS / 3)
+        ),
+        compare::clip(
+            &format!("{} {}", row.kernel, row.size),
+            2 * NAME_MAX_CHARS + 1,
+        ),
+    )
+}
+
 #[component]
 pub fn CompareView(bench: RwSignal<BenchState>) -> impl IntoView {
     let imported = RwSignal::new(None::<ImportedRun>);
     let error = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<String>);
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -54,21 +60,33 @@ pub fn CompareView(bench: RwSignal<BenchState>) -> impl IntoView {
         else {
             return;
         };
-        leptos::task::spawn_local(async move {
-            let parsed = read_file(&input).await.and_then(|(name, text)| {
-                compare::parse_run(&name, &text).map_err(|e| format!("{name}: {e}"))
-            });
-            match parsed {
-                Ok(run) => {
-                    error.set(None);
-                    imported.set(Some(run));
-                }
-                Err(e) => {
-                    imported.set(None);
-                    error.set(Some(e));
+        let Some(file) = chosen_file(&input) else {
+            import::stop();
+            progress.set(None);
+            error.set(Some("no file chosen".into()));
+            return;
+        };
+        let on_event = move |ev: ImportEvent| match ev {
+            ImportEvent::Progress(p) => progress.set(Some(p)),
+            ImportEvent::Done(result) => {
+                progress.set(None);
+                match result {
+                    Ok(run) => {
+                        error.set(None);
+                        imported.set(Some(run));
+                    }
+                    Err(e) => {
+                        imported.set(None);
+                        error.set(Some(e));
+                    }
                 }
             }
-        });
+        };
+        if let Err(e) = import::start(&file, on_event) {
+            progress.set(None);
+            imported.set(None);
+            error.set(Some(e));
+        }
     };
     let rows = Memo::new(move |_| {
         imported.with(|imp| {
@@ -94,25 +112,28 @@ pub fn CompareView(bench: RwSignal<BenchState>) -> impl IntoView {
                 .into_iter()
                 .map(|row| {
                     let ratio = row.ratio();
+                    let (name, full) = names(&row);
                     view! {
                         <tr data-testid="compare-row" data-kernel=row.kernel.clone() data-size=row.size.clone()
                             data-tier=row.tier.clone()
                             data-ratio=ratio.map(|x| format!("{x:.4}")).unwrap_or_default()>
-                            <td>{format!("{} {}", row.kernel, row.size)}</td>
-                            <td>{row.tier.clone()}</td>
-                            <td class="num">{ns(row.this_ns)}</td>
-                            <td class="num">{ns(row.imported_ns)}</td>
-                            <td class="num">{ratio.map(|x| format!("{x:.2}×")).unwrap_or_else(|| "–".into())}</td>
+                            <td class="name" title=full>{name}</td>
+                            <td data-label="tier">{row.tier.clone()}</td>
+                            <td class="num" data-label="this run">{ns(row.this_ns)}</td>
+                            <td class="num" data-label="imported">{ns(row.imported_ns)}</td>
+                            <td class="num" data-label="imported ÷ this">{ratio.map(ratio_text).unwrap_or_else(|| "–".into())}</td>
                         </tr>
                     }
                 })
                 .collect_view();
             view! {
+                <div class="table-scroll" role="region" aria-label="imported run beside this run" tabindex="0">
                 <table class="compare-table" data-testid="compare-table">
                     <thead><tr><th>"kernel"</th><th>"tier"</th><th>"this run"</th><th>"imported"</th>
                         <th title="imported median ÷ this run's median: above 1, this run is faster">"imported ÷ this"</th></tr></thead>
                     <tbody>{body}</tbody>
                 </table>
+                </div>
             }
         })
     };
@@ -130,14 +151,15 @@ pub fn CompareView(bench: RwSignal<BenchState>) -> impl IntoView {
                 .map(|(row, x)| {
                     let pct = 50.0 * x.log2().abs() / span;
                     let (left, cls) = if x >= 1.0 { (50.0, "faster") } else { (50.0 - pct, "slower") };
+                    let (name, full) = names(&row);
                     view! {
                         <div class="ratio-bar" data-testid="ratio-bar" data-ratio=format!("{x:.4}")>
-                            <span class="ratio-name">{format!("{} {} · {}", row.kernel, row.size, row.tier)}</span>
+                            <span class="ratio-name" title=format!("{full} · {}", row.tier)>{format!("{name} · {}", row.tier)}</span>
                             <span class="ratio-track">
                                 <span class="ratio-one"></span>
                                 <span class=format!("ratio-fill {cls}") style:left=format!("{left:.1}%") style:width=format!("{pct:.1}%")></span>
                             </span>
-                            <span class="ratio-value">{format!("{x:.2}×")}</span>
+                            <span class="ratio-value">{ratio_text(x)}</span>
                         </div>
                     }
                 })
@@ -156,13 +178,22 @@ pub fn CompareView(bench: RwSignal<BenchState>) -> impl IntoView {
             <label class="import-file">"Import a benchmark JSON (this page's Download JSON, or make bench's latest.json): "
                 <input type="file" accept=".json,application/json" data-testid="import-file" on:change=on_change />
             </label>
+            {move || progress.get().map(|p| view! { <p class="import-note" data-testid="import-progress" role="status">{p}</p> })}
             {move || error.get().map(|e| view! { <p class="import-error" data-testid="import-error" role="alert">{e}</p> })}
-            {move || imported.get().map(|run| view! {
-                <p class="import-label" data-testid="import-label">
-                    {format!("imported: {} — {}{}", run.file, run.label,
-                        run.date.map(|d| format!(" · {d}")).unwrap_or_default())}
-                </p>
-                <p class="muted">{this_label}</p>
+            {move || imported.get().map(|run| {
+                let date = run.date.as_deref().map(|d| format!(" · {}", compare::shorten(d, SHOWN_CHARS))).unwrap_or_default();
+                view! {
+                    <p class="import-label" data-testid="import-label">
+                        "imported: "
+                        <span title=run.file.clone()>{compare::shorten(&run.file, SHOWN_CHARS)}</span>
+                        " — "
+                        <span title=run.label.clone()>{compare::shorten(&run.label, LABEL_CHARS)}</span>
+                        {date}
+                    </p>
+                    {run.cap_note().map(|n| view! { <p class="import-note" data-testid="import-cap">{n}</p> })}
+                    {run.left_out_note().map(|n| view! { <p class="import-note import-warn" data-testid="import-left-out" role="status">{n}</p> })}
+                    <p class="muted">{this_label}</p>
+                }
             })}
             <div class="compare-body">
                 {table}

@@ -1,0 +1,171 @@
+//! Importing a benchmark JSON for the comparison (`views/compare_view.rs` binds it): the file
+//! goes to the import worker (`src/import-worker.js`, through `worker.rs`), which reads and
+//! parses it off the main thread and hands back a compact text of at most
+//! `compare::MAX_LINES` result lines; `compare::parse_run` validates that. The file's own text
+//! never enters the app's wasm memory (which never shrinks), and the main thread never parses
+//! more than the compact text, whatever the file's size up to `compare::MAX_BYTES`.
+//!
+//! One import at a time: a new one stops the one before, whose events then never arrive.
+use crate::compare::{self, ImportedRun};
+use crate::worker::{WorkerClient, WorkerEvent};
+use serde::Deserialize;
+use std::cell::RefCell;
+use wasm_bindgen::JsValue;
+
+/// How long the import worker may stay silent after it starts: its script comes from this
+/// page's own server and its first statement posts `ready`.
+const START_TIMEOUT_MS: u32 = 8000;
+
+thread_local! {
+    static WORKER: RefCell<Option<WorkerClient>> = const { RefCell::new(None) };
+}
+
+/// What the view hears about an import.
+pub enum ImportEvent {
+    /// How far the worker is: "reading big.json: 4.0 of 16.0 MB".
+    Progress(String),
+    /// The run, or why the file cannot be compared (naming the file); the import is over.
+    Done(Result<ImportedRun, String>),
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ImportMsg {
+    Ready,
+    Progress {
+        phase: String,
+        done: f64,
+        total: f64,
+    },
+    Parsed {
+        json: String,
+    },
+    Invalid {
+        message: String,
+        text: Option<String>,
+    },
+    Error {
+        message: String,
+    },
+}
+
+fn mb(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1048576.0)
+}
+
+fn set(obj: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), String> {
+    js_sys::Reflect::set(obj, &key.into(), value)
+        .map(|_| ())
+        .map_err(|e| crate::bridge::js_error_text(&e))
+}
+
+/// The request the worker takes: the file and every limit it applies (all from `compare`).
+fn request(file: &JsValue) -> Result<JsValue, String> {
+    let req = js_sys::Object::new();
+    set(&req, "type", &"import".into())?;
+    set(&req, "file", file)?;
+    set(&req, "maxLines", &(compare::MAX_LINES as f64).into())?;
+    set(&req, "maxChars", &(compare::NAME_MAX_CHARS as f64).into())?;
+    set(
+        &req,
+        "textBackChars",
+        &(compare::INVALID_TEXT_BACK_CHARS as f64).into(),
+    )?;
+    let tiers = js_sys::Array::new();
+    for t in crate::bench::TIERS {
+        tiers.push(&JsValue::from_str(t));
+    }
+    set(&req, "tiers", &tiers)?;
+    Ok(req.into())
+}
+
+/// Stops the running import, if any; it reports nothing more.
+pub fn stop() {
+    if let Some(w) = WORKER.with(|slot| slot.borrow_mut().take()) {
+        w.stop();
+    }
+}
+
+/// Imports `file` (a `File` from an `<input type=file>`). Calls `on_event` with progress and
+/// then exactly once with `Done`, unless another import or `stop` comes first. `Err`: nothing
+/// was started, and why (naming the file): a file over `compare::MAX_BYTES` is refused before
+/// anything is read.
+pub fn start(
+    file: &JsValue,
+    mut on_event: impl FnMut(ImportEvent) + 'static,
+) -> Result<(), String> {
+    stop();
+    let name = js_sys::Reflect::get(file, &"name".into())
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default();
+    let name = compare::clip(&name, compare::NAME_MAX_CHARS);
+    let shown = compare::shorten(&name, compare::SHOWN_CHARS);
+    let size = js_sys::Reflect::get(file, &"size".into())
+        .ok()
+        .and_then(|s| s.as_f64())
+        .unwrap_or(0.0);
+    if size > compare::MAX_BYTES {
+        return Err(format!(
+            "{shown} is {}; a benchmark export is far smaller (limit {:.0} MB)",
+            mb(size),
+            compare::MAX_BYTES / 1048576.0
+        ));
+    }
+    let req = request(file).map_err(|e| format!("{shown}: {e}"))?;
+    on_event(ImportEvent::Progress(format!(
+        "reading {shown} ({})…",
+        mb(size)
+    )));
+    let what = shown.clone();
+    let handler = move |ev: WorkerEvent| {
+        let data = match ev {
+            WorkerEvent::Message(data) => data,
+            WorkerEvent::Failed(why) => {
+                WORKER.with(|slot| slot.borrow_mut().take());
+                on_event(ImportEvent::Done(Err(format!("{shown}: {why}"))));
+                return;
+            }
+        };
+        let done = match serde_wasm_bindgen::from_value::<ImportMsg>(data) {
+            Ok(ImportMsg::Ready) => None,
+            Ok(ImportMsg::Progress { phase, done, total }) => {
+                let what = match phase.as_str() {
+                    "reading" => format!("reading {shown}: {} of {}…", mb(done), mb(total)),
+                    _ => format!("parsing {shown} ({}) off the main thread…", mb(total)),
+                };
+                on_event(ImportEvent::Progress(what));
+                None
+            }
+            Ok(ImportMsg::Parsed { json }) => {
+                Some(compare::parse_run(&name, &json).map_err(|e| format!("{shown}: {e}")))
+            }
+            Ok(ImportMsg::Invalid { message, text }) => Some(Err(format!(
+                "{shown}: {}",
+                compare::invalid_json(text.as_deref(), &message)
+            ))),
+            Ok(ImportMsg::Error { message }) => Some(Err(format!(
+                "could not read {shown}: {}",
+                compare::shorten(&message, compare::NAME_MAX_CHARS)
+            ))),
+            Err(e) => Some(Err(format!(
+                "{shown}: unreadable message from the import worker: {e}"
+            ))),
+        };
+        if let Some(result) = done {
+            // This worker is the one in the slot (a newer import would have stopped it).
+            stop();
+            on_event(ImportEvent::Done(result));
+        }
+    };
+    let client = WorkerClient::start(
+        "/import-worker.js",
+        "the import worker",
+        START_TIMEOUT_MS,
+        &req,
+        handler,
+    )
+    .map_err(|e| format!("{what}: {e}"))?;
+    WORKER.with(|w| *w.borrow_mut() = Some(client));
+    Ok(())
+}
