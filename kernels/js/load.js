@@ -64,6 +64,9 @@ async function fetchAndInstantiate(target, url, signal) {
 /** Imports the plain-JS tier (an ES module with the same exports); the import is all its cost.
  *  A retry imports a cache-busting URL: the browser keeps a module that failed to evaluate
  *  (say, served truncated) in its module map, so importing the same URL again would fail again.
+ *  The query reaches every file of the tier's graph, not only `url`: each module of the graph
+ *  imports its dependencies with its own URL's query (the contract stated in abi.js), so a
+ *  dependency that failed is fetched afresh too.
  *  An import is not a wasm load: `fetch_ms` is the time until the last of the tier's files
  *  arrived (from their Resource Timing entries), `compile_ms` the rest of the import (linking
  *  and evaluating the modules), `bytes` the files' size; without Resource Timing entries the
