@@ -101,6 +101,9 @@ pub struct Changes {
     pub settings: Option<Settings>,
     pub notices: Vec<String>,
     pub error: Option<String>,
+    /// An error this controller reported that no longer holds (the run it stopped was reset):
+    /// the page clears it if it still shows exactly this text.
+    pub error_cleared: Option<String>,
     pub playing: bool,
     /// Refreshed about twice a second: the figures, and the last minute of frame times.
     pub live: Option<(LiveStats, Vec<FrameSample>)>,
@@ -321,6 +324,10 @@ pub struct Controller {
     probe_sim: Option<(TierKind, Sim)>,
     /// The race, while it runs (its two `Sim`s are dropped when it stops).
     pub race: Option<crate::race::LiveRace>,
+    /// Why the simulation stopped by itself (a kernel fault, a NaN state), as reported in
+    /// `Changes::error`; `None` while it runs or when the user paused it. A reset reseeds the
+    /// state, so it lifts this stop: the run resumes and the message is withdrawn.
+    stopped: Option<String>,
 }
 
 impl Controller {
@@ -339,6 +346,7 @@ impl Controller {
             probe: None,
             probe_sim: None,
             race: None,
+            stopped: None,
         };
         c.measure_headline();
         c
@@ -445,7 +453,15 @@ impl Controller {
                         || new.seed != cur.seed;
                     if reshape {
                         match e.reset(new) {
-                            Ok(()) => remeasure = true,
+                            Ok(()) => {
+                                remeasure = true;
+                                // The state that stopped the run is gone: run again, and take
+                                // back the message about it.
+                                if let Some(msg) = self.stopped.take() {
+                                    self.playing = true;
+                                    ch.error_cleared = Some(msg);
+                                }
+                            }
                             Err(msg) => ch.error = Some(format!("reset failed: {msg}")),
                         }
                     } else {
@@ -508,7 +524,9 @@ impl Controller {
                     frame_ms = (!single).then_some(e.times.lif_stdp_ms);
                 }
                 Err(f) => {
-                    ch.error = Some(format!("The simulation stopped: {f}"));
+                    let msg = format!("The simulation stopped: {f}");
+                    ch.error = Some(msg.clone());
+                    self.stopped = Some(msg);
                     self.playing = false;
                 }
             }

@@ -92,6 +92,15 @@ impl Ui {
             }
             self.headline.set(h);
         }
+        if let Some(gone) = ch.error_cleared {
+            // Only that message: another error shown since (a failed tier, a crash) stays.
+            if self
+                .error
+                .with_untracked(|e| e.as_deref() == Some(gone.as_str()))
+            {
+                self.error.set(None);
+            }
+        }
         if let Some(e) = ch.error {
             self.error.set(Some(e));
         }
