@@ -472,7 +472,7 @@ impl Controller {
                 }
                 Command::RetryTier(kind) => {
                     for st in e.statuses.iter_mut().filter(|st| st.kind == kind) {
-                        st.state = TierState::Unavailable("retrying…".into());
+                        st.state = TierState::Unavailable(crate::loader::RETRYING.into());
                     }
                     ch.statuses = Some(e.statuses.clone());
                     ch.reload.push(kind);
