@@ -11,9 +11,9 @@
  * How long the app's code may go without a single byte arriving before the load counts as
  * failed. A stall, not a total: a slow link that keeps delivering (a slow laptop on hotel
  * Wi-Fi taking a minute for the wasm) is never cut off, while a server or connection that has
- * stopped answering is reported instead of leaving the page waiting for ever. Twenty seconds
- * of silence is far longer than a working link's pauses (TCP retransmits after a loss within a
- * few seconds), and short enough that a user watching the counter still waits for the verdict.
+ * stopped answering is reported instead of leaving the page waiting for ever. The value is far
+ * longer than the pauses of a working link (TCP retransmits a lost segment within seconds), and
+ * short enough that a user watching the counter still waits for the verdict.
  * Compiling and starting the wasm, once every byte is in, is local work and is not timed.
  */
 export const STALL_TIMEOUT_MS = 20000;
