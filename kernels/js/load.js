@@ -73,7 +73,8 @@ async function fetchAndInstantiate(target, url, signal) {
  *  whole import is `fetch_ms` and `bytes` is 0. */
 export function loadJsTier(url, attempt = 0, timeoutMs = LOAD_TIMEOUT_MS) {
   const t0 = performance.now();
-  // The tier's directory: its files are the Resource Timing entries under it during the import.
+  // The tier's directory: its files are the Resource Timing entries under it during the import
+  // (a retry's carry its query, so a name ends in `.js` or `.js?…`).
   let dir = null;
   try {
     dir = new URL('.', new URL(url, globalThis.location?.href)).href;
@@ -84,7 +85,7 @@ export function loadJsTier(url, attempt = 0, timeoutMs = LOAD_TIMEOUT_MS) {
     const t1 = performance.now();
     const total = t1 - t0;
     const files = (globalThis.performance?.getEntriesByType?.('resource') ?? [])
-      .filter((e) => dir !== null && e.name.startsWith(dir) && e.name.endsWith('.js') && e.startTime >= t0 - 1 && e.responseEnd <= t1 + 1);
+      .filter((e) => dir !== null && e.name.startsWith(dir) && /\.js(\?|$)/.test(e.name) && e.startTime >= t0 - 1 && e.responseEnd <= t1 + 1);
     const arrived = files.reduce((m, e) => Math.max(m, e.responseEnd), 0);
     if (files.length === 0 || arrived <= t0) {
       return { exports, fetch_ms: total, compile_ms: 0, instantiate_ms: 0, total_ms: total, bytes: 0 };

@@ -61,6 +61,8 @@ test('a JS tier dependency served corrupt once: one Retry reloads the whole modu
     await page.waitForFunction(() => !/retrying/.test(document.querySelector('table.tiers tr[data-tier=js] td:nth-child(2)').textContent), null, { timeout: 15000 });
     assert.match(await tierState(page, 'js'), /^\s*loaded/, 'the first Retry loads the tier');
     assert.ok(corrupt >= 2, 'the retry asked for stdp.js again');
+    // The retried files carry their query and still count as the tier's files in the timing.
+    assert.match(await page.locator('table.tiers tr[data-tier=js]').textContent(), /files in by [\d.]+ ms, then link \+ evaluate/);
     await page.keyboard.press('1');
     await page.waitForFunction(() => /JavaScript/.test(document.querySelector('[data-testid=active-tier]').textContent), null, { timeout: 5000 });
     await clockAdvances(page);
