@@ -102,6 +102,9 @@ pub struct Changes {
     pub settings: Option<Settings>,
     pub notices: Vec<String>,
     pub error: Option<String>,
+    /// An error this controller reported that no longer holds (the run it stopped was reset):
+    /// the page clears it if it still shows exactly this text.
+    pub error_cleared: Option<String>,
     pub playing: bool,
     /// Refreshed about twice a second: the figures, and the last minute of frame times.
     pub live: Option<(LiveStats, Vec<FrameSample>)>,
@@ -324,6 +327,10 @@ pub struct Controller {
     pub race: Option<crate::race::LiveRace>,
     /// The settings last handed to the page and the address bar (`publish_settings`).
     shown: Option<Settings>,
+    /// Why the simulation stopped by itself (a kernel fault, a NaN state), as reported in
+    /// `Changes::error`; `None` while it runs or when the user paused it. A reset reseeds the
+    /// state, so it lifts this stop: the run resumes and the message is withdrawn.
+    stopped: Option<String>,
 }
 
 impl Controller {
@@ -343,6 +350,7 @@ impl Controller {
             probe_sim: None,
             race: None,
             shown: None,
+            stopped: None,
         };
         c.measure_headline();
         c
@@ -456,7 +464,9 @@ impl Controller {
                     frame_ms = (!single).then_some(e.times.lif_stdp_ms);
                 }
                 Err(f) => {
-                    ch.error = Some(format!("The simulation stopped: {f}"));
+                    let msg = format!("The simulation stopped: {f}");
+                    ch.error = Some(msg.clone());
+                    self.stopped = Some(msg);
                     self.playing = false;
                 }
             }
@@ -500,6 +510,12 @@ impl Controller {
                         Ok(()) => {
                             *remeasure = true;
                             restarted = true;
+                            // The state that stopped the run is gone: run again, and take
+                            // back the message about it.
+                            if let Some(msg) = self.stopped.take() {
+                                self.playing = true;
+                                ch.error_cleared = Some(msg);
+                            }
                         }
                         Err(msg) => ch.error = Some(format!("reset failed: {msg}")),
                     }
@@ -522,7 +538,7 @@ impl Controller {
             }
             Command::RetryTier(kind) => {
                 for st in e.statuses.iter_mut().filter(|st| st.kind == kind) {
-                    st.state = TierState::Unavailable("retrying…".into());
+                    st.state = TierState::Unavailable(crate::loader::RETRYING.into());
                 }
                 ch.statuses = Some(e.statuses.clone());
                 ch.reload.push(kind);

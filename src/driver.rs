@@ -7,11 +7,11 @@ use crate::controller::{
 };
 use crate::engine::Engine;
 use crate::headline::Headline;
-use crate::loader::{self, TierStatus};
+use crate::loader::{self, TierState, TierStatus};
 use crate::notices::Notices;
 use crate::params::Settings;
 use crate::targets::Measured;
-use crate::tier::TierKind;
+use crate::tier::{Tier, TierKind};
 use crate::url::write_url;
 use crate::views::bench_panel::{BenchState, BenchWorker};
 use crate::views::race_view::RaceUi;
@@ -91,6 +91,15 @@ impl Ui {
                     .update(|m| m.fallback_lead = Some((r, lo, hi)));
             }
             self.headline.set(h);
+        }
+        if let Some(gone) = ch.error_cleared {
+            // Only that message: another error shown since (a failed tier, a crash) stays.
+            if self
+                .error
+                .with_untracked(|e| e.as_deref() == Some(gone.as_str()))
+            {
+                self.error.set(None);
+            }
         }
         if let Some(e) = ch.error {
             self.error.set(Some(e));
@@ -237,9 +246,79 @@ fn timer_note() -> String {
     )
 }
 
+/// How often the page looks for a Retry while no tier could be loaded, ms.
+const RETRY_POLL_MS: u32 = 100;
+
+/// No tier loaded, so there is no simulation and no frame loop yet: waits for the panel's Retry
+/// buttons (`Command::RetryTier` on the queue), loads the tier asked for, and returns the
+/// engine once one loads — in the first tier that loads, as at page load. Every other command
+/// sent meanwhile (play, a setting) is held and sent again, in order, once the engine exists.
+/// `shown`: the error banner's text now; it is kept up to date with why nothing runs.
+async fn wait_for_a_tier(
+    ui: Ui,
+    queue: CommandQueue,
+    settings: &Settings,
+    mut tiers: Vec<(TierKind, Rc<Tier>)>,
+    mut statuses: Vec<TierStatus>,
+    attempts: &mut u32,
+    shown: &mut String,
+) -> Engine {
+    let mut held = Vec::new();
+    loop {
+        gloo_timers::future::TimeoutFuture::new(RETRY_POLL_MS).await;
+        let mut wanted: Vec<TierKind> = Vec::new();
+        for cmd in queue.take() {
+            match cmd {
+                Command::RetryTier(kind) if !wanted.contains(&kind) => wanted.push(kind),
+                Command::RetryTier(_) => {}
+                other => held.push(other),
+            }
+        }
+        let mut arrived = false;
+        for kind in wanted {
+            let set = |statuses: &mut Vec<TierStatus>, state: TierState| {
+                for st in statuses.iter_mut().filter(|st| st.kind == kind) {
+                    st.state = state.clone();
+                }
+                ui.statuses.set(statuses.clone());
+            };
+            set(
+                &mut statuses,
+                TierState::Unavailable(loader::RETRYING.into()),
+            );
+            *attempts += 1;
+            match loader::load_tier(kind, settings.simd_off, *attempts).await {
+                Ok(t) => {
+                    set(&mut statuses, TierState::Loaded(t.load));
+                    tiers.retain(|(k, _)| *k != kind);
+                    tiers.push((kind, t));
+                    arrived = true;
+                }
+                Err(reason) => set(&mut statuses, TierState::Unavailable(reason)),
+            }
+        }
+        if !arrived {
+            continue;
+        }
+        match Engine::new(settings.clone(), tiers.clone(), statuses.clone()) {
+            Ok(engine) => {
+                for cmd in held {
+                    queue.send(cmd);
+                }
+                return engine;
+            }
+            Err(msg) => {
+                *shown = format!("Cannot start the simulation: {msg}");
+                ui.error.set(Some(shown.clone()));
+            }
+        }
+    }
+}
+
 /// Loads every tier, starts the engine in the tier the settings ask for (or the best one
-/// loaded, with a notice), then runs the frame loop. `autorun`: a benchmark set to start at
-/// once (`?bench=quick|full`).
+/// loaded, with a notice), then runs the frame loop. If no tier loads, the error banner says
+/// so and the engine starts when a Retry brings one (`wait_for_a_tier`). `autorun`: a
+/// benchmark set to start at once (`?bench=quick|full`).
 pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: BenchWorker) {
     spawn_local(async move {
         let s = ui.settings.get_untracked();
@@ -250,15 +329,36 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             .filter_map(|(st, t)| t.map(|t| (st.kind, t)))
             .collect();
         ui.statuses.set(statuses.clone());
+        // Retries so far: each one's URL is new (`attempt` > 0 busts the cache).
+        let mut retries = 0u32;
+        let engine = match Engine::new(s.clone(), tiers.clone(), statuses.clone()) {
+            Ok(e) => e,
+            Err(msg) => {
+                let mut shown = format!("Cannot start the simulation: {msg}");
+                ui.error.set(Some(shown.clone()));
+                let e =
+                    wait_for_a_tier(ui, queue, &s, tiers, statuses, &mut retries, &mut shown).await;
+                // Running now: the message is withdrawn (unless something else replaced it).
+                if ui
+                    .error
+                    .with_untracked(|e| e.as_deref() == Some(shown.as_str()))
+                {
+                    ui.error.set(None);
+                }
+                e
+            }
+        };
         // The target is about kernel modules: the wasm tiers (the JS tier's import is shown too).
-        let max_load = tiers
+        let max_load = engine
+            .tiers
             .iter()
             .filter(|(k, _)| *k != TierKind::Js)
             .map(|(_, t)| t.load.total_ms)
             .reduce(f64::max);
         // No SIMD tier at all (`?simd=off`, an engine without SIMD): the SIMD tier's reason.
         let reason = |k: TierKind| {
-            statuses
+            engine
+                .statuses
                 .iter()
                 .find(|st| st.kind == k)
                 .and_then(|st| st.reason().map(str::to_string))
@@ -268,14 +368,6 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             m.max_module_load_ms = max_load;
             m.simd_unavailable = simd_unavailable;
         });
-        let engine = match Engine::new(s.clone(), tiers, statuses) {
-            Ok(e) => e,
-            Err(msg) => {
-                ui.error
-                    .set(Some(format!("Cannot start the simulation: {msg}")));
-                return;
-            }
-        };
         if engine.active() != s.tier {
             let why = engine
                 .statuses
@@ -310,7 +402,6 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             timer_note(),
         )));
         let mut pixels = RasterPixels::default();
-        let mut retries = 0u32;
         // The previous frame as measured: its start and its parts; the page part ends in a
         // microtask queued after the drawing, when the effects the signals woke have run.
         let last: Rc<RefCell<Option<(f64, FrameBudget)>>> = Rc::new(RefCell::new(None));

@@ -16,6 +16,9 @@ const RELAXED_PROBE: [u8; 36] = [
     15, 65, 2, 253, 15, 253, 128, 2, 11,
 ];
 
+/// A tier's state while a Retry loads it again (the panel offers no Retry button then).
+pub const RETRYING: &str = "retrying…";
+
 /// What the loader found out about one tier.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TierState {

@@ -9,13 +9,34 @@
 // kind: BadHandle for a handle, BadArgument for every other argument; sasi_alloc answers 0.
 // (A wasm export cannot see such values: JS converts them to u32 by wrapping, so the JS tier
 // refuses what the wasm tiers would silently reinterpret.)
-import { fillUniform } from './rng.js';
-import { applyActivation } from './activation.js';
-import { dense, denseBatch } from './dense.js';
-import { lifStep } from './lif.js';
-import { stdpUpdate } from './stdp.js';
-import { meshEfficiency, wordsPerRow } from './efficiency.js';
-import { blockSums } from './blocks.js';
+//
+// The tier's whole module graph (this file, and the files it and they import) loads afresh on
+// a Retry: the loader imports `abi.js?retry=…` (kernels/js/load.js, `fresh`), and every module
+// of the graph imports its own dependencies with its own URL's query (`./x.js?retry=…`), so no
+// file of the graph is taken from the browser's module map, which keeps a module that failed
+// (served corrupt, say) as failed under its URL for the page's lifetime. A static import's
+// specifier is a fixed string and cannot carry the query, hence import() with top-level await.
+// It runs once, when the module is evaluated: the kernels below are plain functions after
+// that, called as before. Without a query (the first load, Node, the benchmark worker) the
+// files are the plain `./x.js`.
+const q = new URL(import.meta.url).search;
+const [
+  { fillUniform },
+  { applyActivation },
+  { dense, denseBatch },
+  { lifStep },
+  { stdpUpdate },
+  { meshEfficiency, wordsPerRow },
+  { blockSums },
+] = await Promise.all([
+  import(`./rng.js${q}`),
+  import(`./activation.js${q}`),
+  import(`./dense.js${q}`),
+  import(`./lif.js${q}`),
+  import(`./stdp.js${q}`),
+  import(`./efficiency.js${q}`),
+  import(`./blocks.js${q}`),
+]);
 
 export const ERRORS = Object.freeze({
   BadHandle: -1, LengthMismatch: -2, ZeroSize: -3, TooLarge: -4, OutOfMemory: -5, BadArgument: -6, Aliasing: -7, NonFinite: -8,

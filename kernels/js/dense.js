@@ -4,7 +4,9 @@
 // Measured in V8 (kernels/js/test/speed.mjs): four rows sharing each load of x run 1.7×
 // faster than a one-accumulator loop and 1.5× faster than four accumulators on one row; the
 // batched form shares each weight load between four inputs.
-import { applyActivation } from './activation.js';
+// Imported with this module's own query, as every module of the JS tier's graph does (why:
+// abi.js).
+const { applyActivation } = await import(`./activation.js${new URL(import.meta.url).search}`);
 
 /** One row's dot product plus bias (the leftover rows). */
 function row(w, o, x, n) {

@@ -2,7 +2,9 @@
 // operation rounded (Math.fround, or the Float32Array store), so spikes and state equal the
 // scalar and SIMD wasm tiers bit for bit. Returns the spike count, or -8 (NonFinite) when a
 // membrane potential became NaN/∞.
-import { xorshift32 } from './rng.js';
+// Imported with this module's own query, as every module of the JS tier's graph does (why:
+// abi.js).
+const { xorshift32 } = await import(`./rng.js${new URL(import.meta.url).search}`);
 
 const f = Math.fround;
 

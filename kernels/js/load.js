@@ -64,13 +64,17 @@ async function fetchAndInstantiate(target, url, signal) {
 /** Imports the plain-JS tier (an ES module with the same exports); the import is all its cost.
  *  A retry imports a cache-busting URL: the browser keeps a module that failed to evaluate
  *  (say, served truncated) in its module map, so importing the same URL again would fail again.
+ *  The query reaches every file of the tier's graph, not only `url`: each module of the graph
+ *  imports its dependencies with its own URL's query (the contract stated in abi.js), so a
+ *  dependency that failed is fetched afresh too.
  *  An import is not a wasm load: `fetch_ms` is the time until the last of the tier's files
  *  arrived (from their Resource Timing entries), `compile_ms` the rest of the import (linking
  *  and evaluating the modules), `bytes` the files' size; without Resource Timing entries the
  *  whole import is `fetch_ms` and `bytes` is 0. */
 export function loadJsTier(url, attempt = 0, timeoutMs = LOAD_TIMEOUT_MS) {
   const t0 = performance.now();
-  // The tier's directory: its files are the Resource Timing entries under it during the import.
+  // The tier's directory: its files are the Resource Timing entries under it during the import
+  // (a retry's carry its query, so a name ends in `.js` or `.js?…`).
   let dir = null;
   try {
     dir = new URL('.', new URL(url, globalThis.location?.href)).href;
@@ -81,7 +85,7 @@ export function loadJsTier(url, attempt = 0, timeoutMs = LOAD_TIMEOUT_MS) {
     const t1 = performance.now();
     const total = t1 - t0;
     const files = (globalThis.performance?.getEntriesByType?.('resource') ?? [])
-      .filter((e) => dir !== null && e.name.startsWith(dir) && e.name.endsWith('.js') && e.startTime >= t0 - 1 && e.responseEnd <= t1 + 1);
+      .filter((e) => dir !== null && e.name.startsWith(dir) && /\.js(\?|$)/.test(e.name) && e.startTime >= t0 - 1 && e.responseEnd <= t1 + 1);
     const arrived = files.reduce((m, e) => Math.max(m, e.responseEnd), 0);
     if (files.length === 0 || arrived <= t0) {
       return { exports, fetch_ms: total, compile_ms: 0, instantiate_ms: 0, total_ms: total, bytes: 0 };

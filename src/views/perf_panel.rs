@@ -63,7 +63,7 @@ pub fn PerfPanel(
                 let cls = if s.available() { "ok" } else { "bad" };
                 // A tier that failed to load can be tried again; one switched off by the URL or
                 // missing from the browser cannot.
-                let retry = s.reason().is_some_and(|r| !r.contains("switched off") && !r.contains("does not validate") && r != "retrying…");
+                let retry = s.reason().is_some_and(|r| !r.contains("switched off") && !r.contains("does not validate") && r != loader::RETRYING);
                 view! {
                     <tr data-tier=s.kind.key()>
                         <td class="name">{s.kind.label()}</td>
