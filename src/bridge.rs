@@ -2,10 +2,10 @@
 //!
 //! Every tier — the three wasm kernel modules and the plain-JS module `js/abi.js` — exposes the
 //! same exports (`kernels/ABI.md`), so one extern type, [`KernelExports`], with one method per
-//! export serves them all: wasm-bindgen calls `exports.lif_step(…)` directly. Buffers are
-//! handles: byte pointers in a wasm module's memory, small integers in the JS tier; a wasm
-//! module exports its `memory`, the JS tier hands out typed-array views itself (`f32`, `u32`,
-//! `f64`). Modules are loaded by `kernels/js/load.js`, the same loader the benchmark worker
+//! export (generated from the kernel crate's table of exports) serves them all: wasm-bindgen
+//! calls `exports.lif_step(…)` directly. Buffers are handles: byte pointers in a wasm module's
+//! memory, small integers in the JS tier; a wasm module exports its `memory`, the JS tier hands
+//! out typed-array views itself (`f32`, `u32`, `f64`). Modules are loaded by `kernels/js/load.js`, the same loader the benchmark worker
 //! uses, so the app and the worker cannot disagree about what a loadable module is.
 use js_sys::{Float32Array, Float64Array, Object, Uint32Array, Uint8Array, WebAssembly};
 use wasm_bindgen::prelude::*;
@@ -21,96 +21,34 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     pub fn memory(this: &KernelExports) -> Option<WebAssembly::Memory>;
 
-    #[wasm_bindgen(method, catch)]
-    pub fn sasi_alloc(this: &KernelExports, bytes: u32) -> Result<u32, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    pub fn sasi_free(this: &KernelExports, handle: u32, bytes: u32) -> Result<i32, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    pub fn sasi_tier(this: &KernelExports) -> Result<u32, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    pub fn sasi_abi_version(this: &KernelExports) -> Result<u32, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    pub fn sasi_allocated_bytes(this: &KernelExports) -> Result<u32, JsValue>;
-
-    #[wasm_bindgen(method, catch)]
-    pub fn act_apply(this: &KernelExports, kind: u32, x: u32, len: u32) -> Result<i32, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn dense_batch_forward(
-        this: &KernelExports,
-        w: u32,
-        w_len: u32,
-        xs: u32,
-        xs_len: u32,
-        b: u32,
-        b_len: u32,
-        ys: u32,
-        ys_len: u32,
-        m: u32,
-        n: u32,
-        batch: u32,
-        act: u32,
-    ) -> Result<i32, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn lif_step(
-        this: &KernelExports,
-        params: u32,
-        params_len: u32,
-        v: u32,
-        refr: u32,
-        trace: u32,
-        syn: u32,
-        n: u32,
-        w: u32,
-        w_len: u32,
-        prev: u32,
-        n_prev: u32,
-        rng: u32,
-        out: u32,
-        out_len: u32,
-    ) -> Result<i32, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn stdp_update(
-        this: &KernelExports,
-        w: u32,
-        w_len: u32,
-        n: u32,
-        trace: u32,
-        trace_len: u32,
-        spikes: u32,
-        n_spikes: u32,
-        params: u32,
-        params_len: u32,
-    ) -> Result<i32, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    pub fn mesh_efficiency(
-        this: &KernelExports,
-        adj: u32,
-        adj_len: u32,
-        n: u32,
-        words_per_row: u32,
-        out: u32,
-    ) -> Result<i32, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn block_sums(
-        this: &KernelExports,
-        w: u32,
-        w_len: u32,
-        n: u32,
-        block: u32,
-        first: u32,
-        count: u32,
-        out: u32,
-        out_len: u32,
-    ) -> Result<i32, JsValue>;
-
     /// Bytes the JS tier's live buffers hold.
     #[wasm_bindgen(method, catch)]
     pub fn allocated_bytes(this: &KernelExports) -> Result<f64, JsValue>;
 }
+
+/// One method of [`KernelExports`] per export of the contract, from the one table in the
+/// kernel crate (`sasi_kernels::for_each_export!`, `kernels/src/exports.rs`): every argument
+/// is a `u32` (handles, sizes) or an `f32`, as there.
+macro_rules! kernel_imports {
+    ($(
+        $group:ident { $(
+            $name:ident ( $( $arg:ident : $kind:ident $(<$elem:ident>)? $([$len:tt])? ),* ) -> $ret:ident;
+        )* }
+    )*) => {
+        #[wasm_bindgen]
+        extern "C" {
+            $($(
+                #[wasm_bindgen(method, catch)]
+                #[allow(clippy::too_many_arguments)]
+                pub fn $name(
+                    this: &KernelExports,
+                    $( $arg: sasi_kernels::exports::wasm::$kind ),*
+                ) -> Result<$ret, JsValue>;
+            )*)*
+        }
+    };
+}
+sasi_kernels::for_each_export!(kernel_imports);
 
 #[wasm_bindgen(module = "/kernels/js/load.js")]
 extern "C" {

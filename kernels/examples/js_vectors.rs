@@ -2,7 +2,8 @@
 //! kernels (bit for bit where the JS tier must match: PRNG, LIF, STDP, efficiency, blocks;
 //! within the contract's tolerance for activations and dense; block sums from the lanes
 //! version the SIMD tables run, whose order the JS tier follows): `cargo run -p sasi-kernels --example js_vectors -- target/js-vectors.json`.
-//! f32 values are written as their bit patterns (u32) so nothing is lost in printing.
+//! f32 values are written as their bit patterns (u32) so nothing is lost in printing. `"abi"`
+//! is the table of exports (`sasi_kernels::exports::json`).
 // A test/tool, not library code: a failed call should stop it with its message.
 #![allow(clippy::unwrap_used)]
 use sasi_kernels::activation::Activation;
@@ -174,6 +175,10 @@ fn main() {
         ));
     }
     parts.push(format!("\"blocks\":[{}]", blocks.join(",")));
+
+    // The export table and the contract's constants (kernels/src/exports.rs), which the JS
+    // tier's signatures and args.test.mjs's calls are checked against.
+    parts.push(format!("\"abi\":{}", sasi_kernels::exports::json()));
 
     let json = format!("{{{}}}\n", parts.join(",\n"));
     if let Some(dir) = std::path::Path::new(&path).parent() {

@@ -42,6 +42,26 @@ export const ERRORS = Object.freeze({
   BadHandle: -1, LengthMismatch: -2, ZeroSize: -3, TooLarge: -4, OutOfMemory: -5, BadArgument: -6, Aliasing: -7, NonFinite: -8,
 });
 const E = ERRORS;
+/**
+ * Each kernel's argument signature, one letter per argument (see `args` below). The table they
+ * come from is kernels/src/exports.rs; kernels/js/test/exports.test.mjs fails when one differs
+ * from it (as it does for the version and the constants below).
+ */
+export const SIGNATURES = Object.freeze({
+  rng_fill_uniform: 'uhuff',
+  act_apply: 'uhu',
+  dense_forward: 'huhuhuhuuuu',
+  dense_batch_forward: 'huhuhuhuuuuu',
+  lif_step: 'huhhhhuhuhuhhu',
+  stdp_update: 'huuhuhuhu',
+  mesh_efficiency: 'huuuh',
+  block_sums: 'huuuuuhu',
+});
+const SIG = SIGNATURES;
+/** Number of activation kinds, LIF and STDP parameter counts (checked as SIGNATURES is). */
+export const ACTIVATIONS = 6;
+export const LIF_PARAMS_LEN = 9;
+export const STDP_PARAMS_LEN = 5;
 const MAX_DIM = 4096;
 const MAX_BATCH = 4096;
 /** Largest single allocation, as in the wasm modules (kernels/src/registry.rs MAX_ALLOC). */
@@ -142,6 +162,7 @@ export function sasi_free(h, bytes) {
 }
 
 export const sasi_tier = () => 3;
+// The version of kernels/ABI.md (sasi_kernels::ABI_VERSION; exports.test.mjs checks it).
 export const sasi_abi_version = () => 3;
 export const allocated_bytes = () => liveBytes;
 export const sasi_allocated_bytes = allocated_bytes;
@@ -152,7 +173,7 @@ export const f64 = (h, len) => view(h, len, 'f64');
 
 export function rng_fill_uniform(seed, out, len, lo, hi) {
   return guard(() => {
-    args('uhuff', [seed, out, len]);
+    args(SIG.rng_fill_uniform, [seed, out, len]);
     if (!Number.isFinite(lo) || !Number.isFinite(hi)) fail(E.BadArgument);
     fillUniform(seed, view(out, len, 'f32'), lo, hi);
     return 0;
@@ -161,8 +182,8 @@ export function rng_fill_uniform(seed, out, len, lo, hi) {
 
 export function act_apply(kind, x, len) {
   return guard(() => {
-    args('uhu', [kind, x, len]);
-    if (kind > 5) fail(E.BadArgument);
+    args(SIG.act_apply, [kind, x, len]);
+    if (kind >= ACTIVATIONS) fail(E.BadArgument);
     applyActivation(kind, view(x, len, 'f32'));
     return 0;
   });
@@ -176,15 +197,15 @@ function denseCheck(wl, xl, bl, yl, m, n, batch) {
 
 export function dense_forward(w, wl, x, xl, b, bl, y, yl, m, n, act) {
   return guard(() => {
-    args('huhuhuhuuuu', [w, wl, x, xl, b, bl, y, yl, m, n, act]);
+    args(SIG.dense_forward, [w, wl, x, xl, b, bl, y, yl, m, n, act]);
     return dense_batch_forward(w, wl, x, xl, b, bl, y, yl, m, n, 1, act);
   });
 }
 
 export function dense_batch_forward(w, wl, xs, xl, b, bl, ys, yl, m, n, batch, act) {
   return guard(() => {
-    args('huhuhuhuuuuu', [w, wl, xs, xl, b, bl, ys, yl, m, n, batch, act]);
-    if (act > 5) fail(E.BadArgument);
+    args(SIG.dense_batch_forward, [w, wl, xs, xl, b, bl, ys, yl, m, n, batch, act]);
+    if (act >= ACTIVATIONS) fail(E.BadArgument);
     denseCheck(wl, xl, bl, yl, m, n, batch);
     const W = view(w, wl, 'f32'), X = view(xs, xl, 'f32'), B = view(b, bl, 'f32'), Y = view(ys, yl, 'f32');
     distinct([ys], [w, xs, b]);
@@ -196,10 +217,10 @@ export function dense_batch_forward(w, wl, xs, xl, b, bl, ys, yl, m, n, batch, a
 
 export function lif_step(params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen) {
   return guard(() => {
-    args('huhhhhuhuhuhhu', [params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen]);
+    args(SIG.lif_step, [params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen]);
     // As in the wasm modules: the buffer is checked first, then its length.
     const P = view(params, pl, 'f32');
-    if (pl !== 9) fail(E.LengthMismatch);
+    if (pl !== LIF_PARAMS_LEN) fail(E.LengthMismatch);
     if (!P.every(Number.isFinite) || P[1] <= 0 || P[5] < 0 || P[7] < 0 || P[7] > 1) fail(E.BadArgument);
     const V = view(v, n, 'f32'), R = view(refr, n, 'f32'), T = view(trace, n, 'f32'), S = view(syn, n, 'f32');
     const W = view(w, wl, 'f32'), PR = view(prev, nPrev, 'u32'), G = view(rng, 4, 'u32'), O = view(out, outLen, 'u32');
@@ -214,10 +235,10 @@ export function lif_step(params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev,
 
 export function stdp_update(w, wl, n, trace, tl, spikes, ns, params, pl) {
   return guard(() => {
-    args('huuhuhuhu', [w, wl, n, trace, tl, spikes, ns, params, pl]);
+    args(SIG.stdp_update, [w, wl, n, trace, tl, spikes, ns, params, pl]);
     // As in the wasm modules: the buffer is checked first, then its length.
     const P = view(params, pl, 'f32');
-    if (pl !== 5) fail(E.LengthMismatch);
+    if (pl !== STDP_PARAMS_LEN) fail(E.LengthMismatch);
     if (!P.every((x) => Number.isFinite(x) && x >= 0)) fail(E.BadArgument);
     const W = view(w, wl, 'f32'), T = view(trace, tl, 'f32'), S = view(spikes, ns, 'u32');
     distinct([w], [trace, spikes, params]);
@@ -231,7 +252,7 @@ export function stdp_update(w, wl, n, trace, tl, spikes, ns, params, pl) {
 
 export function mesh_efficiency(adj, al, n, wpr, out) {
   return guard(() => {
-    args('huuuh', [adj, al, n, wpr, out]);
+    args(SIG.mesh_efficiency, [adj, al, n, wpr, out]);
     const A = view(adj, al, 'u32'), O = view(out, 1, 'f64');
     distinct([out], [adj]);
     if (n > MAX_DIM) fail(E.TooLarge);
@@ -245,7 +266,7 @@ export function mesh_efficiency(adj, al, n, wpr, out) {
 
 export function block_sums(w, wl, n, block, first, count, out, outLen) {
   return guard(() => {
-    args('huuuuuhu', [w, wl, n, block, first, count, out, outLen]);
+    args(SIG.block_sums, [w, wl, n, block, first, count, out, outLen]);
     const W = view(w, wl, 'f32'), O = view(out, outLen, 'f32');
     distinct([out], [w]);
     if (n === 0 || block === 0) fail(E.ZeroSize);

@@ -242,7 +242,7 @@ function lifCase(n) {
       const G = B.from('u32', Uint32Array.from([1, 2, 3, 4])), O = B.alloc('u32', n);
       let spikes = 0, calls = 0, last = 0;
       const call = () => {
-        last = check(x.lif_step(P.h, 9, V.h, R.h, T.h, S.h, n, W.h, W.len, PR.h, PR.len, G.h, O.h, n), 'lif_step');
+        last = check(x.lif_step(P.h, P.len, V.h, R.h, T.h, S.h, n, W.h, W.len, PR.h, PR.len, G.h, O.h, n), 'lif_step');
         spikes += last;
         calls++;
       };
@@ -274,7 +274,7 @@ function stdpCase(n) {
       const B = new Buffers(x);
       const W = B.from('f32', w), T = B.from('f32', trace), S = B.from('u32', spikes), P = B.from('f32', STDP_PARAMS);
       return {
-        call: () => check(x.stdp_update(W.h, W.len, n, T.h, n, S.h, S.len, P.h, 5), 'stdp_update'),
+        call: () => check(x.stdp_update(W.h, W.len, n, T.h, n, S.h, S.len, P.h, P.len), 'stdp_update'),
         reset: () => {},
         output: () => Float32Array.from(B.view(W)),
         free: () => B.free(),
@@ -635,8 +635,8 @@ function sweepSim(x, net, n, lif, stdpParams) {
   return {
     frame(steps, stdp) {
       for (let s = 0; s < steps; s++) {
-        const k = check(x.lif_step(P.h, 9, V.h, R.h, T.h, S.h, n, W.h, W.len, prev.h, nPrev, G.h, out.h, n), 'lif_step');
-        if (stdp && k > 0) check(x.stdp_update(W.h, W.len, n, T.h, n, out.h, k, SP.h, 5), 'stdp_update');
+        const k = check(x.lif_step(P.h, P.len, V.h, R.h, T.h, S.h, n, W.h, W.len, prev.h, nPrev, G.h, out.h, n), 'lif_step');
+        if (stdp && k > 0) check(x.stdp_update(W.h, W.len, n, T.h, n, out.h, k, SP.h, SP.len), 'stdp_update');
         [prev, out] = [out, prev];
         nPrev = k;
       }

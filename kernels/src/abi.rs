@@ -1,7 +1,8 @@
 //! The C ABI of the kernel modules (`kernels/ABI.md`): allocation, and one export per kernel
 //! over the module's own memory. Every pointer/length pair is checked against the live
 //! allocations (`registry.rs`) and for aliasing before any write, so bad input returns an
-//! error code and never traps or corrupts memory. Only compiled for wasm32 with `ffi`.
+//! error code and never traps or corrupts memory. Only compiled for wasm32 with `ffi`. The
+//! kernel exports' signatures come from the one table in `exports.rs`.
 use crate::activation::Activation;
 use crate::dispatch::BEST;
 use crate::error::KernelError;
@@ -116,81 +117,103 @@ pub extern "C" fn sasi_allocated_bytes() -> u32 {
     with_registry(|r| r.allocated_bytes()) as u32
 }
 
-#[no_mangle]
-pub extern "C" fn rng_fill_uniform(seed: u32, out: u32, out_len: u32, lo: f32, hi: f32) -> i32 {
-    code((|| {
-        if !lo.is_finite() || !hi.is_finite() {
-            return Err(KernelError::BadArgument);
-        }
-        let o = region(out, out_len, 4)?;
-        // SAFETY: the one slice of this call, checked by `region`.
-        rng::fill_uniform(seed, unsafe { slice_mut(o) }, lo, hi);
-        Ok(0)
-    })())
+/// What a function in [`call`] answers: a kernel's result, or (an export that is a special case
+/// of another) that export's code.
+trait Answer {
+    fn code(self) -> i32;
+}
+impl Answer for R {
+    fn code(self) -> i32 {
+        code(self)
+    }
+}
+impl Answer for i32 {
+    fn code(self) -> i32 {
+        self
+    }
 }
 
-#[no_mangle]
-pub extern "C" fn act_apply(kind: u32, x: u32, len: u32) -> i32 {
-    code((|| {
-        let act = Activation::from_u32(kind).ok_or(KernelError::BadArgument)?;
-        let r = region(x, len, 4)?;
+/// The kernel exports, from the one table (`exports.rs`): each `extern "C" fn` hands its
+/// arguments, by name, to the function of the same name in [`call`], and turns its result into
+/// the `i32` of the contract. The memory exports above are written by hand; their signatures are
+/// checked against the table here.
+macro_rules! c_exports {
+    (
+        memory { $(
+            $mname:ident ( $( $marg:ident : $mkind:ident $(<$melem:ident>)? $([$mlen:tt])? ),* ) -> $mret:ident;
+        )* }
+        kernels { $(
+            $name:ident ( $( $arg:ident : $kind:ident $(<$elem:ident>)? $([$len:tt])? ),* ) -> $ret:ident;
+        )* }
+    ) => {
+        $( const _: extern "C" fn($($crate::exports::wasm::$mkind),*) -> $mret = $mname; )*
+
+        /// Each kernel export's arguments, as declared. One that a kernel's function does not
+        /// read (a reserved or not yet used argument) is the contract's business, so no
+        /// dead-code warning: adding an argument to the table does not force an edit here.
+        #[allow(non_camel_case_types, dead_code)]
+        mod args {
+            $( pub struct $name { $( pub $arg: $crate::exports::wasm::$kind, )* } )*
+        }
+
+        $(
+            #[no_mangle]
+            #[allow(clippy::too_many_arguments)]
+            pub extern "C" fn $name($( $arg: $crate::exports::wasm::$kind ),*) -> $ret {
+                Answer::code(call::$name(args::$name { $( $arg ),* }))
+            }
+        )*
+    };
+}
+crate::for_each_export!(c_exports);
+
+/// One function per kernel export: check the regions (and `disjoint`), then call the kernel.
+mod call {
+    use super::*;
+
+    pub(super) fn rng_fill_uniform(a: args::rng_fill_uniform) -> R {
+        if !a.lo.is_finite() || !a.hi.is_finite() {
+            return Err(KernelError::BadArgument);
+        }
+        let o = region(a.out, a.out_len, 4)?;
+        // SAFETY: the one slice of this call, checked by `region`.
+        rng::fill_uniform(a.seed, unsafe { slice_mut(o) }, a.lo, a.hi);
+        Ok(0)
+    }
+
+    pub(super) fn act_apply(a: args::act_apply) -> R {
+        let act = Activation::from_u32(a.kind).ok_or(KernelError::BadArgument)?;
+        let r = region(a.x, a.len, 4)?;
         // SAFETY: the one slice of this call, checked by `region`.
         (BEST.act_apply)(act, unsafe { slice_mut(r) });
         Ok(0)
-    })())
-}
+    }
 
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub extern "C" fn dense_forward(
-    w: u32,
-    wl: u32,
-    x: u32,
-    xl: u32,
-    b: u32,
-    bl: u32,
-    y: u32,
-    yl: u32,
-    m: u32,
-    n: u32,
-    act: u32,
-) -> i32 {
-    dense_batch_forward(w, wl, x, xl, b, bl, y, yl, m, n, 1, act)
-}
+    /// `dense_batch_forward` with `batch = 1`: a call of that export, as it always was (one
+    /// copy of its body in the module).
+    pub(super) fn dense_forward(a: args::dense_forward) -> i32 {
+        super::dense_batch_forward(
+            a.w, a.w_len, a.x, a.x_len, a.b, a.b_len, a.y, a.y_len, a.m, a.n, 1, a.act,
+        )
+    }
 
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub extern "C" fn dense_batch_forward(
-    w: u32,
-    wl: u32,
-    xs: u32,
-    xl: u32,
-    b: u32,
-    bl: u32,
-    ys: u32,
-    yl: u32,
-    m: u32,
-    n: u32,
-    batch: u32,
-    act: u32,
-) -> i32 {
-    code((|| {
-        let act = Activation::from_u32(act).ok_or(KernelError::BadArgument)?;
-        let (m, n, batch) = (m as usize, n as usize, batch as usize);
+    pub(super) fn dense_batch_forward(a: args::dense_batch_forward) -> R {
+        let act = Activation::from_u32(a.act).ok_or(KernelError::BadArgument)?;
+        let (m, n, batch) = (a.m as usize, a.n as usize, a.batch as usize);
         crate::dense::check(
-            wl as usize,
-            xl as usize,
-            bl as usize,
-            yl as usize,
+            a.w_len as usize,
+            a.xs_len as usize,
+            a.b_len as usize,
+            a.ys_len as usize,
             m,
             n,
             batch,
         )?;
         let (rw, rx, rb, ry) = (
-            region(w, wl, 4)?,
-            region(xs, xl, 4)?,
-            region(b, bl, 4)?,
-            region(ys, yl, 4)?,
+            region(a.w, a.w_len, 4)?,
+            region(a.xs, a.xs_len, 4)?,
+            region(a.b, a.b_len, 4)?,
+            region(a.ys, a.ys_len, 4)?,
         );
         disjoint(&[ry], &[rw, rx, rb])?;
         // SAFETY: all four regions are checked; `y` overlaps none of the inputs (`disjoint`),
@@ -202,42 +225,23 @@ pub extern "C" fn dense_batch_forward(
             (BEST.dense_batch)(w, x, b, y, m, n, batch, act)?;
         }
         Ok(0)
-    })())
-}
+    }
 
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub extern "C" fn lif_step(
-    params: u32,
-    pl: u32,
-    v: u32,
-    refr: u32,
-    trace: u32,
-    syn: u32,
-    n: u32,
-    w: u32,
-    wl: u32,
-    prev: u32,
-    n_prev: u32,
-    rng: u32,
-    out: u32,
-    out_len: u32,
-) -> i32 {
-    code((|| {
-        let rpar = region(params, pl, 4)?;
+    pub(super) fn lif_step(a: args::lif_step) -> R {
+        let rpar = region(a.params, a.params_len, 4)?;
         // SAFETY: checked, and only read; every output below is checked disjoint from it.
         let p = LifParams::from_slice(unsafe { slice(rpar) })?;
         let (rv, rr, rt, rs) = (
-            region(v, n, 4)?,
-            region(refr, n, 4)?,
-            region(trace, n, 4)?,
-            region(syn, n, 4)?,
+            region(a.v, a.n, 4)?,
+            region(a.refr, a.n, 4)?,
+            region(a.trace, a.n, 4)?,
+            region(a.syn, a.n, 4)?,
         );
         let (rw, rp, rg, ro) = (
-            region(w, wl, 4)?,
-            region(prev, n_prev, 4)?,
-            region(rng, 4, 4)?,
-            region(out, out_len, 4)?,
+            region(a.w, a.w_len, 4)?,
+            region(a.prev, a.n_prev, 4)?,
+            region(a.rng, 4, 4)?,
+            region(a.out, a.out_len, 4)?,
         );
         disjoint(&[rv, rr, rt, rs, rg, ro], &[rw, rp, rpar])?;
         // SAFETY: every region is checked; the six outputs overlap each other and the inputs
@@ -261,78 +265,49 @@ pub extern "C" fn lif_step(
             rng_s.copy_from_slice(&lanes);
         }
         r
-    })())
-}
+    }
 
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub extern "C" fn stdp_update(
-    w: u32,
-    wl: u32,
-    n: u32,
-    trace: u32,
-    tl: u32,
-    spikes: u32,
-    ns: u32,
-    params: u32,
-    pl: u32,
-) -> i32 {
-    code((|| {
-        let rpar = region(params, pl, 4)?;
+    pub(super) fn stdp_update(a: args::stdp_update) -> R {
+        let rpar = region(a.params, a.params_len, 4)?;
         // SAFETY: checked, and only read; `w` below is checked disjoint from it.
         let p = StdpParams::from_slice(unsafe { slice(rpar) })?;
         let (rw, rt, rs) = (
-            region(w, wl, 4)?,
-            region(trace, tl, 4)?,
-            region(spikes, ns, 4)?,
+            region(a.w, a.w_len, 4)?,
+            region(a.trace, a.trace_len, 4)?,
+            region(a.spikes, a.n_spikes, 4)?,
         );
         disjoint(&[rw], &[rt, rs, rpar])?;
         // SAFETY: all checked; `w` overlaps none of the inputs, which are only read.
         let (w, t, s) = unsafe { (slice_mut(rw), slice(rt), slice(rs)) };
-        (BEST.stdp)(w, n as usize, t, s, &p)
-    })())
-}
+        (BEST.stdp)(w, a.n as usize, t, s, &p)
+    }
 
-#[no_mangle]
-pub extern "C" fn mesh_efficiency(adj: u32, al: u32, n: u32, wpr: u32, out: u32) -> i32 {
-    code((|| {
-        let (ra, ro) = (region(adj, al, 4)?, region(out, 1, 8)?);
+    pub(super) fn mesh_efficiency(a: args::mesh_efficiency) -> R {
+        let (ra, ro) = (region(a.adj, a.adj_len, 4)?, region(a.out, 1, 8)?);
         disjoint(&[ro], &[ra])?;
         // SAFETY: checked; the output region is disjoint from it and not a slice yet.
-        let e = (BEST.efficiency)(unsafe { slice(ra) }, n as usize, wpr as usize)?;
+        let e = (BEST.efficiency)(unsafe { slice(ra) }, a.n as usize, a.words_per_row as usize)?;
         // SAFETY: checked (one f64, 8-byte aligned) and disjoint from `adj`.
         let o: &mut [f64] = unsafe { slice_mut(ro) };
         o[0] = e;
         Ok(0)
-    })())
-}
+    }
 
-#[no_mangle]
-pub extern "C" fn block_sums(
-    w: u32,
-    wl: u32,
-    n: u32,
-    block: u32,
-    first: u32,
-    count: u32,
-    out: u32,
-    out_len: u32,
-) -> i32 {
-    code((|| {
-        let (rw, ro) = (region(w, wl, 4)?, region(out, out_len, 4)?);
+    pub(super) fn block_sums(a: args::block_sums) -> R {
+        let (rw, ro) = (region(a.w, a.w_len, 4)?, region(a.out, a.out_len, 4)?);
         disjoint(&[ro], &[rw])?;
         // SAFETY: both checked; `out` overlaps `w` nowhere (`disjoint`), `w` is only read.
         let (w, o) = unsafe { (slice(rw), slice_mut(ro)) };
         (BEST.block_sums)(
             w,
-            n as usize,
-            block as usize,
-            first as usize,
-            count as usize,
+            a.n as usize,
+            a.block as usize,
+            a.first as usize,
+            a.count as usize,
             o,
         )?;
         Ok(0)
-    })())
+    }
 }
 
 /// Row stride of the adjacency bit matrix for n nodes, so callers need not repeat the formula.

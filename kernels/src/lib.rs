@@ -12,8 +12,8 @@
 //!
 //! [`simd`] is the portable 4-lane layer (wasm simd128 / SSE2 / arrays), [`dispatch`] picks
 //! scalar or SIMD at compile time, [`abi`] (feature `ffi`) is the C ABI of the kernel
-//! modules described in `kernels/ABI.md`, [`error`] the one error-code enum and [`rng`] the
-//! PRNG shared with the JS tier. `reference` (feature `testing`) holds the f64 references of
+//! modules described in `kernels/ABI.md`, [`exports`] declares every export of that ABI once,
+//! [`error`] is the one error-code enum and [`rng`] the PRNG shared with the JS tier. `reference` (feature `testing`) holds the f64 references of
 //! the tests.
 pub mod activation;
 pub mod blocks;
@@ -21,6 +21,7 @@ pub mod dense;
 pub mod dispatch;
 pub mod efficiency;
 pub mod error;
+pub mod exports;
 pub mod lif;
 pub mod model;
 #[cfg(any(test, feature = "testing"))]

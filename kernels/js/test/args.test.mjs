@@ -10,6 +10,14 @@ import { readFileSync, existsSync } from 'node:fs';
 import * as js from '../abi.js';
 
 const E = js.ERRORS;
+// The signatures come from the one table of exports (kernels/src/exports.rs), which the
+// js_vectors example writes into js-vectors.json: per argument `h` a handle, `u` another u32,
+// `f` a float.
+const vectors = process.env.SASI_JS_VECTORS || new URL('../../../target/js-vectors.json', import.meta.url).pathname;
+if (!existsSync(vectors)) throw new Error(`${vectors} is missing: run \`cargo run -p sasi-kernels --example js_vectors -- ${vectors}\``);
+const SIG = Object.fromEntries(JSON.parse(readFileSync(vectors, 'utf8')).abi.exports.map((e) => [e.name, e.sig]));
+/** Exports that answer a value, not a code, for what is not a u32 (the third test). */
+const VALUE_EXPORTS = ['sasi_alloc', 'mesh_words_per_row'];
 const dir = process.env.SASI_KERNEL_DIR || new URL('../../../target/kernel-modules', import.meta.url).pathname;
 async function loadScalar() {
   const file = `${dir}/kernels-scalar.wasm`;
@@ -24,8 +32,8 @@ function viewsOf(x) {
 }
 
 /**
- * One valid call of every export that takes integers, with its signature: per argument `h` a
- * handle, `u` another u32, `f` a float. Fresh buffers each time, so each call starts clean.
+ * One valid call of every export that takes integers, with its signature from the table.
+ * Fresh buffers each time, so each call starts clean.
  */
 function validCalls(x) {
   const v = viewsOf(x);
@@ -45,17 +53,18 @@ function validCalls(x) {
   const adj = u([0b10, 0, 0, 0, 0b01, 0, 0, 0]);
   const eff = x.sasi_alloc(8);
   const freeMe = x.sasi_alloc(64);
-  return {
-    sasi_free: ['hu', [freeMe, 64]],
-    rng_fill_uniform: ['uhuff', [7, f([0, 0, 0, 0]), 4, 0, 1]],
-    act_apply: ['uhu', [1, f([1, -2, 3, -4]), 4]],
-    dense_forward: ['huhuhuhuuuu', [f([1, 2, 3, 4, 5, 6]), 6, f([1, 1, 1]), 3, f([0, 1]), 2, f([9, 9]), 2, 2, 3, 0]],
-    dense_batch_forward: ['huhuhuhuuuuu', [f([1, 2, 3, 4, 5, 6]), 6, f([1, 1, 1, 2, 2, 2]), 6, f([0, 1]), 2, f([9, 9, 9, 9]), 4, 2, 3, 2, 3]],
-    lif_step: ['huhhhhuhuhuhhu', [lifP, 9, f([0, 0, 0, 0]), f([0, 0, 0, 0]), f([0, 0, 0, 0]), f([0, 0, 0, 0]), 4, w16(), 16, u([1]), 1, u([1, 2, 3, 4]), u([0, 0, 0, 0]), 4]],
-    stdp_update: ['huuhuhuhu', [w16(), 16, 4, f([0.5, 0.5, 0.5, 0.5]), 4, u([1]), 1, stdpP, 5]],
-    mesh_efficiency: ['huuuh', [adj, 8, 2, 4, eff]],
-    block_sums: ['huuuuuhu', [w16(), 16, 4, 2, 0, 2, f([0, 0, 0, 0]), 4]],
+  const calls = {
+    sasi_free: [freeMe, 64],
+    rng_fill_uniform: [7, f([0, 0, 0, 0]), 4, 0, 1],
+    act_apply: [1, f([1, -2, 3, -4]), 4],
+    dense_forward: [f([1, 2, 3, 4, 5, 6]), 6, f([1, 1, 1]), 3, f([0, 1]), 2, f([9, 9]), 2, 2, 3, 0],
+    dense_batch_forward: [f([1, 2, 3, 4, 5, 6]), 6, f([1, 1, 1, 2, 2, 2]), 6, f([0, 1]), 2, f([9, 9, 9, 9]), 4, 2, 3, 2, 3],
+    lif_step: [lifP, 9, f([0, 0, 0, 0]), f([0, 0, 0, 0]), f([0, 0, 0, 0]), f([0, 0, 0, 0]), 4, w16(), 16, u([1]), 1, u([1, 2, 3, 4]), u([0, 0, 0, 0]), 4],
+    stdp_update: [w16(), 16, 4, f([0.5, 0.5, 0.5, 0.5]), 4, u([1]), 1, stdpP, 5],
+    mesh_efficiency: [adj, 8, 2, 4, eff],
+    block_sums: [w16(), 16, 4, 2, 0, 2, f([0, 0, 0, 0]), 4],
   };
+  return Object.fromEntries(Object.entries(calls).map(([name, a]) => [name, [SIG[name], a]]));
 }
 
 /** Every buffer of a call, as bytes, to check that a refused call wrote nothing. */
@@ -65,6 +74,13 @@ function snapshot(x, sig, args) {
 }
 
 const NOT_U32 = [1.5, -1, NaN, Infinity, -Infinity, 2 ** 40, 2 ** 32, -0.5, '3', undefined, null];
+
+test('the calls below cover every export of the table that takes an integer, with its arguments', () => {
+  const calls = validCalls(js);
+  const want = Object.keys(SIG).filter((name) => /[hu]/.test(SIG[name]) && !VALUE_EXPORTS.includes(name));
+  assert.deepEqual(Object.keys(calls).sort(), want.sort());
+  for (const [name, [sig, args]] of Object.entries(calls)) assert.equal(args.length, sig.length, name);
+});
 
 test('every export refuses integers a u32 cannot hold, with the documented code', () => {
   const calls = validCalls(js);
