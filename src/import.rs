@@ -7,6 +7,7 @@
 //!
 //! One import at a time: a new one stops the one before, whose events then never arrive.
 use crate::compare::{self, ImportedRun};
+use crate::fmt::fmt_bytes;
 use crate::worker::{WorkerClient, WorkerEvent};
 use serde::Deserialize;
 use std::cell::RefCell;
@@ -47,10 +48,6 @@ enum ImportMsg {
     Error {
         message: String,
     },
-}
-
-fn mb(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1048576.0)
 }
 
 fn set(obj: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), String> {
@@ -108,14 +105,14 @@ pub fn start(
     if size > compare::MAX_BYTES {
         return Err(format!(
             "{shown} is {}; a benchmark export is far smaller (limit {:.0} MB)",
-            mb(size),
+            fmt_bytes(size),
             compare::MAX_BYTES / 1048576.0
         ));
     }
     let req = request(file).map_err(|e| format!("{shown}: {e}"))?;
     on_event(ImportEvent::Progress(format!(
         "reading {shown} ({})…",
-        mb(size)
+        fmt_bytes(size)
     )));
     let what = shown.clone();
     let handler = move |ev: WorkerEvent| {
@@ -131,8 +128,15 @@ pub fn start(
             Ok(ImportMsg::Ready) => None,
             Ok(ImportMsg::Progress { phase, done, total }) => {
                 let what = match phase.as_str() {
-                    "reading" => format!("reading {shown}: {} of {}…", mb(done), mb(total)),
-                    _ => format!("parsing {shown} ({}) off the main thread…", mb(total)),
+                    "reading" => format!(
+                        "reading {shown}: {} of {}…",
+                        fmt_bytes(done),
+                        fmt_bytes(total)
+                    ),
+                    _ => format!(
+                        "parsing {shown} ({}) off the main thread…",
+                        fmt_bytes(total)
+                    ),
                 };
                 on_event(ImportEvent::Progress(what));
                 None

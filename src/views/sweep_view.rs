@@ -2,6 +2,7 @@
 //! Web Worker of its own (the animation keeps running), with progress and cancel; the result
 //! is one horizontal bar per tier, in HTML.
 use crate::controller::LiveStats;
+use crate::fmt::fmt_ms;
 use crate::headline::Headline;
 use crate::params::Settings;
 use crate::sweep::{
@@ -94,7 +95,7 @@ fn bar(r: TierResult) -> impl IntoView {
                 } else {
                     "= "
                 },
-                crate::headline::fmt_ms(*ms),
+                fmt_ms(*ms),
                 if r.at_limit {
                     " (4096 is the kernels' limit)"
                 } else {
@@ -106,10 +107,9 @@ fn bar(r: TierResult) -> impl IntoView {
             0,
             0.0,
             match &r.missed {
-                Some((m, Ok(ms))) => format!(
-                    "none: N = {m} already takes {} per frame",
-                    crate::headline::fmt_ms(*ms)
-                ),
+                Some((m, Ok(ms))) => {
+                    format!("none: N = {m} already takes {} per frame", fmt_ms(*ms))
+                }
                 Some((m, Err(e))) => format!("none: N = {m} failed ({e})"),
                 None if r.unfinished => "no size timed yet".into(),
                 None => "not measured".into(),
@@ -118,7 +118,7 @@ fn bar(r: TierResult) -> impl IntoView {
     };
     let next = match &r.missed {
         Some((m, Ok(ms))) if r.largest.is_some() => {
-            format!("next size N = {m}: {}", crate::headline::fmt_ms(*ms))
+            format!("next size N = {m}: {}", fmt_ms(*ms))
         }
         Some((m, Err(e))) if r.largest.is_some() => format!("next size N = {m}: {e}"),
         _ if r.unfinished => {
