@@ -13,6 +13,8 @@ mod headline;
 mod import;
 mod loader;
 mod memory;
+#[cfg(test)]
+mod module_graph;
 mod notices;
 mod params;
 mod race;
