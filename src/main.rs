@@ -2,6 +2,7 @@
 //! performance panel where every number is measured in this page.
 mod app;
 mod bench;
+mod bench_run;
 mod bridge;
 mod browser;
 mod compare;
@@ -21,6 +22,7 @@ mod race;
 mod sim;
 mod stats;
 mod sweep;
+mod sweep_run;
 mod targets;
 mod tier;
 mod url;
