@@ -1,6 +1,6 @@
 //! How the page writes numbers: one place for every unit format the views, the models and the
 //! exports share, so two panels never write the same quantity two ways. The unit is chosen by
-//! one rule (`scale`); each format keeps its own digits, since the texts are read by the e2e
+//! one rule (`scale`); each format keeps its own decimals, since the texts are read by the e2e
 //! tests and pinned below.
 
 /// Steps of a count, largest first.
@@ -17,41 +17,56 @@ fn scale(x: f64, steps: &[(f64, &'static str)], base: &'static str) -> (f64, &'s
         .map_or((x, base), |(k, u)| (x / k, u))
 }
 
+/// `x` in the unit `scale` picks, with `digits(value, unit)` decimals.
+fn scaled(
+    x: f64,
+    steps: &[(f64, &'static str)],
+    base: &'static str,
+    digits: impl Fn(f64, &str) -> usize,
+) -> String {
+    let (v, unit) = scale(x, steps, base);
+    let d = digits(v, unit);
+    format!("{v:.d$}{unit}")
+}
+
+/// An axis label's decimals: none from 10 up or when whole, else one ("2", "2.5", "25").
+fn trimmed(v: f64, _unit: &str) -> usize {
+    if v >= 10.0 || (v - v.round()).abs() < 1e-9 {
+        0
+    } else {
+        1
+    }
+}
+
 /// A rate or count for a figure: "183.6 k", "2.50 M", "950".
 pub fn fmt_count(v: f64) -> String {
-    let (x, unit) = scale(v, &COUNT_STEPS, "");
-    let digits = match unit {
+    scaled(v, &COUNT_STEPS, "", |_, unit| match unit {
         "" => 0,
         " k" => 1,
         _ => 2,
-    };
-    format!("{x:.digits$}{unit}")
+    })
 }
 
 /// A count for an axis, trimmed: "500", "2 k", "1 M", "10 G".
 pub fn fmt_work(x: f64) -> String {
-    let (v, unit) = scale(x, &COUNT_STEPS, "");
-    format!("{}{unit}", trim_num(v))
+    scaled(x, &COUNT_STEPS, "", trimmed)
 }
 
 /// A measured time from nanoseconds: "950 ns", "12.3 µs", "2.50 ms" — never seconds, so a long
 /// case still compares with a short one at a glance. Under 1 ns with two decimals, so the lower
 /// end of `bench::MEDIAN_RANGE_NS` never prints as "0 ns".
 pub fn fmt_ns(ns: f64) -> String {
-    let (v, unit) = scale(ns, &TIME_NS_STEPS[1..], " ns");
-    let digits = match unit {
+    scaled(ns, &TIME_NS_STEPS[1..], " ns", |v, unit| match unit {
         " ms" => 2,
         " µs" => 1,
         _ if v >= 1.0 => 0,
         _ => 2,
-    };
-    format!("{v:.digits$}{unit}")
+    })
 }
 
 /// A time in nanoseconds for an axis, trimmed: "200 ns", "1 µs", "2.5 ms", "1 s".
 pub fn fmt_time_ns(ns: f64) -> String {
-    let (v, unit) = scale(ns, &TIME_NS_STEPS, " ns");
-    format!("{}{unit}", trim_num(v))
+    scaled(ns, &TIME_NS_STEPS, " ns", trimmed)
 }
 
 /// Milliseconds with sensible digits: 0.42 ms, 4.2 ms, 42 ms ("–" when not finite).
@@ -83,24 +98,20 @@ pub fn fmt_pct(p: f64) -> String {
 
 /// A count with thousands separators: "183,567".
 pub fn fmt_thousands(n: usize) -> String {
+    group_digits(n as u64, ',')
+}
+
+/// `n` with `sep` between groups of three digits: (65536, ' ') → "65 536".
+pub fn group_digits(n: u64, sep: char) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+            out.push(sep);
         }
         out.push(c);
     }
     out
-}
-
-/// Whole from 10 up or when whole, else one decimal: "2", "2.5", "25".
-fn trim_num(v: f64) -> String {
-    if v >= 10.0 || (v - v.round()).abs() < 1e-9 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! none intersect and that none is smaller than [`MIN_FONT_CSS_PX`].
 use super::canvas;
 use crate::bench::{BenchRow, ResultLine};
-use crate::fmt::{fmt_ms, fmt_time_ns, fmt_work};
+use crate::fmt::{fmt_ms, fmt_time_ns, fmt_work, group_digits};
 use crate::stats::sorted_finite;
 use crate::tier::TierKind;
 use plotters::coord::Shift;
@@ -79,17 +79,7 @@ pub fn size_name(size: &str) -> String {
         return size.replace('x', "×");
     }
     match size.parse::<u64>() {
-        Ok(n) if n >= 10_000 => {
-            let s = n.to_string();
-            let mut out = String::new();
-            for (i, c) in s.chars().enumerate() {
-                if i > 0 && (s.len() - i).is_multiple_of(3) {
-                    out.push('\u{2009}');
-                }
-                out.push(c);
-            }
-            out
-        }
+        Ok(n) if n >= 10_000 => group_digits(n, '\u{2009}'),
         _ => size.to_string(),
     }
 }
