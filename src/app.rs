@@ -1,22 +1,15 @@
 //! The page's layout. State lives in `driver::Ui` (signals) and `controller::Controller`
 //! (the frame loop); views get the command queue from context.
+use crate::bench_run::BenchWorker;
 use crate::controller::{Command, CommandQueue};
 use crate::driver::{self, Ui};
 use crate::notices::Notices;
 use crate::targets;
 use crate::url::url_settings;
 use crate::views::{
-    bench_panel::{BenchPanel, BenchWorker},
-    compare_view::CompareView,
-    controls::Controls,
-    error_banner::ErrorBanner,
-    header::Header,
-    headline::HeadlineView,
-    mesh_view::MeshView,
-    perf_panel::PerfPanel,
-    race_view::RaceView,
-    raster_view::RasterView,
-    status_line::StatusLine,
+    bench_panel::BenchPanel, compare_view::CompareView, controls::Controls,
+    error_banner::ErrorBanner, header::Header, headline::HeadlineView, mesh_view::MeshView,
+    perf_panel::PerfPanel, race_view::RaceView, raster_view::RasterView, status_line::StatusLine,
     sweep_view::SweepView,
 };
 use leptos::prelude::*;

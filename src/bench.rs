@@ -1,6 +1,7 @@
 //! The benchmark run: a Web Worker (`js/bench-worker.js`, the same harness `make bench` uses)
 //! times every kernel in every tier while the animation keeps running; this module starts it,
 //! turns its messages into Rust values and arranges the results for the table and charts.
+use crate::fmt::{fmt_count, fmt_ns, fmt_pct};
 use crate::tier::TierKind;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
@@ -402,29 +403,6 @@ pub fn simd_vs_js(lines: &[ResultLine]) -> SpeedupSample {
     s
 }
 
-/// Human time from nanoseconds. Under 1 ns with two decimals, so the lower end of
-/// `MEDIAN_RANGE_NS` never prints as "0 ns".
-pub fn fmt_ns(ns: f64) -> String {
-    if ns >= 1e6 {
-        format!("{:.2} ms", ns / 1e6)
-    } else if ns >= 1e3 {
-        format!("{:.1} µs", ns / 1e3)
-    } else if ns >= 1.0 {
-        format!("{ns:.0} ns")
-    } else {
-        format!("{ns:.2} ns")
-    }
-}
-
-/// A percentage with sensible precision: "0.4 %", "4 %", "12 %".
-pub fn fmt_pct(p: f64) -> String {
-    if p < 1.0 {
-        format!("{p:.1} %")
-    } else {
-        format!("{p:.0} %")
-    }
-}
-
 /// Throughput of a row: GFLOP/s where FLOPs are counted, else ops/s in the kernel's unit.
 pub fn fmt_throughput(r: &BenchRow) -> String {
     let Some(m) = r.median() else {
@@ -438,7 +416,7 @@ pub fn fmt_throughput(r: &BenchRow) -> String {
         } else {
             r.op_unit.as_str()
         };
-        format!("{} {unit}/s", crate::targets::fmt_count(r.ops * 1e9 / m))
+        format!("{} {unit}/s", fmt_count(r.ops * 1e9 / m))
     } else {
         "–".into()
     }
@@ -760,17 +738,6 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(fmt_ns(950.0), "950 ns");
-        assert_eq!(fmt_ns(12_345.0), "12.3 µs");
-        assert_eq!(fmt_ns(2_500_000.0), "2.50 ms");
-        assert_eq!(
-            fmt_ns(*MEDIAN_RANGE_NS.start()),
-            "0.01 ns",
-            "never 0 ns in range"
-        );
-        assert_eq!(fmt_ns(*MEDIAN_RANGE_NS.end()), "100000.00 ms");
-        assert_eq!(fmt_pct(0.42), "0.4 %");
-        assert_eq!(fmt_pct(12.4), "12 %");
         let mut r = row("dense", "256x256", "simd", 1000.0);
         r.flops = 131072.0;
         assert_eq!(fmt_throughput(&r), "131.07 GFLOP/s");

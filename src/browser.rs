@@ -1,4 +1,5 @@
-//! The page's clock and heap, the few browser facts the app and the engine read every frame.
+//! The page's clock and heap, the few browser facts the app and the engine read every frame, and
+//! the one file download (an export).
 use js_sys::Reflect;
 
 pub fn window() -> web_sys::Window {
@@ -105,6 +106,24 @@ impl EngineInfo {
             yes(self.ua_memory)
         )
     }
+}
+
+/// Offers `text` to the user as a file `name` of type `mime` (a click on a temporary link).
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlElement = wasm_bindgen::JsCast::dyn_into(doc.create_element("a")?)?;
+    a.set_attribute("href", &url)?;
+    a.set_attribute("download", name)?;
+    a.click();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
 }
 
 #[cfg(test)]

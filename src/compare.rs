@@ -11,6 +11,7 @@
 //! JSON text of its first `MAX_LINES` result lines, names clipped to `NAME_MAX_CHARS`, which
 //! `parse_run` then validates exactly as it would the file itself.
 use crate::bench::{self, ResultLine, TIERS};
+use crate::fmt::fmt_thousands;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -113,19 +114,6 @@ pub fn shorten(s: &str, max: usize) -> String {
         out.push('…');
         out
     }
-}
-
-/// A count with thousands separators: "183,567".
-pub fn fmt_thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `bench::MEDIAN_RANGE_NS` in words: "0.01 ns and 100 s".
@@ -560,10 +548,6 @@ mod tests {
         // A count smaller than the lines present is not believed.
         let run = parse_run("x.json", &lines_json(3, Some(1))).unwrap();
         assert_eq!((run.total_lines, run.cap_note()), (3, None));
-        assert_eq!(fmt_thousands(0), "0");
-        assert_eq!(fmt_thousands(999), "999");
-        assert_eq!(fmt_thousands(1000), "1,000");
-        assert_eq!(fmt_thousands(16_777_067), "16,777,067");
     }
 
     #[test]

@@ -444,7 +444,11 @@ impl Controller {
         }
         // While the race runs the main simulation pauses, so the two sides do not compete with it.
         let running = self.playing && !clock.hidden && self.race.is_none();
-        if let Some(ended) = crate::race::tick(&mut self.race, clock, &mut ch) {
+        let race = crate::race::tick(&mut self.race, clock.now, clock.hidden);
+        if race.status.is_some() {
+            ch.race = race.status;
+        }
+        if let Some(ended) = race.ended {
             self.give_back_race_memory(ended, &mut ch);
         }
         let mut frame_ms = None;

@@ -1,6 +1,7 @@
 //! Wires the [`Controller`] to the page: loads the tiers, starts the frame loop, feeds each
 //! tick the clock and the queued commands, applies what changed to the signals ([`Ui`]) and
 //! draws the canvases. The keys are bound here too. `App` only lays out.
+use crate::bench_run::{BenchState, BenchWorker};
 use crate::browser::{now_ms, timer_resolution_us, window};
 use crate::controller::{
     Changes, Clock, Command, CommandQueue, Controller, FrameBudget, FrameSample, LiveStats,
@@ -13,7 +14,6 @@ use crate::params::Settings;
 use crate::targets::Measured;
 use crate::tier::{Tier, TierKind};
 use crate::url::write_url;
-use crate::views::bench_panel::{BenchState, BenchWorker};
 use crate::views::race_view::RaceUi;
 use crate::views::{mesh_view, raster_view, raster_view::RasterPixels};
 use js_sys::Reflect;

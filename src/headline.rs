@@ -1,6 +1,8 @@
 //! The headline: what one frame of *this* simulation costs in each tier, measured in this
 //! page, and what SIMD buys over the fastest plain JS. A plain model: the controller feeds it
 //! timed frames (`record`), the headline view shows `summary()`.
+use crate::fmt::fmt_ms;
+use crate::stats::{quantile, sorted_finite};
 use crate::tier::TierKind;
 
 /// Frames timed per tier before the figure is shown, after the warm-up.
@@ -19,23 +21,12 @@ pub struct Timing {
     pub samples: usize,
 }
 
-/// The `q` quantile of sorted samples, interpolated between neighbours.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let pos = q * (sorted.len() - 1) as f64;
-    let (i, frac) = (pos.floor() as usize, pos.fract());
-    match sorted.get(i + 1) {
-        Some(next) => sorted[i] + frac * (next - sorted[i]),
-        None => sorted[i],
-    }
-}
-
 impl Timing {
     pub fn of(samples: &[f64]) -> Option<Timing> {
-        let mut s: Vec<f64> = samples.iter().copied().filter(|x| x.is_finite()).collect();
+        let s = sorted_finite(samples);
         if s.is_empty() {
             return None;
         }
-        s.sort_by(f64::total_cmp);
         Some(Timing {
             median_ms: quantile(&s, 0.5),
             p25_ms: quantile(&s, 0.25),
@@ -126,19 +117,6 @@ pub fn short(k: TierKind) -> &'static str {
         TierKind::Scalar => "scalar",
         TierKind::Simd => "SIMD",
         TierKind::Relaxed => "relaxed SIMD",
-    }
-}
-
-/// Milliseconds with sensible digits: 0.42 ms, 4.2 ms, 42 ms.
-pub fn fmt_ms(ms: f64) -> String {
-    if !ms.is_finite() {
-        "–".into()
-    } else if ms < 1.0 {
-        format!("{ms:.2} ms")
-    } else if ms < 10.0 {
-        format!("{ms:.1} ms")
-    } else {
-        format!("{ms:.0} ms")
     }
 }
 

@@ -7,17 +7,13 @@
 //!
 //! One import at a time: a new one stops the one before, whose events then never arrive.
 use crate::compare::{self, ImportedRun};
-use crate::worker::{WorkerClient, WorkerEvent};
+use crate::fmt::fmt_bytes;
+use crate::worker::{WorkerEvent, WorkerSlot};
 use serde::Deserialize;
-use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
-/// How long the import worker may stay silent after it starts: its script comes from this
-/// page's own server and its first statement posts `ready`.
-const START_TIMEOUT_MS: u32 = 8000;
-
 thread_local! {
-    static WORKER: RefCell<Option<WorkerClient>> = const { RefCell::new(None) };
+    static WORKER: WorkerSlot<ImportMsg> = const { WorkerSlot::new() };
 }
 
 /// What the view hears about an import.
@@ -49,10 +45,6 @@ enum ImportMsg {
     },
 }
 
-fn mb(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1048576.0)
-}
-
 fn set(obj: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), String> {
     js_sys::Reflect::set(obj, &key.into(), value)
         .map(|_| ())
@@ -81,9 +73,7 @@ fn request(file: &JsValue) -> Result<JsValue, String> {
 
 /// Stops the running import, if any; it reports nothing more.
 pub fn stop() {
-    if let Some(w) = WORKER.with(|slot| slot.borrow_mut().take()) {
-        w.stop();
-    }
+    WORKER.with(WorkerSlot::stop);
 }
 
 /// Imports `file` (a `File` from an `<input type=file>`). Calls `on_event` with progress and
@@ -108,48 +98,51 @@ pub fn start(
     if size > compare::MAX_BYTES {
         return Err(format!(
             "{shown} is {}; a benchmark export is far smaller (limit {:.0} MB)",
-            mb(size),
+            fmt_bytes(size),
             compare::MAX_BYTES / 1048576.0
         ));
     }
     let req = request(file).map_err(|e| format!("{shown}: {e}"))?;
     on_event(ImportEvent::Progress(format!(
         "reading {shown} ({})…",
-        mb(size)
+        fmt_bytes(size)
     )));
     let what = shown.clone();
-    let handler = move |ev: WorkerEvent| {
-        let data = match ev {
-            WorkerEvent::Message(data) => data,
+    let handler = move |ev: WorkerEvent<ImportMsg>| {
+        let msg = match ev {
+            WorkerEvent::Message(msg) => msg,
             WorkerEvent::Failed(why) => {
-                WORKER.with(|slot| slot.borrow_mut().take());
                 on_event(ImportEvent::Done(Err(format!("{shown}: {why}"))));
                 return;
             }
         };
-        let done = match serde_wasm_bindgen::from_value::<ImportMsg>(data) {
-            Ok(ImportMsg::Ready) => None,
-            Ok(ImportMsg::Progress { phase, done, total }) => {
+        let done = match msg {
+            ImportMsg::Ready => None,
+            ImportMsg::Progress { phase, done, total } => {
                 let what = match phase.as_str() {
-                    "reading" => format!("reading {shown}: {} of {}…", mb(done), mb(total)),
-                    _ => format!("parsing {shown} ({}) off the main thread…", mb(total)),
+                    "reading" => format!(
+                        "reading {shown}: {} of {}…",
+                        fmt_bytes(done),
+                        fmt_bytes(total)
+                    ),
+                    _ => format!(
+                        "parsing {shown} ({}) off the main thread…",
+                        fmt_bytes(total)
+                    ),
                 };
                 on_event(ImportEvent::Progress(what));
                 None
             }
-            Ok(ImportMsg::Parsed { json }) => {
+            ImportMsg::Parsed { json } => {
                 Some(compare::parse_run(&name, &json).map_err(|e| format!("{shown}: {e}")))
             }
-            Ok(ImportMsg::Invalid { message, text }) => Some(Err(format!(
+            ImportMsg::Invalid { message, text } => Some(Err(format!(
                 "{shown}: {}",
                 compare::invalid_json(text.as_deref(), &message)
             ))),
-            Ok(ImportMsg::Error { message }) => Some(Err(format!(
+            ImportMsg::Error { message } => Some(Err(format!(
                 "could not read {shown}: {}",
                 compare::shorten(&message, compare::NAME_MAX_CHARS)
-            ))),
-            Err(e) => Some(Err(format!(
-                "{shown}: unreadable message from the import worker: {e}"
             ))),
         };
         if let Some(result) = done {
@@ -158,14 +151,8 @@ pub fn start(
             on_event(ImportEvent::Done(result));
         }
     };
-    let client = WorkerClient::start(
-        "/import-worker.js",
-        "the import worker",
-        START_TIMEOUT_MS,
-        &req,
-        handler,
-    )
-    .map_err(|e| format!("{what}: {e}"))?;
-    WORKER.with(|w| *w.borrow_mut() = Some(client));
+    WORKER
+        .with(|slot| slot.start("/import-worker.js", "the import worker", &req, handler))
+        .map_err(|e| format!("{what}: {e}"))?;
     Ok(())
 }

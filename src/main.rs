@@ -2,21 +2,27 @@
 //! performance panel where every number is measured in this page.
 mod app;
 mod bench;
+mod bench_run;
 mod bridge;
 mod browser;
 mod compare;
 mod controller;
 mod driver;
 mod engine;
+mod fmt;
 mod headline;
 mod import;
 mod loader;
 mod memory;
+#[cfg(test)]
+mod module_graph;
 mod notices;
 mod params;
 mod race;
 mod sim;
+mod stats;
 mod sweep;
+mod sweep_run;
 mod targets;
 mod tier;
 mod url;

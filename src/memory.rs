@@ -5,7 +5,7 @@
 //! memories out (it reported 6 MB for a page whose wasm memories held 38 MB). The JS tier's
 //! buffers are plain `ArrayBuffer`s inside the JS heap, so they are counted only where the
 //! browser does not expose the heap (`performance.memory`), never twice.
-use crate::targets::fmt_bytes;
+use crate::fmt::fmt_bytes;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MemoryParts {

@@ -6,7 +6,6 @@
 //! The model is plain types ([`Lane`], [`SpikeHash`], [`run_budgeted`], [`common_checkpoint`])
 //! with unit tests; [`LiveRace`] puts two [`Sim`]s of the app behind it.
 use crate::browser::now_ms;
-use crate::controller::{Changes, Clock};
 use crate::engine::Engine;
 use crate::params::Settings;
 use crate::sim::Sim;
@@ -294,25 +293,36 @@ pub fn start(e: &Engine, a: TierKind, b: TierKind) -> Result<LiveRace, String> {
     LiveRace::start([tier(a)?, tier(b)?], &e.settings).map_err(|f| f.to_string())
 }
 
-/// The race's part of a frame (called by `Controller::tick`): a frame of both sides unless the
-/// tab is hidden, and its figures for the page. A fault ends the race with the reason shown
-/// (`race` becomes `None` and the ended race is returned, for the caller to give its memory
-/// back).
-pub fn tick(race: &mut Option<LiveRace>, clock: Clock, ch: &mut Changes) -> Option<LiveRace> {
-    let r = race.as_mut()?;
-    if clock.hidden {
+/// What a race frame hands back to its caller.
+#[derive(Default)]
+pub struct Tick {
+    /// The race's figures for the page (`None`: no race, or the tab is hidden).
+    pub status: Option<RaceStatus>,
+    /// The race a fault ended, for the caller to give its memory back.
+    pub ended: Option<LiveRace>,
+}
+
+/// The race's part of a frame (called by `Controller::tick` with the frame's `now`, ms, and
+/// whether the tab is hidden): a frame of both sides unless hidden, and its figures. A fault
+/// ends the race with the reason in its figures: `race` becomes `None` and the ended race is
+/// handed back. Returns plain values, so this module needs nothing of the controller's.
+pub fn tick(race: &mut Option<LiveRace>, now: f64, hidden: bool) -> Tick {
+    let Some(r) = race.as_mut() else {
+        return Tick::default();
+    };
+    if hidden {
         r.idle();
-        return None;
+        return Tick::default();
     }
-    match r.frame(clock.now, now_ms) {
-        Ok(()) => {
-            ch.race = Some(r.status(true, None));
-            None
-        }
-        Err(f) => {
-            ch.race = Some(r.status(false, Some(format!("the race stopped: {f}"))));
-            race.take()
-        }
+    match r.frame(now, now_ms) {
+        Ok(()) => Tick {
+            status: Some(r.status(true, None)),
+            ended: None,
+        },
+        Err(f) => Tick {
+            status: Some(r.status(false, Some(format!("the race stopped: {f}")))),
+            ended: race.take(),
+        },
     }
 }
 

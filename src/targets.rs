@@ -1,7 +1,9 @@
 //! The seed report's targets, checked against figures measured in this page. Pure functions,
 //! so the pass/fail logic is unit-tested natively.
 use crate::bench::{BenchSource, Exclusion};
+use crate::fmt::{fmt_bytes, fmt_count};
 use crate::memory::MemoryParts;
+use crate::stats::median;
 
 /// One row of the targets table.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,20 +58,6 @@ pub const OVERHEAD_LIMIT_US: f64 = 5000.0;
 pub const OPS_TARGET: f64 = 500_000.0;
 pub const SPEEDUP_TARGET: f64 = 2.0;
 
-pub fn median(xs: &[f64]) -> Option<f64> {
-    let mut v: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 {
-        v[m]
-    } else {
-        (v[m - 1] + v[m]) / 2.0
-    })
-}
-
 /// `value` at or below `limit` passes; margin = limit / value.
 fn at_most(value: Option<f64>, limit: f64) -> (Option<f64>, Option<bool>) {
     match value {
@@ -86,10 +74,6 @@ fn at_least(value: Option<f64>, goal: f64) -> (Option<f64>, Option<bool>) {
         Some(v) if v.is_finite() => (Some(v / goal), Some(v >= goal)),
         _ => (None, None),
     }
-}
-
-pub fn fmt_bytes(b: f64) -> String {
-    format!("{:.1} MB", b / (1024.0 * 1024.0))
 }
 
 pub fn evaluate(m: &Measured) -> Vec<TargetRow> {
@@ -304,29 +288,9 @@ pub fn source_note(m: &Measured) -> String {
     format!("{bench}. Memory, module load, overhead and throughput: live figures of this page.")
 }
 
-pub fn fmt_count(v: f64) -> String {
-    if v >= 1e9 {
-        format!("{:.2} G", v / 1e9)
-    } else if v >= 1e6 {
-        format!("{:.2} M", v / 1e6)
-    } else if v >= 1e3 {
-        format!("{:.1} k", v / 1e3)
-    } else {
-        format!("{v:.0}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn median_of_odd_even_and_bad() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
-        assert_eq!(median(&[]), None);
-        assert_eq!(median(&[f64::NAN, 5.0]), Some(5.0));
-    }
 
     const MB: f64 = 1024.0 * 1024.0;
 

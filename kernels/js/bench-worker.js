@@ -1,6 +1,8 @@
 // The benchmark Web Worker: loads every tier itself (so the page's animation is untouched),
 // runs the shared harness and posts progress, rows and the summary back.
+// Its messages are bench-protocol.js's.
 import { runBench, runSweep, summarise, timerResolutionMs } from './bench.js';
+import * as msg from './bench-protocol.js';
 import { loadJsTier, loadKernelModule } from './load.js';
 
 let cancelled = false;
@@ -50,18 +52,18 @@ async function loadTiers(jsUrl, modules) {
 async function run({ set, modules, jsUrl, plain = false }) {
   cancelled = false;
   const { tiers, status } = await loadTiers(jsUrl, modules);
-  postMessage({ type: 'tiers', status });
-  postMessage({ type: 'memory', ...memoryReport(tiers) });
+  postMessage(msg.tiers(status));
+  postMessage(msg.memory(memoryReport(tiers)));
   const result = await runBench({
     tiers,
     set,
     plain,
-    onProgress: (p) => postMessage({ type: 'progress', ...p }),
-    onRow: (row) => postMessage({ type: 'row', row }),
+    onProgress: (p) => postMessage(msg.progress(p)),
+    onRow: (row) => postMessage(msg.row(row)),
     isCancelled: () => cancelled,
   });
   if (result.cancelled) {
-    postMessage({ type: 'cancelled' });
+    postMessage(msg.cancelled());
     return;
   }
   const env = {
@@ -73,37 +75,37 @@ async function run({ set, modules, jsUrl, plain = false }) {
     date: new Date().toISOString(),
   };
   const memory = memoryReport(tiers);
-  postMessage({ type: 'memory', ...memory });
-  postMessage({ type: 'done', rows: result.rows, summary: summarise(result.rows), env, tiers: status, memory_bytes: memory.bytes });
+  postMessage(msg.memory(memory));
+  postMessage(msg.done({ rows: result.rows, summary: summarise(result.rows), env, tiers: status, memory_bytes: memory.bytes }));
 }
 
 /** The "largest N at 60 fps" sweep (src/sweep.rs `SweepRequest`): its own tiers, loaded here. */
 async function sweep(req) {
   cancelled = false;
   const { tiers, status } = await loadTiers(req.jsUrl, req.modules);
-  postMessage({ type: 'tiers', status });
+  postMessage(msg.tiers(status));
   const result = await runSweep({
     ...req,
     tiers,
-    onProgress: (p) => postMessage({ type: 'sweep_progress', ...p }),
-    onPoint: (point) => postMessage({ type: 'sweep_point', point }),
+    onProgress: (p) => postMessage(msg.sweepProgress(p)),
+    onPoint: (point) => postMessage(msg.sweepPoint(point)),
     isCancelled: () => cancelled,
   });
-  if (result.cancelled) postMessage({ type: 'cancelled' });
-  else postMessage({ type: 'sweep_done', elapsed_ms: result.elapsed_ms, timed_out: result.timedOut });
+  if (result.cancelled) postMessage(msg.cancelled());
+  else postMessage(msg.sweepDone(result));
 }
 
 self.onmessage = (ev) => {
-  const msg = ev.data || {};
-  if (msg.type === 'cancel') {
+  const req = ev.data || {};
+  if (req.type === msg.REQUEST.cancel) {
     cancelled = true;
-  } else if (msg.type === 'run') {
-    run(msg).catch((e) => postMessage({ type: 'error', message: String(e.message || e) }));
-  } else if (msg.type === 'sweep') {
-    sweep(msg).catch((e) => postMessage({ type: 'error', message: String(e.message || e) }));
+  } else if (req.type === msg.REQUEST.run) {
+    run(req).catch((e) => postMessage(msg.error(e)));
+  } else if (req.type === msg.REQUEST.sweep) {
+    sweep(req).catch((e) => postMessage(msg.error(e)));
   }
 };
 
 // The page waits a few seconds for this first word; a worker that never says it (a script
 // that hangs or never arrives) is reported and stopped instead of leaving "starting…".
-postMessage({ type: 'ready' });
+postMessage(msg.ready());

@@ -9,6 +9,8 @@
 //! none intersect and that none is smaller than [`MIN_FONT_CSS_PX`].
 use super::canvas;
 use crate::bench::{BenchRow, ResultLine};
+use crate::fmt::{fmt_ms, fmt_time_ns, fmt_work, group_digits};
+use crate::stats::sorted_finite;
 use crate::tier::TierKind;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -77,39 +79,9 @@ pub fn size_name(size: &str) -> String {
         return size.replace('x', "×");
     }
     match size.parse::<u64>() {
-        Ok(n) if n >= 10_000 => {
-            let s = n.to_string();
-            let mut out = String::new();
-            for (i, c) in s.chars().enumerate() {
-                if i > 0 && (s.len() - i).is_multiple_of(3) {
-                    out.push('\u{2009}');
-                }
-                out.push(c);
-            }
-            out
-        }
+        Ok(n) if n >= 10_000 => group_digits(n, '\u{2009}'),
         _ => size.to_string(),
     }
-}
-
-/// A time in nanoseconds for an axis: "200 ns", "1 µs", "2.5 ms", "1 s".
-pub fn fmt_time_ns(ns: f64) -> String {
-    scaled(ns, [" s", " ms", " µs", " ns"])
-}
-
-/// A count for an axis: "500", "2 k", "1 M", "10 G".
-pub fn fmt_work(x: f64) -> String {
-    scaled(x, [" G", " M", " k", ""])
-}
-
-/// `x` in the largest of the units 1e9, 1e6, 1e3, 1 it reaches, trimmed.
-fn scaled(x: f64, units: [&str; 4]) -> String {
-    let (v, unit) = [1e9, 1e6, 1e3]
-        .iter()
-        .zip(units)
-        .find(|(k, _)| x >= **k)
-        .map_or((x, units[3]), |(k, u)| (x / k, u));
-    format!("{}{unit}", trim_num(v))
 }
 
 /// A speedup: "0.5×", "5.2×", "27×".
@@ -126,15 +98,6 @@ pub fn fmt_speedup_tick(t: f64) -> String {
     let s = format!("{t:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     format!("{s}×")
-}
-
-fn trim_num(v: f64) -> String {
-    let s = if v >= 10.0 || (v - v.round()).abs() < 1e-9 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    };
-    s
 }
 
 /// Ticks of a log axis over `lo..hi`: 1, 2, 5 × powers of ten when the range is under three
@@ -198,11 +161,10 @@ pub fn linear_ticks(hi: f64) -> Vec<f64> {
 /// The frame chart's vertical range: all of the data when no frame is far out of line, else
 /// up to twice the 95th percentile with the frames above it marked (`Some(clip)`).
 pub fn frame_axis(ms: &[f64]) -> (f64, Option<f64>) {
-    let mut v: Vec<f64> = ms.iter().copied().filter(|x| x.is_finite()).collect();
+    let v = sorted_finite(ms);
     if v.is_empty() {
         return (20.0, None);
     }
-    v.sort_by(f64::total_cmp);
     let max = v[v.len() - 1];
     let p95 = v[((v.len() - 1) * 95) / 100];
     let fit = (max * 1.1).max(20.0);
@@ -1058,8 +1020,8 @@ pub fn frame_history(
                 "{} frame{} above {} (longest {})",
                 clipped.len(),
                 if clipped.len() == 1 { "" } else { "s" },
-                crate::headline::fmt_ms(c),
-                crate::headline::fmt_ms(worst)
+                fmt_ms(c),
+                fmt_ms(worst)
             ),
         ));
     }
@@ -1179,11 +1141,6 @@ mod tests {
 
     #[test]
     fn human_units_on_the_axes() {
-        assert_eq!(fmt_time_ns(200.0), "200 ns");
-        assert_eq!(fmt_time_ns(1000.0), "1 µs");
-        assert_eq!(fmt_time_ns(2.5e6), "2.5 ms");
-        assert_eq!(fmt_work(2e3), "2 k");
-        assert_eq!(fmt_work(1e6), "1 M");
         assert_eq!(fmt_speedup(5.23), "5.2×");
         assert_eq!(fmt_speedup(27.4), "27×");
         assert_eq!(fmt_speedup_tick(0.25), "0.25×");

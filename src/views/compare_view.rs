@@ -2,10 +2,11 @@
 //! or `make bench`'s `target/bench/latest.json`) and shows it beside this page's last
 //! benchmark run: a table per kernel, size and tier with both medians and their ratio, and the
 //! ratios as HTML bars.
-use crate::bench::{self, fmt_ns};
+use crate::bench;
+use crate::bench_run::BenchState;
 use crate::compare::{self, ImportedRun, NAME_MAX_CHARS, SHOWN_CHARS};
+use crate::fmt::fmt_ns;
 use crate::import::{self, ImportEvent};
-use crate::views::bench_panel::BenchState;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -1,6 +1,7 @@
 //! The headline above the fold: one bar per tier for a frame of this simulation, measured in
 //! this page, and what SIMD buys over JS in one large number.
-use crate::headline::{fmt_ms, short, Headline, SAMPLES, WARMUP};
+use crate::fmt::fmt_ms;
+use crate::headline::{short, Headline, SAMPLES, WARMUP};
 use crate::tier::TierKind;
 use leptos::prelude::*;
 

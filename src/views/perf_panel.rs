@@ -1,9 +1,10 @@
 //! The performance panel: live figures from the running simulation, each tier's load, and the
 //! seed report's targets checked against what this page measured.
 use crate::controller::{Command, CommandQueue, LiveStats};
+use crate::fmt;
 use crate::loader::{self, TierState, TierStatus};
 use crate::memory::MemoryParts;
-use crate::targets::{self, TargetRow};
+use crate::targets::TargetRow;
 use crate::tier::TierKind;
 use leptos::prelude::*;
 
@@ -123,28 +124,28 @@ pub fn PerfPanel(
                 <div class="fig" title="Neuron updates per second of wall-clock time: N × steps actually simulated per second of real time while the animation plays (limited by the frame rate and the steps per frame). 0 while paused.">
                     <span class="k">"Delivered (wall clock)"</span>
                     <span class="v" data-testid="ops-delivered" data-value=move || live.get().delivered_ops_per_s.to_string()>
-                        {move || { let v = live.get().delivered_ops_per_s; if v > 0.0 { format!("{} ops/s", targets::fmt_count(v)) } else { "paused".into() } }}
+                        {move || { let v = live.get().delivered_ops_per_s; if v > 0.0 { format!("{} ops/s", fmt::fmt_count(v)) } else { "paused".into() } }}
                     </span>
                 </div>
                 <div class="fig" title="Neuron updates per second of kernel time: N × steps divided by the time spent inside the LIF and STDP kernels only (not wall clock). What the kernels could deliver back to back; the throughput target uses this.">
                     <span class="k">"Capacity (kernel time)"</span>
-                    <span class="v" data-testid="ops-per-s" data-value=move || live.get().ops_per_s.to_string()>{move || format!("{} ops/s", targets::fmt_count(live.get().ops_per_s))}</span>
+                    <span class="v" data-testid="ops-per-s" data-value=move || live.get().ops_per_s.to_string()>{move || format!("{} ops/s", fmt::fmt_count(live.get().ops_per_s))}</span>
                 </div>
                 <div class="fig" title="Synaptic events per second of LIF + STDP kernel time: each spike adds its row of N outgoing weights, so events = spikes × N.">
-                    <span class="k">"Synaptic events"</span><span class="v">{move || format!("{} /s", targets::fmt_count(live.get().syn_events_per_s))}</span>
+                    <span class="k">"Synaptic events"</span><span class="v">{move || format!("{} /s", fmt::fmt_count(live.get().syn_events_per_s))}</span>
                 </div>
                 <div class="fig" title="Whole page: the app's own wasm memory + every loaded kernel module's wasm memory (scalar, SIMD, relaxed) + the benchmark worker's wasm memories while a run is going + the JS heap (performance.memory.usedJSHeapSize; the JS tier's buffers are inside it). Where the JS heap is not exposed, the JS tier's buffers are counted instead. A wasm memory never shrinks. The two kernel figures below are parts of this one.">
                     <span class="k">"Page memory (all)"</span>
                     <span class="v" data-testid="memory" data-bytes=move || live.get().memory.total().to_string()>
-                        {move || targets::fmt_bytes(live.get().memory.total())}
+                        {move || fmt::fmt_bytes(live.get().memory.total())}
                     </span>
                 </div>
                 <div class="fig-group">
                     <div class="fig" title="The size of every tier's memory, summed: each wasm module's linear memory (it grows in 64 KiB pages and never shrinks) and the JS tier's buffers. It holds the buffers in use below plus free space, and is part of the page memory above.">
-                        <span class="k">"Kernel memories (reserved)"</span><span class="v" data-testid="memory-all-tiers" data-bytes=move || live.get().all_tiers_bytes.to_string()>{move || targets::fmt_bytes(live.get().all_tiers_bytes)}</span>
+                        <span class="k">"Kernel memories (reserved)"</span><span class="v" data-testid="memory-all-tiers" data-bytes=move || live.get().all_tiers_bytes.to_string()>{move || fmt::fmt_bytes(live.get().all_tiers_bytes)}</span>
                     </div>
                     <div class="fig sub" title="Bytes in live kernel allocations, summed over all tiers: the simulation's state (weights, potentials, traces, the agents' networks) and scratch buffers. Inside the reserved memories above; a tier switch frees the old tier's state.">
-                        <span class="k">"of which buffers in use"</span><span class="v" data-testid="memory-in-use" data-bytes=move || live.get().all_tiers_in_use.to_string()>{move || targets::fmt_bytes(live.get().all_tiers_in_use)}</span>
+                        <span class="k">"of which buffers in use"</span><span class="v" data-testid="memory-in-use" data-bytes=move || live.get().all_tiers_in_use.to_string()>{move || fmt::fmt_bytes(live.get().all_tiers_in_use)}</span>
                     </div>
                 </div>
                 <div class="fig" title=move || live.with(|l| format!("Measured every 2 s over 200 calls: one kernel call {:.2} µs + reading a frame's spikes and motion back {:.2} µs", l.call_us, l.handoff_us))>

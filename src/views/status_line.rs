@@ -48,7 +48,7 @@ pub fn StatusLine(live: ReadSignal<LiveStats>) -> impl IntoView {
         <div class="status-line">
             <span title="Animation frames per second, counted over the last second">"fps "<b data-testid="fps">{move || format!("{:.0}", live.get().fps)}</b></span>
             <span title=crate::views::perf_panel::KERNEL_TIME_HELP>"kernel time "<b data-testid="sim-ms">{move || format!("{:.2}", live.get().sim_ms)}</b>" ms/frame"</span>
-            <span title="Spikes per second of simulated time, all neurons (counted over the last half second)">"spikes "<b data-testid="spikes-per-s">{move || crate::targets::fmt_count(live.get().spikes_per_s)}</b>" /s"</span>
+            <span title="Spikes per second of simulated time, all neurons (counted over the last half second)">"spikes "<b data-testid="spikes-per-s">{move || crate::fmt::fmt_count(live.get().spikes_per_s)}</b>" /s"</span>
             <span title="Global efficiency of the agent graph (mean inverse shortest-path length, 0–1), computed by the efficiency kernel a few times a second">"mesh efficiency "<b data-testid="efficiency">{move || format!("{:.3}", live.get().efficiency)}</b></span>
             <span title="Agent pairs whose summed synaptic weight (both directions) is above the run's edge threshold; the mesh draws these">"edges "<b>{move || live.get().edges}</b></span>
             <span title="Synapses STDP has pruned to zero since the start of this run">"pruned "<b>{move || live.get().pruned}</b></span>

@@ -1,83 +1,13 @@
-//! "Largest N at 60 fps" per tier: a button (or `?sweep=on`) starts the sweep in a benchmark
-//! Web Worker of its own (the animation keeps running), with progress and cancel; the result
-//! is one horizontal bar per tier, in HTML.
+//! "Largest N at 60 fps" per tier: a button (or `?sweep=on`) starts the sweep (`sweep_run`: a
+//! benchmark Web Worker of its own; the animation keeps running), with progress and cancel; the
+//! result is one horizontal bar per tier, in HTML.
 use crate::controller::LiveStats;
+use crate::fmt::fmt_ms;
 use crate::headline::Headline;
 use crate::params::Settings;
-use crate::sweep::{
-    self, kernel_budget, SweepMsg, SweepRequest, SweepRun, SweepState, TierResult, SIZES,
-    TIME_BOUND_MS,
-};
-use crate::worker::{WorkerClient, WorkerEvent};
+use crate::sweep::{self, SweepRun, SweepState, TierResult, SIZES, TIME_BOUND_MS};
+use crate::sweep_run;
 use leptos::prelude::*;
-use std::cell::RefCell;
-
-/// How long the sweep's worker may stay silent after it starts (it posts `ready` first).
-const START_TIMEOUT_MS: u32 = 8000;
-/// Past the worker's own time bound, how long the page waits for its last word before it
-/// ends the sweep itself (a worker stuck in a case never reaches its bound check).
-const BOUND_GRACE_MS: f64 = 10_000.0;
-
-thread_local! {
-    /// The sweep's worker while it runs.
-    static WORKER: RefCell<Option<WorkerClient>> = const { RefCell::new(None) };
-}
-
-fn stop_worker() {
-    if let Some(w) = WORKER.with(|slot| slot.borrow_mut().take()) {
-        w.stop();
-    }
-}
-
-fn start(state: RwSignal<SweepState>, settings: &Settings, live: &LiveStats) -> Result<(), String> {
-    stop_worker();
-    let budget = kernel_budget(live);
-    let req = SweepRequest::new(settings, budget.ms);
-    let msg = serde::Serialize::serialize(&req, &serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| e.to_string())?;
-    state.set(SweepState::starting(budget, SweepRun::of(settings)));
-    let client = WorkerClient::start(
-        "/js/bench-worker.js",
-        "the sweep worker",
-        START_TIMEOUT_MS,
-        &msg,
-        move |ev| match ev {
-            WorkerEvent::Message(data) => match serde_wasm_bindgen::from_value::<SweepMsg>(data) {
-                Ok(msg) => {
-                    let mut over = false;
-                    state.update(|s| over = s.apply(msg));
-                    if over {
-                        stop_worker();
-                    }
-                }
-                Err(e) => state.update(|s| {
-                    s.message = Some(format!("unreadable message from the sweep worker: {e}"))
-                }),
-            },
-            WorkerEvent::Failed(why) => {
-                WORKER.with(|slot| slot.borrow_mut().take());
-                state.update(|s| s.stop(&format!("{why}; Run sweep tries again")));
-            }
-        },
-    )?;
-    WORKER.with(|w| *w.borrow_mut() = Some(client.clone()));
-    // The page's own bound: the worker checks the time between cases; if it never answers,
-    // the sweep still ends, with what was measured.
-    leptos::task::spawn_local(async move {
-        gloo_timers::future::TimeoutFuture::new((TIME_BOUND_MS + BOUND_GRACE_MS) as u32).await;
-        let still = WORKER.with(|slot| slot.borrow().as_ref().is_some_and(|w| w.same(&client)));
-        if still {
-            stop_worker();
-            state.update(|s| {
-                s.stop(&format!(
-                    "stopped: the worker did not finish within its {:.0} s bound",
-                    TIME_BOUND_MS / 1000.0
-                ))
-            });
-        }
-    });
-    Ok(())
-}
 
 fn bar(r: TierResult) -> impl IntoView {
     let max_n = SIZES[SIZES.len() - 1] as f64;
@@ -94,7 +24,7 @@ fn bar(r: TierResult) -> impl IntoView {
                 } else {
                     "= "
                 },
-                crate::headline::fmt_ms(*ms),
+                fmt_ms(*ms),
                 if r.at_limit {
                     " (4096 is the kernels' limit)"
                 } else {
@@ -106,10 +36,9 @@ fn bar(r: TierResult) -> impl IntoView {
             0,
             0.0,
             match &r.missed {
-                Some((m, Ok(ms))) => format!(
-                    "none: N = {m} already takes {} per frame",
-                    crate::headline::fmt_ms(*ms)
-                ),
+                Some((m, Ok(ms))) => {
+                    format!("none: N = {m} already takes {} per frame", fmt_ms(*ms))
+                }
                 Some((m, Err(e))) => format!("none: N = {m} failed ({e})"),
                 None if r.unfinished => "no size timed yet".into(),
                 None => "not measured".into(),
@@ -118,7 +47,7 @@ fn bar(r: TierResult) -> impl IntoView {
     };
     let next = match &r.missed {
         Some((m, Ok(ms))) if r.largest.is_some() => {
-            format!("next size N = {m}: {}", crate::headline::fmt_ms(*ms))
+            format!("next size N = {m}: {}", fmt_ms(*ms))
         }
         Some((m, Err(e))) if r.largest.is_some() => format!("next size N = {m}: {e}"),
         _ if r.unfinished => {
@@ -150,7 +79,7 @@ pub fn SweepView(
     let state = RwSignal::new(SweepState::default());
     let begin = move || {
         let s = settings.get_untracked();
-        if let Err(e) = live.with_untracked(|l| start(state, &s, l)) {
+        if let Err(e) = live.with_untracked(|l| sweep_run::start(state, &s, l)) {
             state.update(|st| st.stop(&e));
         }
     };
@@ -165,9 +94,9 @@ pub fn SweepView(
             begin();
         }
     });
-    on_cleanup(stop_worker);
+    on_cleanup(sweep_run::stop);
     let cancel = move |_| {
-        stop_worker();
+        sweep_run::stop();
         state.update(|s| s.stop("cancelled"));
     };
     let progress = move || {
