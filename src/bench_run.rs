@@ -146,7 +146,8 @@ pub struct BenchWorker;
 impl BenchWorker {
     /// Starts a run of `set` (a run before it stops); `playing`: whether the animation plays
     /// as it starts. Progress and rows go to `state`; a finished run's SIMD-vs-JS figures to
-    /// `measured`. `Err`: the worker could not be started, and why (`state` says "starting…").
+    /// `measured`. `Err`: the worker could not be started, and why (`state` already says so,
+    /// with the run ended).
     pub fn start(
         &self,
         set: &str,
@@ -186,15 +187,19 @@ impl BenchWorker {
             .map(|d| d.hidden())
             .unwrap_or(false);
         state.update(|s| *s = BenchState::starting(set, playing && !hidden, s));
-        WORKER.with(|slot| {
+        let started = WORKER.with(|slot| {
             slot.start(
                 "/js/bench-worker.js",
                 "the benchmark worker",
                 &request,
                 on_event,
             )
-        })?;
-        Ok(())
+        });
+        // A worker that cannot even be constructed ends the run here, not "starting…" for good.
+        if let Err(e) = &started {
+            state.update(|s| s.fail(format!("benchmark failed: {e}; Run tries again")));
+        }
+        started.map(|_| ())
     }
 
     /// Cancels the run: a worker that has started is asked to stop between cases (it answers
