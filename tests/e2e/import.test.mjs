@@ -3,9 +3,10 @@
 // running and says what it read), the app's wasm memory at N = 2048 across a 1 MB import,
 // medians out of range, and long names and a phone-width page. Files are set on the input with
 // a DataTransfer in the page, so the same code drives every engine (engines.mjs).
-import { describe, test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startApp, waitRunning, simTime, sleep } from './engines.mjs';
+import { waitRunning, simTime, sleep } from './engines.mjs';
+import { describeEngine } from './suite.mjs';
 
 const MB = 1024 * 1024;
 /** The page's file-size limit (src/compare.rs MAX_BYTES): the big file stays just under it. */
@@ -74,24 +75,9 @@ async function clockAdvances(page, what) {
 const pageWidth = (page) => page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
 
 function engineTests(name, { only = null } = {}) {
-  describe(name, () => {
-    let engine;
-    let app;
-    let page;
-    before(async () => {
-      app = await startApp();
-      engine = await launch(name);
-      console.log(`# ${engine.label} via ${engine.automation}`);
-    });
-    after(async () => {
-      await page?.close().catch(() => {});
-      await engine?.close();
-      await app?.close();
-    });
+  describeEngine(name, (s) => {
     const open = async (path = '/') => {
-      await page?.close().catch(() => {});
-      page = await engine.newPage();
-      await page.goto(app.url + path);
+      const page = await s.open(path);
       await waitRunning(page, 60000);
       return page;
     };

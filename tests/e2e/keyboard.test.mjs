@@ -2,28 +2,19 @@
 // Chromium and Firefox: Space on a focused button presses the button (as Enter does) and does
 // not pause the simulation; Space elsewhere is still play/pause, and the tier keys still work
 // with a button focused. SASI_ENGINES=chromium (default chromium,firefox) picks engines.
-import { describe, test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { engineList, launch, startApp, waitRunning, sleep } from './engines.mjs';
+import { engineList, waitRunning, sleep } from './engines.mjs';
+import { describeEngine } from './suite.mjs';
 
 const playing = (page) => page.evaluate(() => document.querySelector('[data-testid=play-pause]').textContent.trim() === 'Pause');
 
 for (const name of engineList(process.env.SASI_ENGINES || 'chromium,firefox').filter((n) => n !== 'webkit')) {
-  describe(`${name}`, () => {
-    let engine;
-    let app;
+  describeEngine(name, (s) => {
     let page;
     before(async () => {
-      app = await startApp();
-      engine = await launch(name);
-      page = await engine.newPage();
-      await page.goto(`${app.url}/?n=256`);
+      page = await s.open('/?n=256');
       await waitRunning(page);
-    });
-    after(async () => {
-      await page?.close().catch(() => {});
-      await engine?.close();
-      await app?.close();
     });
     // The automation's own key press, with the focus where the test put it (EnginePage.press
     // blurs first, as a shortcut test wants; this one must not).

@@ -6,11 +6,11 @@
 // describes the run measured, not the sliders as they are now. Faults are injected by the
 // server (server.mjs `setFault`), so they are the same in every engine.
 // SASI_ENGINES=chromium (default chromium,firefox) picks engines.
-import { describe, test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { engineList, launch, startApp, waitRunning, simTime, sleep } from './engines.mjs';
+import { engineList, waitRunning, simTime, sleep } from './engines.mjs';
+import { describeEngine } from './suite.mjs';
 
-const sweepStatus = (page) => page.text('sweep-status');
 const runDisabled = (page) => page.evaluate(() => document.querySelector('[data-testid=sweep-run]').disabled);
 const bannerShown = (page) => page.evaluate(() => {
   const b = document.querySelector('[data-testid=error-banner]');
@@ -35,24 +35,10 @@ const FAULTS = {
 const CHROMIUM_ONLY = new Set(['the connection drops', 'a dependency of the worker answers 404', 'the worker script is garbage']);
 
 for (const name of engineList(process.env.SASI_ENGINES || 'chromium,firefox')) {
-  describe(`${name}`, () => {
-    let engine;
-    let app;
-    let page = null;
-    before(async () => {
-      app = await startApp();
-      engine = await launch(name);
-    });
-    after(async () => {
-      await page?.close().catch(() => {});
-      await engine?.close();
-      await app?.close();
-    });
+  describeEngine(name, (s) => {
     const openPage = async (path) => {
-      await page?.close().catch(() => {});
       // Failed worker loads are the point here: the browser logs them.
-      page = await engine.newPage({ allow: [/bench-worker\.js|bench\.js|404|Not Found|injected worker failure|worker|NS_ERROR|MIME|module/i] });
-      await page.goto(app.url + path);
+      const page = await s.open(path, { allow: [/bench-worker\.js|bench\.js|404|Not Found|injected worker failure|worker|NS_ERROR|MIME|module/i] });
       await waitRunning(page);
       return page;
     };
@@ -61,7 +47,7 @@ for (const name of engineList(process.env.SASI_ENGINES || 'chromium,firefox')) {
       if (name !== 'chromium' && CHROMIUM_ONLY.has(fault)) continue;
       test(`${name}: the sweep reports "${fault}", stays usable and runs again once fixed`, async () => {
         const p = await openPage('/?n=256');
-        app.setFault(rule);
+        s.app.setFault(rule);
         try {
           await p.click('[data-testid=sweep-run]');
           const t0 = Date.now();
@@ -79,7 +65,7 @@ for (const name of engineList(process.env.SASI_ENGINES || 'chromium,firefox')) {
           await p.waitFor((t1) => Number(document.querySelector('.status-line').textContent.match(/t = ([\d.]+)/)[1]) > t1, t,
             { timeout: 10000, what: 'the simulated clock to advance' });
         } finally {
-          app.setFault(null);
+          s.app.setFault(null);
         }
         // Fixed: Run starts a sweep that gets to timing cases.
         await p.click('[data-testid=sweep-run]');
