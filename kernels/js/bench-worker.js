@@ -47,7 +47,10 @@ async function loadTiers(jsUrl, modules) {
   return { tiers, status };
 }
 
-async function run({ set, modules, jsUrl, plain = false }) {
+/** `ceilings` (default on): this engine's ceilings (bench.js `measureCeilings`, its read probe
+ *  over `readBytes`, default READ_BYTES) before the cases, posted as `{type: 'ceilings',
+ *  ceilings}` and again with `done`. */
+async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBytes }) {
   cancelled = false;
   const { tiers, status } = await loadTiers(jsUrl, modules);
   postMessage({ type: 'tiers', status });
@@ -56,6 +59,9 @@ async function run({ set, modules, jsUrl, plain = false }) {
     tiers,
     set,
     plain,
+    ceilings,
+    readBytes,
+    onCeilings: (c) => postMessage({ type: 'ceilings', ceilings: c }),
     onProgress: (p) => postMessage({ type: 'progress', ...p }),
     onRow: (row) => postMessage({ type: 'row', row }),
     isCancelled: () => cancelled,
@@ -74,7 +80,10 @@ async function run({ set, modules, jsUrl, plain = false }) {
   };
   const memory = memoryReport(tiers);
   postMessage({ type: 'memory', ...memory });
-  postMessage({ type: 'done', rows: result.rows, summary: summarise(result.rows), env, tiers: status, memory_bytes: memory.bytes });
+  postMessage({
+    type: 'done', rows: result.rows, summary: summarise(result.rows), env, tiers: status, memory_bytes: memory.bytes,
+    ceilings: result.ceilings ?? null,
+  });
 }
 
 /** The "largest N at 60 fps" sweep (src/sweep.rs `SweepRequest`): its own tiers, loaded here. */
