@@ -1,6 +1,6 @@
 //! Benchmark run in a Web Worker: button, progress, cancel, results table, charts, export.
 use super::charts;
-use crate::bench::{self, BenchRow, BenchSource, ResultLine, TierLoad, WorkerMsg};
+use crate::bench::{self, BenchRow, BenchSource, Ceilings, ResultLine, TierLoad, WorkerMsg};
 use crate::params::{BenchSet, Settings};
 use crate::targets::Measured;
 use crate::tier::TierKind;
@@ -27,6 +27,8 @@ pub struct BenchState {
     /// Wasm memory the benchmark worker holds now (0 when no worker is running).
     pub worker_memory: f64,
     pub worker_modules: BTreeMap<String, f64>,
+    /// This engine's ceilings, measured by the worker before the cases.
+    pub ceilings: Option<Ceilings>,
 }
 
 thread_local! {
@@ -101,11 +103,17 @@ impl BenchWorker {
                     s.progress = Some((format!("{kernel} {size} · {tier}"), done, total))
                 }),
                 WorkerMsg::Row { row } => state.update(|s| s.rows.push(*row)),
+                WorkerMsg::Ceilings { ceilings } => state.update(|s| s.ceilings = Some(*ceilings)),
                 WorkerMsg::Memory { bytes, modules } => state.update(|s| {
                     s.worker_memory = bytes;
                     s.worker_modules = modules;
                 }),
-                WorkerMsg::Done { rows, env, .. } => {
+                WorkerMsg::Done {
+                    rows,
+                    env,
+                    ceilings,
+                    ..
+                } => {
                     let sample = bench::simd_vs_js(&bench::group(&rows));
                     let source = state.with_untracked(|s| s.source.clone());
                     measured.update(|m| {
@@ -120,6 +128,9 @@ impl BenchWorker {
                         s.worker_memory = 0.0;
                         s.rows = rows;
                         s.env = env;
+                        if let Some(c) = ceilings {
+                            s.ceilings = Some(*c);
+                        }
                         s.running = false;
                         s.finished = true;
                         s.progress = None;
@@ -223,13 +234,19 @@ fn export_json(st: &BenchState) -> String {
                     )
                 })
                 .collect();
-            serde_json::json!({"kernel": l.kernel, "size": l.size, "median_ns": med})
+            // Per tier, by the counting rule (kernels/ABI.md): bytes and flops over the median.
+            let achieved: serde_json::Map<String, serde_json::Value> = l
+                .by_tier
+                .iter()
+                .map(|(t, r)| (t.clone(), bench::achieved(r)))
+                .collect();
+            serde_json::json!({"kernel": l.kernel, "size": l.size, "median_ns": med, "achieved": achieved})
         })
         .collect();
     serde_json::to_string_pretty(&serde_json::json!({
         "env": st.env, "set": st.set, "source": st.source,
         "source_text": st.source.as_ref().map(BenchSource::describe),
-        "tiers": st.tiers, "results": results, "rows": st.rows,
+        "tiers": st.tiers, "ceilings": st.ceilings, "results": results, "rows": st.rows,
     }))
     .unwrap_or_default()
 }
@@ -448,6 +465,13 @@ pub fn BenchPanel(
                 on:click=move |_| { let _ = download("sasi-bench.csv", "text/csv", &bench::to_csv(&bench.get_untracked().rows)); }>"Download CSV"</button>
             <a data-testid="rerun-link" href=rerun_href>"Link that re-runs this configuration"</a>
             <span class="muted" data-testid="bench-source">{move || bench.with(|b| b.source.as_ref().map(|s| format!("this run: {}", s.describe())).unwrap_or_default())}</span>
+            <span class="muted" data-testid="bench-ceilings"
+                data-read-gb-s=move || bench.with(|b| b.ceilings.as_ref().and_then(|c| c.read_gb_s).map(|v| v.to_string()))
+                data-mul-add-gflop-s=move || bench.with(|b| b.ceilings.as_ref().and_then(|c| c.mul_add_gflop_s).map(|v| v.to_string()))
+                data-fma-gflop-s=move || bench.with(|b| b.ceilings.as_ref().and_then(|c| c.fma_gflop_s).map(|v| v.to_string()))
+                title="this engine's ceilings, measured in the benchmark worker before the cases with the same warm-up and batches: read = a SIMD sum over a buffer far past the last-level cache (single thread), mul+add = independent multiply-adds in the SIMD module, fma = fused in the relaxed-SIMD module, call = a near-empty kernel call; median (p25–p75)">
+                {move || bench.with(|b| b.ceilings.as_ref().map(|c| format!("this engine's ceilings: {}", c.describe())).unwrap_or_default())}
+            </span>
             <span class="muted">{move || {
                 let env = bench.get().env;
                 if env.is_null() { String::new() } else {
