@@ -340,8 +340,10 @@ export function achieved({ bytes, flops, median_ns: ns }) {
  * modules grant. It is allocated once, in one module, filled, summed and freed.
  */
 export const READ_BYTES = 128 * 1024 * 1024;
-/** Iterations of one multiply-add probe call: 32 lanes × 2 flops × 8192 = 524 288 flops. */
+/** Iterations of one multiply-add probe call: 48 lanes × 2 flops × 8192 = 786 432 flops. */
 export const MUL_ADD_ITERS = 8192;
+/** Lanes of `probe_mul_add`'s accumulator (kernels/src/probe.rs MUL_ADD_LANES). */
+export const MUL_ADD_LANES = 48;
 /** Elements of the near-empty call timed for the call overhead (one 32-lane block). */
 const CALL_LEN = 32;
 
@@ -388,7 +390,7 @@ export function probeCases({ readBytes = READ_BYTES, iters = MUL_ADD_ITERS } = {
   // drifts towards a denormal or an infinity however long it runs.
   const mulAddRun = (x) => {
     const B = new Buffers(x);
-    const A = B.from('f32', new Float32Array(32).fill(1));
+    const A = B.from('f32', new Float32Array(MUL_ADD_LANES).fill(1));
     return {
       call: () => check(x.probe_mul_add(iters, 0.5, 0.5, A.h), 'probe_mul_add'),
       reset: () => {},
@@ -398,8 +400,8 @@ export function probeCases({ readBytes = READ_BYTES, iters = MUL_ADD_ITERS } = {
   };
   return {
     read: { probe: 'read', bytes: 4 * len, flops: 0, len, expected: fillSum(len), prepare: readRun(len) },
-    mul_add: { probe: 'mul_add', bytes: 0, flops: 64 * iters, iters, expected: 32, prepare: mulAddRun },
-    fma: { probe: 'fma', bytes: 0, flops: 64 * iters, iters, expected: 32, prepare: mulAddRun },
+    mul_add: { probe: 'mul_add', bytes: 0, flops: 2 * MUL_ADD_LANES * iters, iters, expected: MUL_ADD_LANES, prepare: mulAddRun },
+    fma: { probe: 'fma', bytes: 0, flops: 2 * MUL_ADD_LANES * iters, iters, expected: MUL_ADD_LANES, prepare: mulAddRun },
     call: { probe: 'call', bytes: 4 * CALL_LEN, flops: 0, expected: fillSum(CALL_LEN), prepare: readRun(CALL_LEN) },
   };
 }

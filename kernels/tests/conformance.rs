@@ -546,7 +546,7 @@ conformance! {
 
     fn probe_mul_add_iterates_each_lane() {
         for k in tables() {
-            let start: Vec<f32> = (0..32).map(|i| i as f32 * 0.25 - 4.0).collect();
+            let start: Vec<f32> = (0..48).map(|i| i as f32 * 0.25 - 6.0).collect();
             let (a, b, iters) = (0.75f32, 0.5f32, 1000usize);
             let mut acc = start.clone();
             (k.probe_mul_add)(iters, a, b, &mut acc).unwrap();
@@ -560,9 +560,9 @@ conformance! {
             let mut zero = start.clone();
             (k.probe_mul_add)(0, a, b, &mut zero).unwrap();
             assert_eq!(zero, start, "{k:?}: no iteration changes nothing");
-            let mut short = vec![1.0; 31];
+            let mut short = vec![1.0; 47];
             assert_eq!((k.probe_mul_add)(1, a, b, &mut short), Err(KernelError::LengthMismatch));
-            assert_eq!(short, vec![1.0; 31]);
+            assert_eq!(short, vec![1.0; 47]);
             let mut big = start.clone();
             assert_eq!((k.probe_mul_add)((1 << 24) + 1, a, b, &mut big), Err(KernelError::TooLarge));
             assert_eq!(big, start);

@@ -49,15 +49,15 @@ test('probe_read: every tier returns the same bits, within len·2⁻²⁴·Σ|x|
   }
 });
 
-test('probe_mul_add: each of the 32 lanes follows acc·a + b, within f32 rounding of f64', async () => {
+test('probe_mul_add: each of the 48 lanes follows acc·a + b, within f32 rounding of f64', async () => {
   const tiers = await allTiers();
-  const start = Array.from({ length: 32 }, (_, k) => k * 0.25 - 4);
+  const start = Array.from({ length: 48 }, (_, k) => k * 0.25 - 6);
   const [a, b, iters] = [0.75, 0.5, 1000];
   for (const [t, x] of Object.entries(tiers)) {
     const A = f32In(x, start);
     assert.equal(x.probe_mul_add(iters, a, b, A), 0, t);
-    const got = f32Of(x, A, 32);
-    for (let k = 0; k < 32; k++) {
+    const got = f32Of(x, A, 48);
+    for (let k = 0; k < 48; k++) {
       let want = start[k];
       for (let i = 0; i < iters; i++) want = want * a + b;
       assert.ok(Math.abs(got[k] - want) <= 1e-5 * Math.max(1, Math.abs(want)), `${t} lane ${k}: ${got[k]} vs ${want}`);
@@ -65,7 +65,7 @@ test('probe_mul_add: each of the 32 lanes follows acc·a + b, within f32 roundin
     assert.equal(x.probe_mul_add(2 ** 24 + 1, a, b, A), js.ERRORS.TooLarge, `${t}: the iteration cap`);
     const O = f32In(x, [0]);
     assert.equal(x.probe_read(A, 32, A), js.ERRORS.Aliasing, `${t}: out aliases x`);
-    assert.equal(x.probe_read(A, 33, O), js.ERRORS.BadHandle, `${t}: past the buffer`);
+    assert.equal(x.probe_read(A, 49, O), js.ERRORS.BadHandle, `${t}: past the buffer`);
   }
 });
 
@@ -82,7 +82,7 @@ test('the probe cases know their answers: the read pattern sums exactly at every
       run.free();
     }
     assert.equal(P.read.bytes, 4 * x.length);
-    assert.equal(P.mul_add.flops, 64 * 16);
+    assert.equal(P.mul_add.flops, 2 * 48 * 16);
   }
   assert.ok(READ_BYTES >= 64 * 1024 * 1024, 'the read probe is sized far past any last-level cache');
 });
