@@ -206,6 +206,97 @@ pub struct TierLoad {
     pub load_ms: f64,
 }
 
+/// A rate's quartiles (p25, p75), as the harness reports them beside a median.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Spread {
+    #[serde(deserialize_with = "null_as_default")]
+    pub p25: f64,
+    #[serde(deserialize_with = "null_as_default")]
+    pub p75: f64,
+}
+
+/// This engine's ceilings, measured by the worker before the cases with the cases' own
+/// protocol (`kernels/js/bench.js`, `measureCeilings`): single-thread read bandwidth of a SIMD
+/// sum over a buffer far past the last-level cache, mul+add (SIMD module) and fused
+/// multiply-add (relaxed module) throughput, and each tier's time for a near-empty kernel
+/// call. A ceiling that could not be measured is `None`, with the reason under `errors`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Ceilings {
+    #[serde(deserialize_with = "finite")]
+    pub read_gb_s: Option<f64>,
+    #[serde(deserialize_with = "finite")]
+    pub mul_add_gflop_s: Option<f64>,
+    #[serde(deserialize_with = "finite")]
+    pub fma_gflop_s: Option<f64>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub call_ns: BTreeMap<String, f64>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub spread: BTreeMap<String, Spread>,
+    /// Which module each ceiling was read from (`read`, `mul_add`, `fma` → tier).
+    #[serde(deserialize_with = "null_as_default")]
+    pub tiers: BTreeMap<String, String>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub read_bytes: f64,
+    #[serde(deserialize_with = "null_as_default")]
+    pub mul_add_iters: f64,
+    #[serde(deserialize_with = "null_as_default")]
+    pub errors: BTreeMap<String, String>,
+    /// Every probe's timing row, as the harness sent it.
+    #[serde(deserialize_with = "null_as_default")]
+    pub probes: Vec<serde_json::Value>,
+}
+
+impl Ceilings {
+    /// One ceiling as "33.5 GB/s (32.6–34.7)": the median and its quartiles, or "–".
+    fn rate(&self, key: &str, v: Option<f64>, unit: &str) -> String {
+        match v.filter(|v| *v > 0.0) {
+            Some(v) => match self.spread.get(key) {
+                Some(s) => format!("{v:.1} {unit} ({:.1}–{:.1})", s.p25, s.p75),
+                None => format!("{v:.1} {unit}"),
+            },
+            None => "–".into(),
+        }
+    }
+    /// "read 33.5 GB/s (32.6–34.7) · mul+add … · fma … · call 36 ns": medians, (p25–p75).
+    pub fn describe(&self) -> String {
+        let tier = |k: &str| {
+            self.tiers
+                .get(k)
+                .map(|t| format!(" [{t}]"))
+                .unwrap_or_default()
+        };
+        let call = self
+            .tiers
+            .get("read")
+            .and_then(|t| {
+                self.call_ns
+                    .get(t)
+                    .map(|ns| format!(" · call {ns:.0} ns [{t}]"))
+            })
+            .unwrap_or_default();
+        format!(
+            "read {}{} · mul+add {}{} · fma {}{}{call}",
+            self.rate("read_gb_s", self.read_gb_s, "GB/s"),
+            tier("read"),
+            self.rate("mul_add_gflop_s", self.mul_add_gflop_s, "GFLOP/s"),
+            tier("mul_add"),
+            self.rate("fma_gflop_s", self.fma_gflop_s, "GFLOP/s"),
+            tier("fma"),
+        )
+    }
+}
+
+/// What a row achieved by the counting rule (`kernels/ABI.md`, "Counting rule"): its bytes and
+/// flops per call over its median, as `{gb_s, gflop_s}` (each `null` where there is nothing
+/// to divide), as `kernels/js/bench.js` `achieved` computes it.
+pub fn achieved(r: &BenchRow) -> serde_json::Value {
+    let m = r.median();
+    let per = |x: f64| m.filter(|_| x > 0.0).map(|m| x / m);
+    serde_json::json!({ "gb_s": per(r.bytes), "gflop_s": per(r.flops) })
+}
+
 /// Messages from the worker (see `kernels/js/bench-worker.js`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -225,6 +316,11 @@ pub enum WorkerMsg {
     Row {
         row: Box<BenchRow>,
     },
+    /// This engine's ceilings, measured before the cases (and repeated in `Done`).
+    Ceilings {
+        #[serde(default, deserialize_with = "null_as_default")]
+        ceilings: Box<Ceilings>,
+    },
     /// Bytes of the worker's own wasm memories (after loading its tiers, and at the end).
     Memory {
         #[serde(default, deserialize_with = "null_as_default")]
@@ -239,6 +335,8 @@ pub enum WorkerMsg {
         env: serde_json::Value,
         #[serde(default)]
         memory_bytes: Option<f64>,
+        #[serde(default)]
+        ceilings: Option<Box<Ceilings>>,
     },
     Cancelled,
     Error {
@@ -628,6 +726,56 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn ceilings_message_and_done_with_ceilings() {
+        let c = r#"{"read_gb_s":33.48,"mul_add_gflop_s":43.4,"fma_gflop_s":null,
+            "call_ns":{"js":837,"simd":35.6},"spread":{"read_gb_s":{"p25":32.6,"p75":34.66},
+            "mul_add_gflop_s":{"p25":43.19,"p75":43.61}},"tiers":{"read":"simd","mul_add":"simd"},
+            "read_bytes":134217728,"mul_add_iters":8192,"errors":{"fma_gflop_s":"no relaxed tier here"},
+            "probes":[{"probe":"read","tier":"simd","median_ns":4000000}]}"#;
+        let m: WorkerMsg =
+            serde_json::from_str(&format!(r#"{{"type":"ceilings","ceilings":{c}}}"#)).unwrap();
+        let WorkerMsg::Ceilings { ceilings } = m else {
+            panic!("{m:?}")
+        };
+        assert_eq!(ceilings.read_gb_s, Some(33.48));
+        assert_eq!(ceilings.fma_gflop_s, None);
+        assert_eq!(ceilings.spread["read_gb_s"].p75, 34.66);
+        assert_eq!(
+            ceilings.describe(),
+            "read 33.5 GB/s (32.6–34.7) [simd] · mul+add 43.4 GFLOP/s (43.2–43.6) [simd] · fma – · call 36 ns [simd]"
+        );
+        let m: WorkerMsg =
+            serde_json::from_str(&format!(r#"{{"type":"done","rows":[],"ceilings":{c}}}"#))
+                .unwrap();
+        assert!(
+            matches!(m, WorkerMsg::Done { ceilings: Some(ref k), .. } if k.mul_add_gflop_s == Some(43.4))
+        );
+        let m: WorkerMsg = serde_json::from_str(r#"{"type":"done","ceilings":null}"#).unwrap();
+        assert!(matches!(m, WorkerMsg::Done { ceilings: None, .. }));
+        // Round trip: what the exported JSON carries reads back the same.
+        let back: Ceilings =
+            serde_json::from_str(&serde_json::to_string(&ceilings).unwrap()).unwrap();
+        assert_eq!(back, *ceilings);
+    }
+
+    #[test]
+    fn achieved_by_the_counting_rule() {
+        let mut r = row("dense", "256x256", "simd", 1000.0);
+        r.bytes = 4000.0;
+        r.flops = 2000.0;
+        assert_eq!(
+            achieved(&r),
+            serde_json::json!({"gb_s": 4.0, "gflop_s": 2.0})
+        );
+        r.flops = 0.0;
+        r.median_ns = None;
+        assert_eq!(
+            achieved(&r),
+            serde_json::json!({"gb_s": null, "gflop_s": null})
+        );
     }
 
     #[test]

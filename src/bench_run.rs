@@ -2,7 +2,7 @@
 //! the one benchmark worker that measures it (`BenchWorker`, through `worker.rs`), started by
 //! the panel's buttons or by `?bench=` (the driver). The main thread keeps animating while the
 //! worker measures. The panel only binds: it reads the state and calls `start` and `cancel`.
-use crate::bench::{self, BenchRow, BenchSource, RunRequest, TierLoad, WorkerMsg};
+use crate::bench::{self, BenchRow, BenchSource, Ceilings, RunRequest, TierLoad, WorkerMsg};
 use crate::targets::Measured;
 use crate::tier::TierKind;
 use crate::worker::{self, WorkerEvent, WorkerSlot};
@@ -24,6 +24,8 @@ pub struct BenchState {
     /// Wasm memory the benchmark worker holds now (0 when no worker is running).
     pub worker_memory: f64,
     pub worker_modules: BTreeMap<String, f64>,
+    /// This engine's ceilings, measured by the worker before the cases.
+    pub ceilings: Option<Ceilings>,
 }
 
 impl BenchState {
@@ -64,13 +66,19 @@ impl BenchState {
                         )
                     })
                     .collect();
-                serde_json::json!({"kernel": l.kernel, "size": l.size, "median_ns": med})
+                // Per tier, by the counting rule (kernels/ABI.md): bytes and flops over the median.
+                let achieved: serde_json::Map<String, serde_json::Value> = l
+                    .by_tier
+                    .iter()
+                    .map(|(t, r)| (t.clone(), bench::achieved(r)))
+                    .collect();
+                serde_json::json!({"kernel": l.kernel, "size": l.size, "median_ns": med, "achieved": achieved})
             })
             .collect();
         serde_json::to_string_pretty(&serde_json::json!({
             "env": self.env, "set": self.set, "source": self.source,
             "source_text": self.source.as_ref().map(BenchSource::describe),
-            "tiers": self.tiers, "results": results, "rows": self.rows,
+            "tiers": self.tiers, "ceilings": self.ceilings, "results": results, "rows": self.rows,
         }))
         .unwrap_or_default()
     }
@@ -110,7 +118,19 @@ impl BenchState {
                 self.worker_modules = modules;
                 false
             }
-            WorkerMsg::Done { rows, env, .. } => {
+            WorkerMsg::Ceilings { ceilings } => {
+                self.ceilings = Some(*ceilings);
+                false
+            }
+            WorkerMsg::Done {
+                rows,
+                env,
+                ceilings,
+                ..
+            } => {
+                if let Some(c) = ceilings {
+                    self.ceilings = Some(*c);
+                }
                 // The worker is stopped when the run is over: its memories are freed, so the
                 // page no longer holds them.
                 self.worker_memory = 0.0;
@@ -267,6 +287,7 @@ mod tests {
             rows: vec![row("js"), row("simd")],
             env: serde_json::Value::Null,
             memory_bytes: None,
+            ceilings: None,
         }));
         assert!(!s.running && s.finished && s.progress.is_none());
         assert_eq!((s.rows.len(), s.worker_memory), (2, 0.0));

@@ -28,6 +28,7 @@ const [
   { stdpUpdate },
   { meshEfficiency, wordsPerRow },
   { blockSums },
+  { probeRead, probeMulAdd },
 ] = await Promise.all([
   import(`./rng.js${q}`),
   import(`./activation.js${q}`),
@@ -36,6 +37,7 @@ const [
   import(`./stdp.js${q}`),
   import(`./efficiency.js${q}`),
   import(`./blocks.js${q}`),
+  import(`./probe.js${q}`),
 ]);
 
 export const ERRORS = Object.freeze({
@@ -56,6 +58,8 @@ export const SIGNATURES = Object.freeze({
   stdp_update: 'huuhuhuhu',
   mesh_efficiency: 'huuuh',
   block_sums: 'huuuuuhu',
+  probe_read: 'huh',
+  probe_mul_add: 'uffh',
 });
 const SIG = SIGNATURES;
 /** Number of activation kinds, LIF and STDP parameter counts (checked as SIGNATURES is). */
@@ -276,6 +280,31 @@ export function block_sums(w, wl, n, block, first, count, out, outLen) {
     if (wl !== n * n || outLen !== a * a) fail(E.LengthMismatch);
     if (first + count > a) fail(E.BadArgument);
     blockSums(W, n, block, first, count, O);
+    return 0;
+  });
+}
+
+export function probe_read(x, len, out) {
+  return guard(() => {
+    args(SIG.probe_read, [x, len, out]);
+    const X = view(x, len, 'f32'), O = view(out, 1, 'f32');
+    distinct([out], [x]);
+    O[0] = probeRead(X);
+    return 0;
+  });
+}
+
+/** Lanes of `probe_mul_add`'s accumulator (kernels/src/probe.rs MUL_ADD_LANES). */
+export const MUL_ADD_LANES = 48;
+/** Most iterations of one call (kernels/src/probe.rs MAX_MUL_ADD_ITERS); more is TooLarge. */
+export const MAX_MUL_ADD_ITERS = 1 << 24;
+
+export function probe_mul_add(iters, a, b, acc) {
+  return guard(() => {
+    args(SIG.probe_mul_add, [iters, a, b, acc]);
+    const A = view(acc, MUL_ADD_LANES, 'f32');
+    if (iters > MAX_MUL_ADD_ITERS) fail(E.TooLarge);
+    probeMulAdd(iters, a, b, A);
     return 0;
   });
 }

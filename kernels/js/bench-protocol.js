@@ -12,9 +12,10 @@ export const FIELDS = Object.freeze({
   ready: [],
   tiers: ['status'],
   memory: ['bytes', 'modules'],
+  ceilings: ['ceilings'],
   progress: ['kernel', 'size', 'tier', 'done', 'total'],
   row: ['row'],
-  done: ['rows', 'summary', 'env', 'tiers', 'memory_bytes'],
+  done: ['rows', 'summary', 'env', 'tiers', 'memory_bytes', 'ceilings'],
   cancelled: [],
   error: ['message'],
   sweep_progress: ['tier', 'n', 'done', 'total'],
@@ -32,8 +33,11 @@ export const memory = ({ bytes, modules }) => ({ type: 'memory', bytes, modules 
 /** The case being timed: `{ kernel, size, tier, done, total }` from `runBench`. */
 export const progress = (p) => ({ type: 'progress', ...p });
 export const row = (r) => ({ type: 'row', row: r });
-export const done = ({ rows, summary, env, tiers: status, memory_bytes }) =>
-  ({ type: 'done', rows, summary, env, tiers: status, memory_bytes });
+/** This engine's ceilings (bench.js `measureCeilings`), measured before the cases. */
+export const ceilings = (c) => ({ type: 'ceilings', ceilings: c });
+/** The finished run; `ceilings` again (null when they were not measured). */
+export const done = ({ rows, summary, env, tiers: status, memory_bytes, ceilings: c = null }) =>
+  ({ type: 'done', rows, summary, env, tiers: status, memory_bytes, ceilings: c });
 export const cancelled = () => ({ type: 'cancelled' });
 /** A run or sweep that threw: its message, never the error object (it does not clone). */
 export const error = (e) => ({ type: 'error', message: String(e?.message || e) });

@@ -49,7 +49,10 @@ async function loadTiers(jsUrl, modules) {
   return { tiers, status };
 }
 
-async function run({ set, modules, jsUrl, plain = false }) {
+/** `ceilings` (default on): this engine's ceilings (bench.js `measureCeilings`, its read probe
+ *  over `readBytes`, default READ_BYTES) before the cases, posted as `{type: 'ceilings',
+ *  ceilings}` and again with `done`. */
+async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBytes }) {
   cancelled = false;
   const { tiers, status } = await loadTiers(jsUrl, modules);
   postMessage(msg.tiers(status));
@@ -58,6 +61,9 @@ async function run({ set, modules, jsUrl, plain = false }) {
     tiers,
     set,
     plain,
+    ceilings,
+    readBytes,
+    onCeilings: (c) => postMessage(msg.ceilings(c)),
     onProgress: (p) => postMessage(msg.progress(p)),
     onRow: (row) => postMessage(msg.row(row)),
     isCancelled: () => cancelled,
@@ -76,7 +82,9 @@ async function run({ set, modules, jsUrl, plain = false }) {
   };
   const memory = memoryReport(tiers);
   postMessage(msg.memory(memory));
-  postMessage(msg.done({ rows: result.rows, summary: summarise(result.rows), env, tiers: status, memory_bytes: memory.bytes }));
+  postMessage(msg.done({
+    rows: result.rows, summary: summarise(result.rows), env, tiers: status, memory_bytes: memory.bytes, ceilings: result.ceilings ?? null,
+  }));
 }
 
 /** The "largest N at 60 fps" sweep (src/sweep.rs `SweepRequest`): its own tiers, loaded here. */

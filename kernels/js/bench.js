@@ -316,6 +316,169 @@ export function cases(set) {
   return list;
 }
 
+// ---- the counting rule, and this engine's ceilings ------------------------------------
+
+/**
+ * What a row achieved, from its case's counting rule (kernels/ABI.md "Counting rule"):
+ * `bytes` (every element the kernel must touch once, 4 bytes each; read-and-written twice)
+ * and `flops` (multiplies and adds of the math as written) per call over the median call
+ * time. `{ gb_s, gflop_s }`, each null where there is nothing to divide (no time, or a case
+ * that counts no flops).
+ */
+export function achieved({ bytes, flops, median_ns: ns }) {
+  const ok = Number.isFinite(ns) && ns > 0;
+  return {
+    gb_s: ok && bytes > 0 ? bytes / ns : null,
+    gflop_s: ok && flops > 0 ? flops / ns : null,
+  };
+}
+
+/**
+ * Bytes the read probe sums. The rule: at least 4× the last-level cache of the machines this
+ * runs on (32 MB L3 per die on current desktop and server parts, this VM's included), so that
+ * at most a quarter of a pass can come from cache; 128 MB, half the largest allocation the
+ * modules grant. It is allocated once, in one module, filled, summed and freed.
+ */
+export const READ_BYTES = 128 * 1024 * 1024;
+/** Iterations of one multiply-add probe call: 48 lanes × 2 flops × 8192 = 786 432 flops. */
+export const MUL_ADD_ITERS = 8192;
+/** Lanes of `probe_mul_add`'s accumulator (kernels/src/probe.rs MUL_ADD_LANES). */
+export const MUL_ADD_LANES = 48;
+/** Elements of the near-empty call timed for the call overhead (one 32-lane block). */
+const CALL_LEN = 32;
+
+/** Tiers each ceiling is read from, in order of preference (the first one loaded). */
+export const CEILING_TIERS = { read: ['simd', 'relaxed', 'scalar'], mul_add: ['simd', 'scalar'], fma: ['relaxed'] };
+
+/**
+ * The ceiling probes (kernels/src/probe.rs) as cases: `{ probe, bytes, flops, prepare(x) → run,
+ * expected }`, `expected` the exact result of one call (the inputs are chosen so that f32 sums
+ * them exactly), which every tier must return before it is timed.
+ */
+export function probeCases({ readBytes = READ_BYTES, iters = MUL_ADD_ITERS } = {}) {
+  const len = Math.floor(readBytes / 4 / 32) * 32;
+  // Odd multiples of 1/8 in [-0.875, 0.875], mean 0, and each of the 32 lanes sees one value
+  // (index i holds ((5i) mod 8 − 3.5)/4, and lane i mod 32 fixes 5i mod 8): every partial sum
+  // of a lane, and of the tree, is a multiple of 1/8 below 2²¹ for any buffer up to 256 MB, so
+  // f32 adds them exactly and the f64 sum is the answer.
+  const pattern = Float32Array.from({ length: 256 }, (_, i) => (((i * 5) % 8) - 3.5) * 0.25);
+  const sumOf = (n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += pattern[i % pattern.length];
+    return s;
+  };
+  const patternSum = sumOf(pattern.length);
+  const fillSum = (n) => Math.floor(n / pattern.length) * patternSum + sumOf(n % pattern.length);
+  const readRun = (n) => (x) => {
+    const B = new Buffers(x);
+    try {
+      const X = B.alloc('f32', n), O = B.alloc('f32', 1);
+      const v = B.view(X);
+      for (let i = 0; i < n; i += pattern.length) v.set(n - i >= pattern.length ? pattern : pattern.subarray(0, n - i), i);
+      return {
+        call: () => check(x.probe_read(X.h, n, O.h), 'probe_read'),
+        reset: () => {},
+        output: () => B.view(O)[0],
+        free: () => B.free(),
+      };
+    } catch (e) {
+      B.free();
+      throw e;
+    }
+  };
+  // acc ← acc·0.5 + 0.5 from 1 stays 1 exactly, fused or not: the answer is known, and no lane
+  // drifts towards a denormal or an infinity however long it runs.
+  const mulAddRun = (x) => {
+    const B = new Buffers(x);
+    const A = B.from('f32', new Float32Array(MUL_ADD_LANES).fill(1));
+    return {
+      call: () => check(x.probe_mul_add(iters, 0.5, 0.5, A.h), 'probe_mul_add'),
+      reset: () => {},
+      output: () => Float32Array.from(B.view(A)).reduce((a, b) => a + b, 0),
+      free: () => B.free(),
+    };
+  };
+  return {
+    read: { probe: 'read', bytes: 4 * len, flops: 0, len, expected: fillSum(len), prepare: readRun(len) },
+    mul_add: { probe: 'mul_add', bytes: 0, flops: 2 * MUL_ADD_LANES * iters, iters, expected: MUL_ADD_LANES, prepare: mulAddRun },
+    fma: { probe: 'fma', bytes: 0, flops: 2 * MUL_ADD_LANES * iters, iters, expected: MUL_ADD_LANES, prepare: mulAddRun },
+    call: { probe: 'call', bytes: 4 * CALL_LEN, flops: 0, expected: fillSum(CALL_LEN), prepare: readRun(CALL_LEN) },
+  };
+}
+
+/** A rate's median and spread from call times: (p25, p75) of the rate = amount / (p75, p25) of the time. */
+function rate(amount, st) {
+  return { median: amount / st.median_ns, p25: amount / st.p75_ns, p75: amount / st.p25_ns };
+}
+
+/**
+ * This engine's ceilings, measured with the cases' protocol (`measure`: warm-up until settled,
+ * batches ≥ 200 timer ticks, medians and quartiles): the read bandwidth of a SIMD sum over
+ * `readBytes` (GB/s), mul+add throughput of the SIMD module and fused multiply-add throughput
+ * of the relaxed module (GFLOP/s), and each tier's time for a near-empty kernel call (a
+ * 32-element `probe_read`, ns). Each probe's result is checked before it is timed; a probe
+ * that fails or whose tier is absent is null, with the reason under `errors`.
+ * Returns `{ read_gb_s, mul_add_gflop_s, fma_gflop_s, call_ns: {tier: ns}, spread: {name:
+ * {p25, p75}}, probes: [row], tiers: {read, mul_add, fma}, read_bytes, mul_add_iters, errors }`.
+ */
+export async function measureCeilings({ tiers, full = false, resolutionMs, cap, readBytes = READ_BYTES, iters = MUL_ADD_ITERS,
+  onProgress = () => {}, isCancelled = () => false }) {
+  resolutionMs ??= timerResolutionMs();
+  const P = probeCases({ readBytes, iters });
+  const out = {
+    read_gb_s: null, mul_add_gflop_s: null, fma_gflop_s: null, call_ns: {}, spread: {}, probes: [],
+    tiers: {}, read_bytes: P.read.bytes, mul_add_iters: iters, errors: {},
+  };
+  const one = async (c, t) => {
+    const x = tiers[t];
+    onProgress({ probe: c.probe, tier: t });
+    await yieldToEvents();
+    const run = c.prepare(x);
+    try {
+      run.call(0);
+      const got = run.output();
+      if (got !== c.expected) throw new Error(`${c.probe} probe in ${t}: ${got}, not ${c.expected}`);
+      const m = await measure(run, { full, resolutionMs, cap });
+      const row = { probe: c.probe, tier: t, ...stats(m.samples), calls_per_batch: m.k, settled: m.settled, bytes: c.bytes, flops: c.flops };
+      out.probes.push(row);
+      return row;
+    } finally {
+      run.free();
+    }
+  };
+  const ceiling = async (name, key, amount) => {
+    const t = CEILING_TIERS[name].find((k) => tiers[k]);
+    if (!t) {
+      out.errors[key] = `no ${CEILING_TIERS[name].join(' or ')} tier here`;
+      return;
+    }
+    out.tiers[name] = t;
+    try {
+      const r = rate(amount(P[name]), await one(P[name], t));
+      out[key] = r.median;
+      out.spread[key] = { p25: r.p25, p75: r.p75 };
+    } catch (e) {
+      out.errors[key] = String(e?.message || e);
+    }
+  };
+  await ceiling('read', 'read_gb_s', (c) => c.bytes);
+  if (isCancelled()) return null;
+  await ceiling('mul_add', 'mul_add_gflop_s', (c) => c.flops);
+  if (isCancelled()) return null;
+  await ceiling('fma', 'fma_gflop_s', (c) => c.flops);
+  for (const t of TIER_ORDER.filter((k) => k !== 'plain' && tiers[k])) {
+    if (isCancelled()) return null;
+    try {
+      const r = await one(P.call, t);
+      out.call_ns[t] = r.median_ns;
+      out.spread[`call_ns_${t}`] = { p25: r.p25_ns, p75: r.p75_ns };
+    } catch (e) {
+      out.errors[`call_ns_${t}`] = String(e?.message || e);
+    }
+  }
+  return out;
+}
+
 // ---- agreement ----------------------------------------------------------------------
 
 /** Largest absolute difference (NaN = NaN; a length or spike mismatch is Infinity). */
@@ -515,7 +678,8 @@ export const TIER_ORDER = ['js', 'plain', 'scalar', 'simd', 'relaxed'];
  * `plain: true` adds the plain-loop check beside the JS tier. `onProgress({kernel, size,
  * tier, done, total})`, `onRow(row)`, `isCancelled()`.
  */
-export async function runBench({ tiers, set = 'quick', plain = false, onProgress = () => {}, onRow = () => {}, isCancelled = () => false, cap }) {
+export async function runBench({ tiers, set = 'quick', plain = false, onProgress = () => {}, onRow = () => {}, isCancelled = () => false, cap,
+  ceilings = false, readBytes, onCeilings = () => {} }) {
   const list = cases(set);
   const full = set === 'full';
   const all = { ...tiers };
@@ -525,6 +689,16 @@ export async function runBench({ tiers, set = 'quick', plain = false, onProgress
   const resolutionMs = timerResolutionMs();
   const rows = [];
   let done = 0;
+  // This engine's ceilings first, with the same protocol, so every row can be read against them.
+  let ceil = null;
+  if (ceilings) {
+    ceil = await measureCeilings({
+      tiers, full, resolutionMs, cap, readBytes, isCancelled,
+      onProgress: ({ probe, tier }) => onProgress({ kernel: 'ceilings', size: probe, tier, done, total }),
+    });
+    if (ceil === null) return { rows, cancelled: true };
+    onCeilings(ceil);
+  }
   for (const c of list) {
     let jsOut = null;
     for (const t of names) {
@@ -566,7 +740,7 @@ export async function runBench({ tiers, set = 'quick', plain = false, onProgress
       done++;
     }
   }
-  return { rows, cancelled: false, timer_resolution_ms: resolutionMs };
+  return { rows, cancelled: false, timer_resolution_ms: resolutionMs, ...(ceil ? { ceilings: ceil } : {}) };
 }
 
 /** One entry per kernel × size, median per tier (null if absent or failed), and the ratios. */
@@ -579,6 +753,8 @@ export function summarise(rows) {
       results.push(e);
     }
     e.median_ns[r.tier] = r.median_ns ?? null;
+    e.achieved ??= {};
+    e.achieved[r.tier] = achieved(r);
   }
   for (const e of results) {
     const m = e.median_ns;

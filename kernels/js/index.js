@@ -6,4 +6,5 @@ export * from './lif.js';
 export * from './stdp.js';
 export * from './efficiency.js';
 export * from './blocks.js';
+export * from './probe.js';
 export * as abi from './abi.js';

@@ -308,6 +308,23 @@ mod call {
         )?;
         Ok(0)
     }
+
+    pub(super) fn probe_read(a: args::probe_read) -> R {
+        let (rx, ro) = (region(a.x, a.len, 4)?, region(a.out, 1, 4)?);
+        disjoint(&[ro], &[rx])?;
+        // SAFETY: both checked; `out` overlaps `x` nowhere (`disjoint`), `x` is only read.
+        let (x, o) = unsafe { (slice(rx), slice_mut::<f32>(ro)) };
+        o[0] = (BEST.probe_read)(x);
+        Ok(0)
+    }
+
+    pub(super) fn probe_mul_add(a: args::probe_mul_add) -> R {
+        let racc = region(a.acc, crate::probe::MUL_ADD_LANES as u32, 4)?;
+        // SAFETY: checked; the only buffer of the call.
+        let acc = unsafe { slice_mut(racc) };
+        (BEST.probe_mul_add)(a.iters as usize, a.a, a.b, acc)?;
+        Ok(0)
+    }
 }
 
 /// Row stride of the adjacency bit matrix for n nodes, so callers need not repeat the formula.

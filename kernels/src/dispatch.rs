@@ -17,7 +17,7 @@ use crate::error::KernelError;
 use crate::lif::{LifParams, LifState};
 use crate::simd::{array, F32Lanes};
 use crate::stdp::StdpParams;
-use crate::{blocks, dense, efficiency, lif, stdp};
+use crate::{blocks, dense, efficiency, lif, probe, stdp};
 
 pub type ActFn = fn(Activation, &mut [f32]);
 /// `(w, x, b, y, m, n, act)`: `y = act(W·x + b)`.
@@ -45,6 +45,11 @@ pub type EfficiencyFn = fn(&[u32], usize, usize) -> Result<f64, KernelError>;
 pub type BlockSumsFn =
     fn(&[f32], usize, usize, usize, usize, &mut [f32]) -> Result<(), KernelError>;
 
+/// `(x)` → `Σ x` (the read-bandwidth probe).
+pub type ProbeReadFn = fn(&[f32]) -> f32;
+/// `(iters, a, b, acc)`: `acc ← acc·a + b`, `iters` times (the multiply-add probe).
+pub type ProbeMulAddFn = fn(usize, f32, f32, &mut [f32]) -> Result<(), KernelError>;
+
 /// One implementation of every kernel.
 #[derive(Clone, Copy)]
 pub struct Kernels {
@@ -58,6 +63,8 @@ pub struct Kernels {
     pub stdp: StdpFn,
     pub efficiency: EfficiencyFn,
     pub block_sums: BlockSumsFn,
+    pub probe_read: ProbeReadFn,
+    pub probe_mul_add: ProbeMulAddFn,
 }
 
 impl std::fmt::Debug for Kernels {
@@ -78,6 +85,8 @@ const fn lanes<V: F32Lanes>(name: &'static str) -> Kernels {
         stdp: stdp::stdp_lanes::<V>,
         efficiency: efficiency::efficiency_lanes::<V::Mask>,
         block_sums: blocks::block_sums_lanes::<V>,
+        probe_read: probe::probe_read_lanes::<V>,
+        probe_mul_add: probe::probe_mul_add_lanes::<V>,
     }
 }
 
@@ -98,6 +107,10 @@ const SCALAR: Kernels = Kernels {
     stdp: stdp::stdp_scalar,
     efficiency: efficiency::efficiency_scalar,
     block_sums: blocks::block_sums_scalar,
+    // The probes measure what the module's code can reach: the lane source on arrays, as
+    // dense uses (independent accumulators are the point of both).
+    probe_read: probe::probe_read_lanes::<array::F32x4>,
+    probe_mul_add: probe::probe_mul_add_lanes::<array::F32x4>,
 };
 
 const GENERIC: Kernels = lanes::<array::F32x4>("generic");

@@ -70,6 +70,8 @@ macro_rules! for_each_export {
                     w: In<f32>[w_len], w_len: U32, n: U32, block: U32, first: U32, count: U32,
                     out: Out<f32>[out_len], out_len: U32
                 ) -> i32;
+                probe_read(x: In<f32>[len], len: U32, out: Out<f32>[1]) -> i32;
+                probe_mul_add(iters: U32, a: F32, b: F32, acc: InOut<f32>[48]) -> i32;
             }
         }
     };

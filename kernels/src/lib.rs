@@ -8,6 +8,7 @@
 //! | [`stdp`] | pair-based STDP with clipping, pruning and normalisation |
 //! | [`efficiency`] | global efficiency by bit-parallel BFS |
 //! | [`blocks`] | summed weights between agents (mesh edges) |
+//! | [`probe`] | this engine's ceilings: a streaming sum (read bandwidth), independent multiply-adds |
 //! | [`model`] | the app's network: neuron and plasticity parameters, the seeded initial state |
 //!
 //! [`simd`] is the portable 4-lane layer (wasm simd128 / SSE2 / arrays), [`dispatch`] picks
@@ -24,6 +25,7 @@ pub mod error;
 pub mod exports;
 pub mod lif;
 pub mod model;
+pub mod probe;
 #[cfg(any(test, feature = "testing"))]
 pub mod reference;
 pub mod registry;

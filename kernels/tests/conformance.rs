@@ -528,6 +528,46 @@ conformance! {
             assert_eq!(out, vec![7.0; 4]);
         }
     }
+
+    fn probe_read_sums_within_rounding_of_f64() {
+        for k in tables() {
+            for &len in LENGTHS.iter().chain(&[65_536 + 7]) {
+                let x = uniform_vec(len as u32 + 3, len, -1.0, 1.0);
+                let exact: f64 = x.iter().map(|&v| v as f64).sum();
+                let abs: f64 = x.iter().map(|&v| (v as f64).abs()).sum();
+                let got = (k.probe_read)(&x) as f64;
+                assert!((got - exact).abs() <= len as f64 * 2f64.powi(-24) * abs + 1e-30, "{k:?} len={len}: {got} vs {exact}");
+            }
+            // The tables sum in one order (eight lane accumulators, a fixed tree, the tail).
+            let x = uniform_vec(5, 1000, -1.0, 1.0);
+            assert_eq!((k.probe_read)(&x).to_bits(), (dispatch::generic().probe_read)(&x).to_bits(), "{k:?}");
+        }
+    }
+
+    fn probe_mul_add_iterates_each_lane() {
+        for k in tables() {
+            let start: Vec<f32> = (0..48).map(|i| i as f32 * 0.25 - 6.0).collect();
+            let (a, b, iters) = (0.75f32, 0.5f32, 1000usize);
+            let mut acc = start.clone();
+            (k.probe_mul_add)(iters, a, b, &mut acc).unwrap();
+            for (lane, (&got, &s)) in acc.iter().zip(&start).enumerate() {
+                let mut r = s as f64;
+                for _ in 0..iters {
+                    r = r * a as f64 + b as f64;
+                }
+                assert!((got as f64 - r).abs() <= 1e-5 * r.abs().max(1.0), "{k:?} lane {lane}: {got} vs {r}");
+            }
+            let mut zero = start.clone();
+            (k.probe_mul_add)(0, a, b, &mut zero).unwrap();
+            assert_eq!(zero, start, "{k:?}: no iteration changes nothing");
+            let mut short = vec![1.0; 47];
+            assert_eq!((k.probe_mul_add)(1, a, b, &mut short), Err(KernelError::LengthMismatch));
+            assert_eq!(short, vec![1.0; 47]);
+            let mut big = start.clone();
+            assert_eq!((k.probe_mul_add)((1 << 24) + 1, a, b, &mut big), Err(KernelError::TooLarge));
+            assert_eq!(big, start);
+        }
+    }
 }
 
 /// Every table's dense and batched dense against the f64 reference.

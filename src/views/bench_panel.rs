@@ -224,6 +224,13 @@ pub fn BenchPanel(
                 on:click=move |_| { let _ = browser::download("sasi-bench.csv", "text/csv", &bench::to_csv(&bench.get_untracked().rows)); }>"Download CSV"</button>
             <a data-testid="rerun-link" href=rerun_href>"Link that re-runs this configuration"</a>
             <span class="muted" data-testid="bench-source">{move || bench.with(|b| b.source.as_ref().map(|s| format!("this run: {}", s.describe())).unwrap_or_default())}</span>
+            <span class="muted" data-testid="bench-ceilings"
+                data-read-gb-s=move || bench.with(|b| b.ceilings.as_ref().and_then(|c| c.read_gb_s).map(|v| v.to_string()))
+                data-mul-add-gflop-s=move || bench.with(|b| b.ceilings.as_ref().and_then(|c| c.mul_add_gflop_s).map(|v| v.to_string()))
+                data-fma-gflop-s=move || bench.with(|b| b.ceilings.as_ref().and_then(|c| c.fma_gflop_s).map(|v| v.to_string()))
+                title="this engine's ceilings, measured in the benchmark worker before the cases with the same warm-up and batches: read = a SIMD sum over a buffer far past the last-level cache (single thread), mul+add = independent multiply-adds in the SIMD module, fma = fused in the relaxed-SIMD module, call = a near-empty kernel call; median (p25–p75)">
+                {move || bench.with(|b| b.ceilings.as_ref().map(|c| format!("this engine's ceilings: {}", c.describe())).unwrap_or_default())}
+            </span>
             <span class="muted">{move || {
                 let env = bench.get().env;
                 if env.is_null() { String::new() } else {

@@ -6,7 +6,10 @@
 // WebDriver BiDi, selenium-webdriver + WebKitWebDriver). Prints one set of tables per engine;
 // writes target/bench/latest.json (the first engine's figures at the top level, as before, with
 // `engine` and `engine_version`, and every engine's under `runs`) and latest-<engine>.json.
-// A tier an engine cannot run is recorded with the reason, never as a figure.
+// A tier an engine cannot run is recorded with the reason, never as a figure. Each engine's
+// `ceilings` (read bandwidth, mul+add and fma throughput, call overhead; bench.js
+// `measureCeilings`) come from the same worker, and each result's `achieved` GB/s and GFLOP/s
+// per tier from its case's bytes and flops (kernels/ABI.md "Counting rule").
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -197,6 +200,9 @@ async function benchEngine(name) {
       env: { browser: engine.label, engine: name, engineVersion: engine.version, userAgent: done.env.userAgent, cpu, cores: done.env.hardwareConcurrency,
         crossOriginIsolated: done.env.crossOriginIsolated, timerResolutionNs: done.env.timerResolutionNs, set: SET, date: done.env.date },
       tiers: done.tiers,
+      // This engine's ceilings, measured in the same worker before the cases (bench.js
+      // `measureCeilings`; each result's `achieved` is read against them).
+      ceilings: done.ceilings ?? null,
       tfjs: { env: tfjs.env, error: tfjs.error ?? null },
       head_to_head: tfjs.head_to_head ?? null,
       results,
@@ -237,16 +243,40 @@ mkdirSync(join(REPO, 'target', 'bench'), { recursive: true });
 writeFileSync(join(REPO, 'target', 'bench', 'latest.json'), JSON.stringify(out, null, 2));
 for (const r of measured) writeFileSync(join(REPO, 'target', 'bench', `latest-${r.engine}.json`), JSON.stringify(r, null, 2));
 
-const thru = (r, t) => {
+// The SIMD tier's throughput, and where the counting rule gives one, its share of this
+// engine's ceiling (mul+add for flops: the SIMD module does not fuse; read bandwidth for bytes).
+const thru = (r, t, ceil) => {
   const s = r.stats[t];
   if (!s || !(s.median_ns > 0)) return '';
-  if (s.flops > 0) return `${(s.flops / s.median_ns).toFixed(1)} GFLOP/s`;
-  if (r.kernel === 'activation_relu') return `${(s.bytes / s.median_ns).toFixed(1)} GB/s`;
+  const of = (v, roof) => (roof > 0 ? ` (${((100 * v) / roof).toFixed(0)} % of roof)` : '');
+  if (s.flops > 0) return `${(s.flops / s.median_ns).toFixed(1)} GFLOP/s${of(s.flops / s.median_ns, ceil?.mul_add_gflop_s)}`;
+  // The read ceiling is memory's: a case whose data stays in cache can pass it, and says so.
+  const read = (v, roof) => (roof > 0 && v > roof ? ` (${(v / roof).toFixed(1)}× the read ceiling: from cache)` : of(v, roof));
+  if (r.kernel === 'activation_relu') return `${(s.bytes / s.median_ns).toFixed(1)} GB/s${read(s.bytes / s.median_ns, ceil?.read_gb_s)}`;
   return `${((s.ops * 1e9) / s.median_ns / 1e6).toFixed(1)} M ${s.op_unit}/s`;
 };
+const fmtRate = (c, k, unit) => {
+  if (!(c?.[k] > 0)) return `– (${c?.errors?.[k] ?? 'not measured'})`;
+  const sp = c.spread?.[k];
+  return `${c[k].toFixed(1)} ${unit}${sp ? ` (${sp.p25.toFixed(1)}–${sp.p75.toFixed(1)})` : ''}`;
+};
+function printCeilings(out) {
+  const c = out.ceilings;
+  if (!c) {
+    console.log(`
+Ceilings in ${out.env.browser}: not measured
+`);
+    return;
+  }
+  const calls = Object.entries(c.call_ns || {}).map(([t, ns]) => `${t} ${ns.toFixed(0)}`).join(' · ');
+  console.log(`
+Ceilings in ${out.env.browser} (median, p25–p75; read: ${c.tiers?.read ?? '–'} module summing ${(c.read_bytes / 2 ** 20).toFixed(0)} MB; mul+add: ${c.tiers?.mul_add ?? '–'}; fma: ${c.tiers?.fma ?? '–'}):`);
+  console.log(`read ${fmtRate(c, 'read_gb_s', 'GB/s')} · mul+add ${fmtRate(c, 'mul_add_gflop_s', 'GFLOP/s')} · fma ${fmtRate(c, 'fma_gflop_s', 'GFLOP/s')} · call ns ${calls}\n`);
+}
 function printRun(out) {
   console.log(`\n### ${out.env.browser}\n`);
   console.log(`${out.env.browser} · ${out.env.cpu} · ${out.env.cores} cores · isolated ${out.env.crossOriginIsolated} · timer ${out.env.timerResolutionNs?.toFixed(0)} ns · set ${SET}\n`);
+  printCeilings(out);
   // Medians with their spread (IQR as ± half of it, in % of the median); * = warm-up never
   // settled, ! = output disagreed (never counted in a ratio).
   const cell = (r, t) => {
@@ -265,7 +295,7 @@ function printRun(out) {
   for (const r of out.results) {
     const m = (t) => ok(r, t);
     const cells = ['js', 'plain', 'scalar', 'simd', 'relaxed', 'native', 'tfjs_wasm'].map((t) => cell(r, t));
-    console.log(`| ${r.kernel} | ${r.size} | ${cells.join(' | ')} | ${x(m('js'), m('plain'))} | ${x(m('js'), m('simd'))} | ${x(m('scalar'), m('simd'))} | ${x(m('simd'), m('relaxed'))} | ${x(m('simd'), r.median_ns.native)} | ${x(r.median_ns.tfjs_wasm, m('simd'))} | ${thru(r, 'simd')} |`);
+    console.log(`| ${r.kernel} | ${r.size} | ${cells.join(' | ')} | ${x(m('js'), m('plain'))} | ${x(m('js'), m('simd'))} | ${x(m('scalar'), m('simd'))} | ${x(m('simd'), m('relaxed'))} | ${x(m('simd'), r.median_ns.native)} | ${x(r.median_ns.tfjs_wasm, m('simd'))} | ${thru(r, 'simd', out.ceilings)} |`);
   }
   if (out.tfjs.env) console.log(`\ntfjs-wasm: ${JSON.stringify(out.tfjs.env)} (op time; op + readback in latest.json)`);
   const h = out.head_to_head;

@@ -136,6 +136,14 @@ test('the quick benchmark runs in a worker while the mesh keeps animating', asyn
   const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
   assert.ok(json.results.length >= 9 && json.env.userAgent);
   assert.ok(json.results.every((r) => r.median_ns.js > 0 && r.median_ns.simd > 0));
+  // This engine's ceilings (measured in the worker before the cases) are shown and exported,
+  // and each result carries what it achieved by the counting rule. Figures, never thresholds.
+  const ceil = await page.locator('[data-testid=bench-ceilings]').evaluate((el) => ({ ...el.dataset, text: el.textContent }));
+  for (const k of ['readGbS', 'mulAddGflopS', 'fmaGflopS']) assert.ok(Number.isFinite(Number(ceil[k])) && Number(ceil[k]) > 0, `${k} = ${ceil[k]}`);
+  assert.match(ceil.text, /read [\d.]+ GB\/s \([\d.]+–[\d.]+\).*mul\+add [\d.]+ GFLOP\/s.*fma [\d.]+ GFLOP\/s/, ceil.text);
+  for (const k of ['read_gb_s', 'mul_add_gflop_s', 'fma_gflop_s']) assert.ok(json.ceilings[k] > 0, `exported ceilings.${k}`);
+  assert.ok(json.results.every((r) => r.achieved.simd.gb_s > 0), 'achieved GB/s per result');
+  assert.ok(json.results.filter((r) => r.kernel.startsWith('dense')).every((r) => r.achieved.simd.gflop_s > 0), 'achieved GFLOP/s where flops are counted');
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
   assert.ok(readFileSync(await csv.path(), 'utf8').split('\n').length > 30);
   await shot(page, 'bench.png');

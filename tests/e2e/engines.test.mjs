@@ -204,6 +204,16 @@ for (const name of engineList(process.env.SASI_ENGINES || 'all')) {
           assert.match(c.text, /unavailable/, `${c.kernel}/${c.tier} says the tier is unavailable: ${c.text}`);
         }
       }
+      // This engine's ceilings, measured in the same worker: read and mul+add from the SIMD
+      // module (the scalar one where SIMD is off), fma only where the relaxed module runs.
+      const ceil = await page.evaluate(() => {
+        const el = document.querySelector('[data-testid=bench-ceilings]');
+        return { ...el.dataset, text: el.textContent };
+      });
+      console.log(`# ${name}: ${ceil.text.trim()}`);
+      for (const k of ['readGbS', 'mulAddGflopS', ...(loaded.relaxed ? ['fmaGflopS'] : [])]) {
+        assert.ok(Number(ceil[k]) > 0 && Number.isFinite(Number(ceil[k])), `${name}: ceiling ${k} = ${ceil[k]} (${ceil.text})`);
+      }
       const sample = cells.filter((c) => c.kernel === 'dense').map((c) => `${c.tier} ${c.text.trim()}`).join(', ');
       console.log(`# ${name}: dense ${sample}`);
       const marks = await page.evaluate(() => [...document.querySelectorAll('[data-testid=targets] tbody tr .mark')].map((m) => m.textContent));

@@ -63,6 +63,8 @@ function validCalls(x) {
     stdp_update: [w16(), 16, 4, f([0.5, 0.5, 0.5, 0.5]), 4, u([1]), 1, stdpP, 5],
     mesh_efficiency: [adj, 8, 2, 4, eff],
     block_sums: [w16(), 16, 4, 2, 0, 2, f([0, 0, 0, 0]), 4],
+    probe_read: [f([1, 2, 3, 4]), 4, f([0])],
+    probe_mul_add: [3, 0.5, 1, f(Array.from({ length: 48 }, (_, k) => k))],
   };
   return Object.fromEntries(Object.entries(calls).map(([name, a]) => [name, [SIG[name], a]]));
 }

@@ -10,6 +10,7 @@ test('every message the protocol builds passes its own check, and nothing else d
     protocol.ready(),
     protocol.tiers({ js: { ok: true, reason: null, load_ms: 1 } }),
     protocol.memory({ bytes: 0, modules: {} }),
+    protocol.ceilings({ read_gb_s: 30, mul_add_gflop_s: 60, fma_gflop_s: null }),
     protocol.progress({ kernel: 'dense', size: '256x256', tier: 'js', done: 0, total: 4 }),
     protocol.row({ kernel: 'dense' }),
     protocol.done({ rows: [], summary: {}, env: {}, tiers: {}, memory_bytes: 0 }),
