@@ -4,19 +4,12 @@
 // and each summary result carries `achieved` per tier from its bytes and flops.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
 import { achieved, cases, measureCeilings, probeCases, runBench, summarise, READ_BYTES } from '../bench.js';
 import { probeRead } from '../probe.js';
 import { Rng } from '../rng.js';
 import * as js from '../abi.js';
 
-const dir = process.env.SASI_KERNEL_DIR || new URL('../../../target/kernel-modules', import.meta.url).pathname;
-const load = async (name) => {
-  const file = `${dir}/kernels-${name}.wasm`;
-  if (!existsSync(file)) throw new Error(`${file} is missing: run kernels/build-modules.sh ${dir}`);
-  return (await WebAssembly.instantiate(readFileSync(file), {})).instance.exports;
-};
-const relaxedOk = WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11]));
+import { loadModule as load, RELAXED_OK as relaxedOk } from './modules.mjs';
 async function allTiers() {
   const tiers = { js, scalar: await load('scalar'), simd: await load('simd') };
   if (relaxedOk) tiers.relaxed = await load('relaxed');

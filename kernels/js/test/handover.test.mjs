@@ -3,17 +3,10 @@
 // handing the state from one tier to another mid-run continues exactly where it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
 import { Rng } from '../rng.js';
 import * as js from '../abi.js';
 
-const dir = process.env.SASI_KERNEL_DIR || new URL('../../../target/kernel-modules', import.meta.url).pathname;
-async function load(name) {
-  const file = `${dir}/kernels-${name}.wasm`;
-  if (!existsSync(file)) throw new Error(`${file} is missing: run kernels/build-modules.sh ${dir}`);
-  return (await WebAssembly.instantiate(readFileSync(file), {})).instance.exports;
-}
-const relaxedOk = WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11]));
+import { loadModule as load, RELAXED_OK as relaxedOk } from './modules.mjs';
 
 const N = 256, PER = 32;
 const LIF = Float32Array.from([1, 20, 0, 0, 1, 2, Math.exp(-1 / 20), 0.06, 0.45]);

@@ -2,17 +2,10 @@
 // output against the JS tier (exact for activations, LIF and efficiency).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
 import { runBench, cases } from '../bench.js';
 import * as js from '../abi.js';
 
-const dir = process.env.SASI_KERNEL_DIR || new URL('../../../target/kernel-modules', import.meta.url).pathname;
-const load = async (name) => {
-  const file = `${dir}/kernels-${name}.wasm`;
-  if (!existsSync(file)) throw new Error(`${file} is missing: run kernels/build-modules.sh ${dir}`);
-  return (await WebAssembly.instantiate(readFileSync(file), {})).instance.exports;
-};
-const relaxedOk = WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11]));
+import { loadModule as load, RELAXED_OK as relaxedOk } from './modules.mjs';
 
 test('each module reports its tier', async () => {
   assert.equal((await load('scalar')).sasi_tier(), 0);

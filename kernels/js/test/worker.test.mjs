@@ -8,8 +8,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { cases } from '../bench.js';
 
-const dir = process.env.SASI_KERNEL_DIR || new URL('../../../target/kernel-modules', import.meta.url).pathname;
-const relaxedOk = WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11]));
+import { KERNEL_DIR as dir, RELAXED_OK as relaxedOk } from './modules.mjs';
 
 test('a run posts tiers, memory, ceilings (before the first row), rows and done with ceilings and achieved', async () => {
   for (const t of ['scalar', 'simd', 'relaxed']) if (!existsSync(`${dir}/kernels-${t}.wasm`)) throw new Error(`run kernels/build-modules.sh ${dir}`);
