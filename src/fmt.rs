@@ -114,6 +114,17 @@ pub fn group_digits(n: u64, sep: char) -> String {
     out
 }
 
+/// A number of 1 ms steps as simulated time: "50 ms", "0.5 s", "2 s".
+pub fn fmt_sim(steps: usize) -> String {
+    if steps < 1000 {
+        format!("{steps} ms")
+    } else if steps.is_multiple_of(1000) {
+        format!("{} s", steps / 1000)
+    } else {
+        format!("{:.1} s", steps as f64 / 1000.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +173,13 @@ mod tests {
         assert_eq!(fmt_bytes(0.0), "0.0 MB");
         assert_eq!(fmt_pct(0.42), "0.4 %");
         assert_eq!(fmt_pct(12.4), "12 %");
+    }
+
+    #[test]
+    fn simulated_spans_read_as_time() {
+        assert_eq!(fmt_sim(50), "50 ms");
+        assert_eq!(fmt_sim(2000), "2 s");
+        assert_eq!(fmt_sim(500), "500 ms");
+        assert_eq!(fmt_sim(1500), "1.5 s");
     }
 }

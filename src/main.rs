@@ -19,6 +19,7 @@ mod module_graph;
 mod notices;
 mod params;
 mod race;
+mod raster_window;
 mod sim;
 mod stats;
 mod sweep;
