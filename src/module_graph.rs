@@ -8,8 +8,14 @@
 //! Contracts: comments are not code (a path in a doc comment is no edge); a file's test modules
 //! (`#[cfg(test)]`-style attribute, then `mod`) are its last items, and what they import is not
 //! part of the app's shape, so the text from that attribute on is left out.
+//!
+//! Also here, since it walks the same tree: no file under `src/views/` is over
+//! [`MAX_VIEW_FILE_LINES`] lines, tests included (issue 27); the test names every file over it.
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The most lines a file under `src/views/` may have, its tests included.
+const MAX_VIEW_FILE_LINES: usize = 300;
 
 /// Module path ("crate", "views", "views::charts") → the code of its file.
 fn sources() -> BTreeMap<String, String> {
@@ -305,4 +311,42 @@ fn finds_a_circle_and_only_it() {
     .map(|(m, c)| (m.to_string(), c.to_string()))
     .collect();
     assert_eq!(circles(&graph(&src)), vec![vec!["a → b", "b → a"]]);
+}
+
+/// Every `.rs` file under `dir`, at any depth.
+fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("the directory is readable") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            rs_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_view_file_is_over_300_lines() {
+    let views = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/views");
+    let mut files = Vec::new();
+    rs_files(&views, &mut files);
+    assert!(
+        files.iter().any(|f| f.ends_with("views/charts/mod.rs")),
+        "the walk found the views: {files:?}"
+    );
+    let mut over: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(f)
+                .expect("readable")
+                .lines()
+                .count();
+            (n > MAX_VIEW_FILE_LINES).then(|| format!("{} ({n} lines)", f.display()))
+        })
+        .collect();
+    over.sort();
+    assert!(
+        over.is_empty(),
+        "view files over {MAX_VIEW_FILE_LINES} lines (split them by concern): {over:#?}"
+    );
 }
