@@ -19,6 +19,7 @@ mod module_graph;
 mod notices;
 mod params;
 mod race;
+mod roofline;
 mod sim;
 mod stats;
 mod sweep;

@@ -4,7 +4,7 @@
 //! `views::roofline` draws it.
 use crate::bench::{BenchRow, Ceilings};
 use crate::tier::TierKind;
-use crate::views::charts::short_kernel_name;
+use crate::views::charts::{short_kernel_name, size_name};
 
 /// One trusted row on the chart (its flops and bytes both counted).
 #[derive(Clone, Debug, PartialEq)]
@@ -23,7 +23,7 @@ pub struct RoofPoint {
 }
 
 /// The chart's content: the roofs, their ridge, the points, and the trusted rows that count
-/// bytes but no flops (0 flop/byte: memory-bound, off a log axis; `(kernel, tier, % of read)`).
+/// bytes but no flops (0 flop/byte: memory-bound, off a log axis; their % is of the read roof).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Roofline {
     pub read_gb_s: f64,
@@ -32,7 +32,7 @@ pub struct Roofline {
     /// Intensity where read × intensity meets the mul+add roof.
     pub ridge: f64,
     pub points: Vec<RoofPoint>,
-    pub no_flops: Vec<(String, TierKind, f64)>,
+    pub no_flops: Vec<RoofPoint>,
 }
 
 /// The roofline of `rows` under `c`; `None` without a read and a mul+add ceiling. Only rows
@@ -49,15 +49,8 @@ pub fn model(rows: &[BenchRow], c: &Ceilings) -> Option<Roofline> {
         let (Some(tier), Some(m)) = (TierKind::from_key(&r.tier), r.median()) else {
             continue;
         };
-        let gb_s = r.bytes / m;
-        if r.flops <= 0.0 {
-            no_flops.push((r.kernel.clone(), tier, 100.0 * gb_s / read));
-            continue;
-        }
-        let intensity = r.flops / r.bytes;
-        let roof = (read * intensity).min(mul_add);
-        let gflop_s = r.flops / m;
-        points.push(RoofPoint {
+        let (gb_s, intensity, gflop_s) = (r.bytes / m, r.flops / r.bytes, r.flops / m);
+        let p = RoofPoint {
             kernel: r.kernel.clone(),
             size: r.size.clone(),
             tier,
@@ -65,8 +58,16 @@ pub fn model(rows: &[BenchRow], c: &Ceilings) -> Option<Roofline> {
             gflop_s,
             gb_s,
             memory_bound: intensity < ridge,
-            pct_of_roof: 100.0 * gflop_s / roof,
-        });
+            // With no flops counted: achieved bandwidth over the read roof.
+            pct_of_roof: match r.flops > 0.0 {
+                true => 100.0 * gflop_s / (read * intensity).min(mul_add),
+                false => 100.0 * gb_s / read,
+            },
+        };
+        match r.flops > 0.0 {
+            true => points.push(p),
+            false => no_flops.push(p),
+        }
     }
     let fma = pos(c.fma_gflop_s);
     Some(Roofline {
@@ -79,60 +80,76 @@ pub fn model(rows: &[BenchRow], c: &Ceilings) -> Option<Roofline> {
     })
 }
 
-fn span(pcts: &[f64]) -> String {
-    let lo = pcts.iter().copied().fold(f64::MAX, f64::min);
-    let hi = pcts.iter().copied().fold(0.0, f64::max);
-    if (hi - lo).abs() < 0.5 {
-        format!("{hi:.0} %")
+/// "75 % (batched 64×32×32)", or "0 % (efficiency 256) to 417 % (relu 65 536)": the lowest
+/// and highest % of the roof among the SIMD points of `ps` (every tier's where SIMD has none).
+fn extremes(ps: &[&RoofPoint]) -> (&'static str, String, f64) {
+    let simd: Vec<&RoofPoint> = ps
+        .iter()
+        .copied()
+        .filter(|p| p.tier == TierKind::Simd)
+        .collect();
+    let (who, ps) = if simd.is_empty() {
+        ("every tier", ps.to_vec())
     } else {
-        format!("{lo:.0}–{hi:.0} %")
+        ("SIMD", simd)
+    };
+    let by = |a: &&&RoofPoint, b: &&&RoofPoint| a.pct_of_roof.total_cmp(&b.pct_of_roof);
+    let (lo, hi) = (ps.iter().min_by(by), ps.iter().max_by(by));
+    let one = |p: &RoofPoint| {
+        let size = size_name(&p.size);
+        format!(
+            "{:.0} % ({} {size})",
+            p.pct_of_roof,
+            short_kernel_name(&p.kernel)
+        )
+    };
+    match (lo, hi) {
+        (Some(lo), Some(hi)) if hi.pct_of_roof - lo.pct_of_roof >= 0.5 => {
+            (who, format!("{} to {}", one(lo), one(hi)), hi.pct_of_roof)
+        }
+        (_, Some(hi)) => (who, one(hi), hi.pct_of_roof),
+        _ => (who, String::new(), 0.0),
     }
 }
 
-/// The line under the chart: which work is bound by memory (left of the ridge, or no flops at
-/// all) and how close the SIMD tier (else every tier) comes to its roof, from the figures.
+/// The line under the chart: which work is bound by memory (left of the ridge, or no flops
+/// counted at all) and how close the SIMD tier (else every tier) comes to its roof.
 pub fn reading(m: &Roofline) -> String {
-    let names = |ks: Vec<&String>| {
+    let names = |ps: &[&RoofPoint]| {
         let mut v: Vec<String> = Vec::new();
-        for k in ks.into_iter().map(|k| short_kernel_name(k)) {
+        for k in ps.iter().map(|p| short_kernel_name(&p.kernel)) {
             if !v.contains(&k) {
                 v.push(k);
             }
         }
         v.join(", ")
     };
-    let pick = |all: Vec<(TierKind, f64)>| {
-        let simd: Vec<f64> = all
-            .iter()
-            .filter(|p| p.0 == TierKind::Simd)
-            .map(|p| p.1)
-            .collect();
-        match simd.is_empty() {
-            true => ("every tier", all.iter().map(|p| p.1).collect::<Vec<_>>()),
-            false => ("SIMD", simd),
-        }
-    };
-    let mem: Vec<&RoofPoint> = m.points.iter().filter(|p| p.memory_bound).collect();
+    let mem: Vec<&RoofPoint> = m
+        .points
+        .iter()
+        .chain(&m.no_flops)
+        .filter(|p| p.memory_bound)
+        .collect();
     let cpu: Vec<&RoofPoint> = m.points.iter().filter(|p| !p.memory_bound).collect();
-    let mut kernels: Vec<&String> = mem.iter().map(|p| &p.kernel).collect();
-    kernels.extend(m.no_flops.iter().map(|n| &n.0));
     let mut parts = Vec::new();
-    if !kernels.is_empty() {
-        let all = mem.iter().map(|p| (p.tier, p.pct_of_roof));
-        let (who, pcts) = pick(all.chain(m.no_flops.iter().map(|n| (n.1, n.2))).collect());
+    if !mem.is_empty() {
+        let (who, span, hi) = extremes(&mem);
+        let cache = if hi > 100.0 {
+            " (over 100 %: its data sat in a cache)"
+        } else {
+            ""
+        };
         parts.push(format!(
-            "memory-bound here (left of the ridge at {:.2} flop/byte): {} — {who} reaches {} of the read roof",
+            "memory-bound here (left of the ridge at {:.2} flop/byte, or no flops counted): {} — {who} reaches {span} of the read roof{cache}",
             m.ridge,
-            names(kernels),
-            span(&pcts)
+            names(&mem)
         ));
     }
     if !cpu.is_empty() {
-        let (who, pcts) = pick(cpu.iter().map(|p| (p.tier, p.pct_of_roof)).collect());
-        let ks = names(cpu.iter().map(|p| &p.kernel).collect());
+        let (who, span, _) = extremes(&cpu);
         parts.push(format!(
-            "compute-bound: {ks} — {who} at {} of the mul+add roof",
-            span(&pcts)
+            "compute-bound: {} — {who} at {span} of the mul+add roof",
+            names(&cpu)
         ));
     }
     parts.join("; ")
@@ -192,13 +209,18 @@ mod tests {
             (b.intensity, b.gflop_s, b.memory_bound, b.pct_of_roof),
             (8.0, 30.0, false, 75.0)
         );
+        let n = &m.no_flops;
+        assert_eq!(n.len(), 1, "{n:?}");
         assert_eq!(
-            m.no_flops,
-            vec![("lif_step".to_string(), TierKind::Simd, 25.0)]
+            (n[0].tier, n[0].gb_s, n[0].memory_bound),
+            (TierKind::Simd, 5.0, true)
         );
+        assert_eq!(n[0].pct_of_roof, 25.0, "5 GB/s of the 20 GB/s read roof");
         assert_eq!(
             reading(&m),
-            "memory-bound here (left of the ridge at 2.00 flop/byte): dense, LIF — SIMD reaches 25–50 % of the read roof; compute-bound: batched — SIMD at 75 % of the mul+add roof"
+            "memory-bound here (left of the ridge at 2.00 flop/byte, or no flops counted): dense, LIF — \
+             SIMD reaches 25 % (LIF 64) to 50 % (dense 64) of the read roof; \
+             compute-bound: batched — SIMD at 75 % (batched 64) of the mul+add roof"
         );
     }
 
@@ -217,10 +239,16 @@ mod tests {
         };
         let m = model(&rows, &c).unwrap();
         assert_eq!(m.fma, None);
+        let r = reading(&m);
         assert!(
-            reading(&m).ends_with("every tier reaches 50 % of the read roof"),
-            "{}",
-            reading(&m)
+            r.ends_with("every tier reaches 50 % (dense 64) of the read roof"),
+            "{r}"
         );
+        // Over 100 %: a case whose data fit in a cache outruns the read roof, and it says so.
+        let fast = [row("activation_relu", "simd", 10.0, 0.0, 1000.0)];
+        let r = reading(&model(&fast, &c).unwrap());
+        let end =
+            "SIMD reaches 500 % (relu 64) of the read roof (over 100 %: its data sat in a cache)";
+        assert!(r.ends_with(end), "{r}");
     }
 }
