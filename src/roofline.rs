@@ -4,7 +4,7 @@
 //! `views::roofline` draws it.
 use crate::bench::{BenchRow, Ceilings};
 use crate::tier::TierKind;
-use crate::views::charts::{short_kernel_name, size_name};
+use crate::views::charts::{kernel_name, short_kernel_name, size_name};
 
 /// One trusted row on the chart (its flops and bytes both counted).
 #[derive(Clone, Debug, PartialEq)]
@@ -155,6 +155,38 @@ pub fn reading(m: &Roofline) -> String {
     parts.join("; ")
 }
 
+/// The chart's aria-label: what it plots, the roofs and the ridge, how many of `labelled.1`
+/// kernel sizes got a label (`labelled.0`), and the rows that are off it (no flops counted).
+pub fn describe(m: &Roofline, labelled: (usize, usize)) -> String {
+    let names = |ps: &[RoofPoint]| {
+        let set: std::collections::BTreeSet<String> =
+            ps.iter().map(|p| kernel_name(&p.kernel)).collect();
+        set.into_iter().collect::<Vec<_>>().join(", ")
+    };
+    let fma = m
+        .fma
+        .map(|f| format!(", fma {f:.1} GFLOP/s"))
+        .unwrap_or_default();
+    let (shown, groups) = labelled;
+    let left_out = match shown < groups {
+        true => {
+            format!("; {shown} of {groups} kernel sizes labelled, the others' labels would overlap")
+        }
+        false => String::new(),
+    };
+    let off = match m.no_flops.is_empty() {
+        true => String::new(),
+        false => format!(
+            "; off the chart (no flops counted, memory-bound): {}",
+            names(&m.no_flops)
+        ),
+    };
+    format!(
+        "Roofline chart, log-log: GFLOP/s against flops per byte of {} ({} points, one per size and tier); roofs: read {:.1} GB/s × intensity, mul+add {:.1} GFLOP/s{fma}; ridge at {:.2} flop/byte{left_out}{off}",
+        names(&m.points), m.points.len(), m.read_gb_s, m.mul_add, m.ridge
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +253,14 @@ mod tests {
             "memory-bound here (left of the ridge at 2.00 flop/byte, or no flops counted): dense, LIF — \
              SIMD reaches 25 % (LIF 64) to 50 % (dense 64) of the read roof; \
              compute-bound: batched — SIMD at 75 % (batched 64) of the mul+add roof"
+        );
+        assert_eq!(
+            describe(&m, (1, 2)),
+            "Roofline chart, log-log: GFLOP/s against flops per byte of batched dense, \
+             dense (matrix × vector) (2 points, one per size and tier); roofs: read 20.0 GB/s × \
+             intensity, mul+add 40.0 GFLOP/s; ridge at 2.00 flop/byte; 1 of 2 kernel sizes \
+             labelled, the others' labels would overlap; off the chart (no flops counted, \
+             memory-bound): LIF step"
         );
     }
 

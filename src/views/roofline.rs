@@ -6,9 +6,9 @@
 //! `data-label-boxes` (its `Painter` is private there, so this file has a small one of its own).
 use super::canvas;
 use super::charts::{
-    kernel_name, log_ticks, short_kernel_name, size_name, tier_colour, TextBox, MIN_FONT_CSS_PX,
+    log_ticks, short_kernel_name, size_name, tier_colour, TextBox, MIN_FONT_CSS_PX,
 };
-use crate::roofline::{RoofPoint, Roofline};
+use crate::roofline::{describe, RoofPoint, Roofline};
 use crate::tier::TierKind;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -38,9 +38,25 @@ struct Labels<'a> {
     d: f64,
     size: (f64, f64),
     boxes: Vec<(TextBox, f64, String)>,
+    /// Lines a label must not cross (the flat roofs).
+    avoid: Vec<TextBox>,
 }
 
 impl Labels<'_> {
+    /// [`Labels::put`] at the first of `places` where one of `texts` fits.
+    fn put_any(
+        &mut self,
+        texts: &[&str],
+        places: &[((f64, f64), HPos)],
+        s: Style,
+    ) -> Result<bool, String> {
+        for (at, h) in places {
+            if self.put(texts, *at, *h, s)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
     /// Draws the first of `texts` that fits inside the canvas 4 CSS px clear of every label
     /// drawn so far, vertically centred on `at`; whether one did.
     fn put(&mut self, texts: &[&str], at: (f64, f64), h: HPos, s: Style) -> Result<bool, String> {
@@ -67,7 +83,8 @@ impl Labels<'_> {
                     || o.y - g >= b.y + bh
                     || b.y >= o.y + o.h + g
             };
-            if inside && self.boxes.iter().all(|(o, _, _)| clear(o)) {
+            let off_lines = self.avoid.iter().all(|o| !o.intersects(&b));
+            if inside && off_lines && self.boxes.iter().all(|(o, _, _)| clear(o)) {
                 let font = ("sans-serif", css * d).into_font().color(&s.1);
                 let style = font.pos(Pos::new(h, VPos::Center));
                 let p = (at.0.round() as i32, at.1.round() as i32);
@@ -90,13 +107,14 @@ pub fn draw(el: &HtmlCanvasElement, m: Option<&Roofline>) -> Result<(), String> 
     let root = backend.into_drawing_area();
     root.fill(&RGBColor(11, 16, 32)).map_err(e)?;
     let ctx = canvas::context(el).ok_or("no 2D context")?;
-    let (boxes, size) = (Vec::new(), (w, h));
+    let (boxes, avoid, size) = (Vec::new(), Vec::new(), (w, h));
     let mut l = Labels {
         root: &root,
         ctx,
         d,
         size,
         boxes,
+        avoid,
     };
     let mg = 10.0 * d;
     let line = |pts: Vec<(f64, f64)>, c: RGBColor, sw: f64| {
@@ -121,12 +139,10 @@ pub fn draw(el: &HtmlCanvasElement, m: Option<&Roofline>) -> Result<(), String> 
             l.put(&hint, (mg, mg + 42.0 * d), HPos::Left, TICK)?;
             "Roofline chart: no benchmark results with this engine's ceilings yet".to_string()
         }
-        Some(m) => plot(
-            &mut l,
-            &line,
-            m,
-            (mg, mg + 36.0 * d, w - mg, h - mg - 38.0 * d),
-        )?,
+        Some(m) => {
+            let area = (mg, mg + 36.0 * d, w - mg, h - mg - 40.0 * d);
+            plot(&mut l, &line, m, area)?
+        }
     };
     root.present().map_err(e)?;
     let boxes: Vec<serde_json::Value> = l.boxes.iter().map(|(b, px, text)| {
@@ -150,12 +166,19 @@ fn plot(
     area: (f64, f64, f64, f64),
 ) -> Result<String, String> {
     let (d, (left0, top, right, bottom)) = (l.d, area);
-    let mut x = left0;
+    // The tiers' colours, in rows that wrap where the width ends.
+    let (mut x, mut top) = (left0, top);
     for t in TierKind::ALL
         .iter()
         .filter(|t| m.points.iter().any(|p| p.tier == **t))
     {
-        if l.put(&[t.label()], (x, top), HPos::Left, (13.0, tier_colour(*t)))? {
+        let s = (13.0, tier_colour(*t));
+        let mut ok = l.put(&[t.label()], (x, top), HPos::Left, s)?;
+        if !ok && x > left0 {
+            (x, top) = (left0, top + 20.0 * d);
+            ok = l.put(&[t.label()], (x, top), HPos::Left, s)?;
+        }
+        if ok {
             x = l.boxes.last().map_or(x, |b| b.0.x + b.0.w) + 14.0 * d;
         }
     }
@@ -193,57 +216,60 @@ fn plot(
         line(vec![(px(t), top), (px(t), bottom)], GRID, 1.0)?;
         l.put(&[&fmt(t)], (px(t), bottom + 12.0 * d), HPos::Center, TICK)?;
     }
-    line(
-        vec![(left, top), (left, bottom), (right, bottom)],
-        MUTED,
-        1.0,
-    )?;
+    let frame = vec![(left, top), (left, bottom), (right, bottom)];
+    line(frame, MUTED, 1.0)?;
     // The read roof rises until it meets the mul+add roof at the ridge, which runs on flat.
     let x0 = xlo.max(ylo / m.read_gb_s);
     let (a, ridge) = ((px(x0), py(m.read_gb_s * x0)), (px(m.ridge), py(m.mul_add)));
     line(vec![a, ridge, (right, py(m.mul_add))], ROOF, 2.0)?;
+    // Labels keep off the flat roofs and the points (`avoid`; not labels, so not recorded).
+    let bx = |x: f64, y: f64, w: f64, h: f64| TextBox { x, y, w, h };
+    l.avoid
+        .push(bx(ridge.0, ridge.1 - d, right - ridge.0, 2.0 * d));
     let mut roofs = vec![format!("mul+add {:.1} GFLOP/s", m.mul_add)];
-    if let Some(f) = m.fma.filter(|f| (*f / m.mul_add - 1.0).abs() > 0.02) {
+    let fma = m.fma.filter(|f| (*f / m.mul_add - 1.0).abs() > 0.02);
+    if let Some(f) = fma {
         line(
             vec![(px(f / m.read_gb_s), py(f)), (right, py(f))],
             ROOF,
             1.0,
         )?;
         roofs.push(format!("fma {f:.1} GFLOP/s"));
-        l.put(
-            &[&roofs[1]],
-            (right, py(f.max(m.mul_add)) - 11.0 * d),
-            HPos::Right,
-            ROOF_LABEL,
-        )?;
+        l.avoid
+            .push(bx(ridge.0, py(f) - d, right - ridge.0, 2.0 * d));
     }
-    l.put(
-        &[&roofs[0]],
-        (right, py(m.fma.unwrap_or(0.0).min(m.mul_add)) + 11.0 * d),
-        HPos::Right,
-        ROOF_LABEL,
-    )?;
-    let read = format!("read {:.1} GB/s × flop/byte", m.read_gb_s);
-    let at = (a.0 + 6.0 * d, a.1 + 14.0 * d);
-    l.put(&[&read, "read roof"], at, HPos::Left, ROOF_LABEL)?;
-    let (mut shown, mut groups) = (0, 0);
+    let (mut shown, mut groups, r) = (0, 0, 4.0 * d);
     let mut pts: Vec<&RoofPoint> = m.points.iter().collect();
     pts.sort_by(|a, b| {
-        (&a.kernel, &a.size)
-            .cmp(&(&b.kernel, &b.size))
-            .then(b.gflop_s.total_cmp(&a.gflop_s))
+        let key = |p: &RoofPoint| (p.kernel.clone(), p.size.clone());
+        key(a).cmp(&key(b)).then(b.gflop_s.total_cmp(&a.gflop_s))
     });
     for p in &pts {
-        let (cx, cy) = (px(p.intensity), py(p.gflop_s));
-        let at = (cx.round() as i32, cy.round() as i32);
-        l.root
-            .draw(&Circle::new(
-                at,
-                (4.0 * d).round() as i32,
-                tier_colour(p.tier).filled(),
-            ))
-            .map_err(e)?;
+        let (cx, cy, c) = (px(p.intensity), py(p.gflop_s), tier_colour(p.tier));
+        let dot = Circle::new((cx.round() as i32, cy.round() as i32), r as i32, c.filled());
+        l.root.draw(&dot).map_err(e)?;
+        l.avoid.push(bx(cx - r, cy - r, 2.0 * r, 2.0 * r));
     }
+    if let Some(f) = fma {
+        let at = (right, py(f.max(m.mul_add)) - 11.0 * d);
+        l.put(&[&roofs[1]], at, HPos::Right, ROOF_LABEL)?;
+    }
+    let y = py(fma.unwrap_or(m.mul_add).min(m.mul_add)) + 11.0 * d;
+    let places = [
+        ((right, y), HPos::Right),
+        ((ridge.0, y), HPos::Left),
+        ((right, y + 18.0 * d), HPos::Right),
+    ];
+    l.put_any(&[&roofs[0], "mul+add roof"], &places, ROOF_LABEL)?;
+    // The read roof's label: under its foot, else under or over its middle.
+    let read = format!("read {:.1} GB/s × flop/byte", m.read_gb_s);
+    let (mx, my) = ((a.0 + ridge.0) / 2.0, (a.1 + ridge.1) / 2.0);
+    let places = [
+        ((a.0 + 6.0 * d, a.1 + 14.0 * d), HPos::Left),
+        ((mx + 6.0 * d, my + 14.0 * d), HPos::Left),
+        ((mx - 6.0 * d, my - 12.0 * d), HPos::Right),
+    ];
+    l.put_any(&[&read, "read roof"], &places, ROOF_LABEL)?;
     // One label per kernel size, by its highest point (the tiers are told apart by colour).
     for (i, p) in pts.iter().enumerate() {
         if i > 0 && (&pts[i - 1].kernel, &pts[i - 1].size) == (&p.kernel, &p.size) {
@@ -252,46 +278,19 @@ fn plot(
         groups += 1;
         let t = format!("{} {}", short_kernel_name(&p.kernel), size_name(&p.size));
         let (cx, cy, o) = (px(p.intensity), py(p.gflop_s), 8.0 * d);
-        let mut placed = false;
-        for (dx, dy, h) in [
-            (o, -o - 4.0 * d, HPos::Left),
-            (o, o + 4.0 * d, HPos::Left),
-            (-o, -o - 4.0 * d, HPos::Right),
-        ] {
-            placed = placed || l.put(&[&t], (cx + dx, cy + dy), h, LABEL)?;
-        }
-        shown += placed as usize;
+        let (up, down) = (cy - o - 4.0 * d, cy + o + 4.0 * d);
+        let places = [
+            ((cx + o, up), HPos::Left),
+            ((cx + o, down), HPos::Left),
+            ((cx - o, up), HPos::Right),
+        ];
+        shown += l.put_any(&[&t], &places, LABEL)? as usize;
     }
     let axis = [
         "horizontal: flops per byte (counting rule); vertical: GFLOP/s; both log",
         "flop/byte vs GFLOP/s, log-log",
     ];
-    l.put(
-        &axis,
-        ((left + right) / 2.0, bottom + 30.0 * d),
-        HPos::Center,
-        TICK,
-    )?;
-    let names = |ps: &[RoofPoint]| {
-        let set: std::collections::BTreeSet<String> =
-            ps.iter().map(|p| kernel_name(&p.kernel)).collect();
-        set.into_iter().collect::<Vec<_>>().join(", ")
-    };
-    let left_out = match shown < groups {
-        true => {
-            format!("; {shown} of {groups} kernel sizes labelled, the others' labels would overlap")
-        }
-        false => String::new(),
-    };
-    let off = match m.no_flops.is_empty() {
-        true => String::new(),
-        false => format!(
-            "; off the chart (no flops counted, memory-bound): {}",
-            names(&m.no_flops)
-        ),
-    };
-    Ok(format!(
-        "Roofline chart, log-log: GFLOP/s against flops per byte of {} ({} points, one per size and tier); roofs: read {:.1} GB/s × intensity, {}; ridge at {:.2} flop/byte{left_out}{off}",
-        names(&m.points), m.points.len(), m.read_gb_s, roofs.join(", "), m.ridge
-    ))
+    let at = ((left + right) / 2.0, bottom + 32.0 * d);
+    l.put(&axis, at, HPos::Center, TICK)?;
+    Ok(describe(m, (shown, groups)))
 }
