@@ -20,6 +20,7 @@ mod notices;
 mod params;
 mod race;
 mod raster_window;
+mod roofline;
 mod sim;
 mod stats;
 mod sweep;

@@ -1,10 +1,11 @@
 //! The benchmark run's panel: button, progress, cancel, results table, charts, export. It binds
 //! `bench_run`'s state and worker; the run itself happens there.
-use super::charts;
+use super::{charts, roofline};
 use crate::bench::{self, ResultLine};
 use crate::bench_run::{BenchState, BenchWorker};
 use crate::browser;
 use crate::params::{BenchSet, Settings};
+use crate::roofline as roof;
 use crate::targets::Measured;
 use crate::tier::TierKind;
 use leptos::html::Canvas;
@@ -26,8 +27,13 @@ pub fn BenchPanel(
     let speed_ref = NodeRef::<Canvas>::new();
     let scale_ref = NodeRef::<Canvas>::new();
     let frames_ref = NodeRef::<Canvas>::new();
+    let roof_ref = NodeRef::<Canvas>::new();
     let chart_error = RwSignal::new(None::<String>);
     let lines = Memo::new(move |_| bench.with(|b| bench::group(&b.rows)));
+    // The roofline of the rows under this engine's ceilings (none before a run has both).
+    let roofs = Memo::new(move |_| {
+        bench.with(|b| b.ceilings.as_ref().and_then(|c| roof::model(&b.rows, c)))
+    });
 
     // Charts are drawn at the canvas's size × devicePixelRatio: a resize or a zoom (which
     // changes the ratio) draws them again, so they stay sharp and fill the space they get.
@@ -42,6 +48,15 @@ pub fn BenchPanel(
         if let (Some(a), Some(b)) = (speed_ref.get(), scale_ref.get()) {
             let r = charts::speedup_bars(&a, &l).and_then(|_| charts::scaling(&b, &l));
             chart_error.set(r.err());
+        }
+    });
+    Effect::new(move |_| {
+        resized.track();
+        let m = roofs.get();
+        if let Some(c) = roof_ref.get() {
+            if let Err(e) = roofline::draw(&c, m.as_ref()) {
+                chart_error.set(Some(e));
+            }
         }
     });
     Effect::new(move |_| {
@@ -266,6 +281,8 @@ pub fn BenchPanel(
                 <canvas node_ref=scale_ref data-testid="chart-scaling" role="img" aria-label="scaling chart"></canvas>
                 <canvas node_ref=frames_ref data-testid="chart-frames" role="img" aria-label="frame-time chart"></canvas>
             </div>
+            <canvas node_ref=roof_ref data-testid="chart-roofline" role="img" aria-label="roofline chart"></canvas>
+            <p class="muted" data-testid="roofline-reading">{move || roofs.with(|m| m.as_ref().map(roof::reading).unwrap_or_default())}</p>
         </div>
     }
 }

@@ -12,5 +12,6 @@ pub mod mesh_view;
 pub mod perf_panel;
 pub mod race_view;
 pub mod raster_view;
+pub mod roofline;
 pub mod status_line;
 pub mod sweep_view;

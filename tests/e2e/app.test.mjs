@@ -3,7 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { setup, open, waitRunning, canvasStats, text, shot } from './helpers.mjs';
+import { join } from 'node:path';
+import { setup, open, waitRunning, canvasStats, text, shot, SHOTS } from './helpers.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -144,6 +145,18 @@ test('the quick benchmark runs in a worker while the mesh keeps animating', asyn
   for (const k of ['read_gb_s', 'mul_add_gflop_s', 'fma_gflop_s']) assert.ok(json.ceilings[k] > 0, `exported ceilings.${k}`);
   assert.ok(json.results.every((r) => r.achieved.simd.gb_s > 0), 'achieved GB/s per result');
   assert.ok(json.results.filter((r) => r.kernel.startsWith('dense')).every((r) => r.achieved.simd.gflop_s > 0), 'achieved GFLOP/s where flops are counted');
+  // The roofline (issue 28 part 2): drawn, described, and a reading line with figures.
+  await page.waitForFunction(() => /^Roofline chart, log-log/.test(document.querySelector('[data-testid=chart-roofline]').getAttribute('aria-label')));
+  const roof = await canvasStats(page, 'chart-roofline');
+  assert.ok(roof.differing > 500, `chart-roofline is drawn (${roof.differing} px)`);
+  const roofAria = await page.locator('[data-testid=chart-roofline]').getAttribute('aria-label');
+  assert.match(roofAria, /ridge at [\d.]+ flop\/byte/, roofAria);
+  const reading = await text(page, 'roofline-reading');
+  assert.match(reading, /^memory-bound here \(left of the ridge at [\d.]+ flop\/byte, or no flops counted\): .* reaches \d+ % .* of the read roof/, reading);
+  // Batched dense (≈ 6 flop/byte) is right of the ridge wherever mul+add ÷ read < 6: a figure
+  // of this machine, so it is read, not required.
+  if (reading.includes('compute-bound')) assert.match(reading, /compute-bound: batched — .* at \d+ % .* of the mul\+add roof/, reading);
+  await page.locator('[data-testid=chart-roofline]').screenshot({ path: join(SHOTS, 'roofline.png') });
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
   assert.ok(readFileSync(await csv.path(), 'utf8').split('\n').length > 30);
   await shot(page, 'bench.png');
