@@ -58,7 +58,10 @@ test('a JS tier dependency served corrupt once: one Retry reloads the whole modu
     await page.waitForFunction(() => /unavailable/.test(document.querySelector('table.tiers tr[data-tier=js]').textContent), null, { timeout: 15000 });
     assert.equal(corrupt, 1, 'the corrupt copy was served once');
     await page.click('[data-testid=retry-js]');
-    await page.waitForFunction(() => !/retrying/.test(document.querySelector('table.tiers tr[data-tier=js] td:nth-child(2)').textContent), null, { timeout: 15000 });
+    // The click is applied on the next frame: until then the row still shows the old failure,
+    // so wait for the retry's outcome (a failed retry times out here and fails below).
+    await page.waitForFunction(() => /^\s*loaded/.test(document.querySelector('table.tiers tr[data-tier=js] td:nth-child(2)').textContent), null, { timeout: 15000 })
+      .catch(() => {});
     assert.match(await tierState(page, 'js'), /^\s*loaded/, 'the first Retry loads the tier');
     assert.ok(corrupt >= 2, 'the retry asked for stdp.js again');
     // The retried files carry their query and still count as the tier's files in the timing.
