@@ -1,48 +1,38 @@
 //! The roofline (issue 28 part 2): arithmetic intensity (flops per byte by the counting rule,
 //! `kernels/ABI.md`) against GFLOP/s, log-log, under this engine's two roofs — read bandwidth ×
 //! intensity and the mul+add (and fma) throughput — one point per kernel × size × tier.
-//! `crate::roofline` is the plain logic; [`draw`] lays text out as `charts` does: measured
-//! first, ≥ 12 CSS px, a label that would touch another is left out, boxes in
-//! `data-label-boxes` (its `Painter` is private there, so this file has a small one of its own).
-use super::canvas;
+//! `crate::roofline` is the plain logic; [`draw`] lays text out with the charts' `Painter`
+//! (measured first, ≥ 12 CSS px, a label that would touch another is left out, boxes in
+//! `data-label-boxes`), and keeps labels off the roofs and the points too.
 use super::charts::{
-    log_ticks, short_kernel_name, size_name, tier_colour, TextBox, MIN_FONT_CSS_PX,
+    err, log_ticks, short_kernel_name, size_name, tier_colour, Anchor, Painter, TextBox, GOAL_2X,
+    GRID, INK, LABEL_PX, MIN_FONT_CSS_PX, MUTED, TICK_PX, TITLE_PX,
 };
 use crate::roofline::{describe, RoofPoint, Roofline};
 use crate::tier::TierKind;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters_canvas::CanvasBackend;
+use plotters::style::text_anchor::{HPos, VPos};
 use web_sys::HtmlCanvasElement;
 
-type Draw = DrawingArea<CanvasBackend, plotters::coord::Shift>;
-fn e(x: impl std::fmt::Display) -> String {
-    x.to_string()
-}
-
-const INK: RGBColor = RGBColor(220, 228, 242);
-const MUTED: RGBColor = RGBColor(160, 174, 200);
-const GRID: RGBColor = RGBColor(44, 57, 88);
-const ROOF: RGBColor = RGBColor(255, 200, 87);
+/// The roofs' colour: the charts' goal-line colour (a roof is this chart's goal).
+const ROOF: RGBColor = GOAL_2X;
 /// Font size (CSS px, never under 12) and colour of each kind of text.
 type Style = (f64, RGBColor);
-const TITLE: Style = (15.0, INK);
-const TICK: Style = (13.0, MUTED);
-const LABEL: Style = (13.0, INK);
-const ROOF_LABEL: Style = (13.0, ROOF);
+const TITLE: Style = (TITLE_PX, INK);
+const TICK: Style = (TICK_PX, MUTED);
+const LABEL: Style = (LABEL_PX, INK);
+const ROOF_LABEL: Style = (LABEL_PX, ROOF);
+/// The least space between two of this chart's labels (CSS px).
+const GAP_CSS: f64 = 4.0;
 
-/// Text placed only where it is clear of every label so far (boxes in device px).
-struct Labels<'a> {
-    root: &'a Draw,
-    ctx: web_sys::CanvasRenderingContext2d,
-    d: f64,
-    size: (f64, f64),
-    boxes: Vec<(TextBox, f64, String)>,
-    /// Lines a label must not cross (the flat roofs).
+/// The chart's text: placed only where it is clear of every label so far (`Painter::free`)
+/// and of `avoid`, the lines and points a label must not cross (not labels, so not recorded).
+struct Labels {
+    p: Painter,
     avoid: Vec<TextBox>,
 }
 
-impl Labels<'_> {
+impl Labels {
     /// [`Labels::put`] at the first of `places` where one of `texts` fits.
     fn put_any(
         &mut self,
@@ -57,41 +47,14 @@ impl Labels<'_> {
         }
         Ok(false)
     }
-    /// Draws the first of `texts` that fits inside the canvas 4 CSS px clear of every label
-    /// drawn so far, vertically centred on `at`; whether one did.
+    /// Draws the first of `texts` that fits inside the canvas `GAP_CSS` clear of every label
+    /// drawn so far and off `avoid`, vertically centred on `at`; whether one did.
     fn put(&mut self, texts: &[&str], at: (f64, f64), h: HPos, s: Style) -> Result<bool, String> {
-        let (css, d) = (s.0.max(MIN_FONT_CSS_PX), self.d);
-        self.ctx
-            .set_font(&format!("normal {}px sans-serif", css * d));
+        let (css, anchor) = (s.0.max(MIN_FONT_CSS_PX), Anchor(h, VPos::Center));
         for t in texts {
-            let (w, bh, g) = (canvas::text_width(&self.ctx, t), css * d * 1.2, 4.0 * d);
-            let x = match h {
-                HPos::Left => at.0,
-                HPos::Center => at.0 - w / 2.0,
-                HPos::Right => at.0 - w,
-            };
-            let b = TextBox {
-                x,
-                y: at.1 - bh / 2.0,
-                w,
-                h: bh,
-            };
-            let inside = x >= 0.0 && b.y >= 0.0 && x + w <= self.size.0 && b.y + bh <= self.size.1;
-            let clear = |o: &TextBox| {
-                o.x - g >= x + w
-                    || x >= o.x + o.w + g
-                    || o.y - g >= b.y + bh
-                    || b.y >= o.y + o.h + g
-            };
-            let off_lines = self.avoid.iter().all(|o| !o.intersects(&b));
-            if inside && off_lines && self.boxes.iter().all(|(o, _, _)| clear(o)) {
-                let font = ("sans-serif", css * d).into_font().color(&s.1);
-                let style = font.pos(Pos::new(h, VPos::Center));
-                let p = (at.0.round() as i32, at.1.round() as i32);
-                self.root
-                    .draw(&Text::new(t.to_string(), p, style))
-                    .map_err(e)?;
-                self.boxes.push((b, css, t.to_string()));
+            let b = self.p.text_box(t, at, anchor, css);
+            if self.p.free(&b, GAP_CSS) && self.avoid.iter().all(|o| !o.intersects(&b)) {
+                self.p.text(t, at, anchor, css, s.1)?;
                 return Ok(true);
             }
         }
@@ -101,30 +64,13 @@ impl Labels<'_> {
 
 /// Draws the roofline of `m` (or a hint when there is none yet) on `el`.
 pub fn draw(el: &HtmlCanvasElement, m: Option<&Roofline>) -> Result<(), String> {
-    let (w, h) = canvas::fit(el);
-    let (w, h, d) = (w as f64, h as f64, canvas::dpr());
-    let backend = CanvasBackend::with_canvas_object(el.clone()).ok_or("no 2D context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&RGBColor(11, 16, 32)).map_err(e)?;
-    let ctx = canvas::context(el).ok_or("no 2D context")?;
-    let (boxes, avoid, size) = (Vec::new(), Vec::new(), (w, h));
+    let p = Painter::new(el, None)?;
+    let (w, h, d) = (p.w, p.h, p.dpr);
     let mut l = Labels {
-        root: &root,
-        ctx,
-        d,
-        size,
-        boxes,
-        avoid,
+        p,
+        avoid: Vec::new(),
     };
     let mg = 10.0 * d;
-    let line = |pts: Vec<(f64, f64)>, c: RGBColor, sw: f64| {
-        let pts: Vec<(i32, i32)> = pts
-            .iter()
-            .map(|p| (p.0.round() as i32, p.1.round() as i32))
-            .collect();
-        let style = c.stroke_width((sw * d).round().max(1.0) as u32);
-        root.draw(&PathElement::new(pts, style)).map_err(e)
-    };
     let titles = [
         "Roofline: GFLOP/s against flops per byte (log-log)",
         "Roofline (log-log)",
@@ -141,45 +87,29 @@ pub fn draw(el: &HtmlCanvasElement, m: Option<&Roofline>) -> Result<(), String> 
         }
         Some(m) => {
             let area = (mg, mg + 36.0 * d, w - mg, h - mg - 40.0 * d);
-            plot(&mut l, &line, m, area)?
+            plot(&mut l, m, area)?
         }
     };
-    root.present().map_err(e)?;
-    let boxes: Vec<serde_json::Value> = l.boxes.iter().map(|(b, px, text)| {
-        serde_json::json!({"x": b.x / d, "y": b.y / d, "w": b.w / d, "h": b.h / d, "px": px, "text": text})
-    }).collect();
-    let _ = el.set_attribute(
-        "data-label-boxes",
-        &serde_json::Value::Array(boxes).to_string(),
-    );
-    let _ = el.set_attribute("aria-label", &description);
-    Ok(())
+    l.p.finish(el, &description)
 }
 
-type LineFn<'a> = dyn Fn(Vec<(f64, f64)>, RGBColor, f64) -> Result<(), String> + 'a;
-
 /// The legend row, axes, roofs and points inside `(left, top, right, bottom)`; the description.
-fn plot(
-    l: &mut Labels,
-    line: &LineFn,
-    m: &Roofline,
-    area: (f64, f64, f64, f64),
-) -> Result<String, String> {
-    let (d, (left0, top, right, bottom)) = (l.d, area);
+fn plot(l: &mut Labels, m: &Roofline, area: (f64, f64, f64, f64)) -> Result<String, String> {
+    let (d, (left0, top, right, bottom)) = (l.p.dpr, area);
     // The tiers' colours, in rows that wrap where the width ends.
     let (mut x, mut top) = (left0, top);
     for t in TierKind::ALL
         .iter()
         .filter(|t| m.points.iter().any(|p| p.tier == **t))
     {
-        let s = (13.0, tier_colour(*t));
+        let s = (LABEL_PX, tier_colour(*t));
         let mut ok = l.put(&[t.label()], (x, top), HPos::Left, s)?;
         if !ok && x > left0 {
             (x, top) = (left0, top + 20.0 * d);
             ok = l.put(&[t.label()], (x, top), HPos::Left, s)?;
         }
         if ok {
-            x = l.boxes.last().map_or(x, |b| b.0.x + b.0.w) + 14.0 * d;
+            x = l.p.boxes.last().map_or(x, |b| b.0.x + b.0.w) + 14.0 * d;
         }
     }
     let top = top + 22.0 * d;
@@ -209,19 +139,18 @@ fn plot(
         }
     };
     for t in log_ticks(ylo, yhi) {
-        line(vec![(left, py(t)), (right, py(t))], GRID, 1.0)?;
+        l.p.line(&[(left, py(t)), (right, py(t))], GRID, 1.0)?;
         l.put(&[&fmt(t)], (left - 6.0 * d, py(t)), HPos::Right, TICK)?;
     }
     for t in log_ticks(xlo, xhi) {
-        line(vec![(px(t), top), (px(t), bottom)], GRID, 1.0)?;
+        l.p.line(&[(px(t), top), (px(t), bottom)], GRID, 1.0)?;
         l.put(&[&fmt(t)], (px(t), bottom + 12.0 * d), HPos::Center, TICK)?;
     }
-    let frame = vec![(left, top), (left, bottom), (right, bottom)];
-    line(frame, MUTED, 1.0)?;
+    l.p.axes(left, top, right, bottom)?;
     // The read roof rises until it meets the mul+add roof at the ridge, which runs on flat.
     let x0 = xlo.max(ylo / m.read_gb_s);
     let (a, ridge) = ((px(x0), py(m.read_gb_s * x0)), (px(m.ridge), py(m.mul_add)));
-    line(vec![a, ridge, (right, py(m.mul_add))], ROOF, 2.0)?;
+    l.p.line(&[a, ridge, (right, py(m.mul_add))], ROOF, 2.0)?;
     // Labels keep off the flat roofs and the points (`avoid`; not labels, so not recorded).
     let bx = |x: f64, y: f64, w: f64, h: f64| TextBox { x, y, w, h };
     l.avoid
@@ -229,11 +158,7 @@ fn plot(
     let mut roofs = vec![format!("mul+add {:.1} GFLOP/s", m.mul_add)];
     let fma = m.fma.filter(|f| (*f / m.mul_add - 1.0).abs() > 0.02);
     if let Some(f) = fma {
-        line(
-            vec![(px(f / m.read_gb_s), py(f)), (right, py(f))],
-            ROOF,
-            1.0,
-        )?;
+        l.p.line(&[(px(f / m.read_gb_s), py(f)), (right, py(f))], ROOF, 1.0)?;
         roofs.push(format!("fma {f:.1} GFLOP/s"));
         l.avoid
             .push(bx(ridge.0, py(f) - d, right - ridge.0, 2.0 * d));
@@ -247,7 +172,7 @@ fn plot(
     for p in &pts {
         let (cx, cy, c) = (px(p.intensity), py(p.gflop_s), tier_colour(p.tier));
         let dot = Circle::new((cx.round() as i32, cy.round() as i32), r as i32, c.filled());
-        l.root.draw(&dot).map_err(e)?;
+        l.p.root.draw(&dot).map_err(err)?;
         l.avoid.push(bx(cx - r, cy - r, 2.0 * r, 2.0 * r));
     }
     if let Some(f) = fma {

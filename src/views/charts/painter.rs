@@ -34,7 +34,7 @@ impl TextBox {
 
 /// Where a label goes relative to its anchor point.
 #[derive(Clone, Copy)]
-pub(crate) struct Anchor(HPos, VPos);
+pub(crate) struct Anchor(pub(crate) HPos, pub(crate) VPos);
 pub(crate) const LEFT_MID: Anchor = Anchor(HPos::Left, VPos::Center);
 pub(crate) const RIGHT_MID: Anchor = Anchor(HPos::Right, VPos::Center);
 pub(crate) const CENTRE_TOP: Anchor = Anchor(HPos::Center, VPos::Top);
