@@ -166,8 +166,8 @@ pub struct BenchWorker;
 impl BenchWorker {
     /// Starts a run of `set` (a run before it stops); `playing`: whether the animation plays
     /// as it starts. Progress and rows go to `state`; a finished run's SIMD-vs-JS figures to
-    /// `measured`. `Err`: the worker could not be started, and why (`state` already says so,
-    /// with the run ended).
+    /// `measured`. A worker that cannot be started ends the run in `state`, with the reason:
+    /// the state is the one place a run's outcome is told.
     pub fn start(
         &self,
         set: &str,
@@ -175,9 +175,12 @@ impl BenchWorker {
         playing: bool,
         state: RwSignal<BenchState>,
         measured: RwSignal<Measured>,
-    ) -> Result<(), String> {
+    ) {
         self.stop();
-        let request = worker::to_js(&RunRequest::new(set, simd_off))?;
+        let request = match worker::to_js(&RunRequest::new(set, simd_off)) {
+            Ok(r) => r,
+            Err(e) => return state.update(|s| s.fail(format!("benchmark failed: {e}"))),
+        };
         let on_event = move |ev: WorkerEvent<WorkerMsg>| {
             let msg = match ev {
                 WorkerEvent::Message(msg) => msg,
@@ -216,10 +219,9 @@ impl BenchWorker {
             )
         });
         // A worker that cannot even be constructed ends the run here, not "starting…" for good.
-        if let Err(e) = &started {
+        if let Err(e) = started {
             state.update(|s| s.fail(format!("benchmark failed: {e}; Run tries again")));
         }
-        started.map(|_| ())
     }
 
     /// Cancels the run: a worker that has started is asked to stop between cases (it answers

@@ -390,11 +390,7 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             queue.send(Command::StartRace(a, b));
         }
         if let Some(set) = autorun {
-            if let Err(e) = worker.start(&set, s.simd_off, true, ui.bench, ui.measured) {
-                ui.bench.update(|b| {
-                    b.message = Some(format!("cannot start the benchmark worker: {e}"))
-                });
-            }
+            worker.start(&set, s.simd_off, true, ui.bench, ui.measured);
         }
         let controller = Rc::new(RefCell::new(Controller::new(
             engine,

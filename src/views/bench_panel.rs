@@ -100,9 +100,7 @@ pub fn BenchPanel(
 
     let start = move |which: &str| {
         set.set(which.to_string());
-        if let Err(e) = worker.start(which, simd_off, running.get_untracked(), bench, measured) {
-            bench.update(|s| s.message = Some(format!("cannot start the benchmark worker: {e}")));
-        }
+        worker.start(which, simd_off, running.get_untracked(), bench, measured);
     };
     let run = move |_| start(&set.get_untracked());
     let run_full = move |_| start("full");
