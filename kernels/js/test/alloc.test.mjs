@@ -7,22 +7,18 @@
 // returned when the child exits, one tier at a time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { loadModule, RELAXED_OK as relaxedOk } from './modules.mjs';
 
 const MAX_ALLOC = 256 * 1024 * 1024;
-const dir = process.env.SASI_KERNEL_DIR || new URL('../../../target/kernel-modules', import.meta.url).pathname;
-const relaxedOk = WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11]));
 
 async function load(tier) {
   if (tier === 'js') {
     const x = await import('../abi.js');
     return { x, view: (h, n) => x.f32(h, n), u32: (h, n) => x.u32(h, n), f64: (h, n) => x.f64(h, n) };
   }
-  const file = `${dir}/kernels-${tier}.wasm`;
-  if (!existsSync(file)) throw new Error(`${file} is missing: run kernels/build-modules.sh ${dir}`);
-  const x = (await WebAssembly.instantiate(readFileSync(file), {})).instance.exports;
+  const x = await loadModule(tier);
   return {
     x,
     view: (h, n) => new Float32Array(x.memory.buffer, h >>> 0, n),

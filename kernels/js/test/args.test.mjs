@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import * as js from '../abi.js';
+import { loadModule } from './modules.mjs';
 
 const E = js.ERRORS;
 // The signatures come from the one table of exports (kernels/src/exports.rs), which the
@@ -18,12 +19,7 @@ if (!existsSync(vectors)) throw new Error(`${vectors} is missing: run \`cargo ru
 const SIG = Object.fromEntries(JSON.parse(readFileSync(vectors, 'utf8')).abi.exports.map((e) => [e.name, e.sig]));
 /** Exports that answer a value, not a code, for what is not a u32 (the third test). */
 const VALUE_EXPORTS = ['sasi_alloc', 'mesh_words_per_row'];
-const dir = process.env.SASI_KERNEL_DIR || new URL('../../../target/kernel-modules', import.meta.url).pathname;
-async function loadScalar() {
-  const file = `${dir}/kernels-scalar.wasm`;
-  if (!existsSync(file)) throw new Error(`${file} is missing: run kernels/build-modules.sh ${dir}`);
-  return (await WebAssembly.instantiate(readFileSync(file), {})).instance.exports;
-}
+const loadScalar = () => loadModule('scalar');
 
 /** Typed views on a tier's buffers: the JS tier's own, or the wasm module's memory. */
 function viewsOf(x) {
