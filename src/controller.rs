@@ -363,7 +363,7 @@ impl Controller {
             .into_iter()
             .filter(|k| e.tier(*k).is_some())
             .collect();
-        let shape = (e.settings.n, e.settings.agents, e.settings.steps);
+        let shape = (e.settings().n, e.settings().agents, e.settings().steps);
         self.probe = Some(Probe::new(tiers, shape));
         drop_probe_copy(&mut self.probe_sim, &mut self.engine);
     }
@@ -381,7 +381,7 @@ impl Controller {
             return;
         };
         let e = &mut self.engine;
-        let steps = e.settings.steps;
+        let steps = e.settings().steps;
         let sample = if kind == e.active() {
             drop_probe_copy(&mut self.probe_sim, e);
             frame_ms
@@ -390,12 +390,12 @@ impl Controller {
                 drop_probe_copy(&mut self.probe_sim, e);
                 self.probe_sim = e
                     .tier(kind)
-                    .and_then(|t| e.sim.hand_over(t, &e.settings).ok())
+                    .and_then(|t| e.copy_run_into(t).ok())
                     .map(|sim| (kind, sim));
             }
             self.probe_sim.as_mut().and_then(|(_, sim)| {
                 let t0 = crate::browser::now_ms();
-                let ok = sim.run_steps(steps, e.settings.stdp, |_| {}).is_ok();
+                let ok = sim.run_steps(steps, e.settings().stdp, |_| {}).is_ok();
                 ok.then(|| crate::browser::now_ms() - t0)
             })
         };
@@ -418,28 +418,17 @@ impl Controller {
         let mut ch = Changes::default();
         let mut remeasure = false;
         let e = &mut self.engine;
-        let steps_before = e.settings.steps;
+        let steps_before = e.settings().steps;
         for (kind, result) in std::mem::take(&mut self.arrivals) {
-            let state = match result {
-                Ok(t) => {
-                    let timing = t.load;
-                    e.tiers.retain(|(k, _)| *k != kind);
-                    e.tiers.push((kind, t));
-                    remeasure = true;
-                    TierState::Loaded(timing)
-                }
-                Err(reason) => TierState::Unavailable(reason),
-            };
-            for st in e.statuses.iter_mut().filter(|st| st.kind == kind) {
-                st.state = state.clone();
-            }
-            ch.statuses = Some(e.statuses.clone());
+            remeasure |= result.is_ok();
+            e.tier_arrived(kind, result);
+            ch.statuses = Some(e.statuses().to_vec());
         }
         let mut step_once = false;
         for cmd in commands {
             self.apply(cmd, &mut ch, &mut step_once, &mut remeasure);
         }
-        if remeasure || self.engine.settings.steps != steps_before {
+        if remeasure || self.engine.settings().steps != steps_before {
             self.measure_headline();
         }
         // While the race runs the main simulation pauses, so the two sides do not compete with it.
@@ -455,17 +444,18 @@ impl Controller {
         if running || step_once {
             let e = &mut self.engine;
             let single = step_once && !self.playing;
-            let steps = if single { 1 } else { e.settings.steps };
+            let steps = if single { 1 } else { e.settings().steps };
             match e.frame(steps) {
                 Ok(()) => {
+                    let (last, times) = (e.last_frame(), e.times());
                     self.meter.record(
-                        e.last.steps,
-                        e.last.spikes,
-                        e.times.lif_stdp_ms,
-                        e.times.agents_ms,
-                        e.times.mesh_ms,
+                        last.steps,
+                        last.spikes,
+                        times.lif_stdp_ms,
+                        times.agents_ms,
+                        times.mesh_ms,
                     );
-                    frame_ms = (!single).then_some(e.times.lif_stdp_ms);
+                    frame_ms = (!single).then_some(times.lif_stdp_ms);
                 }
                 Err(f) => {
                     let msg = format!("The simulation stopped: {f}");
@@ -501,7 +491,7 @@ impl Controller {
                 Err(msg) => ch.notices.push(format!("cannot switch to {k}: {msg}")),
             },
             Command::Configure(pairs) => {
-                let cur = e.settings.clone();
+                let cur = e.settings().clone();
                 let (new, notes) = merged_settings(&cur, &pairs);
                 ch.notices.extend(notes);
                 let reshape = pairs.is_empty()
@@ -524,8 +514,7 @@ impl Controller {
                         Err(msg) => ch.error = Some(format!("reset failed: {msg}")),
                     }
                 } else {
-                    e.sim.set_drive(new.drive_hz);
-                    e.settings = new;
+                    e.retune(new);
                 }
                 // A race runs the page's settings. A change to what it computes (N, agents,
                 // seed, drive, STDP), or a Reset, starts it again on the new settings, from
@@ -534,20 +523,18 @@ impl Controller {
                 let again = self
                     .race
                     .as_ref()
-                    .filter(|r| restarted || !r.settings.same_run(&self.engine.settings))
+                    .filter(|r| restarted || !r.settings.same_run(self.engine.settings()))
                     .map(crate::race::LiveRace::pair);
                 if let Some((a, b)) = again {
                     self.start_race(a, b, ch);
                 }
             }
             Command::RetryTier(kind) => {
-                for st in e.statuses.iter_mut().filter(|st| st.kind == kind) {
-                    st.state = TierState::Unavailable(crate::loader::RETRYING.into());
-                }
-                ch.statuses = Some(e.statuses.clone());
+                e.set_state(kind, TierState::Unavailable(crate::loader::RETRYING.into()));
+                ch.statuses = Some(e.statuses().to_vec());
                 ch.reload.push(kind);
             }
-            Command::InjectNan => e.sim.inject_nan(),
+            Command::InjectNan => e.inject_nan(),
             Command::StartRace(a, b) => self.start_race(a, b, ch),
             Command::StopRace => {
                 if let Some(r) = self.race.take() {
@@ -585,7 +572,7 @@ impl Controller {
     /// instantiated afresh (`Engine::release_idle_tiers`); a JS side's buffers go to the
     /// garbage collector.
     fn give_back_race_memory(&mut self, race: crate::race::LiveRace, ch: &mut Changes) {
-        let in_active = race.runs_in(&self.engine.sim.tier);
+        let in_active = race.runs_in(self.engine.running_tier());
         drop(race);
         if in_active {
             if let Err(msg) = self.engine.compact_active() {
@@ -603,7 +590,7 @@ impl Controller {
     pub fn running_settings(&self) -> Settings {
         let e = &self.engine;
         let race = self.race.as_ref().map(|r| (r.pair(), &r.settings));
-        crate::url::running_settings(&e.settings, e.active(), race)
+        crate::url::running_settings(e.settings(), e.active(), race)
     }
 
     /// The one place the page's settings and address bar are derived: after every tick, from
@@ -639,25 +626,25 @@ impl Controller {
         }
         if now - self.last_probe > 2000.0 {
             self.last_probe = now;
-            if let Ok((call, handoff)) = e.sim.probe_overhead(200, crate::browser::now_ms) {
+            if let Ok((call, handoff)) = e.probe_overhead(200, crate::browser::now_ms) {
                 self.overhead_us = call + handoff;
                 self.overhead_parts = (call, handoff);
             }
         }
-        let Some(rates) = self.meter.take_rates(now, e.sim.n as f64, running) else {
+        let Some(rates) = self.meter.take_rates(now, e.n() as f64, running) else {
             return;
         };
         let stats = LiveStats {
-            memory: page_memory(&e.tiers, clock.worker_memory),
-            all_tiers_bytes: e.tiers.iter().map(|(_, t)| t.memory_bytes()).sum(),
-            all_tiers_in_use: e.tiers.iter().map(|(_, t)| t.memory_in_use()).sum(),
+            memory: page_memory(e.tiers(), clock.worker_memory),
+            all_tiers_bytes: e.tiers().iter().map(|(_, t)| t.memory_bytes()).sum(),
+            all_tiers_in_use: e.tiers().iter().map(|(_, t)| t.memory_in_use()).sum(),
             overhead_us: self.overhead_us,
             call_us: self.overhead_parts.0,
             handoff_us: self.overhead_parts.1,
-            efficiency: e.efficiency,
-            edges: e.edges.len(),
-            pruned: e.total_pruned,
-            sim_seconds: e.step as f64 / 1000.0,
+            efficiency: e.mesh_frame().efficiency,
+            edges: e.mesh_frame().edges.len(),
+            pruned: e.total_pruned(),
+            sim_seconds: e.step() as f64 / 1000.0,
             timer_note: self.timer_note.clone(),
             state_note: if clock.hidden {
                 "paused: tab hidden".into()
@@ -668,7 +655,7 @@ impl Controller {
             } else {
                 format!(
                     "{} steps of 1 ms per frame; a slow frame slows the clock, work never queues up",
-                    e.settings.steps
+                    e.settings().steps
                 )
             },
             ..rates

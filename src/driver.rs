@@ -350,7 +350,7 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
         };
         // The target is about kernel modules: the wasm tiers (the JS tier's import is shown too).
         let max_load = engine
-            .tiers
+            .tiers()
             .iter()
             .filter(|(k, _)| *k != TierKind::Js)
             .map(|(_, t)| t.load.total_ms)
@@ -358,7 +358,7 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
         // No SIMD tier at all (`?simd=off`, an engine without SIMD): the SIMD tier's reason.
         let reason = |k: TierKind| {
             engine
-                .statuses
+                .statuses()
                 .iter()
                 .find(|st| st.kind == k)
                 .and_then(|st| st.reason().map(str::to_string))
@@ -370,7 +370,7 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
         });
         if engine.active() != s.tier {
             let why = engine
-                .statuses
+                .statuses()
                 .iter()
                 .find(|st| st.kind == s.tier)
                 .and_then(|st| st.reason().map(str::to_string))
@@ -428,7 +428,7 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             let mut c = controller.borrow_mut();
             let changes = c.tick(queue.take(), clock);
             for kind in changes.reload.iter().copied() {
-                let simd_off = c.engine.settings.simd_off;
+                let simd_off = c.engine.settings().simd_off;
                 let back = Rc::clone(&controller);
                 retries += 1;
                 let attempt = retries;
@@ -441,11 +441,16 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             ui.apply(changes);
             let t2 = now_ms();
             if let Some(canvas) = ui.mesh.get_untracked() {
-                mesh_view::draw(&canvas, &c.engine);
+                mesh_view::draw(&canvas, c.engine.mesh_frame());
             }
             let t3 = now_ms();
             if let Some(canvas) = ui.raster.get_untracked() {
-                raster_view::draw(&canvas, &c.engine, &mut pixels);
+                raster_view::draw(
+                    &canvas,
+                    c.engine.raster_frame(),
+                    raster_view::RasterStyle::MAIN,
+                    &mut pixels,
+                );
             }
             // The race's two rasters count as raster drawing (the main one stands still then).
             ui.race.draw(c.race.as_ref());

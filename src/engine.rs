@@ -2,7 +2,7 @@
 //! tier, agent positions and the recent spike history the canvases draw. The app owns one
 //! `Engine` and calls `frame` once per animation frame.
 use crate::browser::now_ms;
-use crate::loader::TierStatus;
+use crate::loader::{TierState, TierStatus};
 use crate::params::Settings;
 use crate::sim::{self, FrameStats, Sim};
 use crate::tier::{Fault, Tier, TierKind};
@@ -75,24 +75,55 @@ pub fn push_spikes(history: &mut VecDeque<Vec<u32>>, cap: usize, spikes: &[u32])
     }
 }
 
-pub struct Engine {
-    pub settings: Settings,
-    pub tiers: Vec<(TierKind, Rc<Tier>)>,
-    pub statuses: Vec<TierStatus>,
-    pub sim: Sim,
-    pub agents: Vec<Agent>,
-    pub edges: Vec<(u16, u16, f32)>,
+/// What the mesh view draws, read from the engine for one frame.
+#[derive(Clone, Copy)]
+pub struct MeshFrame<'a> {
+    pub agents: &'a [Agent],
+    /// (agent, agent, summed weight) of the edges over the threshold.
+    pub edges: &'a [(u16, u16, f32)],
+    /// The summed weight an edge needs (infinite before the first mesh).
     pub edge_threshold: f32,
+    pub pulses: &'a [Pulse],
     pub efficiency: f64,
-    pub efficiency_history: VecDeque<f64>,
-    pub pulses: Vec<Pulse>,
+    /// Recent efficiency samples, oldest first, at most [`EFFICIENCY_HISTORY`].
+    pub efficiency_history: &'a VecDeque<f64>,
+}
+
+/// What a spike raster draws, read from a running simulation for one frame: the main run's
+/// (`Engine::raster_frame`) or a race side's (`race::LiveLane::raster_frame`), drawn by the
+/// same code.
+#[derive(Clone, Copy)]
+pub struct RasterFrame<'a> {
     /// Spike indices of each recent step, newest last.
-    pub history: VecDeque<Vec<u32>>,
+    pub history: &'a VecDeque<Vec<u32>>,
+    /// Neurons (rows).
+    pub n: u32,
+    /// Neurons per agent (adjacent rows of one agent share a hue).
+    pub per: u32,
+    /// Steps simulated so far: the raster's clock.
     pub step: u64,
-    pub frame_no: u64,
-    pub total_pruned: u64,
-    pub last: FrameStats,
-    pub times: KernelTimes,
+}
+
+/// The running demo. Its state is private: the controller changes it through the methods
+/// below, and the views read it through [`MeshFrame`] and [`RasterFrame`].
+pub struct Engine {
+    settings: Settings,
+    tiers: Vec<(TierKind, Rc<Tier>)>,
+    statuses: Vec<TierStatus>,
+    sim: Sim,
+    agents: Vec<Agent>,
+    edges: Vec<(u16, u16, f32)>,
+    edge_threshold: f32,
+    efficiency: f64,
+    efficiency_history: VecDeque<f64>,
+    pulses: Vec<Pulse>,
+    /// Spike indices of each recent step, newest last.
+    history: VecDeque<Vec<u32>>,
+    step: u64,
+    frame_no: u64,
+    total_pruned: u64,
+    last: FrameStats,
+    times: KernelTimes,
     sums: Vec<f32>,
 }
 
@@ -102,6 +133,122 @@ impl Engine {
             .iter()
             .find(|(k, _)| *k == kind)
             .map(|(_, t)| Rc::clone(t))
+    }
+
+    /// What runs: the settings, with the tier that actually runs.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The loaded tiers (a failed or unloaded tier is absent).
+    pub fn tiers(&self) -> &[(TierKind, Rc<Tier>)] {
+        &self.tiers
+    }
+
+    /// Every tier's load state, loaded or not, with the reason when not.
+    pub fn statuses(&self) -> &[TierStatus] {
+        &self.statuses
+    }
+
+    /// The figures of the last frame's simulation steps.
+    pub fn last_frame(&self) -> FrameStats {
+        self.last
+    }
+
+    /// Kernel time of the last frame, by kernel.
+    pub fn times(&self) -> KernelTimes {
+        self.times
+    }
+
+    /// Steps simulated since the start or the last Reset.
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// Synapses pruned since the start or the last Reset.
+    pub fn total_pruned(&self) -> u64 {
+        self.total_pruned
+    }
+
+    /// Neurons in the running network.
+    pub fn n(&self) -> u32 {
+        self.sim.n
+    }
+
+    /// The tier instance the run lives in (a race side may share it).
+    pub fn running_tier(&self) -> &Rc<Tier> {
+        &self.sim.tier
+    }
+
+    pub fn mesh_frame(&self) -> MeshFrame<'_> {
+        MeshFrame {
+            agents: &self.agents,
+            edges: &self.edges,
+            edge_threshold: self.edge_threshold,
+            pulses: &self.pulses,
+            efficiency: self.efficiency,
+            efficiency_history: &self.efficiency_history,
+        }
+    }
+
+    pub fn raster_frame(&self) -> RasterFrame<'_> {
+        RasterFrame {
+            history: &self.history,
+            n: self.sim.n,
+            per: self.sim.per,
+            step: self.step,
+        }
+    }
+
+    /// A copy of the running state in another tier's instance (the headline probe times the
+    /// same steps there); the run itself is untouched.
+    pub fn copy_run_into(&self, tier: Rc<Tier>) -> Result<Sim, Fault> {
+        self.sim.hand_over(tier, &self.settings)
+    }
+
+    /// Settings that do not reshape the network (drive, STDP, steps per frame) take effect
+    /// from the next frame; the state carries on. A change of N, agents or seed is a
+    /// [`Engine::reset`].
+    pub fn retune(&mut self, mut settings: Settings) {
+        settings.tier = self.active();
+        self.sim.set_drive(settings.drive_hz);
+        self.settings = settings;
+    }
+
+    /// The debug switch: a NaN in the state, to show what a fault looks like.
+    pub fn inject_nan(&mut self) {
+        self.sim.inject_nan();
+    }
+
+    /// The cost of one kernel call and one state hand-off in the running tier, in µs
+    /// (`Sim::probe_overhead`).
+    pub fn probe_overhead(
+        &mut self,
+        calls: u32,
+        now: impl Fn() -> f64,
+    ) -> Result<(f64, f64), Fault> {
+        self.sim.probe_overhead(calls, now)
+    }
+
+    /// A tier (re)loaded: it replaces any instance of its kind, and its status reads loaded.
+    pub fn tier_arrived(&mut self, kind: TierKind, result: Result<Rc<Tier>, String>) {
+        let state = match result {
+            Ok(t) => {
+                let timing = t.load;
+                self.tiers.retain(|(k, _)| *k != kind);
+                self.tiers.push((kind, t));
+                TierState::Loaded(timing)
+            }
+            Err(reason) => TierState::Unavailable(reason),
+        };
+        self.set_state(kind, state);
+    }
+
+    /// Sets one tier's load state (e.g. "retrying").
+    pub fn set_state(&mut self, kind: TierKind, state: TierState) {
+        for st in self.statuses.iter_mut().filter(|st| st.kind == kind) {
+            st.state = state.clone();
+        }
     }
 
     /// The tier to use for a wish: the wish if loaded, else the fastest loaded one.

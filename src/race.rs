@@ -177,6 +177,18 @@ pub struct LiveLane {
     pub history: VecDeque<Vec<u32>>,
 }
 
+impl LiveLane {
+    /// What this side's raster draws (the main view's raster code draws it).
+    pub fn raster_frame(&self) -> crate::engine::RasterFrame<'_> {
+        crate::engine::RasterFrame {
+            history: &self.history,
+            n: self.sim.n,
+            per: self.sim.per,
+            step: self.lane.clock_ms(),
+        }
+    }
+}
+
 /// A running race: two simulations of the same seeded state, in two tiers.
 pub struct LiveRace {
     pub sides: [LiveLane; 2],
@@ -282,7 +294,7 @@ pub fn start(e: &Engine, a: TierKind, b: TierKind) -> Result<LiveRace, String> {
     let tier = |k: TierKind| {
         e.tier(k).ok_or_else(|| {
             let why = e
-                .statuses
+                .statuses()
                 .iter()
                 .find(|st| st.kind == k)
                 .and_then(|st| st.reason())
@@ -290,7 +302,7 @@ pub fn start(e: &Engine, a: TierKind, b: TierKind) -> Result<LiveRace, String> {
             format!("{} is not available ({why})", k.label())
         })
     };
-    LiveRace::start([tier(a)?, tier(b)?], &e.settings).map_err(|f| f.to_string())
+    LiveRace::start([tier(a)?, tier(b)?], e.settings()).map_err(|f| f.to_string())
 }
 
 /// What a race frame hands back to its caller.

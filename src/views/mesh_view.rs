@@ -3,7 +3,7 @@
 //! agents. The canvas has three fixed bands: the efficiency readout at the top, the graph in
 //! the middle (nodes never leave it, so none covers the readout) and the legend at the bottom.
 use super::canvas;
-use crate::engine::{Engine, EFFICIENCY_HISTORY};
+use crate::engine::{MeshFrame, EFFICIENCY_HISTORY};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use std::f64::consts::TAU;
@@ -45,7 +45,7 @@ pub fn plot_square(w: f64, h: f64, top_band: f64, bottom_band: f64, pad: f64) ->
     (left, top, side)
 }
 
-pub fn draw(el: &HtmlCanvasElement, e: &Engine) {
+pub fn draw(el: &HtmlCanvasElement, e: MeshFrame<'_>) {
     let (w, h) = canvas::fit(el);
     let Some(ctx) = canvas::context(el) else {
         return;
@@ -86,7 +86,7 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine) {
     }
     ctx.set_fill_style_str(PULSE);
     let pr = (2.0 * dpr).max(1.5);
-    for p in &e.pulses {
+    for p in e.pulses {
         let ((x0, y0), (x1, y1)) = (pos(p.from as usize), pos(p.to as usize));
         let t = p.t as f64;
         ctx.begin_path();
@@ -114,7 +114,7 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine) {
 /// in rows that wrap to the width. Returns the band's height; `dry`: only measure.
 fn legend(
     ctx: &CanvasRenderingContext2d,
-    e: &Engine,
+    e: MeshFrame<'_>,
     w: f64,
     h: f64,
     font_px: f64,
@@ -208,7 +208,13 @@ fn legend(
 }
 
 /// Global efficiency as a number and a sparkline of its recent history, in the top band.
-fn draw_efficiency(ctx: &CanvasRenderingContext2d, e: &Engine, w: f64, font_px: f64, dpr: f64) {
+fn draw_efficiency(
+    ctx: &CanvasRenderingContext2d,
+    e: MeshFrame<'_>,
+    w: f64,
+    font_px: f64,
+    dpr: f64,
+) {
     let (x0, y0) = (8.0 * dpr, 6.0 * dpr);
     ctx.set_fill_style_str(LABEL);
     ctx.set_text_baseline("top");
@@ -220,7 +226,7 @@ fn draw_efficiency(ctx: &CanvasRenderingContext2d, e: &Engine, w: f64, font_px: 
     );
     let _ = ctx.fill_text(&label, x0, y0);
     ctx.set_text_baseline("alphabetic");
-    let hist = &e.efficiency_history;
+    let hist = e.efficiency_history;
     if hist.len() < 2 {
         return;
     }

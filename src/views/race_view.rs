@@ -2,16 +2,15 @@
 //! clock, steps/s and kernel time, and the spike hashes at the latest checkpoint both reached.
 //! The race itself runs in the frame loop (`src/race.rs`, `Controller::tick`); this view sends
 //! `StartRace`/`StopRace` and shows `RaceStatus`.
-use super::canvas;
+use super::raster_view::{self, RasterPixels, RasterStyle};
 use crate::controller::{Command, CommandQueue};
 use crate::loader::TierStatus;
-use crate::race::{LiveLane, LiveRace, RaceStatus, HISTORY_STEPS};
+use crate::race::{LiveLane, LiveRace, RaceStatus};
 use crate::tier::TierKind;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use std::cell::RefCell;
-use wasm_bindgen::Clamped;
-use web_sys::{HtmlCanvasElement, ImageData};
+use web_sys::HtmlCanvasElement;
 
 /// The race's signals and canvases (held by `driver::Ui`, written by the frame loop).
 #[derive(Clone, Copy)]
@@ -42,52 +41,20 @@ impl RaceUi {
 }
 
 thread_local! {
-    /// One reused pixel buffer per side: each raster is made in Rust and put in one call.
-    static PIXELS: RefCell<[Vec<u8>; 2]> = const { RefCell::new([Vec::new(), Vec::new()]) };
+    /// One reused pixel buffer and wall-clock window per side.
+    static PIXELS: RefCell<[RasterPixels; 2]> = RefCell::new(Default::default());
 }
 
-/// A small raster of one side: the last 2 s of its own simulated time, newest at the right,
-/// one row per neuron. (`raster_view::draw` takes the whole `Engine`, so it cannot draw a race
-/// side; this is the same picture without the rate trace.)
-fn draw_lane(el: &HtmlCanvasElement, side: &LiveLane, buf: &mut Vec<u8>) {
-    let (w, h) = canvas::fit(el);
-    let Some(ctx) = canvas::context_in_memory(el) else {
-        return;
-    };
-    canvas::own_corners(el);
-    let (wu, hu) = (w as usize, h as usize);
-    buf.clear();
-    buf.resize(wu * hu * 4, 0);
-    for px in buf.chunks_exact_mut(4) {
-        px.copy_from_slice(&[11, 16, 32, 255]);
-    }
-    let n = side.sim.n.max(1) as usize;
-    let per_col = HISTORY_STEPS as f64 / w.max(1) as f64;
-    let colour: [u8; 4] = match side.sim.tier.kind {
+/// A side's raster: the main view's raster (`raster_view::draw`) in its tier's hue, without
+/// the rate strip.
+fn draw_lane(el: &HtmlCanvasElement, side: &LiveLane, px: &mut RasterPixels) {
+    let hue: [u8; 4] = match side.sim.tier.kind {
         TierKind::Js => [255, 159, 107, 255],
         TierKind::Scalar => [201, 165, 255, 255],
         TierKind::Simd => [94, 200, 255, 255],
         TierKind::Relaxed => [83, 209, 138, 255],
     };
-    let steps = side.history.len();
-    for (k, spikes) in side.history.iter().enumerate() {
-        let age = steps - 1 - k;
-        let x = wu as isize - 1 - (age as f64 / per_col) as isize;
-        if x < 0 {
-            continue;
-        }
-        for &i in spikes {
-            let y = (i as usize * hu) / n;
-            let o = (y * wu + x as usize) * 4;
-            if o + 4 <= buf.len() {
-                buf[o..o + 4].copy_from_slice(&colour);
-            }
-        }
-    }
-    if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(buf), w, h) {
-        let _ = ctx.put_image_data(&img, 0.0, 0.0);
-    }
-    canvas::round_corners(&ctx, w as f64, h as f64);
+    raster_view::draw(el, side.raster_frame(), RasterStyle::plain(hue), px);
 }
 
 fn short(k: TierKind) -> &'static str {

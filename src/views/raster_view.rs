@@ -4,7 +4,7 @@
 //! The window is set in wall-clock time, not simulated time ([`crate::raster_window`]); the
 //! axis under the raster says how much simulated time it spans.
 use super::canvas;
-use crate::engine::Engine;
+use crate::engine::RasterFrame;
 use crate::fmt::fmt_sim;
 use crate::raster_window::WallWindow;
 use leptos::html::Canvas;
@@ -30,37 +30,68 @@ pub fn RasterView(canvas_ref: NodeRef<Canvas>) -> impl IntoView {
     }
 }
 
-/// Reused pixel buffer and the wall-clock record that sets the window.
+/// How a raster is drawn: the main view's alternates two hues by agent and has the rate strip;
+/// a race side's is one hue (its tier's) and all raster.
+#[derive(Clone, Copy)]
+pub struct RasterStyle {
+    /// Hues of even and odd agents' spikes.
+    pub hues: [[u8; 4]; 2],
+    /// The population-rate trace and time axis under the raster.
+    pub strip: bool,
+}
+
+impl RasterStyle {
+    pub const MAIN: RasterStyle = RasterStyle {
+        hues: [SPIKE_EVEN, SPIKE_ODD],
+        strip: true,
+    };
+
+    /// One hue, no strip (a race side).
+    pub const fn plain(hue: [u8; 4]) -> RasterStyle {
+        RasterStyle {
+            hues: [hue, hue],
+            strip: false,
+        }
+    }
+}
+
+/// Reused pixel buffer and the wall-clock record that sets the window (one per canvas).
 #[derive(Default)]
 pub struct RasterPixels {
     buf: Vec<u8>,
     wall: WallWindow,
 }
 
-pub fn draw(el: &HtmlCanvasElement, e: &Engine, px: &mut RasterPixels) {
+/// Draws `f` into `el`: the steps of about the last 4 s of wall-clock time
+/// ([`WallWindow`]), one row band per neuron, and with `style.strip` the rate trace and axis.
+pub fn draw(el: &HtmlCanvasElement, f: RasterFrame<'_>, style: RasterStyle, px: &mut RasterPixels) {
     let (w, h) = canvas::fit(el);
     let Some(ctx) = canvas::context_in_memory(el) else {
         return;
     };
     canvas::own_corners(el);
     let now = crate::browser::now_ms();
-    let steps = e.history.len();
-    let (window, wall_ms) = px.wall.window(now, e.step, steps);
-    let raster_h = (h as f64 * RASTER_PART) as u32;
+    let steps = f.history.len();
+    let (window, wall_ms) = px.wall.window(now, f.step, steps);
+    let raster_h = if style.strip {
+        (h as f64 * RASTER_PART) as u32
+    } else {
+        h
+    };
     let (wu, hu) = (w as usize, raster_h as usize);
     px.buf.clear();
     px.buf.resize(wu * hu * 4, 0);
     for chunk in px.buf.chunks_exact_mut(4) {
         chunk.copy_from_slice(&BG);
     }
-    let n = e.sim.n as usize;
-    let agent_rows = e.sim.per as usize;
+    let n = f.n as usize;
+    let agent_rows = f.per as usize;
     // Step k of the window (0 = oldest) covers columns [col(k), col(k + 1)), at least one.
     let first = steps.saturating_sub(window);
     let col = |k: usize| (k * wu) / window.max(1);
     let mut col_spikes = vec![0u32; wu];
     let mut col_steps = vec![0u32; wu];
-    for (k, spikes) in e.history.iter().skip(first).enumerate() {
+    for (k, spikes) in f.history.iter().skip(first).enumerate() {
         let x0 = col(k).min(wu.saturating_sub(1));
         let x1 = col(k + 1).clamp(x0 + 1, wu);
         col_spikes[x0] += spikes.len() as u32;
@@ -68,11 +99,7 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine, px: &mut RasterPixels) {
         for &i in spikes {
             let y = (i as usize * hu) / n.max(1);
             // Alternate agents in two hues so agent groups are visible.
-            let c = if (i as usize / agent_rows.max(1)).is_multiple_of(2) {
-                SPIKE_EVEN
-            } else {
-                SPIKE_ODD
-            };
+            let c = style.hues[(i as usize / agent_rows.max(1)) % 2];
             let row = y * wu;
             if let Some(span) = px.buf.get_mut((row + x0) * 4..(row + x1) * 4) {
                 for p in span.chunks_exact_mut(4) {
@@ -84,11 +111,35 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine, px: &mut RasterPixels) {
     if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&px.buf), w, raster_h) {
         let _ = ctx.put_image_data(&img, 0.0, 0.0);
     }
+    let _ = el.set_attribute("data-window-steps", &window.to_string());
+    if style.strip {
+        draw_strip(
+            &ctx,
+            (w, h, raster_h),
+            n,
+            window,
+            wall_ms,
+            (&col_spikes, &col_steps),
+        );
+    }
+    canvas::round_corners(&ctx, w as f64, h as f64);
+}
+
+/// The strip under the raster: the population rate per column above, the time axis (one text
+/// line) at the bottom. `cols`: spikes and steps drawn in each pixel column.
+fn draw_strip(
+    ctx: &web_sys::CanvasRenderingContext2d,
+    (w, h, raster_h): (u32, u32, u32),
+    n: usize,
+    window: usize,
+    wall_ms: f64,
+    (col_spikes, col_steps): (&[u32], &[u32]),
+) {
+    let wu = w as usize;
     let dpr = canvas::dpr();
     let (top, bot) = (raster_h as f64, h as f64);
     ctx.set_fill_style_str("#070a14");
     ctx.fill_rect(0.0, top, w as f64, bot - top);
-    // The strip: the rate trace above, the time axis (one text line) at the bottom.
     let font_px = (12.0 * dpr).round();
     let axis_h = font_px * 1.5;
     let trace_bot = bot - axis_h;
@@ -137,9 +188,9 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine, px: &mut RasterPixels) {
         wall_ms / 1000.0
     );
     let (lw, rw, mw) = (
-        canvas::text_width(&ctx, &left),
-        canvas::text_width(&ctx, right),
-        canvas::text_width(&ctx, &middle),
+        canvas::text_width(ctx, &left),
+        canvas::text_width(ctx, right),
+        canvas::text_width(ctx, &middle),
     );
     let pad = 6.0 * dpr;
     let _ = ctx.fill_text(&left, pad, y_axis);
@@ -148,6 +199,4 @@ pub fn draw(el: &HtmlCanvasElement, e: &Engine, px: &mut RasterPixels) {
     if mid_x > pad + lw + 2.0 * pad && mid_x + mw < w as f64 - pad - rw - 2.0 * pad {
         let _ = ctx.fill_text(&middle, mid_x, y_axis);
     }
-    let _ = el.set_attribute("data-window-steps", &window.to_string());
-    canvas::round_corners(&ctx, w as f64, h as f64);
 }
