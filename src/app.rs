@@ -1,17 +1,20 @@
 //! The page's layout. State lives in `driver::Ui` (signals) and `controller::Controller`
 //! (the frame loop); views get the command queue from context.
-use crate::bench_run::BenchWorker;
-use crate::controller::{Command, CommandQueue};
-use crate::driver::{self, Ui};
-use crate::notices::Notices;
-use crate::targets;
-use crate::url::url_settings;
-use crate::views::{
-    bench_panel::BenchPanel, compare_view::CompareView, controls::Controls,
-    error_banner::ErrorBanner, header::Header, headline::HeadlineView, mesh_view::MeshView,
-    perf_panel::PerfPanel, race_view::RaceView, raster_view::RasterView, status_line::StatusLine,
-    sweep_view::SweepView,
+use crate::features::bench::panel::BenchPanel;
+use crate::features::bench::run::BenchWorker;
+use crate::features::compare::view::CompareView;
+use crate::features::headline::view::HeadlineView;
+use crate::features::live::{
+    mesh::MeshView, panel::PerfPanel, raster::RasterView, status_line::StatusLine,
 };
+use crate::features::race::view::RaceView;
+use crate::features::sweep::view::SweepView;
+use crate::features::targets;
+use crate::runtime::controller::{Command, CommandQueue};
+use crate::runtime::driver::{self, Ui};
+use crate::runtime::notices::Notices;
+use crate::runtime::url::url_settings;
+use crate::ui::{controls::Controls, error_banner::ErrorBanner, header::Header};
 use leptos::prelude::*;
 
 #[component]

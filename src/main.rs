@@ -1,35 +1,13 @@
 //! SASI Lab: real SIMD neural kernels in the browser, a live agent mesh and spike raster, and a
 //! performance panel where every number is measured in this page.
 mod app;
-mod bench;
-mod bench_run;
-mod bridge;
-mod browser;
-mod compare;
-mod controller;
-mod driver;
-mod engine;
-mod fmt;
-mod headline;
-mod import;
-mod loader;
-mod memory;
+mod features;
 #[cfg(test)]
 mod module_graph;
-mod notices;
-mod params;
-mod race;
-mod raster_window;
-mod roofline;
-mod sim;
-mod stats;
-mod sweep;
-mod sweep_run;
-mod targets;
-mod tier;
-mod url;
-mod views;
-mod worker;
+mod runtime;
+mod tiers;
+mod ui;
+mod util;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use wasm_bindgen::prelude::Closure;

@@ -1,5 +1,5 @@
 //! The check that the app's modules import each other without circles: every `.rs` file under
-//! `src/` is a module ("views::bench_panel"), every `crate::…` and `super::…` path in its code
+//! `src/` is a module ("features::bench::panel"), every `crate::…` and `super::…` path in its code
 //! (use statements, grouped use trees, inline paths) an edge to the module it names, and no
 //! module may reach itself again through those edges. A circle means two modules each need the
 //! other (a helper living in the wrong place, or a callee writing into its caller's types);
@@ -9,13 +9,17 @@
 //! (`#[cfg(test)]`-style attribute, then `mod`) are its last items, and what they import is not
 //! part of the app's shape, so the text from that attribute on is left out.
 //!
-//! Also here, since it walks the same tree: no file under `src/views/` is over
-//! [`MAX_VIEW_FILE_LINES`] lines, tests included (issue 27); the test names every file over it.
+//! Also here, since it walks the same tree (issue 27's shape, each test names what breaks it):
+//! no view file over [`MAX_VIEW_FILE_LINES`] lines, no component over [`MAX_COMPONENT_LINES`],
+//! a Web Worker constructed only by the one worker client, and no public field on `Engine`.
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// The most lines a file under `src/views/` may have, its tests included.
+/// The most lines a view file (one that defines a component or draws on a canvas) may have,
+/// its tests included.
 const MAX_VIEW_FILE_LINES: usize = 300;
+/// The most lines one component may have (todomvc's shape: logic in model methods).
+const MAX_COMPONENT_LINES: usize = 150;
 
 /// Module path ("crate", "views", "views::charts") → the code of its file.
 fn sources() -> BTreeMap<String, String> {
@@ -266,7 +270,7 @@ fn circles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
 fn src_has_no_import_circles() {
     let sources = sources();
     assert!(
-        sources.contains_key("views::bench_panel") && sources.contains_key("crate"),
+        sources.contains_key("features::bench::panel") && sources.contains_key("crate"),
         "the walk found the app's files: {:?}",
         sources.keys().collect::<Vec<_>>()
     );
@@ -325,28 +329,141 @@ fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Every `.rs` file under `src/` with its text, but this checker's own (its patterns and
+/// fixtures would match).
+fn src_files() -> Vec<(PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rs_files(&root, &mut files);
+    files.retain(|f| !f.ends_with("module_graph.rs"));
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(&f).expect("a source file is readable");
+            (f, text)
+        })
+        .collect()
+}
+
+/// A view file binds or draws: it defines a component or paints on a canvas.
+fn is_view(text: &str) -> bool {
+    text.contains("#[component]")
+        || text.contains("HtmlCanvasElement")
+        || text.contains("CanvasRenderingContext2d")
+}
+
 #[test]
 fn no_view_file_is_over_300_lines() {
-    let views = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/views");
-    let mut files = Vec::new();
-    rs_files(&views, &mut files);
+    let files = src_files();
+    let views: Vec<&(PathBuf, String)> = files.iter().filter(|(_, t)| is_view(t)).collect();
     assert!(
-        files.iter().any(|f| f.ends_with("views/charts/mod.rs")),
-        "the walk found the views: {files:?}"
+        views
+            .iter()
+            .any(|(f, _)| f.ends_with("features/bench/panel.rs"))
+            && views
+                .iter()
+                .any(|(f, _)| f.ends_with("ui/charts/painter.rs")),
+        "the walk found the views: {views:?}"
     );
-    let mut over: Vec<String> = files
+    let over: Vec<String> = views
         .iter()
-        .filter_map(|f| {
-            let n = std::fs::read_to_string(f)
-                .expect("readable")
-                .lines()
-                .count();
+        .filter_map(|(f, t)| {
+            let n = t.lines().count();
             (n > MAX_VIEW_FILE_LINES).then(|| format!("{} ({n} lines)", f.display()))
         })
         .collect();
-    over.sort();
     assert!(
         over.is_empty(),
         "view files over {MAX_VIEW_FILE_LINES} lines (split them by concern): {over:#?}"
     );
+}
+
+/// Lines from a `#[component]` attribute to its function's closing brace (the first line that
+/// is exactly `}`), for every component in `text`: (name, lines).
+fn component_lengths(text: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if l.trim() != "#[component]" {
+            continue;
+        }
+        let name = lines[i + 1..]
+            .iter()
+            .find_map(|l| {
+                let rest = l
+                    .trim()
+                    .strip_prefix("pub fn ")
+                    .or(l.trim().strip_prefix("fn "))?;
+                Some(rest.split(['(', '<']).next().unwrap_or(rest).to_string())
+            })
+            .unwrap_or_default();
+        let end = lines[i..]
+            .iter()
+            .position(|l| *l == "}")
+            .map_or(lines.len() - i, |k| k + 1);
+        out.push((name, end));
+    }
+    out
+}
+
+#[test]
+fn components_are_at_most_150_lines() {
+    let mut seen = 0;
+    let mut over = Vec::new();
+    for (f, text) in src_files() {
+        for (name, n) in component_lengths(&text) {
+            seen += 1;
+            if n > MAX_COMPONENT_LINES {
+                over.push(format!("{} in {} ({n} lines)", name, f.display()));
+            }
+        }
+    }
+    assert!(seen >= 10, "the walk found the components ({seen})");
+    assert!(
+        over.is_empty(),
+        "components over {MAX_COMPONENT_LINES} lines (move logic into the model, or split): {over:#?}"
+    );
+}
+
+#[test]
+fn measures_a_component_from_its_attribute_to_its_closing_brace() {
+    let text = "#[component]\npub fn A(x: u32) -> impl IntoView {\n    view! {}\n}\n\n#[component]\nfn B<T>() {\n}\n";
+    assert_eq!(
+        component_lengths(text),
+        vec![("A".to_string(), 4), ("B".to_string(), 3)]
+    );
+}
+
+/// The one worker client (issue 27): views and features start workers through it.
+#[test]
+fn workers_are_constructed_only_by_the_worker_client() {
+    let makers: Vec<String> = src_files()
+        .into_iter()
+        .filter(|(_, t)| t.contains("Worker::new"))
+        .map(|(f, _)| f.display().to_string())
+        .collect();
+    assert_eq!(makers.len(), 1, "{makers:?}");
+    assert!(makers[0].ends_with("util/worker.rs"), "{makers:?}");
+}
+
+/// The engine's state is read through its views and changed through its methods only.
+#[test]
+fn the_engine_has_no_public_fields() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/runtime/engine.rs"),
+    )
+    .expect("readable");
+    let body = text
+        .split("pub struct Engine {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}").next())
+        .expect("src/runtime/engine.rs defines `pub struct Engine { … }`");
+    let public: Vec<&str> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("pub "))
+        .collect();
+    assert!(body.lines().count() > 5, "{body}");
+    assert!(public.is_empty(), "public fields of Engine: {public:?}");
 }

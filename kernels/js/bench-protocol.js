@@ -1,6 +1,6 @@
-// The benchmark worker's protocol: every message the page (src/bench.rs `RunRequest`,
-// src/sweep.rs `SweepRequest`, a cancel) sends it, and every message it posts back (read by
-// src/bench.rs `WorkerMsg` and src/sweep.rs `SweepMsg`, and by tests/bench/run.mjs). The worker
+// The benchmark worker's protocol: every message the page (src/features/bench/mod.rs `RunRequest`,
+// src/features/sweep/mod.rs `SweepRequest`, a cancel) sends it, and every message it posts back (read by
+// src/features/bench/mod.rs `WorkerMsg` and src/features/sweep/mod.rs `SweepMsg`, and by tests/bench/run.mjs). The worker
 // builds its messages only here, and the tests check what it posts against `invalid`, so a
 // renamed type or field shows in `node --test` before it shows as a stalled page.
 

@@ -87,7 +87,7 @@ async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBy
   }));
 }
 
-/** The "largest N at 60 fps" sweep (src/sweep.rs `SweepRequest`): its own tiers, loaded here. */
+/** The "largest N at 60 fps" sweep (src/features/sweep/mod.rs `SweepRequest`): its own tiers, loaded here. */
 async function sweep(req) {
   cancelled = false;
   const { tiers, status } = await loadTiers(req.jsUrl, req.modules);

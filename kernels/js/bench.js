@@ -767,7 +767,7 @@ export function summarise(rows) {
 }
 
 // ---- "largest N at 60 fps" sweep ----------------------------------------------------
-// The page (src/sweep.rs) asks for one frame of its own simulation — `steps` × (lif_step →
+// The page (src/features/sweep/mod.rs) asks for one frame of its own simulation — `steps` × (lif_step →
 // stdp_update) with its model parameters — timed at growing N in each tier; a tier stops at
 // its first size whose median frame misses the budget.
 

@@ -1,5 +1,5 @@
 // The one loader of kernel modules, for the page (the app imports it through typed
-// wasm-bindgen bindings, `src/bridge.rs`) and for the benchmark worker (`bench-worker.js`).
+// wasm-bindgen bindings, `src/tiers/bridge.rs`) and for the benchmark worker (`bench-worker.js`).
 // Self-contained on purpose: wasm-bindgen copies this file on its own into the app's snippets.
 //
 // Every tier answers with the same shape, so the callers never ask which kind they loaded:

@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `abi.rs` | the `extern "C"` kernel exports of the wasm modules (each calls one hand-written function per kernel with its arguments by name) and a signature check of the memory exports |
 //! | [`EXPORTS`] (here) | the table: names, argument names, kinds, element types, lengths |
-//! | `src/bridge.rs` (the app) | the wasm-bindgen `KernelExports` methods every tier is called through |
+//! | `src/tiers/bridge.rs` (the app) | the wasm-bindgen `KernelExports` methods every tier is called through |
 //!
 //! and from [`EXPORTS`], [`json`] writes what the JS tests read (`js_vectors` example): the JS
 //! tier's argument signatures (`kernels/js/abi.js`, `SIGNATURES`) and the calls of

@@ -1,4 +1,4 @@
-//! The network the app simulates, written once for the app (`src/sim.rs` re-exports these
+//! The network the app simulates, written once for the app (`src/runtime/sim.rs` re-exports these
 //! under its old names) and for the tests that check its dynamics (`tests/plasticity.rs`):
 //! the neuron model with the app's drive, the plasticity rule, the seeded initial state, and
 //! the agent graph (the mesh) read from the weights, whose global efficiency the app shows

@@ -1,6 +1,6 @@
 //! The app's network (`sasi_kernels::model`: its parameters and seeded initial state) run
 //! natively with the real kernels (`dispatch::best()`: `lif_step` then `stdp_update` every
-//! 1 ms step, as `src/sim.rs` does) and checked against a band of healthy dynamics:
+//! 1 ms step, as `src/runtime/sim.rs` does) and checked against a band of healthy dynamics:
 //! - the population's mean firing rate stays within [`RATE_BAND`] in every 10 s window after
 //!   the first (no collapse to silence, no runaway bursting),
 //! - the fraction of the initial synapses still alive stays above [`LIVE_FLOOR`],
@@ -42,7 +42,7 @@ const CV_CEILING: f64 = 1.0;
 /// 600 s at N = 2048, above 1 at N = 1024.
 const MESH_KEPT_FLOOR: f64 = 0.5;
 
-/// The app's defaults (`src/params.rs`): 64 agents, drive 30 Hz, seed 7.
+/// The app's defaults (`src/runtime/params.rs`): 64 agents, drive 30 Hz, seed 7.
 const AGENTS: usize = 64;
 const DRIVE_HZ: f32 = 30.0;
 

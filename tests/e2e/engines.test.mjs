@@ -10,7 +10,7 @@ import {
 
 const LABELS = { js: 'JavaScript', scalar: 'WASM scalar', simd: 'WASM SIMD128', relaxed: 'WASM relaxed SIMD' };
 const KEYS = { 1: 'js', 2: 'scalar', 3: 'simd', 4: 'relaxed' };
-// The loader's feature probes (src/loader.rs), asked again here, independently of the app.
+// The loader's feature probes (src/tiers/loader.rs), asked again here, independently of the app.
 const SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
 const RELAXED_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11];
 

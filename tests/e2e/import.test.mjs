@@ -9,9 +9,9 @@ import { waitRunning, simTime, sleep } from './engines.mjs';
 import { describeEngine } from './suite.mjs';
 
 const MB = 1024 * 1024;
-/** The page's file-size limit (src/compare.rs MAX_BYTES): the big file stays just under it. */
+/** The page's file-size limit (src/features/compare/mod.rs MAX_BYTES): the big file stays just under it. */
 const MAX_BYTES = 16 * MB;
-/** Result lines the page reads at most (src/compare.rs MAX_LINES), as it says on screen. */
+/** Result lines the page reads at most (src/features/compare/mod.rs MAX_LINES), as it says on screen. */
 const MAX_LINES = 200;
 
 /**

@@ -40,7 +40,7 @@ test('the worker says ready first, then posts only protocol messages through a s
   };
   await import('../bench-worker.js');
   assert.deepEqual(posted, [protocol.ready()]);
-  // What src/sweep.rs sends, at one small size (N 64 in agents of 8), with the JS tier only.
+  // What src/features/sweep/mod.rs sends, at one small size (N 64 in agents of 8), with the JS tier only.
   const n = 64, per = 8;
   const pBetween = Math.fround(Math.min(12 / n, 0.5));
   const fanIn = Math.fround(0.35) * (per - 1) + pBetween * (n - per);

@@ -1,14 +1,14 @@
-// The import cap's reference (src/compare.rs FULL_SET_LINES, quoted on screen beside the cap)
+// The import cap's reference (src/features/compare/mod.rs FULL_SET_LINES, quoted on screen beside the cap)
 // is the number of result lines the full set really produces: one per kernel and size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { cases } from '../bench.js';
 
-const source = readFileSync(new URL('../../../src/compare.rs', import.meta.url), 'utf8');
+const source = readFileSync(new URL('../../../src/features/compare/mod.rs', import.meta.url), 'utf8');
 const constant = (name) => {
   const m = new RegExp(`pub const ${name}: usize = (\\d+);`).exec(source);
-  assert.ok(m, `src/compare.rs defines ${name}`);
+  assert.ok(m, `src/features/compare/mod.rs defines ${name}`);
   return Number(m[1]);
 };
 

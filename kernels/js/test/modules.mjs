@@ -17,5 +17,5 @@ export async function loadModule(name) {
   return (await WebAssembly.instantiate(readFileSync(modulePath(name)), {})).instance.exports;
 }
 
-/** The loader's relaxed-SIMD probe (src/loader.rs): one relaxed instruction. */
+/** The loader's relaxed-SIMD probe (src/tiers/loader.rs): one relaxed instruction. */
 export const RELAXED_OK = WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11]));

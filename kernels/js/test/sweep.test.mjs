@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { runSweep, sweepNetwork } from '../bench.js';
 import * as js from '../abi.js';
 
-// What src/sweep.rs sends for N neurons in agents of `per` (model.rs: INPUT_WEIGHT 1.2,
+// What src/features/sweep/mod.rs sends for N neurons in agents of `per` (model.rs: INPUT_WEIGHT 1.2,
 // P_INSIDE 0.35, 12 synapses from other agents, w_max 0.25).
 function shape(n, per) {
   const pBetween = Math.fround(Math.min(12 / n, 0.5));

@@ -1,6 +1,6 @@
 // The benchmark worker's messages, scripted in Node: the worker script runs in this process
 // with `self`, `postMessage` and a `fetch` of local files standing in for the browser's, and one
-// small case; what it posts is what the page (src/bench.rs `WorkerMsg`) and `make bench`
+// small case; what it posts is what the page (src/features/bench/mod.rs `WorkerMsg`) and `make bench`
 // (tests/bench/run.mjs) read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

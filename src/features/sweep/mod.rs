@@ -1,0 +1,574 @@
+//! "Largest N at 60 fps" per tier: the benchmark worker times one frame of this simulation
+//! (`steps` × LIF + STDP at the current settings, as `Engine::frame` runs them) at growing N
+//! in each tier and stops a tier at its first miss; this module says what it asks the worker,
+//! reads what comes back, and decides what each tier's bar shows.
+pub mod run;
+pub mod view;
+use crate::features::bench::TierLoad;
+use crate::runtime::controller::LiveStats;
+use crate::runtime::params::Settings;
+use crate::tiers::tier::TierKind;
+use sasi_kernels::model;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+
+/// The sizes tried, smallest first. 4096 is the kernels' limit (`MAX_DIM` in `kernels/ABI.md`),
+/// so a tier that fits there is shown as "≥ 4096".
+pub const SIZES: [u32; 7] = [256, 512, 1024, 1536, 2048, 3072, 4096];
+/// The whole sweep stops after this long, whatever is left (the bound shown on the page).
+pub const TIME_BOUND_MS: f64 = 60_000.0;
+/// Timed frames per tier and size (the median counts).
+pub const TIMED_FRAMES: u32 = 7;
+/// One frame at 60 fps, ms.
+pub const FRAME_60FPS_MS: f64 = 1000.0 / 60.0;
+/// The share of a 60 fps frame given to LIF + STDP when the page has not measured its frame yet.
+pub const FIXED_SHARE: f64 = 0.75;
+/// The budget never drops below this, ms (a page whose drawing takes the whole frame).
+pub const MIN_BUDGET_MS: f64 = 2.0;
+
+/// Warm-up frames before timing: at least 100 ms of simulated time (so the network is past
+/// its first spikes from the seeded start) and at least 3 frames.
+pub fn warmup_frames(steps: u32) -> u32 {
+    100u32.div_ceil(steps.max(1)).max(3)
+}
+
+/// The kernel time one frame may take at 60 fps, and how it was decided (shown on the page).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Budget {
+    pub ms: f64,
+    pub how: String,
+}
+
+/// 16.7 ms minus what the page's measured frame spends outside LIF + STDP: drawing the mesh
+/// and the raster, updating the DOM, and the other kernels (agent networks, mesh). The
+/// browser's own work and idle time are not subtracted (idle time is what is left to use).
+/// With no measured frame yet (nothing drawn, or paused), a fixed share of the frame.
+pub fn kernel_budget(live: &LiveStats) -> Budget {
+    let b = &live.budget;
+    let drawing = b.mesh_ms + b.raster_ms + b.page_ms;
+    let other_kernels = (live.sim_ms - live.lif_ms).max(0.0);
+    let outside = drawing + other_kernels;
+    if b.total_ms() > 0.0 && outside.is_finite() && live.lif_ms > 0.0 {
+        let ms = (FRAME_60FPS_MS - outside).max(MIN_BUDGET_MS);
+        Budget {
+            ms,
+            how: format!(
+                "{FRAME_60FPS_MS:.1} ms − {outside:.1} ms this page's frame spends outside LIF + STDP \
+                 (drawing {drawing:.1} ms, other kernels {other_kernels:.1} ms, measured just now) = {ms:.1} ms"
+            ),
+        }
+    } else {
+        let ms = FRAME_60FPS_MS * FIXED_SHARE;
+        Budget {
+            ms,
+            how: format!(
+                "no frame measured yet: a fixed {:.0} % of {FRAME_60FPS_MS:.1} ms = {ms:.1} ms",
+                FIXED_SHARE * 100.0
+            ),
+        }
+    }
+}
+
+/// The network at one size, as the worker draws it (`sweepNetwork` in `kernels/js/bench.js`
+/// repeats `sasi_kernels::model::initial_network` with these numbers).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shape {
+    pub n: u32,
+    pub per: u32,
+    pub weight_scale: f32,
+    pub p_inside: f32,
+    pub p_between: f32,
+    pub w_max: f32,
+}
+
+impl Shape {
+    /// N neurons in agents of `n / agents` (the current agent count, at least one neuron each).
+    pub fn new(n: u32, agents: u32) -> Shape {
+        let per = (n / agents.max(1)).max(1);
+        let (nu, pu) = (n as usize, per as usize);
+        Shape {
+            n,
+            per,
+            weight_scale: model::INPUT_WEIGHT / model::expected_fan_in(nu, pu).max(1.0),
+            p_inside: model::P_INSIDE,
+            p_between: model::p_between(nu),
+            w_max: model::W_MAX,
+        }
+    }
+}
+
+/// What the page asks the worker (`{type: "sweep", …}` in `kernels/js/bench-worker.js`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename = "sweep", rename_all = "camelCase")]
+pub struct SweepRequest {
+    pub modules: BTreeMap<TierKind, Option<&'static str>>,
+    pub js_url: &'static str,
+    pub shapes: Vec<Shape>,
+    pub steps: u32,
+    pub stdp: bool,
+    pub seed: u32,
+    pub lif: [f32; 9],
+    pub stdp_params: [f32; 5],
+    pub budget_ms: f64,
+    pub warmup: u32,
+    pub frames: u32,
+    pub time_bound_ms: f64,
+}
+
+impl SweepRequest {
+    pub fn new(s: &Settings, budget_ms: f64) -> SweepRequest {
+        let run = crate::features::bench::RunRequest::new("sweep", s.simd_off);
+        SweepRequest {
+            modules: run.modules,
+            js_url: run.js_url,
+            shapes: SIZES.iter().map(|&n| Shape::new(n, s.agents)).collect(),
+            steps: s.steps,
+            stdp: s.stdp,
+            seed: s.seed,
+            lif: crate::runtime::sim::lif_params(s.drive_hz),
+            stdp_params: crate::runtime::sim::stdp_params(),
+            budget_ms,
+            warmup: warmup_frames(s.steps),
+            frames: TIMED_FRAMES,
+            time_bound_ms: TIME_BOUND_MS,
+        }
+    }
+}
+
+fn finite<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.filter(|x| x.is_finite() && *x >= 0.0))
+}
+
+/// One tier at one size: the median frame time of the timed frames, or why there is none.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Point {
+    pub tier: Option<TierKind>,
+    pub n: u32,
+    #[serde(deserialize_with = "finite")]
+    pub median_ms: Option<f64>,
+    #[serde(deserialize_with = "finite")]
+    pub p25_ms: Option<f64>,
+    #[serde(deserialize_with = "finite")]
+    pub p75_ms: Option<f64>,
+    pub error: Option<String>,
+}
+
+/// Messages from the worker during a sweep.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SweepMsg {
+    Ready,
+    Tiers {
+        status: BTreeMap<TierKind, TierLoad>,
+    },
+    SweepProgress {
+        tier: TierKind,
+        n: u32,
+        done: u32,
+        total: u32,
+    },
+    SweepPoint {
+        point: Point,
+    },
+    SweepDone {
+        #[serde(default)]
+        elapsed_ms: f64,
+        #[serde(default)]
+        timed_out: bool,
+    },
+    Cancelled,
+    Error {
+        message: String,
+    },
+}
+
+/// The sweep as the page shows it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SweepState {
+    pub running: bool,
+    pub budget: Option<Budget>,
+    pub tiers: BTreeMap<TierKind, TierLoad>,
+    pub points: Vec<Point>,
+    /// (tier, N, done, total) of the case being timed.
+    pub progress: Option<(TierKind, u32, u32, u32)>,
+    pub message: Option<String>,
+    pub finished: bool,
+    pub timed_out: bool,
+    pub elapsed_ms: f64,
+    /// The settings the running (or last) sweep measures: its caption describes them, not the
+    /// sliders as they are now.
+    pub run: Option<SweepRun>,
+}
+
+/// What one sweep measured, fixed when it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepRun {
+    pub steps: u32,
+    pub stdp: bool,
+    pub agents: u32,
+    pub seed: u32,
+    pub drive_hz: f32,
+}
+
+impl SweepRun {
+    pub fn of(s: &Settings) -> SweepRun {
+        SweepRun {
+            steps: s.steps,
+            stdp: s.stdp,
+            agents: s.agents,
+            seed: s.seed,
+            drive_hz: s.drive_hz,
+        }
+    }
+}
+
+impl SweepState {
+    /// A sweep that has just been asked for: running, "starting…", nothing measured yet.
+    pub fn starting(budget: Budget, run: SweepRun) -> SweepState {
+        SweepState {
+            running: true,
+            budget: Some(budget),
+            message: Some("starting…".into()),
+            run: Some(run),
+            ..SweepState::default()
+        }
+    }
+
+    /// Applies one worker message; `true` when the sweep is over (the worker can go).
+    pub fn apply(&mut self, msg: SweepMsg) -> bool {
+        match msg {
+            SweepMsg::Ready => false,
+            SweepMsg::Tiers { status } => {
+                self.tiers = status;
+                false
+            }
+            SweepMsg::SweepProgress {
+                tier,
+                n,
+                done,
+                total,
+            } => {
+                self.progress = Some((tier, n, done, total));
+                self.message = Some(format!(
+                    "timing the tiers at N = {n} (from {}), taking turns frame by frame…",
+                    tier.label()
+                ));
+                false
+            }
+            SweepMsg::SweepPoint { point } => {
+                self.points.push(point);
+                false
+            }
+            SweepMsg::SweepDone {
+                elapsed_ms,
+                timed_out,
+            } => {
+                self.running = false;
+                self.finished = true;
+                self.timed_out = timed_out;
+                self.elapsed_ms = elapsed_ms;
+                self.progress = None;
+                self.message = Some(if timed_out {
+                    format!(
+                        "stopped at the {:.0} s bound; larger sizes were not tried",
+                        TIME_BOUND_MS / 1000.0
+                    )
+                } else {
+                    format!("finished in {:.1} s", elapsed_ms / 1000.0)
+                });
+                true
+            }
+            SweepMsg::Cancelled => {
+                self.stop("cancelled");
+                true
+            }
+            SweepMsg::Error { message } => {
+                self.stop(&format!("sweep failed: {message}"));
+                true
+            }
+        }
+    }
+
+    pub fn stop(&mut self, why: &str) {
+        self.running = false;
+        self.progress = None;
+        self.message = Some(why.to_string());
+    }
+
+    /// One result per tier the worker was asked about, in tier order. A tier that had not
+    /// missed yet when the sweep stopped early (cancelled, failed, at the time bound) is
+    /// `unfinished`: its largest N is a lower bound, not its answer.
+    pub fn results(&self) -> Vec<TierResult> {
+        let budget = self.budget.as_ref().map_or(f64::INFINITY, |b| b.ms);
+        let stopped_early = !self.running && (!self.finished || self.timed_out);
+        TierKind::ALL
+            .into_iter()
+            .filter(|k| {
+                self.tiers.contains_key(k) || self.points.iter().any(|p| p.tier == Some(*k))
+            })
+            .map(|k| {
+                let mut pts: Vec<&Point> =
+                    self.points.iter().filter(|p| p.tier == Some(k)).collect();
+                pts.sort_by_key(|p| p.n);
+                let mut r = tier_result(k, &pts, budget, self.tiers.get(&k));
+                r.unfinished = (self.running || stopped_early)
+                    && r.missed.is_none()
+                    && !r.at_limit
+                    && r.unavailable.is_none();
+                r
+            })
+            .collect()
+    }
+}
+
+/// What one tier's bar shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TierResult {
+    pub tier: TierKind,
+    /// The largest N whose median frame fits the budget, and that median (ms).
+    pub largest: Option<(u32, f64)>,
+    /// It fit at the largest size tried: the real limit is at least that.
+    pub at_limit: bool,
+    /// The first size that missed, and its median (ms) or its error.
+    pub missed: Option<(u32, Result<f64, String>)>,
+    /// Why the tier was not measured (unavailable in the worker).
+    pub unavailable: Option<String>,
+    /// The sweep is still running or stopped before this tier missed or reached the limit:
+    /// `largest` is what it has fit so far.
+    pub unfinished: bool,
+}
+
+/// Walks the sizes upwards: the largest N that fits before the first miss.
+pub fn tier_result(
+    tier: TierKind,
+    pts: &[&Point],
+    budget_ms: f64,
+    load: Option<&TierLoad>,
+) -> TierResult {
+    let mut r = TierResult {
+        tier,
+        largest: None,
+        at_limit: false,
+        missed: None,
+        unavailable: load
+            .filter(|l| !l.ok)
+            .map(|l| l.reason.clone().unwrap_or_else(|| "unavailable".into())),
+        unfinished: false,
+    };
+    for p in pts {
+        match (p.median_ms, &p.error) {
+            (Some(ms), None) if ms <= budget_ms => r.largest = Some((p.n, ms)),
+            (Some(ms), None) => {
+                r.missed = Some((p.n, Ok(ms)));
+                break;
+            }
+            (_, e) => {
+                let why = e.clone().unwrap_or_else(|| "no valid median".into());
+                r.missed = Some((p.n, Err(why)));
+                break;
+            }
+        }
+    }
+    r.at_limit = r.missed.is_none() && r.largest.is_some_and(|(n, _)| n == SIZES[SIZES.len() - 1]);
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::controller::FrameBudget;
+
+    fn pt(tier: TierKind, n: u32, ms: f64) -> Point {
+        Point {
+            tier: Some(tier),
+            n,
+            median_ms: Some(ms),
+            ..Point::default()
+        }
+    }
+
+    #[test]
+    fn the_budget_subtracts_what_the_frame_spends_outside_lif_and_stdp() {
+        let live = LiveStats {
+            lif_ms: 3.0,
+            sim_ms: 3.5,
+            budget: FrameBudget {
+                kernels_ms: 3.6,
+                mesh_ms: 1.0,
+                raster_ms: 0.5,
+                page_ms: 1.0,
+                other_ms: 10.0,
+            },
+            ..LiveStats::default()
+        };
+        let b = kernel_budget(&live);
+        assert!((b.ms - (FRAME_60FPS_MS - 3.0)).abs() < 1e-9, "{b:?}");
+        assert!(b.how.contains("measured"), "{}", b.how);
+        let fixed = kernel_budget(&LiveStats::default());
+        assert!((fixed.ms - FRAME_60FPS_MS * FIXED_SHARE).abs() < 1e-9);
+        assert!(fixed.how.contains("fixed"), "{}", fixed.how);
+        // A page whose drawing alone exceeds the frame still gets a floor, not a negative budget.
+        let heavy = LiveStats {
+            lif_ms: 1.0,
+            sim_ms: 1.0,
+            budget: FrameBudget {
+                mesh_ms: 40.0,
+                ..FrameBudget::default()
+            },
+            ..LiveStats::default()
+        };
+        assert_eq!(kernel_budget(&heavy).ms, MIN_BUDGET_MS);
+    }
+
+    #[test]
+    fn the_largest_fit_stops_at_the_first_miss() {
+        let (js, simd) = (TierKind::Js, TierKind::Simd);
+        let pts = [
+            pt(js, 256, 1.0),
+            pt(js, 512, 4.0),
+            pt(js, 1024, 13.0),
+            pt(js, 1536, 30.0),
+        ];
+        let refs: Vec<&Point> = pts.iter().collect();
+        let r = tier_result(js, &refs, 12.0, None);
+        assert_eq!(r.largest, Some((512, 4.0)));
+        assert_eq!(r.missed, Some((1024, Ok(13.0))));
+        assert!(!r.at_limit);
+        // A later "fit" after a miss (noise) does not count.
+        let noisy = [pt(js, 256, 1.0), pt(js, 512, 20.0), pt(js, 1024, 3.0)];
+        let refs: Vec<&Point> = noisy.iter().collect();
+        assert_eq!(tier_result(js, &refs, 12.0, None).largest, Some((256, 1.0)));
+        // Every size fits: at the kernels' limit.
+        let all: Vec<Point> = SIZES
+            .iter()
+            .map(|&n| pt(simd, n, n as f64 / 1000.0))
+            .collect();
+        let refs: Vec<&Point> = all.iter().collect();
+        let r = tier_result(simd, &refs, 12.0, None);
+        assert_eq!(r.largest, Some((4096, 4.096)));
+        assert!(r.at_limit && r.missed.is_none());
+        // Even the smallest misses.
+        let slow = [pt(js, 256, 50.0)];
+        let refs: Vec<&Point> = slow.iter().collect();
+        let r = tier_result(js, &refs, 12.0, None);
+        assert_eq!((r.largest, r.missed), (None, Some((256, Ok(50.0)))));
+    }
+
+    #[test]
+    fn messages_parse_and_a_failed_case_is_a_miss_with_its_reason() {
+        let mut st = SweepState {
+            running: true,
+            budget: Some(Budget {
+                ms: 12.0,
+                how: String::new(),
+            }),
+            ..SweepState::default()
+        };
+        let msgs = [
+            r#"{"type":"ready"}"#,
+            r#"{"type":"tiers","status":{"js":{"ok":true,"reason":null,"load_ms":1},"simd":{"ok":true,"load_ms":2},"relaxed":{"ok":false,"reason":"switched off for this run","load_ms":0}}}"#,
+            r#"{"type":"sweep_progress","tier":"js","n":256,"done":0,"total":21}"#,
+            r#"{"type":"sweep_point","point":{"tier":"js","n":256,"median_ms":2.5,"p25_ms":2.4,"p75_ms":2.7}}"#,
+            r#"{"type":"sweep_point","point":{"tier":"js","n":512,"median_ms":null,"error":"allocation failed"}}"#,
+            r#"{"type":"sweep_point","point":{"tier":"simd","n":256,"median_ms":0.5}}"#,
+        ];
+        for m in msgs {
+            let msg: SweepMsg = serde_json::from_str(m).unwrap_or_else(|e| panic!("{m}: {e}"));
+            assert!(!st.apply(msg));
+        }
+        assert_eq!(st.progress, Some((TierKind::Js, 256, 0, 21)));
+        let done: SweepMsg =
+            serde_json::from_str(r#"{"type":"sweep_done","elapsed_ms":1234,"timed_out":false}"#)
+                .unwrap();
+        assert!(st.apply(done));
+        assert!(st.finished && !st.running);
+        let r = st.results();
+        assert_eq!(
+            r.iter().map(|x| x.tier).collect::<Vec<_>>(),
+            [TierKind::Js, TierKind::Simd, TierKind::Relaxed]
+        );
+        assert_eq!(r[0].largest, Some((256, 2.5)));
+        assert_eq!(r[0].missed, Some((512, Err("allocation failed".into()))));
+        assert_eq!(r[1].largest, Some((256, 0.5)));
+        assert_eq!(
+            r[2].unavailable.as_deref(),
+            Some("switched off for this run")
+        );
+        assert!(serde_json::from_str::<SweepMsg>(r#"{"type":"sweep_point"}"#).is_err());
+        let nan: SweepMsg = serde_json::from_str(
+            r#"{"type":"sweep_point","point":{"tier":"js","n":1024,"median_ms":-1}}"#,
+        )
+        .unwrap();
+        assert!(matches!(nan, SweepMsg::SweepPoint { point } if point.median_ms.is_none()));
+    }
+
+    #[test]
+    fn a_sweep_stopped_early_marks_the_tiers_that_had_not_missed_as_unfinished() {
+        let (js, simd) = (TierKind::Js, TierKind::Simd);
+        let budget = Budget {
+            ms: 12.0,
+            how: String::new(),
+        };
+        let (settings, _) = Settings::from_query("?steps=4&seed=3");
+        let mut st = SweepState::starting(budget, SweepRun::of(&settings));
+        assert_eq!(st.run.as_ref().map(|r| (r.steps, r.seed)), Some((4, 3)));
+        // JS missed at 512 (its answer is final); SIMD fit 256 and 512 and was still going.
+        st.points = vec![
+            pt(js, 256, 3.0),
+            pt(js, 512, 20.0),
+            pt(simd, 256, 1.0),
+            pt(simd, 512, 2.0),
+        ];
+        let while_running = st.results();
+        assert!(!while_running[0].unfinished && while_running[1].unfinished);
+        st.stop("cancelled");
+        let r = st.results();
+        assert_eq!((r[0].largest, r[0].unfinished), (Some((256, 3.0)), false));
+        assert_eq!((r[1].largest, r[1].unfinished), (Some((512, 2.0)), true));
+        // A sweep that finished normally: every answer is final.
+        st.finished = true;
+        assert!(st.results().iter().all(|x| !x.unfinished));
+        // One that stopped at the time bound: the tiers still in it are lower bounds.
+        st.timed_out = true;
+        assert!(st.results()[1].unfinished);
+    }
+
+    #[test]
+    fn the_request_carries_the_app_model_and_the_settings() {
+        let (s, _) = Settings::from_query("?n=1024&agents=32&steps=2&seed=9&simd=off");
+        let req = serde_json::to_value(SweepRequest::new(&s, 12.5)).unwrap();
+        assert_eq!(req["type"], "sweep");
+        assert_eq!(
+            (req["steps"].as_u64(), req["seed"].as_u64()),
+            (Some(2), Some(9))
+        );
+        assert_eq!(req["budgetMs"], 12.5);
+        assert_eq!(req["warmup"], 50, "100 simulated ms at 2 steps per frame");
+        assert!(
+            req["modules"]["simd"].is_null(),
+            "?simd=off: no SIMD module"
+        );
+        let shapes = req["shapes"].as_array().unwrap();
+        assert_eq!(shapes.len(), SIZES.len());
+        assert_eq!(
+            (shapes[0]["n"].as_u64(), shapes[0]["per"].as_u64()),
+            (Some(256), Some(8))
+        );
+        assert_eq!(req["lif"].as_array().unwrap().len(), 9);
+        assert_eq!(req["stdpParams"].as_array().unwrap().len(), 5);
+        // The weight scale gives the expected summed input of the model at every size.
+        for n in SIZES {
+            let sh = Shape::new(n, 32);
+            let k = model::expected_fan_in(n as usize, sh.per as usize);
+            assert!(
+                (sh.weight_scale * k - model::INPUT_WEIGHT).abs() < 1e-3,
+                "{n}"
+            );
+        }
+        assert_eq!(warmup_frames(4), 25);
+        assert_eq!(warmup_frames(32), 4);
+        assert_eq!(warmup_frames(100), 3);
+    }
+}

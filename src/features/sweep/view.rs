@@ -1,0 +1,168 @@
+//! "Largest N at 60 fps" per tier: a button (or `?sweep=on`) starts the sweep (`sweep_run`: a
+//! benchmark Web Worker of its own; the animation keeps running), with progress and cancel; the
+//! result is one horizontal bar per tier, in HTML.
+use crate::features::headline::Headline;
+use crate::features::sweep::run;
+use crate::features::sweep::{self, SweepRun, SweepState, TierResult, SIZES, TIME_BOUND_MS};
+use crate::runtime::controller::LiveStats;
+use crate::runtime::params::Settings;
+use crate::util::fmt::fmt_ms;
+use leptos::prelude::*;
+
+fn bar(r: TierResult) -> impl IntoView {
+    let max_n = SIZES[SIZES.len() - 1] as f64;
+    let (n, pct, label) = match (&r.largest, &r.unavailable) {
+        (_, Some(why)) => (0, 0.0, format!("not measured: {why}")),
+        (Some((n, ms)), None) => (
+            *n,
+            100.0 * *n as f64 / max_n,
+            format!(
+                "{}N {}{n} · {} per frame{}",
+                if r.unfinished { "so far " } else { "" },
+                if r.at_limit || r.unfinished {
+                    "≥ "
+                } else {
+                    "= "
+                },
+                fmt_ms(*ms),
+                if r.at_limit {
+                    " (4096 is the kernels' limit)"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        (None, None) => (
+            0,
+            0.0,
+            match &r.missed {
+                Some((m, Ok(ms))) => {
+                    format!("none: N = {m} already takes {} per frame", fmt_ms(*ms))
+                }
+                Some((m, Err(e))) => format!("none: N = {m} failed ({e})"),
+                None if r.unfinished => "no size timed yet".into(),
+                None => "not measured".into(),
+            },
+        ),
+    };
+    let next = match &r.missed {
+        Some((m, Ok(ms))) if r.largest.is_some() => {
+            format!("next size N = {m}: {}", fmt_ms(*ms))
+        }
+        Some((m, Err(e))) if r.largest.is_some() => format!("next size N = {m}: {e}"),
+        _ if r.unfinished => {
+            "the sweep stopped before this tier missed: larger sizes not timed".into()
+        }
+        _ => String::new(),
+    };
+    let k = r.tier;
+    let aria = format!("{}: {label} {next}", k.label());
+    view! {
+        <div class="sweep-bar" data-testid="sweep-bar" data-tier=k.key() data-n=n.to_string()
+            data-unfinished=r.unfinished.to_string()
+            role="img" aria-label=aria>
+            <span class="sweep-name">{k.label()}</span>
+            <span class="sweep-track">
+                <span class=format!("sweep-fill tier-{}", k.key()) style:width=format!("{pct:.1}%")></span>
+            </span>
+            <span class="sweep-value">{label}<span class="muted sweep-next">{next}</span></span>
+        </div>
+    }
+}
+
+#[component]
+pub fn SweepView(
+    live: ReadSignal<LiveStats>,
+    settings: ReadSignal<Settings>,
+    headline: ReadSignal<Headline>,
+) -> impl IntoView {
+    let state = RwSignal::new(SweepState::default());
+    let begin = move || {
+        let s = settings.get_untracked();
+        if let Err(e) = live.with_untracked(|l| run::start(state, &s, l)) {
+            state.update(|st| st.stop(&e));
+        }
+    };
+    // `?sweep=on`: start once the page has measured its frame (the budget needs it) and the
+    // headline's own timing is over (its timed copies would count as this page's frame).
+    let auto = StoredValue::new(settings.get_untracked().sweep);
+    Effect::new(move |_| {
+        let measured = live.with(|l| l.budget.total_ms() > 0.0 && l.lif_ms > 0.0);
+        let headline_done = headline.with(|h| h.measuring.is_none() && !h.tiers.is_empty());
+        if auto.get_value() && measured && headline_done {
+            auto.set_value(false);
+            begin();
+        }
+    });
+    on_cleanup(run::stop);
+    let cancel = move |_| {
+        run::stop();
+        state.update(|s| s.stop("cancelled"));
+    };
+    let progress = move || {
+        state.with(|s| match (s.running, s.progress) {
+            (true, Some((_, n, done, total))) => format!(
+                "{done}/{total} cases ({:.0} %): timing every tier still in at N = {n}, taking turns frame by frame…",
+                100.0 * done as f64 / total.max(1) as f64,
+            ),
+            _ => s.message.clone().unwrap_or_else(|| "not run yet".into()),
+        })
+    };
+    let bars = move || {
+        state.with(|s| {
+            (s.finished || s.running || !s.points.is_empty())
+                .then(|| s.results().into_iter().map(bar).collect_view())
+        })
+    };
+    let budget = move || {
+        state.with(|s| {
+            s.budget
+                .as_ref()
+                .map(|b| format!("60 fps budget for LIF + STDP: {}.", b.how))
+        })
+    };
+    // The run being (or last) measured, or the sliders as they are before any run.
+    let about = move || {
+        let run = state
+            .with(|st| st.run.clone())
+            .unwrap_or_else(|| settings.with(SweepRun::of));
+        let which = if state.with(|st| st.run.is_some()) {
+            "this sweep's"
+        } else {
+            "the current"
+        };
+        format!(
+            "For each tier, one frame of this simulation ({} settings: {} steps of 1 ms, LIF + STDP {}, agents of N / {}, \
+             seed {}, drive {} Hz) is timed in a benchmark worker at N = {}: {} warm-up frames, then the median of {} frames, \
+             the tiers taking turns frame by frame so a passing load falls on all alike; a tier stops at its first size that \
+             misses. Bounded: the sweep stops after {:.0} s. The page keeps animating meanwhile (it competes for the same cores).",
+            which,
+            run.steps,
+            if run.stdp { "on" } else { "off" },
+            run.agents,
+            run.seed,
+            run.drive_hz,
+            SIZES.map(|n| n.to_string()).join(", "),
+            sweep::warmup_frames(run.steps),
+            sweep::TIMED_FRAMES,
+            TIME_BOUND_MS / 1000.0
+        )
+    };
+    view! {
+        <section class="sweep" data-testid="sweep" aria-label="largest N at 60 fps per tier"
+            data-running=move || state.with(|s| s.running.to_string())
+            data-finished=move || state.with(|s| s.finished.to_string())>
+            <h2>"Largest N at 60 fps"</h2>
+            <div class="sweep-controls">
+                <button data-testid="sweep-run" disabled=move || state.with(|s| s.running)
+                    on:click=move |_| begin()>"Run sweep"</button>
+                <button data-testid="sweep-cancel" disabled=move || state.with(|s| !s.running)
+                    on:click=cancel>"Cancel"</button>
+                <span data-testid="sweep-status" class="sweep-status" aria-live="polite">{progress}</span>
+            </div>
+            <p class="sweep-budget" data-testid="sweep-budget">{budget}</p>
+            <div class="sweep-bars" data-testid="sweep-bars">{bars}</div>
+            <p class="muted sweep-about" data-testid="sweep-about">{about}</p>
+        </section>
+    }
+}

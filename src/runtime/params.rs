@@ -1,0 +1,808 @@
+//! Every setting the user can give (URL query, sliders, number fields) is validated here and
+//! nowhere else. Bad values never crash the page: they are clamped or replaced by the default,
+//! and each change comes back as a notice the page shows.
+//!
+//! Every URL parameter the app reads goes through [`Settings::from_pairs`], `debug` and
+//! `bench` included, and [`Settings::to_query`] writes every field back, so for any settings the
+//! validator can produce, parse → encode → parse is the identity (property-tested below).
+use crate::tiers::tier::TierKind;
+
+/// Which benchmark set `?bench=` starts when the page loads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BenchSet {
+    Quick,
+    Full,
+}
+
+impl BenchSet {
+    pub const ALL: [BenchSet; 2] = [BenchSet::Quick, BenchSet::Full];
+
+    /// The URL value, and the set name the benchmark worker takes ("quick", "full").
+    pub fn key(self) -> &'static str {
+        match self {
+            BenchSet::Quick => "quick",
+            BenchSet::Full => "full",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<BenchSet> {
+        BenchSet::ALL.into_iter().find(|b| b.key() == s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// The tier the user asked for (the app falls back if it is unavailable).
+    pub tier: TierKind,
+    /// Neurons in the population.
+    pub n: u32,
+    /// Agents on the mesh; each owns `n / agents` consecutive neurons.
+    pub agents: u32,
+    pub seed: u32,
+    /// Simulation steps (1 ms each) per animation frame.
+    pub steps: u32,
+    /// External Poisson drive per neuron, in Hz.
+    pub drive_hz: f32,
+    pub stdp: bool,
+    /// `?simd=off`: run as if the browser lacked SIMD.
+    pub simd_off: bool,
+    /// `?debug=on`: show the hidden debug switches (a Rust panic, a NaN in the state).
+    pub debug: bool,
+    /// `?bench=quick|full`: start that benchmark set once the tiers have loaded.
+    pub bench: Option<BenchSet>,
+    /// `?race=simd,js`: race these two tiers once the tiers have loaded (`src/features/race/mod.rs`).
+    pub race: Option<(TierKind, TierKind)>,
+    /// `?sweep=on`: run the "largest N at 60 fps" sweep once the page measures its frames.
+    pub sweep: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            tier: TierKind::Simd,
+            n: 2048,
+            agents: 64,
+            seed: 7,
+            steps: 4,
+            drive_hz: 30.0,
+            stdp: true,
+            simd_off: false,
+            debug: false,
+            bench: None,
+            race: None,
+            sweep: false,
+        }
+    }
+}
+
+pub const N_RANGE: (u32, u32) = (64, 4096);
+pub const AGENTS_RANGE: (u32, u32) = (2, 256);
+pub const STEPS_RANGE: (u32, u32) = (1, 32);
+pub const DRIVE_RANGE: (f32, f32) = (0.0, 200.0);
+/// Neurons per agent: the agent network's input width.
+pub const PER_AGENT_RANGE: (u32, u32) = (4, 256);
+
+fn parse_u32(
+    key: &str,
+    raw: &str,
+    (lo, hi): (u32, u32),
+    default: u32,
+    notes: &mut Vec<String>,
+) -> u32 {
+    match raw.trim().parse::<f64>() {
+        // A negative count or seed is not a small value, it is not a value: use the default.
+        Ok(v) if v < 0.0 => {
+            notes.push(format!(
+                "{key}={raw} is negative; using the default {default}"
+            ));
+            default
+        }
+        Ok(v) if v.is_finite() => {
+            let r = v.round();
+            let c = r.clamp(lo as f64, hi as f64) as u32;
+            if r != v || c as f64 != r {
+                notes.push(format!(
+                    "{key}={raw} is outside {lo}..={hi} or not whole; using {c}"
+                ));
+            }
+            c
+        }
+        _ => {
+            notes.push(format!(
+                "{key}={raw:?} is not a number; using the default {default}"
+            ));
+            default
+        }
+    }
+}
+
+fn parse_bool(key: &str, raw: &str, default: bool, notes: &mut Vec<String>) -> bool {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "1" | "on" | "true" | "yes" => true,
+        "0" | "off" | "false" | "no" => false,
+        _ => {
+            notes.push(format!(
+                "{key}={raw:?} is not on/off; using {}",
+                if default { "on" } else { "off" }
+            ));
+            default
+        }
+    }
+}
+
+fn parse_debug(raw: &str, notes: &mut Vec<String>) -> bool {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "1" | "on" | "true" | "yes" => true,
+        "0" | "off" | "false" | "no" => false,
+        // Any other word switched the debug buttons on before the validator saw this key
+        // (`?debug=panic` in the tests); keep that, and say what the URL now reads.
+        v if !v.is_empty() => {
+            notes.push(format!("debug={raw:?} is not on/off; using on"));
+            true
+        }
+        _ => {
+            notes.push("debug has no value (on/off); using off".to_string());
+            false
+        }
+    }
+}
+
+fn parse_bench(raw: &str, notes: &mut Vec<String>) -> Option<BenchSet> {
+    let v = raw.trim().to_ascii_lowercase();
+    match BenchSet::from_key(&v) {
+        Some(b) => Some(b),
+        None if matches!(v.as_str(), "0" | "off" | "no" | "none") => None,
+        None => {
+            notes.push(format!(
+                "bench={raw:?} is not quick or full; no benchmark is started"
+            ));
+            None
+        }
+    }
+}
+
+/// `race=simd,js`: two different known tiers, comma-separated; anything else is no race.
+fn parse_race(raw: &str, notes: &mut Vec<String>) -> Option<(TierKind, TierKind)> {
+    let v = raw.trim().to_ascii_lowercase();
+    if matches!(v.as_str(), "0" | "off" | "no" | "none") {
+        return None;
+    }
+    let pair = v
+        .split_once(',')
+        .and_then(|(a, b)| Some((TierKind::from_key(a.trim())?, TierKind::from_key(b.trim())?)));
+    match pair {
+        Some((a, b)) if a != b => Some((a, b)),
+        _ => {
+            notes.push(format!(
+                "race={raw:?} is not two different tiers (e.g. simd,js); no race is started"
+            ));
+            None
+        }
+    }
+}
+
+impl Settings {
+    /// Reads a URL query (`?tier=simd&n=2048...`, leading `?` optional, already %-decoded
+    /// pairs). Returns the settings and one notice per value that was changed or ignored.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> (Settings, Vec<String>) {
+        let mut s = Settings::default();
+        let mut notes = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        for (key, raw) in pairs {
+            if seen.iter().any(|k| k == key) {
+                notes.push(format!(
+                    "{key} is given more than once; the first value is used"
+                ));
+                continue;
+            }
+            seen.push(key.to_string());
+            match key {
+                "tier" => match TierKind::from_key(raw.trim()) {
+                    Some(t) => s.tier = t,
+                    None => notes.push(format!(
+                        "tier={raw:?} is unknown (js, scalar, simd, relaxed); using simd"
+                    )),
+                },
+                "n" => s.n = parse_u32("n", raw, N_RANGE, s.n, &mut notes),
+                "agents" => s.agents = parse_u32("agents", raw, AGENTS_RANGE, s.agents, &mut notes),
+                "seed" => s.seed = parse_u32("seed", raw, (0, u32::MAX), s.seed, &mut notes),
+                "steps" => s.steps = parse_u32("steps", raw, STEPS_RANGE, s.steps, &mut notes),
+                "drive" => {
+                    s.drive_hz = parse_u32(
+                        "drive",
+                        raw,
+                        (DRIVE_RANGE.0 as u32, DRIVE_RANGE.1 as u32),
+                        s.drive_hz as u32,
+                        &mut notes,
+                    ) as f32
+                }
+                "stdp" => s.stdp = parse_bool("stdp", raw, s.stdp, &mut notes),
+                "simd" => s.simd_off = !parse_bool("simd", raw, true, &mut notes),
+                "debug" => s.debug = parse_debug(raw, &mut notes),
+                "bench" => s.bench = parse_bench(raw, &mut notes),
+                "race" => s.race = parse_race(raw, &mut notes),
+                "sweep" => s.sweep = parse_bool("sweep", raw, false, &mut notes),
+                _ => notes.push(format!("unknown parameter {key:?} ignored")),
+            }
+        }
+        s.fix_shape(&mut notes);
+        (s, notes)
+    }
+
+    /// A raw query string (`?a=1&b=%20x`, leading `?` optional), %-decoded and `+` read as a
+    /// space as `URLSearchParams` does, then [`Settings::from_pairs`]. A `#fragment` ends it.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn from_query(query: &str) -> (Settings, Vec<String>) {
+        let q = query.strip_prefix('?').unwrap_or(query);
+        let q = q.split_once('#').map_or(q, |(q, _)| q);
+        let pairs: Vec<(String, String)> = q
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (percent_decode(k), percent_decode(v))
+            })
+            .collect();
+        Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    /// Makes `n` a multiple of `agents` with 4..=256 neurons per agent and 64..=4096 in all;
+    /// the agent count (already in 2..=256) is kept, `n` moves to the nearest shape that fits.
+    pub fn fix_shape(&mut self, notes: &mut Vec<String>) {
+        let a = self.agents;
+        let mut per = (self.n / a).clamp(PER_AGENT_RANGE.0, PER_AGENT_RANGE.1);
+        if per * a < N_RANGE.0 {
+            per = N_RANGE.0.div_ceil(a);
+        }
+        if per * a > N_RANGE.1 {
+            per = N_RANGE.1 / a;
+        }
+        let n = per * a;
+        if n != self.n {
+            notes.push(format!(
+                "n={} does not split into {a} agents of {}..={} neurons within {}..={}; using n={n}",
+                self.n, PER_AGENT_RANGE.0, PER_AGENT_RANGE.1, N_RANGE.0, N_RANGE.1
+            ));
+            self.n = n;
+        }
+    }
+
+    pub fn per_agent(&self) -> u32 {
+        self.n / self.agents
+    }
+
+    /// Whether two settings describe the same run: the same seeded network (`n`, `agents`,
+    /// `seed`) stepped with the same drive and plasticity (`drive_hz`, `stdp`), so it gives the
+    /// same spikes at the same steps in any tier. `steps` is left out: it sets how many steps a
+    /// frame runs, not what a step computes (and a race's sides run by time budget instead).
+    pub fn same_run(&self, other: &Settings) -> bool {
+        self.n == other.n
+            && self.agents == other.agents
+            && self.seed == other.seed
+            && self.drive_hz == other.drive_hz
+            && self.stdp == other.stdp
+    }
+
+    /// These settings with the run of `run` (the fields [`Settings::same_run`] compares) and
+    /// everything else of `self`.
+    pub fn with_run_of(&self, run: &Settings) -> Settings {
+        Settings {
+            n: run.n,
+            agents: run.agents,
+            seed: run.seed,
+            drive_hz: run.drive_hz,
+            stdp: run.stdp,
+            ..self.clone()
+        }
+    }
+
+    /// Every setting as (key, value) URL pairs, in a fixed order; `simd`, `debug` and `bench`
+    /// only when they differ from the default. Values are digits and lower-case words, so
+    /// they need no %-encoding.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let on_off = |b: bool| if b { "on" } else { "off" }.to_string();
+        let mut p = vec![
+            ("tier", self.tier.key().to_string()),
+            ("n", self.n.to_string()),
+            ("agents", self.agents.to_string()),
+            ("seed", self.seed.to_string()),
+            ("steps", self.steps.to_string()),
+            // The validator only produces whole Hz (`drive` is read as a whole number).
+            ("drive", format!("{}", self.drive_hz.round() as u32)),
+            ("stdp", on_off(self.stdp)),
+        ];
+        if self.simd_off {
+            p.push(("simd", "off".into()));
+        }
+        if self.debug {
+            p.push(("debug", "on".into()));
+        }
+        if let Some(b) = self.bench {
+            p.push(("bench", b.key().into()));
+        }
+        if let Some((a, b)) = self.race {
+            p.push(("race", format!("{},{}", a.key(), b.key())));
+        }
+        if self.sweep {
+            p.push(("sweep", "on".into()));
+        }
+        p
+    }
+
+    /// The query string that reproduces these settings (for the address bar and share links):
+    /// `Settings::from_pairs` of it gives back exactly `self` for any settings it produced.
+    pub fn to_query(&self) -> String {
+        let pairs: Vec<String> = self
+            .to_pairs()
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        format!("?{}", pairs.join("&"))
+    }
+
+    /// Whether these are settings the validator can produce (every range and the shape
+    /// hold), i.e. the ones `to_query` round-trips.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn is_valid(&self) -> bool {
+        let in_range = |v: u32, (lo, hi): (u32, u32)| (lo..=hi).contains(&v);
+        in_range(self.n, N_RANGE)
+            && in_range(self.agents, AGENTS_RANGE)
+            && self.n.is_multiple_of(self.agents)
+            && in_range(self.per_agent(), PER_AGENT_RANGE)
+            && in_range(self.steps, STEPS_RANGE)
+            && (DRIVE_RANGE.0..=DRIVE_RANGE.1).contains(&self.drive_hz)
+            && self.drive_hz.fract() == 0.0
+            && self.race.is_none_or(|(a, b)| a != b)
+    }
+}
+
+/// `%XX` and `+` as `URLSearchParams` reads them; a bad escape stays as it is, bytes that are
+/// not UTF-8 become U+FFFD.
+#[cfg_attr(not(test), allow(dead_code))]
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_without_query() {
+        let (s, notes) = Settings::from_query("");
+        assert_eq!(s, Settings::default());
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn full_query_round_trips() {
+        let (s, notes) = Settings::from_query(
+            "?tier=relaxed&n=1024&agents=32&seed=9&steps=2&drive=50&stdp=off&simd=off",
+        );
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(
+            (s.tier, s.n, s.agents, s.seed, s.steps, s.drive_hz, s.stdp, s.simd_off),
+            (TierKind::Relaxed, 1024, 32, 9, 2, 50.0, false, true)
+        );
+        assert_eq!(Settings::from_query(&s.to_query()).0, s);
+    }
+
+    #[test]
+    fn bad_values_are_replaced_with_notices() {
+        let (s, notes) = Settings::from_query("?n=-5&tier=gpu");
+        assert_eq!(s, Settings::default(), "both replaced by their defaults");
+        assert!(
+            notes.iter().any(|n| n.contains("tier=\"gpu\"")),
+            "{notes:?}"
+        );
+        assert!(notes.iter().any(|n| n.starts_with("n=-5")), "{notes:?}");
+    }
+
+    #[test]
+    fn huge_empty_nonnumeric_duplicate_unknown() {
+        let (s, notes) =
+            Settings::from_query("n=1000000000&steps=&seed=abc&agents=8&agents=99&color=red");
+        assert_eq!(s.n, 2048, "8 agents × 256 neurons is the largest shape");
+        assert_eq!(s.steps, 4);
+        assert_eq!(s.seed, 7);
+        assert_eq!(s.agents, 8);
+        assert_eq!(notes.len(), 6, "{notes:?}");
+        assert!(notes.iter().any(|n| n.contains("more than once")));
+        assert!(notes
+            .iter()
+            .any(|n| n.contains("unknown parameter \"color\"")));
+    }
+
+    #[test]
+    fn n_becomes_a_multiple_of_agents() {
+        let (s, notes) = Settings::from_query("n=1000&agents=64");
+        assert_eq!((s.n, s.agents), (960, 64));
+        assert_eq!(notes.len(), 1);
+        let (s, _) = Settings::from_query("n=64&agents=256");
+        assert_eq!(
+            (s.n, s.agents),
+            (1024, 256),
+            "256 agents need at least 4 neurons each"
+        );
+        assert!(s.n % s.agents == 0 && s.per_agent() >= 4);
+    }
+
+    #[test]
+    fn every_parsed_shape_is_valid() {
+        for n in [0, 1, 63, 64, 100, 2047, 4096, 5000, u32::MAX] {
+            for a in [0, 1, 2, 3, 7, 64, 255, 256, 1000] {
+                let (s, _) = Settings::from_query(&format!("n={n}&agents={a}"));
+                assert!(s.n % s.agents == 0, "{n} {a} -> {s:?}");
+                assert!((N_RANGE.0..=N_RANGE.1).contains(&s.n), "{s:?}");
+                assert!(
+                    (AGENTS_RANGE.0..=AGENTS_RANGE.1).contains(&s.agents),
+                    "{s:?}"
+                );
+                assert!(
+                    (PER_AGENT_RANGE.0..=PER_AGENT_RANGE.1).contains(&s.per_agent()),
+                    "{s:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn debug_and_bench_go_through_the_validator() {
+        let (s, notes) = Settings::from_query("?debug=1&bench=full");
+        assert!(notes.is_empty(), "{notes:?}");
+        assert!(s.debug);
+        assert_eq!(s.bench, Some(BenchSet::Full));
+        assert!(
+            s.to_query().ends_with("&debug=on&bench=full"),
+            "{}",
+            s.to_query()
+        );
+        assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
+
+        for (q, debug, noted) in [
+            ("debug=on", true, false),
+            ("debug=TRUE", true, false),
+            ("debug=panic", true, true),
+            ("debug=off", false, false),
+            ("debug=0", false, false),
+            ("debug=", false, true),
+            ("debug", false, true),
+        ] {
+            let (s, notes) = Settings::from_query(q);
+            assert_eq!(
+                (s.debug, !notes.is_empty()),
+                (debug, noted),
+                "{q}: {notes:?}"
+            );
+        }
+        for (q, bench, noted) in [
+            ("bench=quick", Some(BenchSet::Quick), false),
+            (" bench= Full ", None, true),
+            ("bench=FULL", Some(BenchSet::Full), false),
+            ("bench=off", None, false),
+            ("bench=", None, true),
+            ("bench=slow", None, true),
+        ] {
+            let (s, notes) = Settings::from_query(q);
+            assert_eq!(
+                (s.bench, !notes.is_empty()),
+                (bench, noted),
+                "{q}: {notes:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn race_and_sweep_go_through_the_validator() {
+        let (s, notes) = Settings::from_query("?race=simd,js&sweep=on");
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(s.race, Some((TierKind::Simd, TierKind::Js)));
+        assert!(s.sweep);
+        assert!(
+            s.to_query().ends_with("&race=simd,js&sweep=on"),
+            "{}",
+            s.to_query()
+        );
+        assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
+        for (q, race, noted) in [
+            (
+                "race=relaxed,scalar",
+                Some((TierKind::Relaxed, TierKind::Scalar)),
+                false,
+            ),
+            ("race=JS, SIMD", Some((TierKind::Js, TierKind::Simd)), false),
+            ("race=off", None, false),
+            ("race=js,js", None, true),
+            ("race=simd", None, true),
+            ("race=simd,gpu", None, true),
+            ("race=simd,js,scalar", None, true),
+            ("race=", None, true),
+        ] {
+            let (s, notes) = Settings::from_query(q);
+            assert_eq!((s.race, !notes.is_empty()), (race, noted), "{q}: {notes:?}");
+        }
+        let (s, notes) = Settings::from_query("sweep=maybe");
+        assert!(!s.sweep && notes.len() == 1, "{notes:?}");
+    }
+
+    #[test]
+    fn an_encoded_ampersand_cannot_smuggle_a_parameter() {
+        // The case: `bench` used to be written back undecoded, as `bench=quick&tier=js`.
+        let (s, notes) = Settings::from_query("?bench=quick%26tier%3Djs");
+        assert_eq!(s.bench, None);
+        assert_eq!(
+            s.tier,
+            TierKind::Simd,
+            "tier=js is part of the bench value, not a key"
+        );
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("quick&tier=js"), "{notes:?}");
+        let q = s.to_query();
+        assert!(
+            !q.contains("bench") && q.matches("tier=").count() == 1,
+            "{q}"
+        );
+        assert_eq!(Settings::from_query(&q), (s, vec![]));
+    }
+
+    #[test]
+    fn query_decoding_and_fragments() {
+        let (s, notes) = Settings::from_query("?n=1024&agents=%33%32#tier=js");
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!((s.n, s.agents, s.tier), (1024, 32, TierKind::Simd));
+        assert_eq!(percent_decode("a+b%20c%2"), "a b c%2");
+        assert_eq!(percent_decode("%zz%e2%82%ac%ff"), "%zz€\u{fffd}");
+    }
+
+    #[test]
+    fn the_same_run_is_the_network_the_drive_and_the_plasticity() {
+        let base = Settings::default();
+        for (changed, same) in [
+            (
+                Settings {
+                    n: 1024,
+                    ..base.clone()
+                },
+                false,
+            ),
+            (
+                Settings {
+                    agents: 32,
+                    ..base.clone()
+                },
+                false,
+            ),
+            (
+                Settings {
+                    seed: 99,
+                    ..base.clone()
+                },
+                false,
+            ),
+            (
+                Settings {
+                    drive_hz: 31.0,
+                    ..base.clone()
+                },
+                false,
+            ),
+            (
+                Settings {
+                    stdp: false,
+                    ..base.clone()
+                },
+                false,
+            ),
+            (
+                Settings {
+                    steps: 9,
+                    ..base.clone()
+                },
+                true,
+            ),
+            (
+                Settings {
+                    tier: TierKind::Js,
+                    ..base.clone()
+                },
+                true,
+            ),
+            (
+                Settings {
+                    debug: true,
+                    race: Some((TierKind::Simd, TierKind::Js)),
+                    ..base.clone()
+                },
+                true,
+            ),
+        ] {
+            assert_eq!(base.same_run(&changed), same, "{changed:?}");
+            assert_eq!(changed.same_run(&base), same, "symmetric: {changed:?}");
+            let mixed = base.with_run_of(&changed);
+            assert!(mixed.same_run(&changed), "{mixed:?}");
+            assert_eq!(
+                (mixed.steps, mixed.tier, mixed.debug),
+                (base.steps, base.tier, base.debug)
+            );
+        }
+    }
+
+    #[test]
+    fn to_query_names_every_field() {
+        let s = Settings {
+            tier: TierKind::Js,
+            n: 100,
+            agents: 25,
+            seed: u32::MAX,
+            steps: 32,
+            drive_hz: 200.0,
+            stdp: false,
+            simd_off: true,
+            debug: true,
+            bench: Some(BenchSet::Quick),
+            race: Some((TierKind::Simd, TierKind::Js)),
+            sweep: true,
+        };
+        assert!(s.is_valid());
+        assert_eq!(
+            s.to_query(),
+            "?tier=js&n=100&agents=25&seed=4294967295&steps=32&drive=200&stdp=off&simd=off&debug=on&bench=quick&race=simd,js&sweep=on"
+        );
+        assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any settings the validator can produce: every range, and n = agents × a neuron count
+    /// per agent that fits both 4..=256 and 64..=4096 in all.
+    fn valid_settings() -> impl Strategy<Value = Settings> {
+        (
+            prop::sample::select(TierKind::ALL.to_vec()),
+            AGENTS_RANGE.0..=AGENTS_RANGE.1,
+            any::<u32>(),
+            any::<u32>(),
+            STEPS_RANGE.0..=STEPS_RANGE.1,
+            (DRIVE_RANGE.0 as u32)..=(DRIVE_RANGE.1 as u32),
+            any::<(bool, bool, bool)>(),
+            (
+                prop::option::of(prop::sample::select(BenchSet::ALL.to_vec())),
+                prop::option::of((0usize..4, 1usize..4)),
+                any::<bool>(),
+            ),
+        )
+            .prop_map(
+                |(
+                    tier,
+                    agents,
+                    pick,
+                    seed,
+                    steps,
+                    drive,
+                    (stdp, simd_off, debug),
+                    (bench, race, sweep),
+                )| {
+                    // Two different tiers: the second is an offset of 1..=3 from the first.
+                    let race = race.map(|(a, d)| (TierKind::ALL[a], TierKind::ALL[(a + d) % 4]));
+                    let lo = PER_AGENT_RANGE.0.max(N_RANGE.0.div_ceil(agents));
+                    let hi = PER_AGENT_RANGE.1.min(N_RANGE.1 / agents);
+                    let per = lo + pick % (hi - lo + 1);
+                    Settings {
+                        tier,
+                        n: per * agents,
+                        agents,
+                        seed,
+                        steps,
+                        drive_hz: drive as f32,
+                        stdp,
+                        simd_off,
+                        debug,
+                        bench,
+                        race,
+                        sweep,
+                    }
+                },
+            )
+    }
+
+    const KEYS: [&str; 14] = [
+        "tier", "n", "agents", "seed", "steps", "drive", "stdp", "simd", "debug", "bench", "race",
+        "sweep", "color", "",
+    ];
+    const WORDS: [&str; 20] = [
+        "on",
+        "off",
+        "yes",
+        "no",
+        "quick",
+        "full",
+        "js",
+        "scalar",
+        "simd",
+        "relaxed",
+        "gpu",
+        "NaN",
+        "inf",
+        "-inf",
+        "1e9",
+        "-0",
+        "simd,js",
+        "js,js",
+        "relaxed, scalar",
+        "simd,gpu",
+    ];
+
+    fn garbage_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
+        let key = prop_oneof![
+            3 => prop::sample::select(KEYS.to_vec()).prop_map(String::from),
+            1 => ".{0,8}",
+        ];
+        let value = prop_oneof![
+            prop::sample::select(WORDS.to_vec()).prop_map(String::from),
+            "-?[0-9]{0,12}(\\.[0-9]{0,4})?(e-?[0-9]{1,3})?",
+            any::<f64>().prop_map(|f| f.to_string()),
+            any::<u64>().prop_map(|u| u.to_string()),
+            ".{0,16}",
+            "[ %&=+#?]{0,6}",
+        ];
+        prop::collection::vec((key, value), 0..14)
+    }
+
+    fn reparse(s: &Settings) -> (Settings, Vec<String>) {
+        let pairs = s.to_pairs();
+        Settings::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn encode_then_parse_is_the_identity(s in valid_settings()) {
+            prop_assert!(s.is_valid(), "{:?}", s);
+            prop_assert_eq!(reparse(&s), (s.clone(), vec![]));
+            prop_assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
+        }
+
+        #[test]
+        fn garbage_never_panics_and_what_it_gives_round_trips(pairs in garbage_pairs()) {
+            let (s, _notes) = Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            prop_assert!(s.is_valid(), "{:?} from {:?}", s, pairs);
+            prop_assert_eq!(reparse(&s), (s.clone(), vec![]));
+            // parse → encode → parse → encode: the query is a fixed point after one round.
+            let q = s.to_query();
+            let (again, notes) = Settings::from_query(&q);
+            prop_assert!(notes.is_empty(), "{:?}", notes);
+            prop_assert_eq!(again.to_query(), q);
+        }
+
+        #[test]
+        fn raw_query_strings_never_panic(q in "[?a-z0-9=&%#+. -]{0,60}") {
+            let (s, _) = Settings::from_query(&q);
+            prop_assert!(s.is_valid());
+            prop_assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
+        }
+    }
+}

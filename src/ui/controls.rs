@@ -1,0 +1,89 @@
+//! Tier selector, play/pause/step/reset and the sliders. Controls only send `Command`s; the
+//! frame loop applies them, so the engine is changed in exactly one place.
+use crate::runtime::controller::{Command, CommandQueue};
+use crate::runtime::params::{Settings, AGENTS_RANGE, DRIVE_RANGE, N_RANGE, STEPS_RANGE};
+use crate::tiers::loader::TierStatus;
+use crate::tiers::tier::TierKind;
+use leptos::prelude::*;
+
+#[component]
+pub fn Controls(
+    statuses: ReadSignal<Vec<TierStatus>>,
+    active: ReadSignal<Option<TierKind>>,
+    settings: ReadSignal<Settings>,
+    running: ReadSignal<bool>,
+) -> impl IntoView {
+    let queue = CommandQueue::from_context();
+    let send = move |c: Command| queue.send(c);
+    let options = move || {
+        TierKind::ALL
+            .into_iter()
+            .enumerate()
+            .map(|(i, kind)| {
+                let st = statuses.get().into_iter().find(|s| s.kind == kind);
+                let reason = st.as_ref().and_then(|s| s.reason().map(str::to_string));
+                let loading = st.is_none();
+                let title = reason.clone().unwrap_or_else(|| {
+                    if loading {
+                        "loading…".into()
+                    } else {
+                        format!("key {}", i + 1)
+                    }
+                });
+                let label = match (&reason, loading) {
+                    (Some(_), _) => format!("{} (unavailable)", kind.label()),
+                    (None, true) => format!("{} (loading)", kind.label()),
+                    _ => kind.label().to_string(),
+                };
+                view! {
+                    <option value=kind.key() disabled=reason.is_some() || loading title=title
+                        selected=move || active.get() == Some(kind)>{label}</option>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="controls" aria-label="simulation controls">
+            <label>"Tier "
+                <select data-testid="tier-select"
+                    prop:value=move || active.get().map(|t| t.key()).unwrap_or("simd")
+                    on:change=move |ev| {
+                        if let Some(t) = TierKind::from_key(&event_target_value(&ev)) { send(Command::SetTier(t)) }
+                    }>
+                    {options}
+                </select>
+            </label>
+            <button data-testid="play-pause" on:click=move |_| send(Command::TogglePlay)>
+                {move || if running.get() { "Pause" } else { "Play" }}
+            </button>
+            <button data-testid="step" on:click=move |_| send(Command::Step) disabled=move || running.get()>"Step"</button>
+            <label>"Seed "
+                <input type="number" data-testid="seed" min="0" prop:value=move || settings.get().seed
+                    on:change=move |ev| send(Command::Configure(vec![("seed".into(), event_target_value(&ev))])) />
+            </label>
+            <button data-testid="reset" on:click=move |_| send(Command::Configure(vec![]))>"Reset"</button>
+            <label>"Neurons "<b>{move || settings.get().n}</b>
+                <input type="range" data-testid="n" min=N_RANGE.0 max=N_RANGE.1 step="64" prop:value=move || settings.get().n
+                    on:change=move |ev| send(Command::Configure(vec![("n".into(), event_target_value(&ev))])) />
+            </label>
+            <label>"Agents "<b>{move || settings.get().agents}</b>
+                <input type="range" data-testid="agents" min=AGENTS_RANGE.0 max=AGENTS_RANGE.1 prop:value=move || settings.get().agents
+                    on:change=move |ev| send(Command::Configure(vec![("agents".into(), event_target_value(&ev))])) />
+            </label>
+            <label>"Drive "<b>{move || settings.get().drive_hz}</b>" Hz"
+                <input type="range" data-testid="drive" min=DRIVE_RANGE.0 max=DRIVE_RANGE.1 prop:value=move || settings.get().drive_hz
+                    on:change=move |ev| send(Command::Configure(vec![("drive".into(), event_target_value(&ev))])) />
+            </label>
+            <label>"Steps/frame "<b>{move || settings.get().steps}</b>
+                <input type="range" data-testid="steps" min=STEPS_RANGE.0 max=STEPS_RANGE.1 prop:value=move || settings.get().steps
+                    on:change=move |ev| send(Command::Configure(vec![("steps".into(), event_target_value(&ev))])) />
+            </label>
+            <label>
+                <input type="checkbox" data-testid="stdp" prop:checked=move || settings.get().stdp
+                    on:change=move |ev| send(Command::Configure(vec![("stdp".into(), if event_target_checked(&ev) { "on" } else { "off" }.into())])) />
+                " STDP"
+            </label>
+            <span class="muted keys">"Keys: space play/pause · → step · 1–4 tier"</span>
+        </section>
+    }
+}
