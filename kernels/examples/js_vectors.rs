@@ -6,13 +6,13 @@
 //! is the table of exports (`sasi_kernels::exports::json`).
 // A test/tool, not library code: a failed call should stop it with its message.
 #![allow(clippy::unwrap_used)]
-use sasi_kernels::activation::Activation;
-use sasi_kernels::blocks::block_sums_lanes;
 use sasi_kernels::dispatch;
-use sasi_kernels::efficiency::{efficiency_scalar, random_graph, words_per_row};
-use sasi_kernels::lif::{lif_step_scalar, LifNeurons, LifParams};
+use sasi_kernels::ops::activation::Activation;
+use sasi_kernels::ops::blocks::block_sums_lanes;
+use sasi_kernels::ops::efficiency::{efficiency_scalar, random_graph, words_per_row};
+use sasi_kernels::ops::lif::{lif_step_scalar, LifNeurons, LifParams};
+use sasi_kernels::ops::stdp::{stdp_scalar, StdpParams};
 use sasi_kernels::rng::{uniform_vec, Rng};
-use sasi_kernels::stdp::{stdp_scalar, StdpParams};
 
 fn bits(v: &[f32]) -> String {
     let b: Vec<String> = v.iter().map(|x| x.to_bits().to_string()).collect();

@@ -7,12 +7,12 @@
 //! `KERNEL` (e.g. `stdp`), only the cases whose kernel name starts with it.
 // A test/tool, not library code: a failed call should stop it with its message.
 #![allow(clippy::unwrap_used)]
-use sasi_kernels::activation::Activation;
 use sasi_kernels::dispatch;
-use sasi_kernels::efficiency::{random_graph, words_per_row};
-use sasi_kernels::lif::{LifNeurons, LifParams};
+use sasi_kernels::ops::activation::Activation;
+use sasi_kernels::ops::efficiency::{random_graph, words_per_row};
+use sasi_kernels::ops::lif::{LifNeurons, LifParams};
+use sasi_kernels::ops::stdp::StdpParams;
 use sasi_kernels::rng::{pick_indices, uniform_vec};
-use sasi_kernels::stdp::StdpParams;
 use std::hint::black_box;
 use std::time::Instant;
 

@@ -294,9 +294,9 @@ export function probe_read(x, len, out) {
   });
 }
 
-/** Lanes of `probe_mul_add`'s accumulator (kernels/src/probe.rs MUL_ADD_LANES). */
+/** Lanes of `probe_mul_add`'s accumulator (kernels/src/ops/probe.rs MUL_ADD_LANES). */
 export const MUL_ADD_LANES = 48;
-/** Most iterations of one call (kernels/src/probe.rs MAX_MUL_ADD_ITERS); more is TooLarge. */
+/** Most iterations of one call (kernels/src/ops/probe.rs MAX_MUL_ADD_ITERS); more is TooLarge. */
 export const MAX_MUL_ADD_ITERS = 1 << 24;
 
 export function probe_mul_add(iters, a, b, acc) {

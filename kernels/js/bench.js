@@ -342,7 +342,7 @@ export function achieved({ bytes, flops, median_ns: ns }) {
 export const READ_BYTES = 128 * 1024 * 1024;
 /** Iterations of one multiply-add probe call: 48 lanes × 2 flops × 8192 = 786 432 flops. */
 export const MUL_ADD_ITERS = 8192;
-/** Lanes of `probe_mul_add`'s accumulator (kernels/src/probe.rs MUL_ADD_LANES). */
+/** Lanes of `probe_mul_add`'s accumulator (kernels/src/ops/probe.rs MUL_ADD_LANES). */
 export const MUL_ADD_LANES = 48;
 /** Elements of the near-empty call timed for the call overhead (one 32-lane block). */
 const CALL_LEN = 32;
@@ -351,7 +351,7 @@ const CALL_LEN = 32;
 export const CEILING_TIERS = { read: ['simd', 'relaxed', 'scalar'], mul_add: ['simd', 'scalar'], fma: ['relaxed'] };
 
 /**
- * The ceiling probes (kernels/src/probe.rs) as cases: `{ probe, bytes, flops, prepare(x) → run,
+ * The ceiling probes (kernels/src/ops/probe.rs) as cases: `{ probe, bytes, flops, prepare(x) → run,
  * expected }`, `expected` the exact result of one call (the inputs are chosen so that f32 sums
  * them exactly), which every tier must return before it is timed.
  */

@@ -1,4 +1,4 @@
-// Summed weight between agents (kernels/src/blocks.rs): out[a*A + b] = Σ_{j∈a} Σ_{i∈b} w[j*n+i],
+// Summed weight between agents (kernels/src/ops/blocks.rs): out[a*A + b] = Σ_{j∈a} Σ_{i∈b} w[j*n+i],
 // row by row, each row reduced block by block in f32, for the source agents a in
 // first..first + count only (the rows of W they own; every other row of `out` is left alone).
 //

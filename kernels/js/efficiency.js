@@ -1,5 +1,5 @@
 // Global efficiency by bit-parallel BFS on Uint32Array words: the algorithm of
-// kernels/src/efficiency.rs (rows of wordsPerRow(n) = 4·ceil(n/128) words). Counts per
+// kernels/src/ops/efficiency.rs (rows of wordsPerRow(n) = 4·ceil(n/128) words). Counts per
 // distance are integers and the sum Σ count[d]/d is formed in ascending d, so the result
 // equals the wasm tiers' f64 exactly.
 export const wordsPerRow = (n) => 4 * Math.ceil(n / 128);

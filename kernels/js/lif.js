@@ -1,4 +1,4 @@
-// Event-driven LIF population step, the algorithm of kernels/src/lif.rs with every f32
+// Event-driven LIF population step, the algorithm of kernels/src/ops/lif.rs with every f32
 // operation rounded (Math.fround, or the Float32Array store), so spikes and state equal the
 // scalar and SIMD wasm tiers bit for bit. Returns the spike count, or -8 (NonFinite) when a
 // membrane potential became NaN/∞.

@@ -1,4 +1,4 @@
-// The JS tier's ceiling probes (kernels/ABI.md "Ceiling probes", kernels/src/probe.rs): the
+// The JS tier's ceiling probes (kernels/ABI.md "Ceiling probes", kernels/src/ops/probe.rs): the
 // same sums in the same order as the wasm modules, each operation rounded to f32.
 const F = Math.fround;
 

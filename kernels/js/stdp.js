@@ -1,5 +1,5 @@
 // Event-driven pair-based STDP with clipping, pruning and optional normalisation: the
-// algorithm and operation order of kernels/src/stdp.rs (weights row = presynaptic neuron),
+// algorithm and operation order of kernels/src/ops/stdp.rs (weights row = presynaptic neuron),
 // f32-rounded. Returns the number of synapses pruned.
 //
 // Potentiation and normalisation walk the rows once (plus once more to scale when

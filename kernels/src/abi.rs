@@ -3,13 +3,14 @@
 //! allocations (`registry.rs`) and for aliasing before any write, so bad input returns an
 //! error code and never traps or corrupts memory. Only compiled for wasm32 with `ffi`. The
 //! kernel exports' signatures come from the one table in `exports.rs`.
-use crate::activation::Activation;
 use crate::dispatch::BEST;
 use crate::error::KernelError;
-use crate::lif::{LifParams, LifState};
+use crate::ops::activation::Activation;
+use crate::ops::efficiency;
+use crate::ops::lif::{LifParams, LifState};
+use crate::ops::stdp::StdpParams;
 use crate::registry::{disjoint, Region, Registry};
-use crate::stdp::StdpParams;
-use crate::{dispatch, efficiency, rng};
+use crate::{dispatch, rng};
 use std::alloc::{alloc_zeroed, dealloc, Layout};
 use std::sync::Mutex;
 
@@ -200,7 +201,7 @@ mod call {
     pub(super) fn dense_batch_forward(a: args::dense_batch_forward) -> R {
         let act = Activation::from_u32(a.act).ok_or(KernelError::BadArgument)?;
         let (m, n, batch) = (a.m as usize, a.n as usize, a.batch as usize);
-        crate::dense::check(
+        crate::ops::dense::check(
             a.w_len as usize,
             a.xs_len as usize,
             a.b_len as usize,
@@ -319,7 +320,7 @@ mod call {
     }
 
     pub(super) fn probe_mul_add(a: args::probe_mul_add) -> R {
-        let racc = region(a.acc, crate::probe::MUL_ADD_LANES as u32, 4)?;
+        let racc = region(a.acc, crate::ops::probe::MUL_ADD_LANES as u32, 4)?;
         // SAFETY: checked; the only buffer of the call.
         let acc = unsafe { slice_mut(racc) };
         (BEST.probe_mul_add)(a.iters as usize, a.a, a.b, acc)?;

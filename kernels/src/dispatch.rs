@@ -12,12 +12,12 @@
 //! (`tests/conformance.rs`) checks each of them against the f64 references and each other.
 //! Kernel modules are separate builds (`build-modules.sh`), so the choice is made at compile
 //! time; the C ABI (`abi.rs`) calls [`BEST`].
-use crate::activation::{self, Activation};
 use crate::error::KernelError;
-use crate::lif::{LifParams, LifState};
+use crate::ops::activation::{self, Activation};
+use crate::ops::lif::{LifParams, LifState};
+use crate::ops::stdp::StdpParams;
+use crate::ops::{blocks, dense, efficiency, lif, probe, stdp};
 use crate::simd::{array, F32Lanes};
-use crate::stdp::StdpParams;
-use crate::{blocks, dense, efficiency, lif, probe, stdp};
 
 pub type ActFn = fn(Activation, &mut [f32]);
 /// `(w, x, b, y, m, n, act)`: `y = act(W·x + b)`.

@@ -260,9 +260,9 @@ pub fn json() -> String {
     format!(
         "{{\"version\":{},\"lif_params_len\":{},\"stdp_params_len\":{},\"activations\":{},\"exports\":[{}]}}",
         crate::ABI_VERSION,
-        crate::lif::PARAMS_LEN,
-        crate::stdp::PARAMS_LEN,
-        crate::activation::Activation::ALL.len(),
+        crate::ops::lif::PARAMS_LEN,
+        crate::ops::stdp::PARAMS_LEN,
+        crate::ops::activation::Activation::ALL.len(),
         exports.join(",")
     )
 }

@@ -2,13 +2,13 @@
 //!
 //! | module | kernel |
 //! |---|---|
-//! | [`activation`] | ReLU, leaky ReLU, sigmoid, tanh, GELU (vectorised exp) |
-//! | [`dense`] | `y = act(W·x + b)` and its batched, input-blocked form |
-//! | [`lif`] | event-driven leaky integrate-and-fire population step |
-//! | [`stdp`] | pair-based STDP with clipping, pruning and normalisation |
-//! | [`efficiency`] | global efficiency by bit-parallel BFS |
-//! | [`blocks`] | summed weights between agents (mesh edges) |
-//! | [`probe`] | this engine's ceilings: a streaming sum (read bandwidth), independent multiply-adds |
+//! | [`activation`](ops::activation) | ReLU, leaky ReLU, sigmoid, tanh, GELU (vectorised exp) |
+//! | [`dense`](ops::dense) | `y = act(W·x + b)` and its batched, input-blocked form |
+//! | [`lif`](ops::lif) | event-driven leaky integrate-and-fire population step |
+//! | [`stdp`](ops::stdp) | pair-based STDP with clipping, pruning and normalisation |
+//! | [`efficiency`](ops::efficiency) | global efficiency by bit-parallel BFS |
+//! | [`blocks`](ops::blocks) | summed weights between agents (mesh edges) |
+//! | [`probe`](ops::probe) | this engine's ceilings: a streaming sum (read bandwidth), independent multiply-adds |
 //! | [`model`] | the app's network: neuron and plasticity parameters, the seeded initial state |
 //!
 //! [`simd`] is the portable 4-lane layer (wasm simd128 / SSE2 / arrays), [`dispatch`] picks
@@ -16,22 +16,16 @@
 //! modules described in `kernels/ABI.md`, [`exports`] declares every export of that ABI once,
 //! [`error`] is the one error-code enum and [`rng`] the PRNG shared with the JS tier. `reference` (feature `testing`) holds the f64 references of
 //! the tests.
-pub mod activation;
-pub mod blocks;
-pub mod dense;
 pub mod dispatch;
-pub mod efficiency;
 pub mod error;
 pub mod exports;
-pub mod lif;
 pub mod model;
-pub mod probe;
+pub mod ops;
 #[cfg(any(test, feature = "testing"))]
 pub mod reference;
 pub mod registry;
 pub mod rng;
 pub mod simd;
-pub mod stdp;
 
 #[cfg(all(feature = "ffi", target_arch = "wasm32"))]
 pub mod abi;

@@ -43,10 +43,10 @@
 //! (`tests/plasticity.rs`, 600 s at N = 1024 and 2048): the rate stays at 2.96–3.20 Hz in
 //! every 10 s window, no synapse is pruned, none reaches the clip, the mean weight stays at its
 //! initial value, and the mesh ([`agent_edges`]) keeps 0.7–1.4 times its initial edges.
-use crate::efficiency::words_per_row;
-use crate::lif::LifParams;
+use crate::ops::efficiency::words_per_row;
+use crate::ops::lif::LifParams;
+use crate::ops::stdp::StdpParams;
 use crate::rng::Rng;
-use crate::stdp::StdpParams;
 
 /// Expected summed input weight of a neuron, in units of the threshold (`v_th = 1`), and the
 /// normalisation target of the plasticity rule.

@@ -1,5 +1,5 @@
 //! f64 references the tests check every tier against.
-use crate::activation::Activation;
+use crate::ops::activation::Activation;
 
 pub fn activation(act: Activation, x: f64) -> f64 {
     match act {

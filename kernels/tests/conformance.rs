@@ -4,14 +4,14 @@
 //! its f64 reference, hand-computed cases, bad input, and the tables against each other.
 // A test/tool, not library code: a failed call should stop it with its message.
 #![allow(clippy::unwrap_used)]
-use sasi_kernels::activation::{apply_one, Activation};
 use sasi_kernels::dispatch::{self, Kernels};
-use sasi_kernels::efficiency::{random_graph, words_per_row};
 use sasi_kernels::error::KernelError;
-use sasi_kernels::lif::{LifNeurons, LifParams, LifState};
+use sasi_kernels::ops::activation::{apply_one, Activation};
+use sasi_kernels::ops::efficiency::{random_graph, words_per_row};
+use sasi_kernels::ops::lif::{LifNeurons, LifParams, LifState};
+use sasi_kernels::ops::stdp::StdpParams;
 use sasi_kernels::reference;
 use sasi_kernels::rng::{fill_uniform, uniform_vec, Rng};
-use sasi_kernels::stdp::StdpParams;
 
 /// A test that runs natively (`cargo test`) and in wasm (`wasm-bindgen-test-runner`).
 macro_rules! conformance {

@@ -19,9 +19,9 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(not(target_arch = "wasm32"))]
 use sasi_kernels::dispatch;
-use sasi_kernels::efficiency::words_per_row;
-use sasi_kernels::lif::LifNeurons;
 use sasi_kernels::model;
+use sasi_kernels::ops::efficiency::words_per_row;
+use sasi_kernels::ops::lif::LifNeurons;
 use sasi_kernels::rng::Rng;
 
 /// Mean firing rate per neuron, Hz, in every window after the settling one.

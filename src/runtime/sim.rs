@@ -8,12 +8,12 @@
 //! motion and the agent-level weight sums come back to Rust each frame.
 use crate::runtime::params::Settings;
 use crate::tiers::tier::{Buf, Fault, LifBufs, Tier};
-use sasi_kernels::activation::Activation;
-use sasi_kernels::efficiency::words_per_row;
 use sasi_kernels::model;
 /// The agent graph the mesh draws: written once, with the model (`sasi_kernels::model`), for
 /// the app and for the plasticity test that follows its efficiency over time.
 pub use sasi_kernels::model::{agent_edges, edge_threshold};
+use sasi_kernels::ops::activation::Activation;
+use sasi_kernels::ops::efficiency::words_per_row;
 use sasi_kernels::rng::Rng;
 use std::ops::Range;
 use std::rc::Rc;

@@ -2,8 +2,8 @@
 //! wasm module (scalar, SIMD128, relaxed SIMD) or the plain-JS module answers.
 use crate::tiers::bridge::{self, KernelExports};
 use js_sys::{Float32Array, Float64Array, Uint32Array};
-use sasi_kernels::activation::Activation;
 use sasi_kernels::error::KernelError;
+use sasi_kernels::ops::activation::Activation;
 use std::fmt;
 use std::marker::PhantomData;
 use std::rc::Rc;

@@ -12,8 +12,8 @@
 //! [`crate::simd::array::F32x4`], which without `simd128` is scalar code with the same
 //! blocking and the same independent accumulators, so SIMD/scalar measures what the vector
 //! width buys and nothing else (and both give the same bits).
-use crate::activation::{apply_lanes, Activation};
 use crate::error::{KernelError, MAX_BATCH, MAX_DIM};
+use crate::ops::activation::{apply_lanes, Activation};
 use crate::simd::F32Lanes;
 
 /// Checks shapes before anything is written.
