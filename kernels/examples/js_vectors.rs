@@ -176,6 +176,17 @@ fn main() {
     }
     parts.push(format!("\"blocks\":[{}]", blocks.join(",")));
 
+    // The app's seeded network (model::initial_network), which the wasm modules' model_network
+    // must write bit for bit: N = 96 in agents of 8 (sparse links between agents), seed 7.
+    let (nn, nper, nseed) = (96usize, 8usize, 7u32);
+    let (nw, nv, nl) = sasi_kernels::model::initial_network(nn, nper, &mut Rng::new(nseed));
+    parts.push(format!(
+        "\"network\":{{\"n\":{nn},\"per\":{nper},\"seed\":{nseed},\"w\":{},\"v\":{},\"lanes\":{}}}",
+        bits(&nw),
+        bits(&nv),
+        nums(&nl)
+    ));
+
     // The export table and the contract's constants (kernels/src/exports.rs), which the JS
     // tier's signatures and args.test.mjs's calls are checked against.
     parts.push(format!("\"abi\":{}", sasi_kernels::exports::json()));

@@ -1,6 +1,6 @@
 //! The native ceiling: the same Rust kernels (`dispatch`, i.e. the SIMD source at SSE2 width on
 //! x86_64), the same sizes and the same timing scheme as the browser harness
-//! (`kernels/js/bench.js`): warm-up, batches of calls of ≥ 2 ms, 15 batches, median.
+//! (`kernels/js/bench/bench.js`): warm-up, batches of calls of ≥ 2 ms, 15 batches, median.
 //! Prints a JSON array `[{kernel, size, median_ns}]` on stdout and a table on stderr.
 //!
 //! `cargo run --release -p sasi-kernels --example native_bench [quick|full] [KERNEL]`: with
@@ -58,7 +58,7 @@ fn measure_ring(mut call: impl FnMut(usize), mut reset: impl FnMut(), ring: u32)
     median((0..15).map(|_| batch(k) * 1e9).collect())
 }
 
-/// Bytes of input copies an in-place case keeps (as `RING_BYTES` in kernels/js/bench.js).
+/// Bytes of input copies an in-place case keeps (as `RING_BYTES` in kernels/js/bench/bench.js).
 const RING_BYTES: usize = 8 << 20;
 
 fn main() {
@@ -136,7 +136,7 @@ fn main() {
     }
     let ns: &[usize] = if full { &[1024, 4096] } else { &[1024] };
     for &n in ns.iter().filter(|_| want("lif_step")) {
-        // The browser harness's LIF case (kernels/js/bench.js): ≈ 5 % firing.
+        // The browser harness's LIF case (kernels/js/bench/bench.js): ≈ 5 % firing.
         let p = LifParams::one_ms(0.05, 1.5);
         let w = uniform_vec(31, n * n, 0.0, 0.004);
         let mut neurons = LifNeurons::new(uniform_vec(32, n, 0.0, 0.9), [1, 2, 3, 4]);
@@ -163,7 +163,7 @@ fn main() {
     let es: &[usize] = if full { &[256, 1024] } else { &[256] };
     for &n in es.iter().filter(|_| want("efficiency")) {
         let wpr = words_per_row(n);
-        // The graph kernels/js/bench.js builds: undirected, mean degree ≈ 4.
+        // The graph kernels/js/bench/bench.js builds: undirected, mean degree ≈ 4.
         let adj = random_graph(n, 8.0 / 2.0 / n as f32, 51, true);
         out.push((
             "efficiency".into(),

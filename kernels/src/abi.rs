@@ -143,9 +143,9 @@ macro_rules! c_exports {
         memory { $(
             $mname:ident ( $( $marg:ident : $mkind:ident $(<$melem:ident>)? $([$mlen:tt])? ),* ) -> $mret:ident;
         )* }
-        kernels { $(
+        $( $group:ident { $(
             $name:ident ( $( $arg:ident : $kind:ident $(<$elem:ident>)? $([$len:tt])? ),* ) -> $ret:ident;
-        )* }
+        )* } )*
     ) => {
         $( const _: extern "C" fn($($crate::exports::wasm::$mkind),*) -> $mret = $mname; )*
 
@@ -154,21 +154,22 @@ macro_rules! c_exports {
         /// dead-code warning: adding an argument to the table does not force an edit here.
         #[allow(non_camel_case_types, dead_code)]
         mod args {
-            $( pub struct $name { $( pub $arg: $crate::exports::wasm::$kind, )* } )*
+            $($( pub struct $name { $( pub $arg: $crate::exports::wasm::$kind, )* } )*)*
         }
 
-        $(
+        $($(
             #[no_mangle]
             #[allow(clippy::too_many_arguments)]
             pub extern "C" fn $name($( $arg: $crate::exports::wasm::$kind ),*) -> $ret {
                 Answer::code(call::$name(args::$name { $( $arg ),* }))
             }
-        )*
+        )*)*
     };
 }
 crate::for_each_export!(c_exports);
 
-/// One function per kernel export: check the regions (and `disjoint`), then call the kernel.
+/// One function per kernel or model export: check the regions (and `disjoint`), then call the
+/// kernel (or the model's set-up).
 mod call {
     use super::*;
 
@@ -324,6 +325,34 @@ mod call {
         // SAFETY: checked; the only buffer of the call.
         let acc = unsafe { slice_mut(racc) };
         (BEST.probe_mul_add)(a.iters as usize, a.a, a.b, acc)?;
+        Ok(0)
+    }
+
+    /// The app's seeded initial network (`model::initial_network`, the code `Sim::seeded`
+    /// runs in the app): what the benchmark worker's sweep builds each size from.
+    pub(super) fn model_network(a: args::model_network) -> R {
+        let (n, per) = (a.n as usize, a.per as usize);
+        if n == 0 || per == 0 {
+            return Err(KernelError::ZeroSize);
+        }
+        if n.checked_mul(n) != Some(a.w_len as usize) {
+            return Err(KernelError::LengthMismatch);
+        }
+        let (rw, rv, rl) = (
+            region(a.w, a.w_len, 4)?,
+            region(a.v, a.n, 4)?,
+            region(a.lanes, 4, 4)?,
+        );
+        disjoint(&[rw, rv, rl], &[])?;
+        // SAFETY: the three regions are checked and overlap each other nowhere (`disjoint`).
+        let (w, v, lanes): (&mut [f32], &mut [f32], &mut [u32]) =
+            unsafe { (slice_mut(rw), slice_mut(rv), slice_mut(rl)) };
+        let mut rng = rng::Rng::new(a.seed);
+        let (v0, lanes0) = crate::model::initial_network_rows(n, per, &mut rng, |j, row| {
+            w[j * n..(j + 1) * n].copy_from_slice(row);
+        });
+        v.copy_from_slice(&v0);
+        lanes.copy_from_slice(&lanes0);
         Ok(0)
     }
 }

@@ -5,12 +5,12 @@
 //!
 //! | expanded by | into |
 //! |---|---|
-//! | `abi.rs` | the `extern "C"` kernel exports of the wasm modules (each calls one hand-written function per kernel with its arguments by name) and a signature check of the memory exports |
+//! | `abi.rs` | the `extern "C"` kernel and model exports of the wasm modules (each calls one hand-written function with its arguments by name) and a signature check of the memory exports |
 //! | [`EXPORTS`] (here) | the table: names, argument names, kinds, element types, lengths |
 //! | `src/tiers/bridge.rs` (the app) | the wasm-bindgen `KernelExports` methods every tier is called through |
 //!
 //! and from [`EXPORTS`], [`json`] writes what the JS tests read (`js_vectors` example): the JS
-//! tier's argument signatures (`kernels/js/abi.js`, `SIGNATURES`) and the calls of
+//! tier's argument signatures (`kernels/js/tier/abi.js`, `SIGNATURES`) and the calls of
 //! `kernels/js/test/args.test.mjs` are checked against it. A test here fails when `ABI.md`'s
 //! signature lines disagree with the table.
 //!
@@ -24,8 +24,10 @@
 //! Every kernel returns an `i32` (`>= 0` success, else an error code); the memory exports
 //! return what ABI.md says.
 
-/// The export list, expanded by `$m!`. Two groups: `memory` (allocation and identity, written
-/// by hand in each tier) and `kernels` (each a checked call of one kernel).
+/// The export list, expanded by `$m!`. Three groups: `memory` (allocation and identity, written
+/// by hand in each tier), `kernels` (each a checked call of one kernel) and `model` (the app's
+/// model set-up in Rust, checked like a kernel; in the wasm modules only: the app seeds every
+/// tier, the JS tier included, from this same Rust code, so the JS tier carries no copy).
 #[macro_export]
 macro_rules! for_each_export {
     ($m:ident) => {
@@ -72,6 +74,12 @@ macro_rules! for_each_export {
                 ) -> i32;
                 probe_read(x: In<f32>[len], len: U32, out: Out<f32>[1]) -> i32;
                 probe_mul_add(iters: U32, a: F32, b: F32, acc: InOut<f32>[48]) -> i32;
+            }
+            model {
+                model_network(
+                    n: U32, per: U32, seed: U32, w: Out<f32>[w_len], w_len: U32,
+                    v: Out<f32>[n], lanes: Out<u32>[4]
+                ) -> i32;
             }
         }
     };
@@ -148,6 +156,8 @@ pub struct Export {
     pub ret: &'static str,
     /// A kernel (checked call, error codes), not an allocation or identity export.
     pub kernel: bool,
+    /// In the wasm modules only (the `model` group), not in the JS tier.
+    pub wasm_only: bool,
 }
 
 impl Export {
@@ -186,10 +196,13 @@ macro_rules! __export_elem {
 #[macro_export]
 macro_rules! __export_group {
     (memory) => {
-        false
+        (false, false)
     };
     (kernels) => {
-        true
+        (true, false)
+    };
+    (model) => {
+        (false, true)
     };
 }
 
@@ -210,7 +223,8 @@ macro_rules! export_table {
                     len: $crate::__export_len!($($len)?),
                 }),*],
                 ret: stringify!($ret),
-                kernel: $crate::__export_group!($group),
+                kernel: $crate::__export_group!($group).0,
+                wasm_only: $crate::__export_group!($group).1,
             },
         )*)*];
     };
@@ -224,7 +238,7 @@ pub fn export(name: &str) -> Option<&'static Export> {
 
 /// The table and the contract's constants as JSON, for the JS tests (`js_vectors` writes it
 /// into `target/js-vectors.json` as `"abi"`): `{"version", "lif_params_len",
-/// "stdp_params_len", "activations", "exports": [{"name", "ret", "kernel", "sig", "args":
+/// "stdp_params_len", "activations", "exports": [{"name", "ret", "kernel", "wasm_only", "sig", "args":
 /// [{"name", "kind", "elem", "len"}]}]}`.
 pub fn json() -> String {
     let exports: Vec<String> = EXPORTS
@@ -248,10 +262,11 @@ pub fn json() -> String {
                 })
                 .collect();
             format!(
-                "{{\"name\":\"{}\",\"ret\":\"{}\",\"kernel\":{},\"sig\":\"{}\",\"args\":[{}]}}",
+                "{{\"name\":\"{}\",\"ret\":\"{}\",\"kernel\":{},\"wasm_only\":{},\"sig\":\"{}\",\"args\":[{}]}}",
                 e.name,
                 e.ret,
                 e.kernel,
+                e.wasm_only,
                 e.signature(),
                 args.join(",")
             )
@@ -279,8 +294,8 @@ mod tests {
         assert_eq!(names.len(), EXPORTS.len(), "an export is declared twice");
         for e in EXPORTS {
             assert!(
-                !e.kernel || e.ret == "i32",
-                "{}: a kernel returns i32",
+                !(e.kernel || e.wasm_only) || e.ret == "i32",
+                "{}: a kernel or model export returns i32",
                 e.name
             );
             for a in e.args {

@@ -1,5 +1,5 @@
 //! The seeded PRNG every tier shares: xorshift32 (Marsaglia 2003), `x ^= x << 13;
-//! x ^= x >> 17; x ^= x << 5`. Integer-only, so Rust and JS (`kernels/js/rng.js`) produce the
+//! x ^= x >> 17; x ^= x << 5`. Integer-only, so Rust and JS (`kernels/js/tier/rng.js`) produce the
 //! same stream bit for bit. `next_f32` takes the top 24 bits: exactly representable, in [0, 1).
 
 /// State 0 is a fixed point of xorshift; it is replaced by this constant.
@@ -54,7 +54,7 @@ pub fn uniform_vec(seed: u32, len: usize, lo: f32, hi: f32) -> Vec<f32> {
 }
 
 /// The indices `0..n` whose draw from `Rng::new(seed)` is below `frac`, ascending: the
-/// benchmark's spike lists (as `pickIndices` in `kernels/js/bench.js`).
+/// benchmark's spike lists (as `pickIndices` in `kernels/js/bench/bench.js`).
 pub fn pick_indices(seed: u32, n: usize, frac: f32) -> Vec<u32> {
     let mut r = Rng::new(seed);
     (0..n as u32).filter(|_| r.next_f32() < frac).collect()

@@ -66,7 +66,7 @@ impl TierKind {
     /// Where the module is served (Trunk's pre-build hook puts the wasm modules there).
     pub fn url(self) -> &'static str {
         match self {
-            TierKind::Js => "/js/abi.js",
+            TierKind::Js => "/js/tier/abi.js",
             TierKind::Scalar => "/kernels/kernels-scalar.wasm",
             TierKind::Simd => "/kernels/kernels-simd.wasm",
             TierKind::Relaxed => "/kernels/kernels-relaxed.wasm",

@@ -40,14 +40,14 @@ const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/
 async function runHarness(page, set) {
   await page.evaluate((s) => {
     globalThis.__bench = { done: null, progress: null };
-    const w = new Worker('/js/bench-worker.js', { type: 'module' });
+    const w = new Worker('/js/bench/bench-worker.js', { type: 'module' });
     w.onmessage = (e) => {
       const m = e.data;
       if (m.type === 'progress') globalThis.__bench.progress = `${m.done}/${m.total} ${m.kernel} ${m.size} ${m.tier}`;
       if (m.type === 'done' || m.type === 'error') { globalThis.__bench.done = m; w.terminate(); }
     };
     w.onerror = (e) => { globalThis.__bench.done = { type: 'error', message: e.message || 'worker error' }; };
-    w.postMessage({ type: 'run', set: s, plain: true, modules: { scalar: '/kernels/kernels-scalar.wasm', simd: '/kernels/kernels-simd.wasm', relaxed: '/kernels/kernels-relaxed.wasm' }, jsUrl: '/js/abi.js' });
+    w.postMessage({ type: 'run', set: s, plain: true, modules: { scalar: '/kernels/kernels-scalar.wasm', simd: '/kernels/kernels-simd.wasm', relaxed: '/kernels/kernels-relaxed.wasm' }, jsUrl: '/js/tier/abi.js' });
     return true;
   }, set);
   let lastLog = 0;

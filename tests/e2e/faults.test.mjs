@@ -41,7 +41,7 @@ test('a JS tier served truncated is unavailable with the reason, and Retry fetch
   let truncate = true;
   const { page, context, problems } = await open(env, '/?n=256&tier=simd', {
     allow: [/abi\.js/, /SyntaxError|Unexpected end|expected/i],
-    route: (p) => p.route(/\/js\/abi\.js/, async (r) => {
+    route: (p) => p.route(/\/js\/tier\/abi\.js/, async (r) => {
       if (!truncate) return r.continue();
       const resp = await r.fetch();
       const body = await resp.text();
@@ -95,7 +95,7 @@ postMessage({ type: 'ready' });`;
 
 test('a speed-up whose spread straddles its goal is inconclusive, not a pass or a fail', async () => {
   const { page, context, problems } = await open(env, '/?n=256', {
-    route: (p) => p.route('**/js/bench-worker.js', (r) => r.fulfill({
+    route: (p) => p.route('**/js/bench/bench-worker.js', (r) => r.fulfill({
       status: 200,
       contentType: 'text/javascript',
       headers: { 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Opener-Policy': 'same-origin' },
@@ -152,13 +152,13 @@ test('an exception nobody catches (a JS tier whose buffer views throw) shows the
   const { readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { DIST } = await import('./paths.mjs');
-  const original = readFileSync(join(DIST, 'js', 'abi.js'), 'utf8');
+  const original = readFileSync(join(DIST, 'js', 'tier', 'abi.js'), 'utf8');
   assert.match(original, /export const f32 = \(h, len\) => view\(h, len, 'f32'\);/);
   const patched = original.replace("export const f32 = (h, len) => view(h, len, 'f32');",
     "export const f32 = (h, len) => { if (globalThis.__breakViews) throw new Error('view broke (test)'); return view(h, len, 'f32'); };");
   const { page, context } = await open(env, '/?n=256&tier=js', {
     allow: [/view broke/],
-    route: (p) => p.route(/\/js\/abi\.js/, (r) => r.fulfill({
+    route: (p) => p.route(/\/js\/tier\/abi\.js/, (r) => r.fulfill({
       status: 200, contentType: 'text/javascript', body: patched,
       headers: { 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' },
     })),

@@ -59,8 +59,8 @@ test('index.html, wasm, JS, the worker script and a 404 all carry the headers', 
     ['/kernels/kernels-scalar.wasm', 'application/wasm'],
     ['/boot.js', 'text/javascript'],
     ['/sasi-lab.js', 'text/javascript'],
-    ['/js/abi.js', 'text/javascript'],
-    ['/js/bench-worker.js', 'text/javascript'],
+    ['/js/tier/abi.js', 'text/javascript'],
+    ['/js/bench/bench-worker.js', 'text/javascript'],
     ['/main.css', 'text/css'],
     ['/missing.wasm', 'text/plain', 404],
   ];
@@ -83,7 +83,7 @@ test('the app runs under the header policy with no violation, benchmark worker i
   });
   await waitRunning(page);
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
-  // Every tier, the JS tier (a dynamic import of /js/abi.js) included, loaded and runs.
+  // Every tier, the JS tier (a dynamic import of /js/tier/abi.js) included, loaded and runs.
   for (const key of ['1', '2', '3', '4', '3']) {
     await page.keyboard.press(key);
     await page.waitForTimeout(300);

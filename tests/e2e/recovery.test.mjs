@@ -23,11 +23,11 @@ const tierState = (page, tier) => page.locator(`table.tiers tr[data-tier=${tier}
 const bannerShown = (page) => page.locator('[data-testid=error-banner]').first().isVisible();
 
 test('every tier failed to load: one Retry, with the server back, starts the simulation and the banner goes', async () => {
-  const TIER_FILES = /^\/(js\/abi\.js|kernels\/kernels-(scalar|simd|relaxed)\.wasm)$/;
+  const TIER_FILES = /^\/(js\/tier\/abi\.js|kernels\/kernels-(scalar|simd|relaxed)\.wasm)$/;
   env.server.setFault((path) => (TIER_FILES.test(path) ? { status: 404, body: 'not here yet' } : null));
   try {
     // A module script answered 404 is reported by Chromium as an aborted request.
-    const { page, context, problems } = await open(env, '/?n=256', { allow: [/404/, /\/js\/abi\.js/] });
+    const { page, context, problems } = await open(env, '/?n=256', { allow: [/404/, /\/js\/tier\/abi\.js/] });
     await page.waitForFunction(() => /Cannot start the simulation/.test(document.querySelector('[data-testid=error-banner]')?.textContent ?? ''), null, { timeout: 30000 });
     assert.equal(await page.locator('table.tiers button[data-testid^=retry-]').count(), 4, 'every tier offers Retry');
     env.server.setFault(null);
@@ -49,7 +49,7 @@ test('every tier failed to load: one Retry, with the server back, starts the sim
 test('a JS tier dependency served corrupt once: one Retry reloads the whole module graph and the tier runs', async () => {
   let corrupt = 0;
   env.server.setFault((path) => {
-    if (path !== '/js/stdp.js' || corrupt++ > 0) return null;
+    if (path !== '/js/tier/stdp.js' || corrupt++ > 0) return null;
     return { status: 200, type: 'text/javascript', body: 'export function stdpUpdate(w, n, {' };
   });
   try {

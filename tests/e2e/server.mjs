@@ -22,7 +22,7 @@ export const ISOLATION_HEADERS = {
  * wasm compilation ('wasm-unsafe-eval') but no eval and no inline script (src/boot.js starts
  * the app, Trunk injects no loader); inline style attributes, which plotters sets on the span it
  * measures chart text with; workers only from this origin (the benchmark worker is
- * /js/bench-worker.js, and takes this same header as its own policy); nothing may frame the
+ * /js/bench/bench-worker.js, and takes this same header as its own policy); nothing may frame the
  * page. The same string is in Trunk.toml; tests/e2e/headers.test.mjs checks that they agree.
  */
 export const CSP = [

@@ -21,14 +21,14 @@ const FAULT_REPORTED_MS = 20000;
 
 const JS = 'text/javascript';
 const FAULTS = {
-  'the worker script answers 404': (p) => (p === '/js/bench-worker.js' ? { status: 404, body: 'not found' } : null),
-  'the worker script hangs': (p) => (p === '/js/bench-worker.js' ? 'hang' : null),
-  'the worker script is garbage': (p) => (p === '/js/bench-worker.js' ? { type: JS, body: '}{ this is not JavaScript ((' } : null),
-  'the connection drops': (p) => (p === '/js/bench-worker.js' ? 'abort' : null),
-  'a dependency of the worker answers 404': (p) => (p === '/js/bench.js' ? { status: 404, body: 'not found' } : null),
+  'the worker script answers 404': (p) => (p === '/js/bench/bench-worker.js' ? { status: 404, body: 'not found' } : null),
+  'the worker script hangs': (p) => (p === '/js/bench/bench-worker.js' ? 'hang' : null),
+  'the worker script is garbage': (p) => (p === '/js/bench/bench-worker.js' ? { type: JS, body: '}{ this is not JavaScript ((' } : null),
+  'the connection drops': (p) => (p === '/js/bench/bench-worker.js' ? 'abort' : null),
+  'a dependency of the worker answers 404': (p) => (p === '/js/bench/bench.js' ? { status: 404, body: 'not found' } : null),
   // Starts as the real worker does (`ready`), then throws outside any try: an uncaught error
   // inside the worker, which the page used to show as "The app stopped".
-  'the worker throws after starting': (p) => (p === '/js/bench-worker.js'
+  'the worker throws after starting': (p) => (p === '/js/bench/bench-worker.js'
     ? { type: JS, body: "postMessage({ type: 'ready' }); setTimeout(() => { throw new Error('injected worker failure'); }, 50);" }
     : null),
 };

@@ -1,7 +1,7 @@
 // The JS tier's ABI: same error codes as the wasm modules, checked before anything is written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as x from '../abi.js';
+import * as x from '../tier/abi.js';
 
 const E = x.ERRORS;
 const buf = (floats) => {

@@ -15,7 +15,7 @@ const MAX_ALLOC = 256 * 1024 * 1024;
 
 async function load(tier) {
   if (tier === 'js') {
-    const x = await import('../abi.js');
+    const x = await import('../tier/abi.js');
     return { x, view: (h, n) => x.f32(h, n), u32: (h, n) => x.u32(h, n), f64: (h, n) => x.f64(h, n) };
   }
   const x = await loadModule(tier);

@@ -3,7 +3,10 @@
 // message it posts must pass the protocol's check, in the order the page expects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as protocol from '../bench-protocol.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as protocol from '../bench/bench-protocol.js';
+import { modulePath } from './modules.mjs';
 
 test('every message the protocol builds passes its own check, and nothing else does', () => {
   const built = [
@@ -38,18 +41,24 @@ test('the worker says ready first, then posts only protocol messages through a s
     posted.push(structuredClone(m));
     if (['sweep_done', 'cancelled', 'error'].includes(m.type)) finished();
   };
-  await import('../bench-worker.js');
+  await import('../bench/bench-worker.js');
   assert.deepEqual(posted, [protocol.ready()]);
-  // What src/features/sweep/mod.rs sends, at one small size (N 64 in agents of 8), with the JS tier only.
+  // Node's fetch does not read files: the worker's module loads are served from disk here.
+  const nodeFetch = globalThis.fetch;
+  globalThis.fetch = async (u, opts) => {
+    const url = new URL(u);
+    if (url.protocol !== 'file:') return nodeFetch(u, opts);
+    return new Response(readFileSync(fileURLToPath(new URL(url.pathname, url))), { headers: { 'content-type': 'application/wasm' } });
+  };
+  // What src/features/sweep/mod.rs sends, at one small size (N 64 in agents of 8), with the JS
+  // tier and the scalar module (the networks are built by its model_network).
   const n = 64, per = 8;
-  const pBetween = Math.fround(Math.min(12 / n, 0.5));
-  const fanIn = Math.fround(0.35) * (per - 1) + pBetween * (n - per);
   self.onmessage({
     data: {
       type: protocol.REQUEST.sweep,
-      modules: {},
-      jsUrl: new URL('../abi.js', import.meta.url).href,
-      shapes: [{ n, per, weightScale: Math.fround(1.2 / fanIn), pInside: Math.fround(0.35), pBetween, wMax: 0.25 }],
+      modules: { scalar: pathToFileURL(modulePath('scalar')).href },
+      jsUrl: new URL('../tier/abi.js', import.meta.url).href,
+      shapes: [{ n, per }],
       steps: 2,
       stdp: true,
       seed: 7,
@@ -62,8 +71,11 @@ test('the worker says ready first, then posts only protocol messages through a s
     },
   });
   await over;
+  globalThis.fetch = nodeFetch;
   for (const m of posted) assert.equal(protocol.invalid(m), null, JSON.stringify(m));
-  assert.deepEqual(posted.map((m) => m.type), ['ready', 'tiers', 'sweep_progress', 'sweep_point', 'sweep_done']);
+  assert.deepEqual(posted.map((m) => m.type), ['ready', 'tiers', 'sweep_progress', 'sweep_point', 'sweep_point', 'sweep_done']);
   assert.equal(posted[1].status.js.ok, true, JSON.stringify(posted[1].status));
+  assert.equal(posted[1].status.scalar.ok, true, JSON.stringify(posted[1].status));
+  assert.deepEqual(posted.filter((m) => m.type === 'sweep_point').map((m) => [m.point.tier, m.point.n]), [['js', 64], ['scalar', 64]]);
   assert.equal(posted[1].status.simd.reason, 'switched off for this run');
 });

@@ -1,8 +1,8 @@
 // The harness's statistics on known inputs, and one real run of the JS tier on tiny cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { median, percentile, ratio, runBench, summarise, cases, settledAt, callsPerBatch, batch, measure, agreement, interleave } from '../bench.js';
-import * as js from '../abi.js';
+import { median, percentile, ratio, runBench, summarise, cases, settledAt, callsPerBatch, batch, measure, agreement, interleave } from '../bench/bench.js';
+import * as js from '../tier/abi.js';
 
 test('median, percentile, ratio', () => {
   assert.equal(median([3, 1, 2]), 2);

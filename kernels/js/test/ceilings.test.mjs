@@ -4,10 +4,10 @@
 // and each summary result carries `achieved` per tier from its bytes and flops.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { achieved, cases, measureCeilings, probeCases, runBench, summarise, READ_BYTES } from '../bench.js';
-import { probeRead } from '../probe.js';
-import { Rng } from '../rng.js';
-import * as js from '../abi.js';
+import { achieved, cases, measureCeilings, probeCases, runBench, summarise, READ_BYTES } from '../bench/bench.js';
+import { probeRead } from '../tier/probe.js';
+import { Rng } from '../tier/rng.js';
+import * as js from '../tier/abi.js';
 
 import { loadModule as load, RELAXED_OK as relaxedOk } from './modules.mjs';
 async function allTiers() {

@@ -2,13 +2,13 @@
 // tier: the JS baseline is fast *and* right.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyActivation } from '../activation.js';
-import { dense, denseBatch } from '../dense.js';
-import { lifStep } from '../lif.js';
-import { stdpUpdate } from '../stdp.js';
-import { meshEfficiency } from '../efficiency.js';
-import { PLAIN } from '../plain-loops.js';
-import { uniform } from '../bench.js';
+import { applyActivation } from '../tier/activation.js';
+import { dense, denseBatch } from '../tier/dense.js';
+import { lifStep } from '../tier/lif.js';
+import { stdpUpdate } from '../tier/stdp.js';
+import { meshEfficiency } from '../tier/efficiency.js';
+import { PLAIN } from '../bench/plain-loops.js';
+import { uniform } from '../bench/bench.js';
 
 const GC = Math.sqrt(2 / Math.PI);
 const REF = {

@@ -3,8 +3,8 @@
 // handing the state from one tier to another mid-run continues exactly where it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../rng.js';
-import * as js from '../abi.js';
+import { Rng } from '../tier/rng.js';
+import * as js from '../tier/abi.js';
 
 import { loadModule as load, RELAXED_OK as relaxedOk } from './modules.mjs';
 

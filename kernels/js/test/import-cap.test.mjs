@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { cases } from '../bench.js';
+import { cases } from '../bench/bench.js';
 
 const source = readFileSync(new URL('../../../src/features/compare/mod.rs', import.meta.url), 'utf8');
 const constant = (name) => {

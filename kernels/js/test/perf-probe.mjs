@@ -1,7 +1,7 @@
 // Before/after probe of kernel modules in one Node process (V8, the engine of Chromium). Not
 // a test (no assertions on time): `node --test kernels/js/test/` loads it and it does nothing.
 // Loads kernels-<tier>.wasm from two directories and times the benchmark harness's own cases
-// (kernels/js/bench.js `cases('full')`: same inputs, same in-place ring for activations),
+// (kernels/js/bench/bench.js `cases('full')`: same inputs, same in-place ring for activations),
 // alternating before/after ROUNDS times: each timing is the median of 15 batches of >= 2 ms
 // after a warm-up. Prints per-round medians and the before/after ratio (> 1: after is faster).
 //   bash kernels/build-modules.sh /tmp/k-before   (on the old commit; then on the new one:)
@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { cases, median } from '../bench.js';
+import { cases, median } from '../bench/bench.js';
 
 if (process.env.NODE_TEST_CONTEXT || process.argv.length < 4) {
   if (!process.env.NODE_TEST_CONTEXT) console.error('usage: perf-probe.mjs BEFORE_DIR AFTER_DIR [tiers] [cases] [rounds]');

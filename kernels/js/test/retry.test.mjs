@@ -1,4 +1,4 @@
-// A retry of the JS tier loads its whole module graph afresh (kernels/js/abi.js, load.js
+// A retry of the JS tier loads its whole module graph afresh (kernels/js/tier/abi.js, ../load.js
 // `fresh`): a dependency that failed once is not taken again from the module map, where the
 // engine keeps a failed module under its URL. Node keeps failed modules the same way, so the
 // mechanism is checked here on a copy of the tier with a corrupt stdp.js, then the real one.
@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadJsTier } from '../load.js';
 
-const JS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+const JS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'tier');
 
 test('a retry reloads a dependency that failed, not only the top-level module', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sasi-js-tier-'));
@@ -26,7 +26,7 @@ test('a retry reloads a dependency that failed, not only the top-level module', 
     await assert.rejects(import(url), 'the failed graph stays in the module map');
     const loaded = await loadJsTier(url, 1);
     assert.equal(typeof loaded.exports.stdp_update, 'function');
-    assert.equal(loaded.exports.sasi_abi_version(), (await import('../abi.js')).sasi_abi_version());
+    assert.equal(loaded.exports.sasi_abi_version(), (await import('../tier/abi.js')).sasi_abi_version());
     // The retried graph works: one allocation and a kernel call through it.
     const h = loaded.exports.sasi_alloc(16);
     assert.ok(h > 0);

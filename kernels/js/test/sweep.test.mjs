@@ -2,36 +2,45 @@
 // a tier stopped at its first miss, the time bound and cancellation. The JS tier at small N.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runSweep, sweepNetwork } from '../bench.js';
-import * as js from '../abi.js';
+import { readFileSync } from 'node:fs';
+import { networkBuilder, runSweep, seededNetwork } from '../bench/bench.js';
+import * as js from '../tier/abi.js';
+import { RELAXED_OK, loadModule } from './modules.mjs';
 
-// What src/features/sweep/mod.rs sends for N neurons in agents of `per` (model.rs: INPUT_WEIGHT 1.2,
-// P_INSIDE 0.35, 12 synapses from other agents, w_max 0.25).
-function shape(n, per) {
-  const pBetween = Math.fround(Math.min(12 / n, 0.5));
-  const fanIn = Math.fround(0.35) * (per - 1) + pBetween * (n - per);
-  return { n, per, weightScale: Math.fround(1.2 / fanIn), pInside: Math.fround(0.35), pBetween, wMax: 0.25 };
-}
+// What src/features/sweep/mod.rs sends for N neurons in agents of `per`: the shape only.
+const shape = (n, per) => ({ n, per });
+const vectors = JSON.parse(readFileSync(process.env.SASI_JS_VECTORS || new URL('../../../target/js-vectors.json', import.meta.url).pathname, 'utf8'));
+const scalar = await loadModule('scalar');
 const LIF = Float32Array.from([1, 20, 0, 0, 1, 2, Math.exp(-1 / 20), 0.03, 0.45]);
 const STDP = Float32Array.from([0.002, 0.04, 0.25, 0.002, 1.2]);
-const base = { tiers: { js }, steps: 4, stdp: true, seed: 7, lif: LIF, stdpParams: STDP, warmup: 3, frames: 5 };
+const base = { tiers: { js, scalar }, steps: 4, stdp: true, seed: 7, lif: LIF, stdpParams: STDP, warmup: 3, frames: 5 };
 
-test('the sweep network is the app model: seeded, block-structured, summed input ≈ 1.2', () => {
-  const a = sweepNetwork(shape(256, 32), 7), b = sweepNetwork(shape(256, 32), 7);
-  assert.deepEqual(a.w, b.w, 'same seed, same weights');
-  assert.notDeepEqual(sweepNetwork(shape(256, 32), 8).w, a.w);
-  const n = 256;
-  let total = 0, inside = 0;
-  for (let j = 0; j < n; j++) {
-    assert.equal(a.w[j * n + j], 0, 'no self synapse');
-    for (let i = 0; i < n; i++) {
-      total += a.w[j * n + i];
-      if (a.w[j * n + i] > 0 && ((i / 32) | 0) === ((j / 32) | 0)) inside++;
-    }
+test("every wasm module's model_network writes the app's network (model::initial_network) bit for bit", async () => {
+  const { n, per, seed, w, v, lanes } = vectors.network;
+  const modules = ['scalar', 'simd', ...(RELAXED_OK ? ['relaxed'] : [])];
+  for (const name of modules) {
+    const net = seededNetwork(await loadModule(name), { n, per }, seed);
+    assert.deepEqual([...new Uint32Array(net.w.buffer)], w, `${name}: weights`);
+    assert.deepEqual([...new Uint32Array(net.v.buffer)], v, `${name}: potentials`);
+    assert.deepEqual([...net.lanes], lanes, `${name}: generator lanes`);
   }
-  assert.ok(Math.abs(total / n - 1.2) < 0.1, `summed input per neuron ${total / n}`);
-  assert.ok(inside / (8 * 32 * 31) > 0.25 && inside / (8 * 32 * 31) < 0.45, 'dense inside an agent');
-  assert.ok(a.v.every((x) => x >= 0 && x < 0.8) && a.lanes.length === 4);
+  assert.ok(w.some((b) => b !== 0) && v.some((b) => b !== 0), 'the vector is not empty');
+});
+
+test('model_network refuses a bad shape with an error code, writing nothing', () => {
+  const n = 16, h = scalar.sasi_alloc(n * n * 4), hv = scalar.sasi_alloc(n * 4), hl = scalar.sasi_alloc(16);
+  assert.equal(scalar.model_network(n, 4, 7, h, n * n - 1, hv, hl), -2, 'w_len ≠ n² is LengthMismatch');
+  assert.equal(scalar.model_network(0, 4, 7, h, 0, hv, hl), -3, 'n = 0 is ZeroSize');
+  assert.equal(scalar.model_network(n, 0, 7, h, n * n, hv, hl), -3, 'per = 0 is ZeroSize');
+  assert.equal(scalar.model_network(n, 4, 7, h, n * n, h, hl), -7, 'v inside w is Aliasing');
+  assert.ok(new Float32Array(scalar.memory.buffer, h, n * n).every((x) => x === 0), 'nothing written');
+  for (const [p, b] of [[h, n * n * 4], [hv, n * 4], [hl, 16]]) scalar.sasi_free(p, b);
+});
+
+test('the sweep needs a wasm module for its networks, and says so without one', async () => {
+  assert.equal(networkBuilder({ js }), null);
+  assert.equal(networkBuilder({ js, simd: scalar }), scalar);
+  await assert.rejects(runSweep({ ...base, tiers: { js }, shapes: [shape(64, 8)], budgetMs: Infinity }), /model_network/);
 });
 
 test('every size is timed while frames fit; a tier stops at its first miss', async () => {
@@ -40,12 +49,12 @@ test('every size is timed while frames fit; a tier stops at its first miss', asy
   const all = await runSweep({ ...base, shapes, budgetMs: Infinity, onPoint: (p) => points.push(p), onProgress: (p) => progress.push(p) });
   assert.equal(all.cancelled, false);
   assert.equal(all.timedOut, false);
-  assert.deepEqual(points.map((p) => p.n), [64, 128, 256]);
+  assert.deepEqual(points.map((p) => [p.tier, p.n]), [['js', 64], ['scalar', 64], ['js', 128], ['scalar', 128], ['js', 256], ['scalar', 256]]);
   for (const p of points) assert.ok(p.median_ms >= 0 && p.p25_ms <= p.median_ms && p.median_ms <= p.p75_ms && p.frames === 5, JSON.stringify(p));
-  assert.deepEqual(progress.map((p) => [p.tier, p.n, p.done, p.total]), [['js', 64, 0, 3], ['js', 128, 1, 3], ['js', 256, 2, 3]]);
+  assert.deepEqual(progress.map((p) => [p.tier, p.n, p.done, p.total]), [['js', 64, 0, 6], ['js', 128, 2, 6], ['js', 256, 4, 6]]);
   const missed = [];
   await runSweep({ ...base, shapes, budgetMs: -1, onPoint: (p) => missed.push(p) });
-  assert.deepEqual(missed.map((p) => p.n), [64], 'nothing fits a negative budget: only the first size is tried');
+  assert.deepEqual(missed.map((p) => [p.tier, p.n]), [['js', 64], ['scalar', 64]], 'nothing fits a negative budget: only the first size is tried');
 });
 
 test('the time bound and a cancel end the sweep', async () => {

@@ -2,8 +2,8 @@
 // output against the JS tier (exact for activations, LIF and efficiency).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runBench, cases } from '../bench.js';
-import * as js from '../abi.js';
+import { runBench, cases } from '../bench/bench.js';
+import * as js from '../tier/abi.js';
 
 import { loadModule as load, RELAXED_OK as relaxedOk } from './modules.mjs';
 

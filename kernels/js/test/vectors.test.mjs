@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
-import { Rng, fillUniform } from '../rng.js';
-import { applyActivation } from '../activation.js';
-import { denseBatch } from '../dense.js';
-import { lifStep } from '../lif.js';
-import { stdpUpdate } from '../stdp.js';
-import { meshEfficiency } from '../efficiency.js';
-import { blockSums } from '../blocks.js';
+import { Rng, fillUniform } from '../tier/rng.js';
+import { applyActivation } from '../tier/activation.js';
+import { denseBatch } from '../tier/dense.js';
+import { lifStep } from '../tier/lif.js';
+import { stdpUpdate } from '../tier/stdp.js';
+import { meshEfficiency } from '../tier/efficiency.js';
+import { blockSums } from '../tier/blocks.js';
 
 const path = process.env.SASI_JS_VECTORS || new URL('../../../target/js-vectors.json', import.meta.url).pathname;
 if (!existsSync(path)) throw new Error(`${path} is missing: run \`cargo run -p sasi-kernels --example js_vectors -- ${path}\``);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { cases } from '../bench.js';
+import { cases } from '../bench/bench.js';
 
 import { KERNEL_DIR as dir, RELAXED_OK as relaxedOk } from './modules.mjs';
 
@@ -25,11 +25,11 @@ test('a run posts tiers, memory, ceilings (before the first row), rows and done 
     return { ok: true, status: 200, statusText: 'OK', headers: new Headers(), arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) };
   };
   try {
-    await import('../bench-worker.js');
+    await import('../bench/bench-worker.js');
     assert.deepEqual(posted.shift(), { type: 'ready' });
     const modules = Object.fromEntries(['scalar', 'simd', ...(relaxedOk ? ['relaxed'] : [])].map((t) => [t, pathToFileURL(`${dir}/kernels-${t}.wasm`).href]));
     // Called directly, not posted: the set can be a list of cases (not cloneable) to keep it short.
-    globalThis.onmessage({ data: { type: 'run', set: cases('quick').filter((c) => c.kernel === 'dense' && c.size === '64x64'), modules, jsUrl: new URL('../abi.js', import.meta.url).href, readBytes: 1 << 20 } });
+    globalThis.onmessage({ data: { type: 'run', set: cases('quick').filter((c) => c.kernel === 'dense' && c.size === '64x64'), modules, jsUrl: new URL('../tier/abi.js', import.meta.url).href, readBytes: 1 << 20 } });
     const t0 = Date.now();
     while (!posted.some((m) => m.type === 'done' || m.type === 'error') && Date.now() - t0 < 60000) await new Promise((r) => setTimeout(r, 50));
     const types = posted.map((m) => m.type);

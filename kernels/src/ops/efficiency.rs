@@ -20,7 +20,7 @@ pub fn words_per_row(n: usize) -> usize {
 
 #[cfg(any(test, feature = "testing"))]
 /// A seeded random graph in the bit-matrix layout, for tests and benchmarks. `symmetric`:
-/// each pair i < j is an undirected edge with probability `p` (as `kernels/js/bench.js`
+/// each pair i < j is an undirected edge with probability `p` (as `kernels/js/bench/bench.js`
 /// builds its graphs); otherwise each ordered pair (i, j), self loops included, is an arc
 /// with probability `p`.
 pub fn random_graph(n: usize, p: f32, seed: u32, symmetric: bool) -> Vec<u32> {

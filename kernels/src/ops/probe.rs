@@ -1,6 +1,6 @@
 //! Probes of this engine's ceilings (issue 28): not neural kernels, but the two loops whose
 //! speed bounds every kernel here — a streaming read and independent multiply-adds — built in
-//! each module like any kernel, so that the benchmark harness (`kernels/js/bench.js`,
+//! each module like any kernel, so that the benchmark harness (`kernels/js/bench/bench.js`,
 //! `ceilings`) times them with the same protocol as the cases.
 //!
 //! - [`probe_read_lanes`]: `Σ x[i]` with eight independent vector accumulators (32 lanes), so

@@ -222,7 +222,7 @@ pub struct Spread {
 }
 
 /// This engine's ceilings, measured by the worker before the cases with the cases' own
-/// protocol (`kernels/js/bench.js`, `measureCeilings`): single-thread read bandwidth of a SIMD
+/// protocol (`kernels/js/bench/bench.js`, `measureCeilings`): single-thread read bandwidth of a SIMD
 /// sum over a buffer far past the last-level cache, mul+add (SIMD module) and fused
 /// multiply-add (relaxed module) throughput, and each tier's time for a near-empty kernel
 /// call. A ceiling that could not be measured is `None`, with the reason under `errors`.
@@ -295,14 +295,14 @@ impl Ceilings {
 
 /// What a row achieved by the counting rule (`kernels/ABI.md`, "Counting rule"): its bytes and
 /// flops per call over its median, as `{gb_s, gflop_s}` (each `null` where there is nothing
-/// to divide), as `kernels/js/bench.js` `achieved` computes it.
+/// to divide), as `kernels/js/bench/bench.js` `achieved` computes it.
 pub fn achieved(r: &BenchRow) -> serde_json::Value {
     let m = r.median();
     let per = |x: f64| m.filter(|_| x > 0.0).map(|m| x / m);
     serde_json::json!({ "gb_s": per(r.bytes), "gflop_s": per(r.flops) })
 }
 
-/// Messages from the worker (see `kernels/js/bench-worker.js`).
+/// Messages from the worker (see `kernels/js/bench/bench-worker.js`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum WorkerMsg {
@@ -357,7 +357,7 @@ pub const TIERS: [&str; 4] = [
     TierKind::Relaxed.key(),
 ];
 
-/// What the page asks the worker to run (see `kernels/js/bench-worker.js`).
+/// What the page asks the worker to run (see `kernels/js/bench/bench-worker.js`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename = "run")]
 pub struct RunRequest {

@@ -27,7 +27,7 @@ pub const MAX_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
 /// tiers of rows and bars).
 pub const MAX_LINES: usize = 200;
 
-/// Result lines of the benchmark's full set (`cases('full')` in `kernels/js/bench.js`), the
+/// Result lines of the benchmark's full set (`cases('full')` in `kernels/js/bench/bench.js`), the
 /// largest export the page or `make bench` writes; quoted beside the cap on screen.
 /// `kernels/js/test/import-cap.test.mjs` checks it against the harness.
 pub const FULL_SET_LINES: usize = 17;

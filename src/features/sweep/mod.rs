@@ -8,7 +8,6 @@ use crate::features::bench::TierLoad;
 use crate::runtime::controller::LiveStats;
 use crate::runtime::params::Settings;
 use crate::tiers::tier::TierKind;
-use sasi_kernels::model;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
@@ -69,36 +68,26 @@ pub fn kernel_budget(live: &LiveStats) -> Budget {
     }
 }
 
-/// The network at one size, as the worker draws it (`sweepNetwork` in `kernels/js/bench.js`
-/// repeats `sasi_kernels::model::initial_network` with these numbers).
+/// The network at one size: N neurons in agents of `per`. The worker builds it with the app's
+/// own set-up (`model_network` in a kernel module: `sasi_kernels::model::initial_network`), so
+/// only the shape travels.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Shape {
     pub n: u32,
     pub per: u32,
-    pub weight_scale: f32,
-    pub p_inside: f32,
-    pub p_between: f32,
-    pub w_max: f32,
 }
 
 impl Shape {
     /// N neurons in agents of `n / agents` (the current agent count, at least one neuron each).
     pub fn new(n: u32, agents: u32) -> Shape {
-        let per = (n / agents.max(1)).max(1);
-        let (nu, pu) = (n as usize, per as usize);
         Shape {
             n,
-            per,
-            weight_scale: model::INPUT_WEIGHT / model::expected_fan_in(nu, pu).max(1.0),
-            p_inside: model::P_INSIDE,
-            p_between: model::p_between(nu),
-            w_max: model::W_MAX,
+            per: (n / agents.max(1)).max(1),
         }
     }
 }
 
-/// What the page asks the worker (`{type: "sweep", …}` in `kernels/js/bench-worker.js`).
+/// What the page asks the worker (`{type: "sweep", …}` in `kernels/js/bench/bench-worker.js`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename = "sweep", rename_all = "camelCase")]
 pub struct SweepRequest {
@@ -558,15 +547,13 @@ mod tests {
         );
         assert_eq!(req["lif"].as_array().unwrap().len(), 9);
         assert_eq!(req["stdpParams"].as_array().unwrap().len(), 5);
-        // The weight scale gives the expected summed input of the model at every size.
-        for n in SIZES {
-            let sh = Shape::new(n, 32);
-            let k = model::expected_fan_in(n as usize, sh.per as usize);
-            assert!(
-                (sh.weight_scale * k - model::INPUT_WEIGHT).abs() < 1e-3,
-                "{n}"
-            );
-        }
+        // Only the shape travels: the worker builds the network with the model's own code.
+        assert_eq!(
+            shapes[0].as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["n", "per"]
+        );
+        assert_eq!(Shape::new(100, 0), Shape { n: 100, per: 100 });
+        assert_eq!(Shape::new(4, 32), Shape { n: 4, per: 1 });
         assert_eq!(warmup_frames(4), 25);
         assert_eq!(warmup_frames(32), 4);
         assert_eq!(warmup_frames(100), 3);

@@ -1,7 +1,7 @@
 // The page side of bench/engine-probe.mjs: our modules from several directories, the
-// harness's own cases (kernels/js/bench.js) and its `interleave`, the builds taking turns round
+// harness's own cases (kernels/js/bench/bench.js) and its `interleave`, the builds taking turns round
 // by round. Returns per case and directory the median µs of each round.
-import { cases, interleave, timerResolutionMs } from '/kernels-js/bench.js';
+import { cases, interleave, timerResolutionMs } from '/kernels-js/bench/bench.js';
 import { loadKernelModule } from '/kernels-js/load.js';
 
 globalThis.runProbe = async (dirs, tier, filter, rounds) => {

@@ -1,12 +1,12 @@
 // The outside anchor in the page: TensorFlow.js's WebAssembly backend (XNNPACK underneath, SIMD
 // build, one thread like our kernels) on the workloads it shares with SASI Lab — matvec, batched
-// dense, ReLU, sigmoid, tanh — on the same seeded inputs as kernels/js/bench.js, outputs checked
+// dense, ReLU, sigmoid, tanh — on the same seeded inputs as kernels/js/bench/bench.js, outputs checked
 // against f64, timed with the same warm-up and batch rules (the harness's own `measure`).
 // "op" disposes the result without reading it (the wasm backend executes on the call);
 // "op + readback" also copies the result out with dataSync().
 // `headToHead` then times tfjs and our wasm tiers on this one page, interleaved round by round,
 // so that each ratio compares figures taken seconds apart under the same machine load.
-import { uniform, measure, stats, timerResolutionMs, cases, median, interleave } from '/kernels-js/bench.js';
+import { uniform, measure, stats, timerResolutionMs, cases, median, interleave } from '/kernels-js/bench/bench.js';
 import { loadKernelModule } from '/kernels-js/load.js';
 
 const tf = globalThis.tf;
@@ -45,7 +45,7 @@ async function timeOp(op, check, full, resolutionMs) {
   return { op: pack(a), op_readback: pack(b), settled: a.settled && b.settled, ...verdict };
 }
 
-/** The seeded inputs of a dense workload (as kernels/js/bench.js's), and Wᵀ laid out for tfjs. */
+/** The seeded inputs of a dense workload (as kernels/js/bench/bench.js's), and Wᵀ laid out for tfjs. */
 function denseInputs(m, n, batch) {
   const w = uniform(21, m * n, -0.5, 0.5), xs = uniform(22, batch * n, -1, 1), b = uniform(23, m, -0.1, 0.1);
   const wt = new Float32Array(n * m);

@@ -3,7 +3,7 @@
 // Its messages are bench-protocol.js's.
 import { runBench, runSweep, summarise, timerResolutionMs } from './bench.js';
 import * as msg from './bench-protocol.js';
-import { loadJsTier, loadKernelModule } from './load.js';
+import { loadJsTier, loadKernelModule } from '../load.js';
 
 let cancelled = false;
 

@@ -18,8 +18,8 @@
 //   copies; a batch runs in segments of one pass over the ring, restored (untimed) between
 //   segments, so no call times an already-rectified array.
 // - A case that throws becomes a row with `median_ns: null` and its `error`; the run goes on.
-import { Rng } from './rng.js';
-import { wordsPerRow } from './efficiency.js';
+import { Rng } from '../tier/rng.js';
+import { wordsPerRow } from '../tier/efficiency.js';
 import { PLAIN } from './plain-loops.js';
 
 const now = () => performance.now();
@@ -771,33 +771,29 @@ export function summarise(rows) {
 // stdp_update) with its model parameters — timed at growing N in each tier; a tier stops at
 // its first size whose median frame misses the budget.
 
-const F32 = Math.fround;
-// The draws of sasi_kernels::model::initial_network, as f32 constants (0.6 + 0.8·u inside an
-// agent, 0.4 + 1.2·u between agents, potentials 0.8·u); the scale and probabilities come from
-// the Rust side with each shape.
-const W_IN = [F32(0.6), F32(0.8)], W_OUT = [F32(0.4), F32(1.2)], V_SPAN = F32(0.8);
+/**
+ * The wasm module whose `model_network` builds the sweep's networks: any loaded one (all three
+ * write the same bits), scalar first; null when none is loaded.
+ */
+export function networkBuilder(tiers) {
+  return ['scalar', 'simd', 'relaxed'].map((t) => tiers[t]).find((x) => x && typeof x.model_network === 'function') ?? null;
+}
 
 /**
- * The app's seeded initial network at one shape `{n, per, weightScale, pInside, pBetween,
- * wMax}`: weights (row = presynaptic neuron), membrane potentials and the drive's four
- * generator lanes, drawn in the order of `initial_network`, each operation rounded to f32.
+ * The app's seeded initial network at one shape `{n, per}` (N neurons in agents of `per`),
+ * built by `model_network` in the wasm module `x` (kernels/ABI.md "Model set-up": the Rust
+ * code the app seeds its own run with, sasi_kernels::model::initial_network) and copied out:
+ * weights (row = presynaptic neuron), membrane potentials and the drive's four generator lanes.
  */
-export function sweepNetwork({ n, per, weightScale: m, pInside, pBetween, wMax }, seed) {
-  const r = new Rng(seed);
-  const w = new Float32Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const agent = (j / per) | 0;
-    for (let i = 0; i < n; i++) {
-      const u = r.nextF32();
-      if (i === j) continue;
-      const same = ((i / per) | 0) === agent;
-      if (same && u < pInside) w[j * n + i] = Math.min(F32(m * F32(W_IN[0] + F32(W_IN[1] * r.nextF32()))), wMax);
-      else if (!same && u < pBetween) w[j * n + i] = Math.min(F32(m * F32(W_OUT[0] + F32(W_OUT[1] * r.nextF32()))), wMax);
-    }
+export function seededNetwork(x, { n, per }, seed) {
+  const B = new Buffers(x);
+  try {
+    const W = B.alloc('f32', n * n), V = B.alloc('f32', n), L = B.alloc('u32', 4);
+    check(x.model_network(n, per, seed >>> 0, W.h, W.len, V.h, L.h), 'model_network');
+    return { w: B.view(W).slice(), v: B.view(V).slice(), lanes: B.view(L).slice() };
+  } finally {
+    B.free();
   }
-  const v = Float32Array.from({ length: n }, () => F32(V_SPAN * r.nextF32()));
-  const lanes = Uint32Array.from([r.nextU32(), r.nextU32(), r.nextU32(), r.nextU32()]);
-  return { w, v, lanes };
 }
 
 /** The simulation's per-step state in one tier; `frame(steps, stdp)` runs one app frame. */
@@ -834,6 +830,8 @@ export async function runSweep({ tiers, shapes, steps, stdp, seed, lif, stdpPara
   onProgress = () => {}, onPoint = () => {}, isCancelled = () => false }) {
   const t0 = now();
   const names = ['js', 'scalar', 'simd', 'relaxed'].filter((t) => tiers[t]);
+  const builder = networkBuilder(tiers);
+  if (builder === null) throw new Error('the sweep builds its networks in a WebAssembly kernel module (model_network), and none loaded');
   const out = new Set();
   const total = names.length * shapes.length;
   let done = 0;
@@ -846,7 +844,18 @@ export async function runSweep({ tiers, shapes, steps, stdp, seed, lif, stdpPara
     if (over()) return bounded();
     onProgress({ tier: live[0], n: shape.n, done, total });
     await yieldToEvents();
-    const net = sweepNetwork(shape, seed);
+    let net;
+    try {
+      net = seededNetwork(builder, shape, seed);
+    } catch (e) {
+      // No network at this size (its N² weights do not fit, say): no tier can be timed here.
+      for (const t of live) {
+        onPoint({ tier: t, n: shape.n, median_ms: null, error: `cannot build the network: ${e?.message || e}` });
+        out.add(t);
+        done++;
+      }
+      continue;
+    }
     const sims = {}, times = {}, failed = {};
     const fail = (t, e) => {
       failed[t] = String(e?.message || e);
