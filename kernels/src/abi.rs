@@ -355,6 +355,24 @@ mod call {
         lanes.copy_from_slice(&lanes0);
         Ok(0)
     }
+
+    /// The app's LIF parameters at a drive (`model::lif_params`) and its plasticity rule's
+    /// (`model::stdp_params`), as the kernels take them.
+    pub(super) fn model_params(a: args::model_params) -> R {
+        if !a.drive_hz.is_finite() || a.drive_hz < 0.0 {
+            return Err(KernelError::BadArgument);
+        }
+        let (rl, rs) = (
+            region(a.lif, crate::ops::lif::PARAMS_LEN as u32, 4)?,
+            region(a.stdp, crate::ops::stdp::PARAMS_LEN as u32, 4)?,
+        );
+        disjoint(&[rl, rs], &[])?;
+        // SAFETY: both regions are checked and overlap nowhere (`disjoint`).
+        let (lif, stdp): (&mut [f32], &mut [f32]) = unsafe { (slice_mut(rl), slice_mut(rs)) };
+        lif.copy_from_slice(&crate::model::lif_params(a.drive_hz).to_array());
+        stdp.copy_from_slice(&crate::model::stdp_params().to_array());
+        Ok(0)
+    }
 }
 
 /// Row stride of the adjacency bit matrix for n nodes, so callers need not repeat the formula.

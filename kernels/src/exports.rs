@@ -80,6 +80,7 @@ macro_rules! for_each_export {
                     n: U32, per: U32, seed: U32, w: Out<f32>[w_len], w_len: U32,
                     v: Out<f32>[n], lanes: Out<u32>[4]
                 ) -> i32;
+                model_params(drive_hz: F32, lif: Out<f32>[9], stdp: Out<f32>[5]) -> i32;
             }
         }
     };

@@ -63,6 +63,9 @@ pub struct LiveStats {
     pub frame_ms: f64,
     pub sim_ms: f64,
     pub lif_ms: f64,
+    /// LIF + STDP per simulated step, ms: median and quartiles over the window's frames (the
+    /// measuring protocol of the benchmark's `live_step` row).
+    pub lif_step_ms: Option<crate::util::stats::Spread>,
     pub agents_ms: f64,
     pub spikes_per_s: f64,
     /// Capacity: neuron updates per second of LIF + STDP kernel time.
@@ -176,6 +179,9 @@ pub struct Meter {
     steps: u64,
     kernel_ms: f64,
     lif_ms: f64,
+    /// LIF + STDP time per step of each frame of the window, ms: the samples of
+    /// `LiveStats::lif_step_ms` (a frame is one sample, as in the benchmark's frame protocol).
+    step_samples: Vec<f64>,
     agents_ms: f64,
     frames_in_window: u32,
     budget: FrameBudget,
@@ -199,6 +205,9 @@ impl Meter {
         self.steps += steps as u64;
         self.kernel_ms += lif_ms + agents_ms + mesh_ms;
         self.lif_ms += lif_ms;
+        if steps > 0 {
+            self.step_samples.push(lif_ms / steps as f64);
+        }
         self.agents_ms += agents_ms;
         self.frames_in_window += 1;
     }
@@ -239,6 +248,7 @@ impl Meter {
             frame_ms: if fps > 0.0 { 1000.0 / fps } else { 0.0 },
             sim_ms: self.kernel_ms / f,
             lif_ms: self.lif_ms / f,
+            lif_step_ms: crate::util::stats::spread(&self.step_samples),
             agents_ms: self.agents_ms / f,
             spikes_per_s: per(self.spikes as f64, sim_s),
             ops_per_s: per(n * self.steps as f64, lif_s),
@@ -670,6 +680,32 @@ impl Controller {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_meter_gives_the_median_step_time_of_the_window_s_frames() {
+        let mut m = Meter::new(0.0);
+        // Frames of 4 steps taking 0.4, 0.4, 0.8 ms and one outlier of 4 ms; a single step of 1 ms.
+        for lif in [0.4, 0.8, 0.4, 4.0] {
+            m.record(4, 1, lif, 0.0, 0.0);
+        }
+        m.record(1, 0, 0.1, 0.0, 0.0);
+        m.record(0, 0, 0.0, 0.0, 0.0);
+        let r = m.take_rates(500.0, 1000.0, true).expect("window over");
+        let s = r.lif_step_ms.expect("steps ran");
+        // Per step: 0.1, 0.1, 0.2, 1.0 and 0.1 ms; a frame without steps is no sample.
+        assert!((s.median - 0.1).abs() < 1e-12, "{s:?}");
+        assert!((s.p75 - 0.2).abs() < 1e-12, "{s:?}");
+        assert!(
+            (r.lif_ms - 5.7 / 6.0).abs() < 1e-12,
+            "the mean per frame stays a mean"
+        );
+        // The next window starts empty.
+        assert_eq!(
+            m.take_rates(1000.0, 1000.0, true)
+                .and_then(|r| r.lif_step_ms),
+            None
+        );
+    }
 
     #[test]
     fn the_meter_turns_a_window_of_frames_into_rates() {

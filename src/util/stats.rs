@@ -27,9 +27,34 @@ pub fn median(xs: &[f64]) -> Option<f64> {
     (!v.is_empty()).then(|| quantile(&v, 0.5))
 }
 
+/// Median, 25th and 75th percentile of the finite samples; `None` when there is none.
+pub fn spread(xs: &[f64]) -> Option<Spread> {
+    let v = sorted_finite(xs);
+    (!v.is_empty()).then(|| Spread {
+        median: quantile(&v, 0.5),
+        p25: quantile(&v, 0.25),
+        p75: quantile(&v, 0.75),
+    })
+}
+
+/// A median with its interquartile range.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Spread {
+    pub median: f64,
+    pub p25: f64,
+    pub p75: f64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spread_is_the_median_and_quartiles_of_the_finite_samples() {
+        let s = spread(&[5.0, 1.0, f64::NAN, 3.0, 2.0, 4.0]).expect("samples");
+        assert_eq!((s.median, s.p25, s.p75), (3.0, 2.0, 4.0));
+        assert_eq!(spread(&[f64::INFINITY]), None);
+    }
 
     #[test]
     fn median_of_odd_even_and_bad() {

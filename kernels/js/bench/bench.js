@@ -160,7 +160,7 @@ function denseReference(w, xs, b, m, n, batch) {
 }
 
 // ---- the cases ----------------------------------------------------------------------
-// Each case: { kernel, size, ops, op_unit, flops, bytes, compare, prepare(x) → run }, where
+// Each case: { kernel, size, ops, op_unit, flops, bytes, compare, prepare(x, model) → run }, where
 // run = { call(i), reset(), output(), free(), maxCalls?, firing? } and `compare` says what the
 // output is checked against: { against: 'f64', reference: Float64Array, tolerance } or
 // { against: 'js', tolerance } (0 = bit for bit).
@@ -222,65 +222,211 @@ function denseCase(m, n, batch) {
   };
 }
 
-// ≈5 % firing: a fixed 5 % of neurons spiked "last step", and a drive that fires ≈5 %.
-const LIF_PARAMS = Float32Array.from([1, 20, 0, 0, 1, 2, Math.exp(-1 / 20), 0.05, 1.5]);
+// ---- the live model: what one step of the app's run costs ------------------------------
 
-function lifCase(n) {
-  const w = uniform(31, n * n, 0, 0.004);
-  const v = uniform(32, n, 0, 0.9);
-  const prev = pickIndices(33, n, 0.05);
+/**
+ * How the live-step cases run the app's model: as a page opened with no settings runs it
+ * (src/runtime/params.rs `Settings::default`: 64 agents, seed 7, drive 30 Hz, STDP on), after
+ * `warmupSteps` steps of its run, so the firing is the run's own, not a chosen fraction.
+ */
+export const LIVE = { agents: 64, seed: 7, driveHz: 30, warmupSteps: 500 };
+
+/** Neurons per agent at N, as the app computes it. */
+const livePer = (n) => Math.max(1, Math.floor(n / LIVE.agents));
+
+/**
+ * The app's simulation state in tier `x`: `net` = {w, v, lanes} and optionally {refr, trace,
+ * syn, prev}, parameters `lif` and `stdp` (the kernels' layouts), stepped as the app steps it
+ * (src/runtime/sim.rs `run_steps`: lif_step from the last step's spikes, then stdp_update on
+ * this step's spikes, then the spike buffers swap).
+ */
+function liveState(x, net, n, lif, stdp) {
+  const B = new Buffers(x);
+  const zeros = new Float32Array(n);
+  const P = B.from('f32', lif), V = B.from('f32', net.v), R = B.from('f32', net.refr ?? zeros), T = B.from('f32', net.trace ?? zeros);
+  const S = B.from('f32', net.syn ?? zeros), W = B.from('f32', net.w), G = B.from('u32', net.lanes), SP = B.from('f32', stdp);
+  let prev = B.alloc('u32', n), out = B.alloc('u32', n);
+  let nPrev = 0;
+  if (net.prev) {
+    B.view(prev).set(net.prev);
+    nPrev = net.prev.length;
+  }
+  const st = {
+    B, W, V, R, T, S, G,
+    /** The LIF step; its spikes are `out` until `swap`. */
+    lif: () => check(x.lif_step(P.h, P.len, V.h, R.h, T.h, S.h, n, W.h, W.len, prev.h, nPrev, G.h, out.h, n), 'lif_step'),
+    /** Plasticity for `k` spikes held in `spikes` (this step's, by default). */
+    stdp: (k, spikes = out) => {
+      if (k > 0) check(x.stdp_update(W.h, W.len, n, T.h, n, spikes.h, k, SP.h, SP.len), 'stdp_update');
+    },
+    swap: (k) => {
+      [prev, out] = [out, prev];
+      nPrev = k;
+    },
+    /** One step of the app's run: its spike count. */
+    step: (plastic = true) => {
+      const k = st.lif();
+      if (plastic) st.stdp(k);
+      st.swap(k);
+      return k;
+    },
+    /** The last step's spikes. */
+    spikes: () => B.view(prev).slice(0, nPrev),
+    free: () => B.free(),
+  };
+  return st;
+}
+
+/**
+ * The app's model, from the wasm module `builder` (its `model_network` and `model_params`:
+ * the code the app seeds and steps its run with): `params()`, and `snapshot(n)`, the run's
+ * whole state after `LIVE.warmupSteps` live steps in that module, computed once per N. Every
+ * tier starts a live-step case from the same snapshot, so their outputs can be compared.
+ */
+export function liveModel(builder) {
+  const snaps = new Map();
+  const params = () => {
+    const B = new Buffers(builder);
+    try {
+      const L = B.alloc('f32', 9), S = B.alloc('f32', 5);
+      check(builder.model_params(LIVE.driveHz, L.h, S.h), 'model_params');
+      return { lif: B.view(L).slice(), stdp: B.view(S).slice() };
+    } finally {
+      B.free();
+    }
+  };
   return {
-    kernel: 'lif_step', size: String(n), ops: n, op_unit: 'neuron updates', flops: 0,
-    bytes: 4 * (prev.length * n + 5 * n),
-    // No transcendental: every tier computes the same f32 operations, so spikes and
-    // potentials must be identical to the JS tier's.
-    compare: { against: 'js', tolerance: 0 },
-    prepare(x) {
-      const B = new Buffers(x);
-      const P = B.from('f32', LIF_PARAMS), V = B.from('f32', v), R = B.alloc('f32', n), T = B.alloc('f32', n);
-      const S = B.alloc('f32', n), W = B.from('f32', w), PR = B.from('u32', prev);
-      const G = B.from('u32', Uint32Array.from([1, 2, 3, 4])), O = B.alloc('u32', n);
-      let spikes = 0, calls = 0, last = 0;
-      const call = () => {
-        last = check(x.lif_step(P.h, P.len, V.h, R.h, T.h, S.h, n, W.h, W.len, PR.h, PR.len, G.h, O.h, n), 'lif_step');
-        spikes += last;
-        calls++;
-      };
-      return {
-        call,
-        // The state advances one simulated step per call, as in the app; a batch starts from
-        // wherever the last one left it (the firing fraction is reported with the row).
-        reset: () => {},
-        output: () => ({ spikes: Uint32Array.from(B.view(O)).slice(0, last), v: Float32Array.from(B.view(V)) }),
-        firing: () => (calls ? spikes / calls / n : 0),
-        free: () => B.free(),
-      };
+    params,
+    snapshot(n) {
+      if (!snaps.has(n)) {
+        const { lif, stdp } = params();
+        const st = liveState(builder, seededNetwork(builder, { n, per: livePer(n) }, LIVE.seed), n, lif, stdp);
+        try {
+          const counts = [];
+          let typical = null;
+          for (let s = 0; s < LIVE.warmupSteps; s++) counts.push(st.step());
+          // The STDP case's spikes: the warm-up's last step whose count is nearest its mean.
+          const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
+          const f32 = (b) => st.B.view(b).slice();
+          const snap = { w: f32(st.W), v: f32(st.V), refr: f32(st.R), trace: f32(st.T), syn: f32(st.S), lanes: f32(st.G), prev: st.spikes(), meanSpikes: mean };
+          // Step once more at a time, not changing the snapshot, to find a typical step's spikes.
+          const probe = liveState(builder, snap, n, lif, stdp);
+          try {
+            for (let s = 0; s < 64 && typical === null; s++) {
+              const k = probe.step();
+              if (Math.abs(k - mean) <= Math.max(1, 0.25 * mean)) typical = probe.spikes();
+            }
+          } finally {
+            probe.free();
+          }
+          snap.typical = typical ?? snap.prev;
+          snaps.set(n, { snap, lif, stdp });
+        } finally {
+          st.free();
+        }
+      }
+      return snaps.get(n);
     },
   };
 }
 
-const STDP_PARAMS = Float32Array.from([1e-5, 1.05e-5, 0.2, 0, 0]);
+/** Bytes a live LIF step touches (counting rule): the state, and one weight row per spike. */
+const lifBytes = (n, spikes) => 4 * (spikes * n + 5 * n);
+/** Bytes of an STDP update for `k` spikes: row and column of each, read and written. */
+const stdpBytes = (n, k) => 8 * 2 * k * n;
 
-function stdpCase(n) {
-  const w = uniform(41, n * n, 0.05, 0.15);
-  const trace = uniform(42, n, 0, 1);
-  const spikes = pickIndices(43, n, 0.05);
-  return {
-    kernel: 'stdp', size: String(n), ops: 2 * spikes.length * n, op_unit: 'synapse updates', flops: 0,
-    bytes: 8 * 2 * spikes.length * n,
-    // Relaxed SIMD fuses a multiply-add: the weights may differ in the last bits.
-    compare: { against: 'js', tolerance: 1e-5 },
-    prepare(x) {
-      const B = new Buffers(x);
-      const W = B.from('f32', w), T = B.from('f32', trace), S = B.from('u32', spikes), P = B.from('f32', STDP_PARAMS);
+/**
+ * The LIF step as the app runs it at N: the app's network, parameters and firing (after the
+ * warm-up), each call one step from the last call's spikes (no plasticity in between).
+ */
+function lifCase(n) {
+  const c = {
+    kernel: 'lif_step', size: String(n), ops: n, op_unit: 'neuron updates', flops: 0, bytes: null, live: true,
+    // No transcendental: every tier computes the same f32 operations, so spikes and
+    // potentials must be identical to the JS tier's.
+    compare: { against: 'js', tolerance: 0 },
+    prepare(x, model) {
+      const { snap, lif, stdp } = model.snapshot(n);
+      c.bytes = lifBytes(n, snap.meanSpikes);
+      const st = liveState(x, snap, n, lif, stdp);
+      let spikes = 0, calls = 0, last = 0;
       return {
-        call: () => check(x.stdp_update(W.h, W.len, n, T.h, n, S.h, S.len, P.h, P.len), 'stdp_update'),
+        call: () => {
+          last = st.lif();
+          st.swap(last);
+          spikes += last;
+          calls++;
+        },
+        // The state advances one simulated step per call, as in the app; a batch starts from
+        // wherever the last one left it (the firing fraction is reported with the row).
         reset: () => {},
-        output: () => Float32Array.from(B.view(W)),
-        free: () => B.free(),
+        output: () => ({ spikes: st.spikes(), v: Float32Array.from(st.B.view(st.V)) }),
+        firing: () => (calls ? spikes / calls / n : 0),
+        free: () => st.free(),
       };
     },
   };
+  return c;
+}
+
+/**
+ * The STDP update as the app runs it at N: the app's weights and traces after the warm-up,
+ * for the spikes of a typical step of its run (nearest the warm-up's mean count), in place.
+ */
+function stdpCase(n) {
+  const c = {
+    kernel: 'stdp', size: String(n), ops: 0, op_unit: 'synapse updates', flops: 0, bytes: null, live: true,
+    // Relaxed SIMD fuses a multiply-add: the weights may differ in the last bits.
+    compare: { against: 'js', tolerance: 1e-5 },
+    prepare(x, model) {
+      const { snap, lif, stdp } = model.snapshot(n);
+      const k = snap.typical.length;
+      Object.assign(c, { ops: 2 * k * n, bytes: stdpBytes(n, k) });
+      const st = liveState(x, snap, n, lif, stdp);
+      const S = st.B.from('u32', snap.typical.length ? snap.typical : new Uint32Array(1));
+      return {
+        call: () => st.stdp(k, S),
+        reset: () => {},
+        output: () => Float32Array.from(st.B.view(st.W)),
+        firing: () => k / n,
+        free: () => st.free(),
+      };
+    },
+  };
+  return c;
+}
+
+/**
+ * One step of the app's run at N, LIF then STDP, exactly as the live page steps it and timed
+ * as the page runs it: frames of the page's default 4 steps, a frame's gap apart
+ * (`measureFrames`). What the page's "LIF + STDP" time divided by its steps per frame
+ * measures (tests/e2e/protocol.test.mjs compares the two). The state carries on from call to
+ * call, plasticity included.
+ */
+function liveStepCase(n) {
+  const c = {
+    kernel: 'live_step', size: String(n), ops: n, op_unit: 'neuron updates', flops: 0, bytes: null, live: true,
+    frames: { steps: 4, gapMs: FRAME_GAP_MS },
+    // The first call's LIF is identical in every tier; its STDP may differ in the last bits.
+    compare: { against: 'js', tolerance: 0 },
+    prepare(x, model) {
+      const { snap, lif, stdp } = model.snapshot(n);
+      c.bytes = lifBytes(n, snap.meanSpikes) + stdpBytes(n, snap.meanSpikes);
+      const st = liveState(x, snap, n, lif, stdp);
+      let spikes = 0, calls = 0;
+      return {
+        call: () => {
+          spikes += st.step();
+          calls++;
+        },
+        reset: () => {},
+        output: () => ({ spikes: st.spikes(), v: Float32Array.from(st.B.view(st.V)) }),
+        firing: () => (calls ? spikes / calls / n : 0),
+        free: () => st.free(),
+      };
+    },
+  };
+  return c;
 }
 
 function efficiencyCase(n) {
@@ -304,6 +450,9 @@ function efficiencyCase(n) {
 
 export function cases(set) {
   if (Array.isArray(set)) return set;
+  // `live:N`: one step of the app's run at N alone (the protocol check's set).
+  const live = /^live:(\d+)$/.exec(set);
+  if (live) return [liveStepCase(Number(live[1]))];
   const full = set === 'full';
   const actN = full ? 1048576 : 65536;
   const list = ['activation_relu', 'activation_sigmoid', 'activation_tanh', 'activation_gelu'].map((k) => activationCase(k, actN));
@@ -312,6 +461,7 @@ export function cases(set) {
   if (full) list.push(denseCase(64, 64, 2048));
   for (const n of full ? [1024, 4096] : [1024]) list.push(lifCase(n));
   for (const n of full ? [1024, 4096] : [1024]) list.push(stdpCase(n));
+  for (const n of full ? [1024, 4096] : [1024]) list.push(liveStepCase(n));
   for (const n of full ? [256, 1024] : [256]) list.push(efficiencyCase(n));
   return list;
 }
@@ -623,6 +773,30 @@ export async function measure(run, { full = false, resolutionMs = 0.005, cap } =
   return { samples, k, settled, warmup_rounds: medians.length, warmup_ms: warmupMs, batch_ms: (median(samples) * k) / 1e6 };
 }
 
+/** The page's frame cadence: one animation frame at 60 Hz, less the frame's own work. */
+export const FRAME_GAP_MS = 16;
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A run timed the way the live page runs it: frames of `steps` calls, `gapMs` apart (the
+ * page's animation-frame cadence), each frame one sample, in ns per call. A frame pays what a
+ * back-to-back batch never does — caches, TLB entries and clock speed lost in the gap between
+ * frames — and that is what a step of the live page costs. The first `warmup` frames are not
+ * kept.
+ */
+export async function measureFrames(run, { steps, gapMs = FRAME_GAP_MS, frames = 40, warmup = 5 }) {
+  const t0 = now();
+  const samples = [];
+  for (let f = 0; f < warmup + frames; f++) {
+    await pause(gapMs);
+    const start = now();
+    for (let s = 0; s < steps; s++) run.call(s);
+    if (f >= warmup) samples.push(((now() - start) / steps) * 1e6);
+  }
+  return { samples, k: steps, settled: null, warmup_rounds: warmup, warmup_ms: null, batch_ms: (median(samples) * steps) / 1e6, elapsed_ms: now() - t0 };
+}
+
 /**
  * Several prepared runs (name → run) timed against each other: `rounds` rounds, each timing
  * every run once with `measure` (quick-set batches), the order rotating from round to round.
@@ -683,6 +857,9 @@ export async function runBench({ tiers, set = 'quick', plain = false, onProgress
   const list = cases(set);
   const full = set === 'full';
   const all = { ...tiers };
+  // The live-step cases run the app's model, built in a wasm module (model_network).
+  const builder = networkBuilder(tiers);
+  const model = builder ? liveModel(builder) : null;
   if (plain && tiers.js) all.plain = plainTier(tiers.js);
   const names = TIER_ORDER.filter((t) => all[t]);
   const total = list.length * names.length;
@@ -708,7 +885,8 @@ export async function runBench({ tiers, set = 'quick', plain = false, onProgress
       const x = all[t];
       let row;
       try {
-        const fresh = c.prepare(x);
+        if (c.live && model === null) throw new Error("this case runs the app's model, built in a WebAssembly kernel module (model_network), and none loaded");
+        const fresh = c.prepare(x, model);
         let out;
         try {
           fresh.call(0);
@@ -718,10 +896,10 @@ export async function runBench({ tiers, set = 'quick', plain = false, onProgress
         }
         if (t === 'js' || jsOut === null) jsOut = out;
         const verdict = agreement(c, out, jsOut, t);
-        const run = c.prepare(x);
+        const run = c.prepare(x, model);
         let m;
         try {
-          m = await measure(run, { full, resolutionMs, cap });
+          m = c.frames ? await measureFrames(run, c.frames) : await measure(run, { full, resolutionMs, cap });
         } finally {
           run.free();
         }
@@ -730,6 +908,7 @@ export async function runBench({ tiers, set = 'quick', plain = false, onProgress
           kernel: c.kernel, size: c.size, tier: t, ...stats(m.samples),
           calls_per_batch: m.k, batch_ms: m.batch_ms, settled: m.settled, warmup_rounds: m.warmup_rounds, warmup_ms: m.warmup_ms,
           ops: c.ops, op_unit: c.op_unit, flops: c.flops, bytes: c.bytes, ...verdict,
+          protocol: c.frames ? `frames of ${c.frames.steps} calls, ${c.frames.gapMs} ms apart` : 'back-to-back batches',
           ...(firing !== undefined ? { firing_fraction: firing } : {}),
         };
       } catch (e) {
@@ -798,22 +977,12 @@ export function seededNetwork(x, { n, per }, seed) {
 
 /** The simulation's per-step state in one tier; `frame(steps, stdp)` runs one app frame. */
 function sweepSim(x, net, n, lif, stdpParams) {
-  const B = new Buffers(x);
-  const zeros = new Float32Array(n);
-  const P = B.from('f32', lif), V = B.from('f32', net.v), R = B.from('f32', zeros), T = B.from('f32', zeros);
-  const S = B.from('f32', zeros), W = B.from('f32', net.w), G = B.from('u32', net.lanes), SP = B.from('f32', stdpParams);
-  let prev = B.from('u32', new Uint32Array(n)), out = B.from('u32', new Uint32Array(n));
-  let nPrev = 0;
+  const st = liveState(x, net, n, lif, stdpParams);
   return {
     frame(steps, stdp) {
-      for (let s = 0; s < steps; s++) {
-        const k = check(x.lif_step(P.h, P.len, V.h, R.h, T.h, S.h, n, W.h, W.len, prev.h, nPrev, G.h, out.h, n), 'lif_step');
-        if (stdp && k > 0) check(x.stdp_update(W.h, W.len, n, T.h, n, out.h, k, SP.h, SP.len), 'stdp_update');
-        [prev, out] = [out, prev];
-        nPrev = k;
-      }
+      for (let s = 0; s < steps; s++) st.step(stdp);
     },
-    free: () => B.free(),
+    free: () => st.free(),
   };
 }
 

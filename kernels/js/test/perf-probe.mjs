@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { cases, median } from '../bench/bench.js';
+import { cases, liveModel, median } from '../bench/bench.js';
 
 if (process.env.NODE_TEST_CONTEXT || process.argv.length < 4) {
   if (!process.env.NODE_TEST_CONTEXT) console.error('usage: perf-probe.mjs BEFORE_DIR AFTER_DIR [tiers] [cases] [rounds]');
@@ -53,7 +53,11 @@ const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(3)} ms` : `${(ns / 1e3).t
 for (const tier of tiers) {
   const mods = { before: load(before, tier), after: load(after, tier) };
   for (const c of list) {
-    const runs = Object.fromEntries(Object.entries(mods).map(([k, x]) => [k, c.prepare(x)]));
+    // The live-step cases run the app's model, built by the module that has it.
+    const builder = [mods.after, mods.before].find((x) => typeof x.model_network === 'function');
+    if (c.live && !builder) continue;
+    const model = builder ? liveModel(builder) : null;
+    const runs = Object.fromEntries(Object.entries(mods).map(([k, x]) => [k, c.prepare(x, model)]));
     // Outputs agree within the harness's tolerance (against f64 for activations/dense).
     const cmp = c.compare;
     for (const [k, r] of Object.entries(runs)) {

@@ -55,6 +55,18 @@ fn LiveFigures(live: ReadSignal<LiveStats>) -> impl IntoView {
                 <div class="fig sub" title="Of the kernel time: the LIF neuron steps and the STDP weight updates (steps per frame × both kernels), timed around the calls.">
                     <span class="k">"of which LIF + STDP"</span><span class="v">{move || format!("{:.2} ms/frame", live.get().lif_ms)}</span>
                 </div>
+                <div class="fig sub" title="LIF + STDP time per simulated step: each frame's time over its steps is one sample; the median and the interquartile range of the last half second's frames. The benchmark's live_step row measures the same thing in its worker, frame by frame.">
+                    <span class="k">"per step (median, p25–p75)"</span>
+                    <span class="v" data-testid="lif-stdp-step"
+                        data-median-ms=move || live.with(|l| l.lif_step_ms.map(|s| s.median.to_string()))
+                        data-p25-ms=move || live.with(|l| l.lif_step_ms.map(|s| s.p25.to_string()))
+                        data-p75-ms=move || live.with(|l| l.lif_step_ms.map(|s| s.p75.to_string()))>
+                        {move || live.with(|l| match l.lif_step_ms {
+                            Some(s) => format!("{} ({}–{})", fmt::fmt_ns(s.median * 1e6), fmt::fmt_ns(s.p25 * 1e6), fmt::fmt_ns(s.p75 * 1e6)),
+                            None => "–".into(),
+                        })}
+                    </span>
+                </div>
                 <div class="fig sub" title="Of the kernel time: the agents' small dense networks that steer them (two batched dense calls per frame), timed around the calls.">
                     <span class="k">"of which agent networks"</span><span class="v">{move || format!("{:.3} ms/frame", live.get().agents_ms)}</span>
                 </div>
