@@ -1,6 +1,7 @@
 //! The page's layout. State lives in `driver::Ui` (signals) and `controller::Controller`
 //! (the frame loop); views get the command queue from context.
 use crate::features::bench::panel::BenchPanel;
+use crate::features::bench::run::BenchState;
 use crate::features::bench::run::BenchWorker;
 use crate::features::compare::view::CompareView;
 use crate::features::headline::view::HeadlineView;
@@ -34,10 +35,12 @@ pub fn App() -> impl IntoView {
     let target_rows = Signal::derive(move || measured.with(targets::evaluate));
     let source_note = Signal::derive(move || measured.with(targets::source_note));
     let notices = ui.notices;
+    let bench = ui.bench;
+    let roof_reading = Signal::derive(move || bench.with(BenchState::live_reading));
     view! {
         <ErrorBanner error=ui.error />
         <Header active=ui.active.read_only() presenter=ui.presenter />
-        <HeadlineView headline=ui.headline.read_only() />
+        <HeadlineView headline=ui.headline.read_only() roof_reading />
         <div class="notices" data-testid="notices" role="region" aria-label="notices" hidden=move || notices.with(Notices::is_empty)>
             <ul>{move || notices.with(|n| n.iter().map(|n| view! { <li>{n}</li> }).collect_view())}</ul>
             <button on:click=move |_| notices.set(Notices::new())>"Dismiss"</button>
@@ -49,7 +52,7 @@ pub fn App() -> impl IntoView {
             <RasterView canvas_ref=ui.raster />
         </main>
         <RaceView race=ui.race statuses=ui.statuses.read_only() />
-        <SweepView live=ui.live.read_only() settings=ui.settings.read_only() headline=ui.headline.read_only() />
+        <SweepView live=ui.live.read_only() settings=ui.settings.read_only() headline=ui.headline.read_only() roof_reading />
         <PerfPanel live=ui.live.read_only() statuses=ui.statuses.read_only() target_rows=target_rows source_note=source_note>
             <BenchPanel bench=ui.bench measured=measured frames=ui.frames.read_only() running=ui.running.read_only() simd_off=simd_off worker=worker settings=ui.settings.read_only() />
         </PerfPanel>

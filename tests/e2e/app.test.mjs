@@ -93,6 +93,11 @@ test('a bad URL shows a notice and runs the default state', async () => {
 test('the quick benchmark runs in a worker while the mesh keeps animating', async () => {
   const { page, context, problems } = await open(env);
   await waitRunning(page);
+  // Before a run, the lines under the sweep and the headline say how to get the reading.
+  for (const id of ['sweep-roofline-reading', 'headline-roofline-reading']) {
+    assert.equal(await page.locator(`[data-testid=${id}]`).getAttribute('data-measured'), 'false', id);
+    assert.match(await text(page, id), /run the benchmark/, id);
+  }
   await page.click('[data-testid=bench-run]');
   // While it runs, frames keep coming.
   await page.waitForFunction(() => /%/.test(document.querySelector('[data-testid=bench-status]').textContent));
@@ -156,6 +161,12 @@ test('the quick benchmark runs in a worker while the mesh keeps animating', asyn
   // Batched dense (≈ 6 flop/byte) is right of the ridge wherever mul+add ÷ read < 6: a figure
   // of this machine, so it is read, not required.
   if (reading.includes('compute-bound')) assert.match(reading, /compute-bound: batched — .* at \d+ % .* of the mul\+add roof/, reading);
+  // Under the sweep and the headline (part 5): what one live step achieves against the read roof.
+  for (const id of ['sweep-roofline-reading', 'headline-roofline-reading']) {
+    const live = await page.locator(`[data-testid=${id}]`).evaluate((el) => ({ measured: el.dataset.measured, text: el.textContent }));
+    assert.equal(live.measured, 'true', id);
+    assert.match(live.text, /^One step of the live run at N = 1024 \(WASM SIMD128\) moves [\d.]+ GB\/s by the counting rule: \d+ % of this engine's read roof \([\d.]+ GB\/s\), (not )?bound by/, live.text);
+  }
   await page.locator('[data-testid=chart-roofline]').screenshot({ path: join(SHOTS, 'roofline.png') });
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
   assert.ok(readFileSync(await csv.path(), 'utf8').split('\n').length > 30);

@@ -155,6 +155,51 @@ pub fn reading(m: &Roofline) -> String {
     parts.join("; ")
 }
 
+/// The reading under the sweep and the headline: what one step of the live run achieves
+/// against this engine's read roof, from the benchmark's `live_step` rows (the app's run,
+/// timed frame by frame as the page runs it), largest N first, SIMD tier (else the first tier
+/// measured); then the roofline's own reading. `None` before a run has ceilings and rows.
+pub fn live_reading(m: &Roofline) -> Option<String> {
+    let live: Vec<&RoofPoint> = m
+        .points
+        .iter()
+        .chain(&m.no_flops)
+        .filter(|p| p.kernel == "live_step")
+        .collect();
+    let largest = live.iter().filter_map(|p| p.size.parse::<u32>().ok()).max();
+    let general = reading(m);
+    let Some(n) = largest else {
+        return (!general.is_empty()).then_some(general);
+    };
+    let at_n: Vec<&&RoofPoint> = live.iter().filter(|p| p.size == n.to_string()).collect();
+    let p = at_n
+        .iter()
+        .find(|p| p.tier == TierKind::Simd)
+        .or_else(|| at_n.first())?;
+    let rest = if general.is_empty() {
+        String::new()
+    } else {
+        format!(" By kernel, {general}.")
+    };
+    let pct = 100.0 * p.gb_s / m.read_gb_s;
+    Some(format!(
+        "One step of the live run at N = {n} ({}) moves {:.1} GB/s by the counting rule: {pct:.0} % of this engine's read roof ({:.1} GB/s), {}.{rest}",
+        p.tier.label(),
+        p.gb_s,
+        m.read_gb_s,
+        pace(pct),
+    ))
+}
+
+/// What a share of the read roof says about a step's pace.
+fn pace(pct: f64) -> String {
+    if pct >= 60.0 {
+        "bound by memory bandwidth: more SIMD lanes cannot make it faster, fewer bytes or more cores can".into()
+    } else {
+        "not bound by bandwidth: its time goes to latency (each STDP update walks one column of the weights, a cache line per synapse) and to the calls".into()
+    }
+}
+
 /// The chart's aria-label: what it plots, the roofs and the ridge, how many of `labelled.1`
 /// kernel sizes got a label (`labelled.0`), and the rows that are off it (no flops counted).
 pub fn describe(m: &Roofline, labelled: (usize, usize)) -> String {
@@ -205,6 +250,57 @@ mod tests {
             bytes,
             ..BenchRow::default()
         }
+    }
+
+    #[test]
+    fn the_live_reading_gives_a_live_step_s_share_of_the_read_roof() {
+        let c = Ceilings {
+            read_gb_s: Some(30.0),
+            mul_add_gflop_s: Some(60.0),
+            ..Ceilings::default()
+        };
+        let sized = |mut r: BenchRow, size: &str| {
+            r.size = size.into();
+            r
+        };
+        // 3 GB/s (10 % of the roof) at N = 4096 in SIMD; N = 1024 and the JS tier are not read.
+        let rows = [
+            sized(row("live_step", "simd", 1000.0, 0.0, 3000.0), "4096"),
+            sized(row("live_step", "js", 1000.0, 0.0, 9000.0), "4096"),
+            sized(row("live_step", "simd", 1000.0, 0.0, 27000.0), "1024"),
+            row("dense", "simd", 100.0, 400.0, 400.0),
+        ];
+        let m = model(&rows, &c).expect("ceilings");
+        let text = live_reading(&m).expect("a live step");
+        assert!(
+            text.starts_with("One step of the live run at N = 4096 (WASM SIMD128) moves 3.0 GB/s"),
+            "{text}"
+        );
+        assert!(
+            text.contains("10 % of this engine's read roof (30.0 GB/s), not bound by bandwidth"),
+            "{text}"
+        );
+        assert!(
+            text.contains("By kernel, "),
+            "the roofline's own reading follows: {text}"
+        );
+        // At 90 % of the roof the step is bound by bandwidth.
+        let fast = [sized(
+            row("live_step", "simd", 1000.0, 0.0, 27000.0),
+            "2048",
+        )];
+        let text = live_reading(&model(&fast, &c).expect("ceilings")).expect("a live step");
+        assert!(
+            text.contains("90 % of this engine's read roof (30.0 GB/s), bound by memory bandwidth"),
+            "{text}"
+        );
+        // No live step: the roofline's reading alone; nothing at all: none.
+        let dense = [row("dense", "simd", 100.0, 400.0, 400.0)];
+        assert_eq!(
+            live_reading(&model(&dense, &c).expect("ceilings")),
+            Some(reading(&model(&dense, &c).expect("ceilings")))
+        );
+        assert_eq!(live_reading(&model(&[], &c).expect("ceilings")), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::ui::charts::{
     err, log_ticks, short_kernel_name, size_name, tier_colour, Anchor, Painter, TextBox, GOAL_2X,
     GRID, INK, LABEL_PX, MIN_FONT_CSS_PX, MUTED, TICK_PX, TITLE_PX,
 };
+use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use web_sys::HtmlCanvasElement;
@@ -218,4 +219,18 @@ fn plot(l: &mut Labels, m: &Roofline, area: (f64, f64, f64, f64)) -> Result<Stri
     let at = ((left + right) / 2.0, bottom + 32.0 * d);
     l.put(&axis, at, HPos::Center, TICK)?;
     Ok(describe(m, (shown, groups)))
+}
+
+/// The roofline's reading of the last benchmark run, or what to do to get one, under the
+/// sweep and the headline (`testid` names it for each).
+#[component]
+pub fn RooflineReading(reading: Signal<Option<String>>, testid: &'static str) -> impl IntoView {
+    view! {
+        <p class="muted roofline-reading" data-testid=testid data-measured=move || reading.with(|r| r.is_some().to_string())>
+            {move || reading.get().unwrap_or_else(|| {
+                "Where the memory roof is: run the benchmark in the performance lab below; it measures this engine's read bandwidth \
+                 and arithmetic ceilings, and this line then says how close one step of the live run comes to them.".into()
+            })}
+        </p>
+    }
 }

@@ -31,6 +31,13 @@ pub struct BenchState {
 }
 
 impl BenchState {
+    /// The roofline's reading of this run for the sweep and the headline
+    /// (`roofline::live_reading`); `None` before a run has measured ceilings and rows.
+    pub fn live_reading(&self) -> Option<String> {
+        let c = self.ceilings.as_ref()?;
+        super::roofline::model(&self.rows, c).and_then(|m| super::roofline::live_reading(&m))
+    }
+
     /// A run of `set` that has just been asked for; `animating`: whether the animation plays
     /// (and is visible) as it starts. The worker memory figures carry over from `before` until
     /// the new worker reports its own.

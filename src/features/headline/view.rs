@@ -1,12 +1,17 @@
 //! The headline above the fold: one bar per tier for a frame of this simulation, measured in
 //! this page, and what SIMD buys over JS in one large number.
+use crate::features::bench::roofline_view::RooflineReading;
 use crate::features::headline::{short, Headline, SAMPLES, WARMUP};
 use crate::tiers::tier::TierKind;
 use crate::util::fmt::fmt_ms;
 use leptos::prelude::*;
 
 #[component]
-pub fn HeadlineView(headline: ReadSignal<Headline>) -> impl IntoView {
+pub fn HeadlineView(
+    headline: ReadSignal<Headline>,
+    /// The roofline's reading of the last benchmark run (`BenchState::live_reading`).
+    roof_reading: Signal<Option<String>>,
+) -> impl IntoView {
     let lead = move || {
         headline.with(|h| match (h.lead(), h.measuring) {
             (Some((fast, slow, r, (lo, hi))), _) => view! {
@@ -78,6 +83,7 @@ pub fn HeadlineView(headline: ReadSignal<Headline>) -> impl IntoView {
             <div class="headline-lead">{lead}</div>
             <div class="headline-bars">{bars}</div>
             <p class="headline-note">{note}</p>
+            <RooflineReading reading=roof_reading testid="headline-roofline-reading"/>
         </section>
     }
 }

@@ -13,7 +13,19 @@ use std::collections::BTreeMap;
 
 /// The sizes tried, smallest first. 4096 is the kernels' limit (`MAX_DIM` in `kernels/ABI.md`),
 /// so a tier that fits there is shown as "≥ 4096".
-pub const SIZES: [u32; 7] = [256, 512, 1024, 1536, 2048, 3072, 4096];
+pub const SIZES: [u32; 16] = sizes();
+/// The step between two sizes: fine enough that tiers which differ do not tie at a grid step.
+pub const SIZE_STEP: u32 = 256;
+
+const fn sizes() -> [u32; 16] {
+    let mut out = [0; 16];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = SIZE_STEP * (i as u32 + 1);
+        i += 1;
+    }
+    out
+}
 /// The whole sweep stops after this long, whatever is left (the bound shown on the page).
 pub const TIME_BOUND_MS: f64 = 60_000.0;
 /// Timed frames per tier and size (the median counts).

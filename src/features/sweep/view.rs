@@ -1,6 +1,7 @@
 //! "Largest N at 60 fps" per tier: a button (or `?sweep=on`) starts the sweep (`sweep_run`: a
 //! benchmark Web Worker of its own; the animation keeps running), with progress and cancel; the
 //! result is one horizontal bar per tier, in HTML.
+use crate::features::bench::roofline_view::RooflineReading;
 use crate::features::headline::Headline;
 use crate::features::sweep::run;
 use crate::features::sweep::{self, SweepRun, SweepState, TierResult, SIZES, TIME_BOUND_MS};
@@ -75,6 +76,8 @@ pub fn SweepView(
     live: ReadSignal<LiveStats>,
     settings: ReadSignal<Settings>,
     headline: ReadSignal<Headline>,
+    /// The roofline's reading of the last benchmark run (`BenchState::live_reading`).
+    roof_reading: Signal<Option<String>>,
 ) -> impl IntoView {
     let state = RwSignal::new(SweepState::default());
     let begin = move || {
@@ -142,7 +145,7 @@ pub fn SweepView(
             run.agents,
             run.seed,
             run.drive_hz,
-            SIZES.map(|n| n.to_string()).join(", "),
+            format!("{} to {} in steps of {}", SIZES[0], SIZES[SIZES.len() - 1], sweep::SIZE_STEP),
             sweep::warmup_frames(run.steps),
             sweep::TIMED_FRAMES,
             TIME_BOUND_MS / 1000.0
@@ -163,6 +166,7 @@ pub fn SweepView(
             <p class="sweep-budget" data-testid="sweep-budget">{budget}</p>
             <div class="sweep-bars" data-testid="sweep-bars">{bars}</div>
             <p class="muted sweep-about" data-testid="sweep-about">{about}</p>
+            <RooflineReading reading=roof_reading testid="sweep-roofline-reading"/>
         </section>
     }
 }
