@@ -136,7 +136,7 @@ pub fn SweepView(
         };
         format!(
             "For each tier, one frame of this simulation ({} settings: {} steps of 1 ms, LIF + STDP {}, agents of N / {}, \
-             seed {}, drive {} Hz) is timed in a benchmark worker at N = {}: {} warm-up frames, then the median of {} frames, \
+             seed {}, drive {} Hz) is timed in a benchmark worker at N = {} to {} in steps of {}: {} warm-up frames, then the median of {} frames, \
              the tiers taking turns frame by frame so a passing load falls on all alike; a tier stops at its first size that \
              misses. Bounded: the sweep stops after {:.0} s. The page keeps animating meanwhile (it competes for the same cores).",
             which,
@@ -145,7 +145,9 @@ pub fn SweepView(
             run.agents,
             run.seed,
             run.drive_hz,
-            format!("{} to {} in steps of {}", SIZES[0], SIZES[SIZES.len() - 1], sweep::SIZE_STEP),
+            SIZES[0],
+            SIZES[SIZES.len() - 1],
+            sweep::SIZE_STEP,
             sweep::warmup_frames(run.steps),
             sweep::TIMED_FRAMES,
             TIME_BOUND_MS / 1000.0
