@@ -187,6 +187,18 @@ fn main() {
         nums(&nl)
     ));
 
+    // The kernels with two forms and the forms, by index (dispatch.rs), which bench.js FORMS
+    // names for `variant_select`.
+    let names = |v: &[&str]| {
+        let q: Vec<String> = v.iter().map(|s| format!("\"{s}\"")).collect();
+        format!("[{}]", q.join(","))
+    };
+    parts.push(format!(
+        "\"forms\":{{\"kernels\":{},\"forms\":{}}}",
+        names(&sasi_kernels::dispatch::VARIANT_KERNELS),
+        names(&sasi_kernels::dispatch::FORMS)
+    ));
+
     // The export table and the contract's constants (kernels/src/exports.rs), which the JS
     // tier's signatures and args.test.mjs's calls are checked against.
     parts.push(format!("\"abi\":{}", sasi_kernels::exports::json()));

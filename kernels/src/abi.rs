@@ -3,7 +3,7 @@
 //! allocations (`registry.rs`) and for aliasing before any write, so bad input returns an
 //! error code and never traps or corrupts memory. Only compiled for wasm32 with `ffi`. The
 //! kernel exports' signatures come from the one table in `exports.rs`.
-use crate::dispatch::BEST;
+use crate::dispatch::{Kernels, BEST};
 use crate::error::KernelError;
 use crate::ops::activation::Activation;
 use crate::ops::efficiency;
@@ -15,6 +15,14 @@ use std::alloc::{alloc_zeroed, dealloc, Layout};
 use std::sync::Mutex;
 
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry::new());
+
+/// The table the kernel exports call: [`BEST`] with each kernel of
+/// `dispatch::VARIANT_KERNELS` in the form last selected (`variant_select`), and those forms.
+static ACTIVE: Mutex<(Kernels, [usize; 4])> = Mutex::new((BEST, [crate::dispatch::BEST_FORM; 4]));
+
+fn active() -> Kernels {
+    ACTIVE.lock().unwrap_or_else(|e| e.into_inner()).0
+}
 
 fn with_registry<T>(f: impl FnOnce(&mut Registry) -> T) -> T {
     let mut guard = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
@@ -187,7 +195,7 @@ mod call {
         let act = Activation::from_u32(a.kind).ok_or(KernelError::BadArgument)?;
         let r = region(a.x, a.len, 4)?;
         // SAFETY: the one slice of this call, checked by `region`.
-        (BEST.act_apply)(act, unsafe { slice_mut(r) });
+        (active().act_apply)(act, unsafe { slice_mut(r) });
         Ok(0)
     }
 
@@ -222,9 +230,9 @@ mod call {
         // and the inputs are only read, so they may overlap each other.
         let (w, x, b, y) = unsafe { (slice(rw), slice(rx), slice(rb), slice_mut(ry)) };
         if batch == 1 {
-            (BEST.dense)(w, x, b, y, m, n, act)?;
+            (active().dense)(w, x, b, y, m, n, act)?;
         } else {
-            (BEST.dense_batch)(w, x, b, y, m, n, batch, act)?;
+            (active().dense_batch)(w, x, b, y, m, n, batch, act)?;
         }
         Ok(0)
     }
@@ -261,7 +269,7 @@ mod call {
                 rng: &mut lanes,
             }
         };
-        let r = (BEST.lif_step)(&p, &mut st, w, prev, out);
+        let r = (active().lif_step)(&p, &mut st, w, prev, out);
         // The generator advances only when the step ran (a shape error changes nothing).
         if !matches!(r, Err(e) if e != KernelError::NonFinite) {
             rng_s.copy_from_slice(&lanes);
@@ -281,14 +289,15 @@ mod call {
         disjoint(&[rw], &[rt, rs, rpar])?;
         // SAFETY: all checked; `w` overlaps none of the inputs, which are only read.
         let (w, t, s) = unsafe { (slice_mut(rw), slice(rt), slice(rs)) };
-        (BEST.stdp)(w, a.n as usize, t, s, &p)
+        (active().stdp)(w, a.n as usize, t, s, &p)
     }
 
     pub(super) fn mesh_efficiency(a: args::mesh_efficiency) -> R {
         let (ra, ro) = (region(a.adj, a.adj_len, 4)?, region(a.out, 1, 8)?);
         disjoint(&[ro], &[ra])?;
         // SAFETY: checked; the output region is disjoint from it and not a slice yet.
-        let e = (BEST.efficiency)(unsafe { slice(ra) }, a.n as usize, a.words_per_row as usize)?;
+        let e =
+            (active().efficiency)(unsafe { slice(ra) }, a.n as usize, a.words_per_row as usize)?;
         // SAFETY: checked (one f64, 8-byte aligned) and disjoint from `adj`.
         let o: &mut [f64] = unsafe { slice_mut(ro) };
         o[0] = e;
@@ -300,7 +309,7 @@ mod call {
         disjoint(&[ro], &[rw])?;
         // SAFETY: both checked; `out` overlaps `w` nowhere (`disjoint`), `w` is only read.
         let (w, o) = unsafe { (slice(rw), slice_mut(ro)) };
-        (BEST.block_sums)(
+        (active().block_sums)(
             w,
             a.n as usize,
             a.block as usize,
@@ -316,7 +325,7 @@ mod call {
         disjoint(&[ro], &[rx])?;
         // SAFETY: both checked; `out` overlaps `x` nowhere (`disjoint`), `x` is only read.
         let (x, o) = unsafe { (slice(rx), slice_mut::<f32>(ro)) };
-        o[0] = (BEST.probe_read)(x);
+        o[0] = (active().probe_read)(x);
         Ok(0)
     }
 
@@ -324,7 +333,7 @@ mod call {
         let racc = region(a.acc, crate::ops::probe::MUL_ADD_LANES as u32, 4)?;
         // SAFETY: checked; the only buffer of the call.
         let acc = unsafe { slice_mut(racc) };
-        (BEST.probe_mul_add)(a.iters as usize, a.a, a.b, acc)?;
+        (active().probe_mul_add)(a.iters as usize, a.a, a.b, acc)?;
         Ok(0)
     }
 
@@ -354,6 +363,27 @@ mod call {
         v.copy_from_slice(&v0);
         lanes.copy_from_slice(&lanes0);
         Ok(0)
+    }
+
+    /// Selects the form a kernel runs in (`dispatch::with_form`).
+    pub(super) fn variant_select(a: args::variant_select) -> R {
+        let mut guard = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
+        let (kernel, form) = (a.kernel as usize, a.form as usize);
+        let table =
+            crate::dispatch::with_form(guard.0, kernel, form).ok_or(KernelError::BadArgument)?;
+        guard.0 = table;
+        guard.1[kernel] = form;
+        Ok(0)
+    }
+
+    /// The form a kernel runs in now.
+    pub(super) fn variant_form(a: args::variant_form) -> R {
+        let guard = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
+        guard
+            .1
+            .get(a.kernel as usize)
+            .copied()
+            .ok_or(KernelError::BadArgument)
     }
 
     /// The app's LIF parameters at a drive (`model::lif_params`) and its plasticity rule's

@@ -126,6 +126,63 @@ pub const BEST: Kernels = match SIMD {
     None => SCALAR,
 };
 
+/// The kernels that have more than one form in every build, in the order of their index in
+/// the `variant_select` export (kernels/ABI.md "Kernel forms").
+pub const VARIANT_KERNELS: [&str; 4] = ["lif_step", "stdp", "efficiency", "block_sums"];
+/// The forms, by index: `lanes` is the SIMD source on this build's lanes (vectors in the SIMD
+/// modules, arrays in the scalar one), `loop` the plain loop with early exits and skipped
+/// zero weights. Both compute the same bits (the conformance suite checks every table, the
+/// all-loops one included); which is faster depends on the CPU and the engine, so the modules
+/// pick per kernel at load (the page's calibration), and the default is `lanes` in a SIMD
+/// module and `loop` in the scalar one (`BEST`).
+pub const FORMS: [&str; 2] = ["lanes", "loop"];
+
+/// The lanes table of this build: the SIMD source on its vectors, or on arrays without them.
+const LANES: Kernels = match SIMD {
+    Some(k) => k,
+    None => GENERIC,
+};
+
+/// `k` with kernel `kernel` (an index into [`VARIANT_KERNELS`]) in form `form` (an index into
+/// [`FORMS`]); `None` for an index out of range.
+pub fn with_form(k: Kernels, kernel: usize, form: usize) -> Option<Kernels> {
+    let lanes = form == 0;
+    if form >= FORMS.len() {
+        return None;
+    }
+    let mut k = k;
+    match kernel {
+        0 => {
+            k.lif_step = if lanes {
+                LANES.lif_step
+            } else {
+                lif::lif_step_scalar
+            }
+        }
+        1 => k.stdp = if lanes { LANES.stdp } else { stdp::stdp_scalar },
+        2 => {
+            k.efficiency = if lanes {
+                LANES.efficiency
+            } else {
+                efficiency::efficiency_scalar
+            }
+        }
+        3 => {
+            k.block_sums = if lanes {
+                LANES.block_sums
+            } else {
+                blocks::block_sums_scalar
+            }
+        }
+        _ => return None,
+    }
+    Some(k)
+}
+
+/// The form [`BEST`] runs every kernel of [`VARIANT_KERNELS`] in: `lanes` where the build has
+/// SIMD, `loop` in the scalar build (what [`scalar()`] chose by measurement).
+pub const BEST_FORM: usize = if SIMD.is_some() { 0 } else { 1 };
+
 pub fn scalar() -> Kernels {
     SCALAR
 }
@@ -138,10 +195,20 @@ pub fn simd() -> Option<Kernels> {
 pub fn best() -> Kernels {
     BEST
 }
-/// Every table this build can run (scalar, generic, and simd where present).
+/// Every table this build can run (scalar, generic, and simd where present), and the best
+/// table with every kernel that has forms in its other form (`best+loops` in a SIMD build), so
+/// the suite runs each form a module can select.
 pub fn all() -> Vec<Kernels> {
     let mut v = vec![SCALAR, GENERIC];
     v.extend(SIMD);
+    if let Some(simd) = SIMD {
+        let mut loops = simd;
+        for kernel in 0..VARIANT_KERNELS.len() {
+            loops = with_form(loops, kernel, 1).unwrap_or(loops);
+        }
+        loops.name = "simd+loops";
+        v.push(loops);
+    }
     v
 }
 

@@ -24,10 +24,12 @@
 //! Every kernel returns an `i32` (`>= 0` success, else an error code); the memory exports
 //! return what ABI.md says.
 
-/// The export list, expanded by `$m!`. Three groups: `memory` (allocation and identity, written
-/// by hand in each tier), `kernels` (each a checked call of one kernel) and `model` (the app's
+/// The export list, expanded by `$m!`. Four groups: `memory` (allocation and identity, written
+/// by hand in each tier), `kernels` (each a checked call of one kernel), `model` (the app's
 /// model set-up in Rust, checked like a kernel; in the wasm modules only: the app seeds every
-/// tier, the JS tier included, from this same Rust code, so the JS tier carries no copy).
+/// tier, the JS tier included, from this same Rust code, so the JS tier carries no copy) and
+/// `forms` (which form a kernel runs in, `dispatch::with_form`; wasm modules only, the JS tier
+/// has one form of each).
 #[macro_export]
 macro_rules! for_each_export {
     ($m:ident) => {
@@ -81,6 +83,10 @@ macro_rules! for_each_export {
                     v: Out<f32>[n], lanes: Out<u32>[4]
                 ) -> i32;
                 model_params(drive_hz: F32, lif: Out<f32>[9], stdp: Out<f32>[5]) -> i32;
+            }
+            forms {
+                variant_select(kernel: U32, form: U32) -> i32;
+                variant_form(kernel: U32) -> i32;
             }
         }
     };
@@ -203,6 +209,9 @@ macro_rules! __export_group {
         (true, false)
     };
     (model) => {
+        (false, true)
+    };
+    (forms) => {
         (false, true)
     };
 }

@@ -5,7 +5,7 @@
 // renamed type or field shows in `node --test` before it shows as a stalled page.
 
 /** The requests the worker accepts, by `type`. */
-export const REQUEST = Object.freeze({ run: 'run', sweep: 'sweep', cancel: 'cancel' });
+export const REQUEST = Object.freeze({ run: 'run', sweep: 'sweep', calibrate: 'calibrate', cancel: 'cancel' });
 
 /** Every message the worker posts, by `type`, with the fields it always carries. */
 export const FIELDS = Object.freeze({
@@ -15,7 +15,8 @@ export const FIELDS = Object.freeze({
   ceilings: ['ceilings'],
   progress: ['kernel', 'size', 'tier', 'done', 'total'],
   row: ['row'],
-  done: ['rows', 'summary', 'env', 'tiers', 'memory_bytes', 'ceilings'],
+  done: ['rows', 'summary', 'env', 'tiers', 'memory_bytes', 'ceilings', 'forms'],
+  calibrated: ['forms', 'elapsed_ms'],
   cancelled: [],
   error: ['message'],
   sweep_progress: ['tier', 'n', 'done', 'total'],
@@ -35,9 +36,12 @@ export const progress = (p) => ({ type: 'progress', ...p });
 export const row = (r) => ({ type: 'row', row: r });
 /** This engine's ceilings (bench.js `measureCeilings`), measured before the cases. */
 export const ceilings = (c) => ({ type: 'ceilings', ceilings: c });
-/** The finished run; `ceilings` again (null when they were not measured). */
-export const done = ({ rows, summary, env, tiers: status, memory_bytes, ceilings: c = null }) =>
-  ({ type: 'done', rows, summary, env, tiers: status, memory_bytes, ceilings: c });
+/** The finished run; `ceilings` again (null when they were not measured); `forms`: the form
+ *  each wasm tier ran each kernel with forms in (`{ [tier]: { [kernel]: { form, by, … } } }`). */
+export const done = ({ rows, summary, env, tiers: status, memory_bytes, ceilings: c = null, forms = {} }) =>
+  ({ type: 'done', rows, summary, env, tiers: status, memory_bytes, ceilings: c, forms });
+/** The calibration's picks per wasm tier (bench.js `calibrate`) and what it took in all. */
+export const calibrated = ({ forms, elapsed_ms }) => ({ type: 'calibrated', forms, elapsed_ms });
 export const cancelled = () => ({ type: 'cancelled' });
 /** A run or sweep that threw: its message, never the error object (it does not clone). */
 export const error = (e) => ({ type: 'error', message: String(e?.message || e) });

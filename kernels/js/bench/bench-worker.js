@@ -1,7 +1,7 @@
 // The benchmark Web Worker: loads every tier itself (so the page's animation is untouched),
 // runs the shared harness and posts progress, rows and the summary back.
 // Its messages are bench-protocol.js's.
-import { runBench, runSweep, summarise, timerResolutionMs } from './bench.js';
+import { CALIBRATION_BUDGET_MS, calibrate, liveModel, networkBuilder, runBench, runSweep, selectForms, summarise, timerResolutionMs } from './bench.js';
 import * as msg from './bench-protocol.js';
 import { loadJsTier, loadKernelModule } from '../load.js';
 
@@ -25,12 +25,16 @@ function memoryReport(tiers) {
 async function loadTiers(jsUrl, modules) {
   const tiers = {};
   const status = {};
-  try {
-    const { exports, total_ms } = await loadJsTier(jsUrl);
-    tiers.js = exports;
-    status.js = { ok: true, reason: null, load_ms: total_ms };
-  } catch (e) {
-    status.js = { ok: false, reason: String(e.message || e), load_ms: 0 };
+  if (!jsUrl) {
+    status.js = { ok: false, reason: 'not loaded for this job', load_ms: 0 };
+  } else {
+    try {
+      const { exports, total_ms } = await loadJsTier(jsUrl);
+      tiers.js = exports;
+      status.js = { ok: true, reason: null, load_ms: total_ms };
+    } catch (e) {
+      status.js = { ok: false, reason: String(e.message || e), load_ms: 0 };
+    }
   }
   for (const t of ['scalar', 'simd', 'relaxed']) {
     const url = modules?.[t];
@@ -52,10 +56,14 @@ async function loadTiers(jsUrl, modules) {
 /** `ceilings` (default on): this engine's ceilings (bench.js `measureCeilings`, its read probe
  *  over `readBytes`, default READ_BYTES) before the cases, posted as `{type: 'ceilings',
  *  ceilings}` and again with `done`. */
-async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBytes }) {
+async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBytes, forms: given = null }) {
   cancelled = false;
   const { tiers, status } = await loadTiers(jsUrl, modules);
   postMessage(msg.tiers(status));
+  // The forms the page's own modules run (its calibration), or, without them (make bench),
+  // this worker's calibration: the rows measure the forms this engine would run.
+  const forms = given ?? calibrateTiers(tiers).forms;
+  for (const [t, f] of Object.entries(forms)) if (tiers[t]) selectForms(tiers[t], f);
   postMessage(msg.memory(memoryReport(tiers)));
   const result = await runBench({
     tiers,
@@ -83,8 +91,37 @@ async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBy
   const memory = memoryReport(tiers);
   postMessage(msg.memory(memory));
   postMessage(msg.done({
-    rows: result.rows, summary: summarise(result.rows), env, tiers: status, memory_bytes: memory.bytes, ceilings: result.ceilings ?? null,
+    rows: result.rows, summary: summarise(result.rows), env, tiers: status, memory_bytes: memory.bytes, ceilings: result.ceilings ?? null, forms,
   }));
+}
+
+/** Each loaded wasm tier's kernel forms, picked by timing both (bench.js `calibrate`) on the
+ *  app's model built in one of them; `overrides`: `{ [tier]: { kernel: form } }`. */
+function calibrateTiers(tiers, overrides = {}) {
+  const t0 = performance.now();
+  const builder = networkBuilder(tiers);
+  const forms = {};
+  if (builder) {
+    const model = liveModel(builder);
+    // The app's model at the calibration's size first (its cost counts against the budget).
+    model.snapshot(1024);
+    // The SIMD modules carry the forms worth choosing between here; the scalar module keeps
+    // the forms chosen for it by measurement (dispatch.rs SCALAR).
+    const names = ['simd', 'relaxed'].filter((t) => tiers[t]);
+    names.forEach((t, i) => {
+      // What is left of the budget, shared among the modules still to calibrate.
+      const budgetMs = (CALIBRATION_BUDGET_MS - (performance.now() - t0)) / (names.length - i);
+      forms[t] = calibrate(tiers[t], model, { budgetMs, overrides: overrides[t] ?? overrides.all ?? {} }).forms;
+    });
+  }
+  return { forms, elapsed_ms: performance.now() - t0 };
+}
+
+/** The page's calibration at load: its own modules' URLs, the `?variant=` overrides. */
+async function calibrateRequest({ modules, overrides }) {
+  const { tiers, status } = await loadTiers(null, modules);
+  postMessage(msg.tiers(status));
+  postMessage(msg.calibrated(calibrateTiers(tiers, overrides)));
 }
 
 /** The "largest N at 60 fps" sweep (src/features/sweep/mod.rs `SweepRequest`): its own tiers, loaded here. */
@@ -109,6 +146,8 @@ self.onmessage = (ev) => {
     cancelled = true;
   } else if (req.type === msg.REQUEST.run) {
     run(req).catch((e) => postMessage(msg.error(e)));
+  } else if (req.type === msg.REQUEST.calibrate) {
+    calibrateRequest(req).catch((e) => postMessage(msg.error(e)));
   } else if (req.type === msg.REQUEST.sweep) {
     sweep(req).catch((e) => postMessage(msg.error(e)));
   }

@@ -255,6 +255,8 @@ function liveState(x, net, n, lif, stdp) {
     B, W, V, R, T, S, G,
     /** The LIF step; its spikes are `out` until `swap`. */
     lif: () => check(x.lif_step(P.h, P.len, V.h, R.h, T.h, S.h, n, W.h, W.len, prev.h, nPrev, G.h, out.h, n), 'lif_step'),
+    /** A LIF step from `k` given spikes (a buffer of `Buffers`), not the last step's. */
+    lifFrom: (spikes, k) => check(x.lif_step(P.h, P.len, V.h, R.h, T.h, S.h, n, W.h, W.len, spikes.h, k, G.h, out.h, n), 'lif_step'),
     /** Plasticity for `k` spikes held in `spikes` (this step's, by default). */
     stdp: (k, spikes = out) => {
       if (k > 0) check(x.stdp_update(W.h, W.len, n, T.h, n, spikes.h, k, SP.h, SP.len), 'stdp_update');
@@ -339,7 +341,7 @@ const stdpBytes = (n, k) => 8 * 2 * k * n;
  * The LIF step as the app runs it at N: the app's network, parameters and firing (after the
  * warm-up), each call one step from the last call's spikes (no plasticity in between).
  */
-function lifCase(n) {
+function lifCase(n, { stationary = false } = {}) {
   const c = {
     kernel: 'lif_step', size: String(n), ops: n, op_unit: 'neuron updates', flops: 0, bytes: null, live: true,
     // No transcendental: every tier computes the same f32 operations, so spikes and
@@ -350,10 +352,17 @@ function lifCase(n) {
       c.bytes = lifBytes(n, snap.meanSpikes);
       const st = liveState(x, snap, n, lif, stdp);
       let spikes = 0, calls = 0, last = 0;
+      // Stationary (the calibration's form): every call steps from the same typical step's
+      // spikes, so two forms timed at different calls do the same work.
+      const P = stationary ? st.B.from('u32', snap.typical.length ? snap.typical : new Uint32Array(1)) : null;
       return {
         call: () => {
-          last = st.lif();
-          st.swap(last);
+          if (stationary) {
+            last = st.lifFrom(P, snap.typical.length);
+          } else {
+            last = st.lif();
+            st.swap(last);
+          }
           spikes += last;
           calls++;
         },
@@ -429,6 +438,30 @@ function liveStepCase(n) {
   return c;
 }
 
+/**
+ * The mesh's block sums as the app runs them at N: the app's weights (after the warm-up), its
+ * agents (N / 64 neurons each), the whole pass (every source agent) per call.
+ */
+function blockSumsCase(n) {
+  const block = livePer(n), a = Math.floor(n / block);
+  return {
+    kernel: 'block_sums', size: String(n), ops: n * n, op_unit: 'weights summed', flops: n * n, bytes: 4 * (n * n + a * a), live: true,
+    // The SIMD source sums in another order than the plain loop: within rounding of each other.
+    compare: { against: 'js', tolerance: 1e-4 },
+    prepare(x, model) {
+      const { snap } = model.snapshot(n);
+      const B = new Buffers(x);
+      const W = B.from('f32', snap.w), O = B.alloc('f32', a * a);
+      return {
+        call: () => check(x.block_sums(W.h, W.len, n, block, 0, a, O.h, O.len), 'block_sums'),
+        reset: () => {},
+        output: () => Float32Array.from(B.view(O)),
+        free: () => B.free(),
+      };
+    },
+  };
+}
+
 function efficiencyCase(n) {
   const { adj, wpr } = randomGraph(51, n, 8);
   return {
@@ -464,6 +497,102 @@ export function cases(set) {
   for (const n of full ? [1024, 4096] : [1024]) list.push(liveStepCase(n));
   for (const n of full ? [256, 1024] : [256]) list.push(efficiencyCase(n));
   return list;
+}
+
+// ---- kernel forms: which one this CPU and engine run faster ------------------------------
+
+/** The kernels with two forms and the forms, by the index `variant_select` takes
+ *  (kernels/ABI.md "Kernel forms"; kernels/js/test/forms.test.mjs checks them against Rust). */
+export const FORMS = Object.freeze({ kernels: ['lif_step', 'stdp', 'efficiency', 'block_sums'], forms: ['lanes', 'loop'] });
+/** Two forms closer than this (relative, median against median) are a tie: the module keeps
+ *  the form it starts in, so the noise of a short calibration on a shared machine (rounds of
+ *  one form differ by 10–25 % here) does not flip the choice. */
+export const FORM_TIE = 0.15;
+/** What the calibration may spend in all, every module and the app's model included, ms
+ *  (issue 28: at most 150 ms). */
+export const CALIBRATION_BUDGET_MS = 150;
+
+/**
+ * The form to run, from each form's timings (per-call ms of each round): the lower median,
+ * unless the two are within FORM_TIE of each other, then `start` (the module's own form).
+ * Deterministic given its timings. Returns `{ form, ratio }` (`ratio`: the slower median over
+ * the faster, 1 for a tie or missing timings).
+ */
+export function pickForm(timings, start) {
+  const m = FORMS.forms.map((f) => median(timings[f] ?? []));
+  if (!m.every((x) => Number.isFinite(x) && x > 0)) return { form: start, ratio: 1 };
+  const [a, b] = m;
+  const fast = a <= b ? 0 : 1;
+  const ratio = Math.max(a, b) / Math.min(a, b);
+  return ratio - 1 <= FORM_TIE ? { form: start, ratio } : { form: FORMS.forms[fast], ratio };
+}
+
+/** The calibration's cases: the app's own shapes (its network and firing at N = 1024, the
+ *  mesh's agents), one per kernel with forms, in FORMS order. */
+const calibrationCases = () => [lifCase(1024, { stationary: true }), stdpCase(1024), efficiencyCase(256), blockSumsCase(1024)];
+
+/**
+ * Times both forms of each kernel in module `x` and selects the faster (`pickForm`): rounds of
+ * one short batch per form, the forms taking turns, inside `budgetMs` (a kernel not reached in
+ * time keeps its form and says so). `model`: `liveModel` of a module that has the app's model.
+ * `overrides`: `{ kernel: form }` selected without timing (the page's `?variant=`). Returns
+ * `{ forms: { kernel: { form, by, ratio?, ms? } }, elapsed_ms }` where `by` is 'timing',
+ * 'override', 'tie' or 'budget'.
+ */
+export function calibrate(x, model, { budgetMs = CALIBRATION_BUDGET_MS, rounds = 3, batchMs = 1, warmMs = 1.5, overrides = {} } = {}) {
+  const t0 = now();
+  const forms = {};
+  const list = calibrationCases();
+  FORMS.kernels.forEach((kernel, ki) => {
+    const start = FORMS.forms[check(x.variant_form(ki), 'variant_form')];
+    const wanted = overrides[kernel];
+    if (wanted !== undefined) {
+      const fi = FORMS.forms.indexOf(wanted);
+      if (fi < 0) throw new Error(`${kernel}: no form ${JSON.stringify(wanted)} (${FORMS.forms.join(', ')})`);
+      check(x.variant_select(ki, fi), 'variant_select');
+      forms[kernel] = { form: wanted, by: 'override' };
+      return;
+    }
+    if (now() - t0 > budgetMs) {
+      forms[kernel] = { form: start, by: 'budget' };
+      return;
+    }
+    const run = list[ki].prepare(x, model);
+    const ms = { lanes: [], loop: [] };
+    try {
+      // Each form runs untimed for `warmMs` first: an engine compiles a function on first use
+      // and optimises it once it is hot (V8's baseline code is several times slower), and a
+      // choice between a cold form and a hot one would say nothing.
+      let per = 1e-4;
+      for (const fi of [0, 1]) {
+        check(x.variant_select(ki, fi), 'variant_select');
+        const w0 = now();
+        while (now() - w0 < warmMs) per = batch(run, 1);
+      }
+      const k = Math.max(1, Math.min(200, Math.round(batchMs / per)));
+      for (let r = 0; r < rounds; r++) {
+        for (const fi of r % 2 ? [1, 0] : [0, 1]) {
+          check(x.variant_select(ki, fi), 'variant_select');
+          ms[FORMS.forms[fi]].push(batch(run, k));
+        }
+      }
+    } finally {
+      run.free();
+    }
+    const { form, ratio } = pickForm(ms, start);
+    check(x.variant_select(ki, FORMS.forms.indexOf(form)), 'variant_select');
+    forms[kernel] = { form, by: ratio - 1 <= FORM_TIE ? 'tie' : 'timing', ratio, ms };
+  });
+  return { forms, elapsed_ms: now() - t0 };
+}
+
+/** Selects `forms` (`{ kernel: form }`, as `calibrate` returns them or a plain name) in `x`. */
+export function selectForms(x, forms) {
+  for (const [kernel, f] of Object.entries(forms ?? {})) {
+    const ki = FORMS.kernels.indexOf(kernel), fi = FORMS.forms.indexOf(typeof f === 'string' ? f : f?.form);
+    if (ki < 0 || fi < 0) throw new Error(`unknown kernel form ${kernel}: ${JSON.stringify(f)}`);
+    check(x.variant_select(ki, fi), 'variant_select');
+  }
 }
 
 // ---- the counting rule, and this engine's ceilings ------------------------------------

@@ -22,6 +22,7 @@ test('every message the protocol builds passes its own check, and nothing else d
     protocol.sweepProgress({ tier: 'js', n: 64, done: 0, total: 1 }),
     protocol.sweepPoint({ tier: 'js', n: 64 }),
     protocol.sweepDone({ elapsed_ms: 5, timedOut: false }),
+    protocol.calibrated({ forms: { simd: { stdp: { form: 'loop', by: 'timing', ratio: 1.6 } } }, elapsed_ms: 90 }),
   ];
   assert.deepEqual(built.map((m) => m.type).sort(), Object.keys(protocol.FIELDS).sort(), 'one builder per type');
   for (const m of built) assert.equal(protocol.invalid(m), null, JSON.stringify(m));

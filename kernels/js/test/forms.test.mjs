@@ -1,0 +1,74 @@
+// Kernel forms (issue 28 part 3): the SIMD modules carry two forms of LIF, STDP, efficiency and
+// block sums (kernels/ABI.md "Kernel forms"); the page's calibration times both and selects
+// the faster per kernel. Here: the names against the Rust side, the choice as a pure function
+// of its timings, selection and its refusals in every module, and a calibration that selects
+// what it reports, keeps overrides, and stops at its budget.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { CALIBRATION_BUDGET_MS, FORMS, FORM_TIE, calibrate, liveModel, pickForm, selectForms } from '../bench/bench.js';
+import { RELAXED_OK, loadModule } from './modules.mjs';
+
+const vectors = JSON.parse(readFileSync(process.env.SASI_JS_VECTORS || new URL('../../../target/js-vectors.json', import.meta.url).pathname, 'utf8'));
+const BAD_ARGUMENT = -6;
+
+test("the kernels and forms are the Rust side's, in its order", () => {
+  assert.deepEqual(FORMS, vectors.forms);
+  assert.ok(CALIBRATION_BUDGET_MS <= 150, 'at most 150 ms in all (issue 28)');
+});
+
+test('the choice is the lower median, and a tie keeps the form the module starts in', () => {
+  assert.deepEqual(pickForm({ lanes: [2, 3, 2.1], loop: [1, 1.1, 5] }, 'lanes'), { form: 'loop', ratio: 2.1 / 1.1 });
+  assert.equal(pickForm({ lanes: [1, 1, 1], loop: [3, 3, 3] }, 'loop').form, 'lanes');
+  const near = 1 + FORM_TIE / 2;
+  assert.deepEqual(pickForm({ lanes: [near], loop: [1] }, 'lanes').form, 'lanes', 'within the tie: the start form');
+  assert.deepEqual(pickForm({ lanes: [near], loop: [1] }, 'loop').form, 'loop');
+  assert.deepEqual(pickForm({ lanes: [], loop: [1] }, 'lanes'), { form: 'lanes', ratio: 1 }, 'no timings: no change');
+  assert.deepEqual(pickForm({ lanes: [NaN, NaN], loop: [1] }, 'loop'), { form: 'loop', ratio: 1 });
+  // The same timings give the same answer, whatever their order.
+  const t = { lanes: [3, 1, 2], loop: [1.5, 1.4, 9] };
+  assert.deepEqual(pickForm(t, 'lanes'), pickForm({ lanes: [2, 3, 1], loop: [9, 1.5, 1.4] }, 'lanes'));
+});
+
+test('every module selects each form of each kernel, reports it, and refuses others', async () => {
+  for (const name of ['scalar', 'simd', ...(RELAXED_OK ? ['relaxed'] : [])]) {
+    const x = await loadModule(name);
+    const start = name === 'scalar' ? 1 : 0;
+    for (let k = 0; k < FORMS.kernels.length; k++) {
+      assert.equal(x.variant_form(k), start, `${name} ${FORMS.kernels[k]} starts in ${FORMS.forms[start]}`);
+      for (let f = 0; f < FORMS.forms.length; f++) {
+        assert.equal(x.variant_select(k, f), 0);
+        assert.equal(x.variant_form(k), f);
+      }
+      assert.equal(x.variant_select(k, 2), BAD_ARGUMENT, 'no third form');
+      assert.equal(x.variant_form(k), 1, 'a refused selection changes nothing');
+    }
+    assert.equal(x.variant_select(4, 0), BAD_ARGUMENT, 'no fifth kernel');
+    assert.equal(x.variant_form(4), BAD_ARGUMENT);
+    selectForms(x, { stdp: 'lanes', lif_step: { form: 'lanes' } });
+    assert.equal(x.variant_form(1), 0);
+    assert.equal(x.variant_form(0), 0);
+    assert.throws(() => selectForms(x, { stdp: 'vector' }), /unknown kernel form/);
+  }
+});
+
+test('a calibration selects what it reports, keeps overrides untimed, and stops at its budget', async () => {
+  const scalar = await loadModule('scalar'), simd = await loadModule('simd');
+  const model = liveModel(scalar);
+  const r = calibrate(simd, model, { budgetMs: 1e9, overrides: { efficiency: 'loop' } });
+  assert.deepEqual(Object.keys(r.forms), FORMS.kernels);
+  FORMS.kernels.forEach((k, i) => {
+    const f = r.forms[k];
+    assert.equal(FORMS.forms[simd.variant_form(i)], f.form, `${k}: the module runs what the calibration says`);
+    if (k === 'efficiency') assert.deepEqual(f, { form: 'loop', by: 'override' });
+    else {
+      assert.ok(['timing', 'tie'].includes(f.by), JSON.stringify(f));
+      assert.equal(f.ms.lanes.length, 3);
+      assert.equal(f.ms.loop.length, 3);
+      assert.equal(pickForm(f.ms, 'lanes').form, f.form, 'the choice follows from the reported timings');
+    }
+  });
+  const none = calibrate(await loadModule('simd'), model, { budgetMs: -1 });
+  assert.ok(Object.values(none.forms).every((f) => f.by === 'budget' && f.form === 'lanes'), JSON.stringify(none.forms));
+  assert.throws(() => calibrate(simd, model, { overrides: { stdp: 'vector' } }), /no form "vector"/);
+});
