@@ -53,7 +53,7 @@ pub fn App() -> impl IntoView {
         </main>
         <RaceView race=ui.race statuses=ui.statuses.read_only() />
         <SweepView live=ui.live.read_only() settings=ui.settings.read_only() headline=ui.headline.read_only() roof_reading />
-        <PerfPanel live=ui.live.read_only() statuses=ui.statuses.read_only() target_rows=target_rows source_note=source_note>
+        <PerfPanel live=ui.live.read_only() statuses=ui.statuses.read_only() target_rows=target_rows source_note=source_note forms=ui.forms.read_only()>
             <BenchPanel bench=ui.bench measured=measured frames=ui.frames.read_only() running=ui.running.read_only() simd_off=simd_off worker=worker settings=ui.settings.read_only() />
         </PerfPanel>
         <CompareView bench=ui.bench />

@@ -117,6 +117,8 @@ pub struct Changes {
     pub headline: Option<Headline>,
     /// The race's figures, every frame while it runs, and once when it stops.
     pub race: Option<crate::features::race::RaceStatus>,
+    /// The kernel forms, when they were (re)selected.
+    pub forms: Option<crate::tiers::forms::FormsState>,
 }
 
 /// What the page knows at the start of a frame.
@@ -329,6 +331,10 @@ pub struct Controller {
     last_probe: f64,
     timer_note: String,
     arrivals: Vec<Arrival>,
+    /// The kernel-form calibration's outcome, applied at the next tick (`forms_arrived`).
+    forms_arrival: Option<Result<crate::tiers::forms::Calibrated, String>>,
+    /// The forms chosen and what the instances run (shown in the panel).
+    forms: crate::tiers::forms::FormsState,
     /// The headline measurement under way, and the copy of the run it times in a tier other
     /// than the active one.
     probe: Option<Probe>,
@@ -356,6 +362,8 @@ impl Controller {
             last_probe: f64::NEG_INFINITY,
             timer_note,
             arrivals: Vec::new(),
+            forms_arrival: None,
+            forms: crate::tiers::forms::FormsState::calibrating(),
             probe: None,
             probe_sim: None,
             race: None,
@@ -417,6 +425,22 @@ impl Controller {
         }
     }
 
+    /// The kernel-form calibration finished (`tiers::forms::calibrate`); applied at the next
+    /// tick, so the forms change between frames.
+    pub fn forms_arrived(&mut self, r: Result<crate::tiers::forms::Calibrated, String>) {
+        self.forms_arrival = Some(r);
+    }
+
+    /// Selects the chosen forms in every loaded tier (again after a tier is loaded anew) and
+    /// records what the instances run.
+    fn apply_forms(&mut self, ch: &mut Changes) {
+        let (running, notes) = self.engine.select_forms(&self.forms.selections());
+        ch.notices.extend(notes);
+        self.forms.running = running;
+        crate::tiers::forms::set_running(&self.forms);
+        ch.forms = Some(self.forms.clone());
+    }
+
     /// A tier loaded again (see `Changes::reload`); applied at the next tick.
     pub fn arrive(&mut self, arrival: Arrival) {
         self.arrivals.push(arrival);
@@ -429,10 +453,29 @@ impl Controller {
         let mut remeasure = false;
         let e = &mut self.engine;
         let steps_before = e.settings().steps;
+        let mut reselect = false;
         for (kind, result) in std::mem::take(&mut self.arrivals) {
             remeasure |= result.is_ok();
+            reselect |= result.is_ok();
             e.tier_arrived(kind, result);
             ch.statuses = Some(e.statuses().to_vec());
+        }
+        match self.forms_arrival.take() {
+            Some(Ok(c)) => {
+                self.forms.chosen = c.forms;
+                self.forms.elapsed_ms = Some(c.elapsed_ms);
+                self.forms.note = None;
+                self.apply_forms(&mut ch);
+                remeasure = true;
+            }
+            Some(Err(why)) => {
+                self.forms.note = Some(format!(
+                    "not calibrated ({why}); every module runs its own forms"
+                ));
+                self.apply_forms(&mut ch);
+            }
+            None if reselect && !self.forms.chosen.is_empty() => self.apply_forms(&mut ch),
+            None => {}
         }
         let mut step_once = false;
         for cmd in commands {

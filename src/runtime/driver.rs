@@ -46,6 +46,8 @@ pub struct Ui {
     pub raster: NodeRef<Canvas>,
     /// The race's figures and canvases (`views::race_view`).
     pub race: RaceUi,
+    /// The kernel forms each SIMD module runs (`tiers::forms`).
+    pub forms: RwSignal<crate::tiers::forms::FormsState>,
 }
 
 impl Ui {
@@ -66,6 +68,7 @@ impl Ui {
             mesh: NodeRef::new(),
             raster: NodeRef::new(),
             race: RaceUi::new(),
+            forms: RwSignal::new(crate::tiers::forms::FormsState::calibrating()),
         }
     }
 
@@ -106,6 +109,9 @@ impl Ui {
         }
         if let Some(r) = ch.race {
             self.race.status.set(Some(r));
+        }
+        if let Some(f) = ch.forms {
+            self.forms.set(f);
         }
         if self.running.get_untracked() != ch.playing {
             self.running.set(ch.playing);
@@ -397,6 +403,12 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             now_ms(),
             timer_note(),
         )));
+        // Which form of each kernel this CPU and engine run faster, timed off the frame loop
+        // in a worker; the page selects the winners in its own modules at a later tick.
+        {
+            let back = Rc::clone(&controller);
+            crate::tiers::forms::calibrate(&s, move |r| back.borrow_mut().forms_arrived(r));
+        }
         let mut pixels = RasterPixels::default();
         // The previous frame as measured: its start and its parts; the page part ends in a
         // microtask queued after the drawing, when the effects the signals woke have run.

@@ -244,6 +244,29 @@ impl Engine {
         self.set_state(kind, state);
     }
 
+    /// Selects kernel forms in the loaded tiers (`Tier::select_forms`): per tier, the forms
+    /// to run. Returns per wasm tier the forms its instance runs now, and a notice per tier
+    /// that refused.
+    pub fn select_forms(
+        &mut self,
+        selections: &std::collections::BTreeMap<TierKind, [Option<u32>; 4]>,
+    ) -> (std::collections::BTreeMap<TierKind, [u32; 4]>, Vec<String>) {
+        let (mut running, mut notes) = (std::collections::BTreeMap::new(), Vec::new());
+        for (kind, tier) in &self.tiers {
+            let Some(sel) = selections.get(kind) else {
+                continue;
+            };
+            match tier.select_forms(sel) {
+                Ok(Some(r)) => {
+                    running.insert(*kind, r);
+                }
+                Ok(None) => {}
+                Err(f) => notes.push(format!("kernel forms in {kind}: {f}")),
+            }
+        }
+        (running, notes)
+    }
+
     /// Sets one tier's load state (e.g. "retrying").
     pub fn set_state(&mut self, kind: TierKind, state: TierState) {
         for st in self.statuses.iter_mut().filter(|st| st.kind == kind) {

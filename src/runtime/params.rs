@@ -54,6 +54,10 @@ pub struct Settings {
     pub race: Option<(TierKind, TierKind)>,
     /// `?sweep=on`: run the "largest N at 60 fps" sweep once the page measures its frames.
     pub sweep: bool,
+    /// `?variant=stdp:loop,lif_step:lanes`: the form each kernel with forms runs in, by its
+    /// index in `sasi_kernels::dispatch::VARIANT_KERNELS` (a form index into `FORMS`), instead
+    /// of the page's calibration; `None`: the calibration picks.
+    pub forms: [Option<u8>; 4],
 }
 
 impl Default for Settings {
@@ -71,6 +75,7 @@ impl Default for Settings {
             bench: None,
             race: None,
             sweep: false,
+            forms: [None; 4],
         }
     }
 }
@@ -162,6 +167,31 @@ fn parse_bench(raw: &str, notes: &mut Vec<String>) -> Option<BenchSet> {
 }
 
 /// `race=simd,js`: two different known tiers, comma-separated; anything else is no race.
+/// `stdp:loop,lif_step:lanes`: kernel:form pairs; an unknown kernel or form is a notice and
+/// is left to the calibration.
+fn parse_forms(raw: &str, notes: &mut Vec<String>) -> [Option<u8>; 4] {
+    use sasi_kernels::dispatch::{FORMS, VARIANT_KERNELS};
+    let mut out = [None; 4];
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let pair = part.split_once(':').and_then(|(k, f)| {
+            let k = VARIANT_KERNELS.iter().position(|x| *x == k.trim())?;
+            let f = FORMS
+                .iter()
+                .position(|x| *x == f.trim().to_ascii_lowercase())?;
+            Some((k, f as u8))
+        });
+        match pair {
+            Some((k, f)) => out[k] = Some(f),
+            None => notes.push(format!(
+                "variant={part:?} is not kernel:form ({} : {}); the calibration picks",
+                VARIANT_KERNELS.join("|"),
+                FORMS.join("|")
+            )),
+        }
+    }
+    out
+}
+
 fn parse_race(raw: &str, notes: &mut Vec<String>) -> Option<(TierKind, TierKind)> {
     let v = raw.trim().to_ascii_lowercase();
     if matches!(v.as_str(), "0" | "off" | "no" | "none") {
@@ -224,6 +254,7 @@ impl Settings {
                 "bench" => s.bench = parse_bench(raw, &mut notes),
                 "race" => s.race = parse_race(raw, &mut notes),
                 "sweep" => s.sweep = parse_bool("sweep", raw, false, &mut notes),
+                "variant" => s.forms = parse_forms(raw, &mut notes),
                 _ => notes.push(format!("unknown parameter {key:?} ignored")),
             }
         }
@@ -328,6 +359,18 @@ impl Settings {
         if self.sweep {
             p.push(("sweep", "on".into()));
         }
+        let forms: Vec<String> = self
+            .forms
+            .iter()
+            .zip(sasi_kernels::dispatch::VARIANT_KERNELS)
+            .filter_map(|(f, k)| {
+                let name = sasi_kernels::dispatch::FORMS.get(usize::from((*f)?))?;
+                Some(format!("{k}:{name}"))
+            })
+            .collect();
+        if !forms.is_empty() {
+            p.push(("variant", forms.join(",")));
+        }
         p
     }
 
@@ -355,6 +398,7 @@ impl Settings {
             && (DRIVE_RANGE.0..=DRIVE_RANGE.1).contains(&self.drive_hz)
             && self.drive_hz.fract() == 0.0
             && self.race.is_none_or(|(a, b)| a != b)
+            && self.forms.iter().flatten().all(|&f| usize::from(f) < 2)
     }
 }
 
@@ -662,11 +706,12 @@ mod tests {
             bench: Some(BenchSet::Quick),
             race: Some((TierKind::Simd, TierKind::Js)),
             sweep: true,
+            forms: [None, Some(1), None, Some(0)],
         };
         assert!(s.is_valid());
         assert_eq!(
             s.to_query(),
-            "?tier=js&n=100&agents=25&seed=4294967295&steps=32&drive=200&stdp=off&simd=off&debug=on&bench=quick&race=simd,js&sweep=on"
+            "?tier=js&n=100&agents=25&seed=4294967295&steps=32&drive=200&stdp=off&simd=off&debug=on&bench=quick&race=simd,js&sweep=on&variant=stdp:loop,block_sums:lanes"
         );
         assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
     }
@@ -692,6 +737,7 @@ mod round_trip {
                 prop::option::of(prop::sample::select(BenchSet::ALL.to_vec())),
                 prop::option::of((0usize..4, 1usize..4)),
                 any::<bool>(),
+                prop::array::uniform4(prop::option::of(0u8..2)),
             ),
         )
             .prop_map(
@@ -703,7 +749,7 @@ mod round_trip {
                     steps,
                     drive,
                     (stdp, simd_off, debug),
-                    (bench, race, sweep),
+                    (bench, race, sweep, forms),
                 )| {
                     // Two different tiers: the second is an offset of 1..=3 from the first.
                     let race = race.map(|(a, d)| (TierKind::ALL[a], TierKind::ALL[(a + d) % 4]));
@@ -723,14 +769,15 @@ mod round_trip {
                         bench,
                         race,
                         sweep,
+                        forms,
                     }
                 },
             )
     }
 
-    const KEYS: [&str; 14] = [
+    const KEYS: [&str; 15] = [
         "tier", "n", "agents", "seed", "steps", "drive", "stdp", "simd", "debug", "bench", "race",
-        "sweep", "color", "",
+        "sweep", "color", "", "variant",
     ];
     const WORDS: [&str; 20] = [
         "on",

@@ -145,6 +145,9 @@ pub struct Tier {
     module: Option<js_sys::WebAssembly::Module>,
     /// The memory's size when this instance was new.
     pub fresh_bytes: f64,
+    /// The kernel forms selected in this instance (`select_forms`), by kernel index, so a
+    /// fresh instance runs them too.
+    forms: std::cell::Cell<[Option<u32>; 4]>,
 }
 
 /// An element type a kernel buffer can hold, with its typed-array view.
@@ -268,6 +271,7 @@ impl Tier {
             load,
             module: None,
             fresh_bytes: 0.0,
+            forms: std::cell::Cell::new([None; 4]),
         };
         t.fresh_bytes = t.memory_bytes();
         t
@@ -287,9 +291,38 @@ impl Tier {
             return Ok(None);
         };
         let exports = bridge::instantiate_again(module).map_err(thrown("instantiate"))?;
-        Ok(Some(
-            Tier::new(self.kind, exports, self.load).with_module(Some(module.clone())),
-        ))
+        let t = Tier::new(self.kind, exports, self.load).with_module(Some(module.clone()));
+        t.select_forms(&self.forms.get())?;
+        Ok(Some(t))
+    }
+
+    /// Selects kernel forms in this instance (`variant_select`; `None` leaves a kernel as it
+    /// is) and keeps them for its fresh instances. Returns the form each kernel runs now, read
+    /// back (`variant_form`); `None` for the JS tier, which has one form of each.
+    pub fn select_forms(&self, forms: &[Option<u32>; 4]) -> Result<Option<[u32; 4]>, Fault> {
+        if self.module.is_none() {
+            return Ok(None);
+        }
+        for (kernel, form) in forms.iter().enumerate() {
+            if let Some(f) = form {
+                check(
+                    "variant_select",
+                    self.exports.variant_select(kernel as u32, *f),
+                )?;
+            }
+        }
+        let mut kept = self.forms.get();
+        for (k, f) in kept.iter_mut().zip(forms) {
+            if f.is_some() {
+                *k = *f;
+            }
+        }
+        self.forms.set(kept);
+        let mut running = [0u32; 4];
+        for (kernel, r) in running.iter_mut().enumerate() {
+            *r = check("variant_form", self.exports.variant_form(kernel as u32))?;
+        }
+        Ok(Some(running))
     }
 
     /// Whether a fresh instance would give memory back (the memory grew since it was new).

@@ -62,7 +62,9 @@ async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBy
   postMessage(msg.tiers(status));
   // The forms the page's own modules run (its calibration), or, without them (make bench),
   // this worker's calibration: the rows measure the forms this engine would run.
-  const forms = given ?? calibrateTiers(tiers).forms;
+  const forms = given
+    ? Object.fromEntries(Object.entries(given).map(([t, m]) => [t, Object.fromEntries(Object.entries(m).map(([k, f]) => [k, { form: f, by: 'page' }]))]))
+    : calibrateTiers(tiers).forms;
   for (const [t, f] of Object.entries(forms)) if (tiers[t]) selectForms(tiers[t], f);
   postMessage(msg.memory(memoryReport(tiers)));
   const result = await runBench({

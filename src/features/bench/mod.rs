@@ -342,6 +342,9 @@ pub enum WorkerMsg {
         memory_bytes: Option<f64>,
         #[serde(default)]
         ceilings: Option<Box<Ceilings>>,
+        /// The forms each wasm tier ran the kernels with forms in.
+        #[serde(default)]
+        forms: serde_json::Value,
     },
     Cancelled,
     Error {
@@ -366,6 +369,10 @@ pub struct RunRequest {
     pub modules: BTreeMap<TierKind, Option<&'static str>>,
     #[serde(rename = "jsUrl")]
     pub js_url: &'static str,
+    /// The kernel forms the page's own modules run (`tiers::forms`), so the rows measure
+    /// them; left out before the page's calibration, and the worker calibrates itself.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub forms: BTreeMap<TierKind, BTreeMap<String, String>>,
 }
 
 impl RunRequest {
@@ -378,6 +385,7 @@ impl RunRequest {
             set: set.to_string(),
             modules,
             js_url: TierKind::Js.url(),
+            forms: BTreeMap::new(),
         }
     }
 }

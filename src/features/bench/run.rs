@@ -28,6 +28,8 @@ pub struct BenchState {
     pub worker_modules: BTreeMap<String, f64>,
     /// This engine's ceilings, measured by the worker before the cases.
     pub ceilings: Option<Ceilings>,
+    /// The kernel forms each wasm tier ran (as the worker reports them).
+    pub forms: serde_json::Value,
 }
 
 impl BenchState {
@@ -87,7 +89,7 @@ impl BenchState {
         serde_json::to_string_pretty(&serde_json::json!({
             "env": self.env, "set": self.set, "source": self.source,
             "source_text": self.source.as_ref().map(BenchSource::describe),
-            "tiers": self.tiers, "ceilings": self.ceilings, "results": results, "rows": self.rows,
+            "tiers": self.tiers, "ceilings": self.ceilings, "forms": self.forms, "results": results, "rows": self.rows,
         }))
         .unwrap_or_default()
     }
@@ -135,11 +137,13 @@ impl BenchState {
                 rows,
                 env,
                 ceilings,
+                forms,
                 ..
             } => {
                 if let Some(c) = ceilings {
                     self.ceilings = Some(*c);
                 }
+                self.forms = forms;
                 // The worker is stopped when the run is over: its memories are freed, so the
                 // page no longer holds them.
                 self.worker_memory = 0.0;
@@ -186,7 +190,12 @@ impl BenchWorker {
         measured: RwSignal<Measured>,
     ) {
         self.stop();
-        let request = match worker::to_js(&RunRequest::new(set, simd_off)) {
+        // The forms the page's modules run, so the rows measure what the page runs.
+        let run = RunRequest {
+            forms: crate::tiers::forms::running(),
+            ..RunRequest::new(set, simd_off)
+        };
+        let request = match worker::to_js(&run) {
             Ok(r) => r,
             Err(e) => return state.update(|s| s.fail(format!("benchmark failed: {e}"))),
         };
@@ -299,9 +308,13 @@ mod tests {
             env: serde_json::Value::Null,
             memory_bytes: None,
             ceilings: None,
+            forms: serde_json::json!({"simd": {"stdp": {"form": "loop", "by": "timing"}}}),
         }));
         assert!(!s.running && s.finished && s.progress.is_none());
         assert_eq!((s.rows.len(), s.worker_memory), (2, 0.0));
+        // The forms the rows ran with are kept and exported.
+        let json: serde_json::Value = serde_json::from_str(&s.to_json()).expect("json");
+        assert_eq!(json["forms"]["simd"]["stdp"]["form"], "loop");
         assert_eq!(s.message.as_deref(), Some("finished"));
     }
 

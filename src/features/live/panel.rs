@@ -3,6 +3,7 @@
 use crate::features::targets::TargetRow;
 use crate::runtime::controller::{Command, CommandQueue, LiveStats};
 use crate::runtime::memory::MemoryParts;
+use crate::tiers::forms::FormsState;
 use crate::tiers::loader::{self, TierState, TierStatus};
 use crate::tiers::tier::TierKind;
 use crate::util::fmt;
@@ -26,6 +27,8 @@ pub fn PerfPanel(
     target_rows: Signal<Vec<TargetRow>>,
     /// Where the targets' figures came from (benchmark set, animation state).
     source_note: Signal<String>,
+    /// The kernel forms each SIMD module runs (`tiers::forms`).
+    forms: ReadSignal<FormsState>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     view! {
@@ -33,6 +36,7 @@ pub fn PerfPanel(
             <h2>"Performance lab"</h2>
             <LiveFigures live/>
             <TierLoads statuses/>
+            <KernelForms forms/>
             <TargetTable target_rows source_note/>
             {children.map(|c| c())}
         </section>
@@ -200,6 +204,47 @@ fn TierLoads(statuses: ReadSignal<Vec<TierStatus>>) -> impl IntoView {
                 <th class="num" title="From the request to a usable tier">"total (ms)"</th></tr></thead>
             <tbody>{tier_rows}</tbody>
         </table>
+        </div>
+    }
+}
+
+/// Which form of each kernel with two forms the SIMD modules run, and how it was chosen.
+#[component]
+fn KernelForms(forms: ReadSignal<FormsState>) -> impl IntoView {
+    let running = move |k: TierKind| {
+        forms.with(|f| {
+            f.running.get(&k).map(|r| {
+                sasi_kernels::dispatch::VARIANT_KERNELS
+                    .iter()
+                    .zip(r)
+                    .map(|(kernel, i)| {
+                        format!(
+                            "{kernel}:{}",
+                            sasi_kernels::dispatch::FORMS
+                                .get(*i as usize)
+                                .copied()
+                                .unwrap_or("?")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+        })
+    };
+    view! {
+        <div class="kernel-forms" data-testid="kernel-forms"
+            data-simd=move || running(TierKind::Simd) data-relaxed=move || running(TierKind::Relaxed)
+            data-calibrated=move || forms.with(|f| (f.elapsed_ms.is_some()).to_string())>
+            <h3>"Kernel forms"</h3>
+            <p class="muted op-def">
+                "LIF, STDP, efficiency and block sums come in two forms in every module: lanes (the SIMD code) and loop "
+                "(plain loops with early exits). Which is faster depends on the CPU and the engine, so a worker times both at load "
+                "and each SIMD module here runs the faster; within 15 % of each other a module keeps its own (lanes). "
+                "Compare by hand with ?variant=stdp:loop (kernel:form, comma-separated)."
+                {move || forms.with(|f| f.elapsed_ms.map(|ms| format!(" Calibrated in {ms:.0} ms.")))}
+                {move || forms.with(|f| f.note.clone().map(|n| format!(" {n}")))}
+            </p>
+            <ul>{move || forms.with(|f| f.describe().into_iter().map(|l| view! { <li>{l}</li> }).collect_view())}</ul>
         </div>
     }
 }
