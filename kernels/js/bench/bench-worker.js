@@ -131,6 +131,8 @@ async function sweep(req) {
   cancelled = false;
   const { tiers, status } = await loadTiers(req.jsUrl, req.modules);
   postMessage(msg.tiers(status));
+  // The page's kernel forms, so each tier's frames are the page's.
+  for (const [t, f] of Object.entries(req.forms ?? {})) if (tiers[t]) selectForms(tiers[t], f);
   const result = await runSweep({
     ...req,
     tiers,

@@ -115,6 +115,10 @@ pub struct SweepRequest {
     pub warmup: u32,
     pub frames: u32,
     pub time_bound_ms: f64,
+    /// The kernel forms the page's modules run (`tiers::forms`), so each tier's frames are
+    /// the page's; left out before the page's calibration.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub forms: BTreeMap<TierKind, BTreeMap<String, String>>,
 }
 
 impl SweepRequest {
@@ -133,6 +137,7 @@ impl SweepRequest {
             warmup: warmup_frames(s.steps),
             frames: TIMED_FRAMES,
             time_bound_ms: TIME_BOUND_MS,
+            forms: BTreeMap::new(),
         }
     }
 }

@@ -33,7 +33,10 @@ pub fn start(
 ) -> Result<(), String> {
     stop();
     let budget = kernel_budget(live);
-    let request = worker::to_js(&SweepRequest::new(settings, budget.ms))?;
+    let request = worker::to_js(&SweepRequest {
+        forms: crate::tiers::forms::running(),
+        ..SweepRequest::new(settings, budget.ms)
+    })?;
     state.set(SweepState::starting(budget, SweepRun::of(settings)));
     let client = WORKER.with(|slot| {
         slot.start(
