@@ -1,0 +1,55 @@
+// One thread of the threads probe (issue 29's "workers that each own their slice"): its own
+// instance of a kernel module, its slice of one case's data in that module's memory, and a
+// loop that waits on a SharedArrayBuffer for the next generation, runs its slice, and counts
+// itself done. Nothing but the two control words is shared.
+import { loadKernelModule } from '/kernels-js/load.js';
+import { uniform } from '/kernels-js/bench/bench.js';
+
+function alloc(x, f32) {
+  const h = x.sasi_alloc(f32.length * 4) >>> 0;
+  if (!h) throw new Error(`allocation of ${f32.length * 4} bytes failed`);
+  new Float32Array(x.memory.buffer, h, f32.length).set(f32);
+  return h;
+}
+
+/** This thread's part of `kase`: rows [lo, hi) of the batch (dense_batch) or of W (matvec). */
+function setup(x, kase, part, parts) {
+  if (kase === 'dense_batch') {
+    const m = 64, n = 64, batch = 2048;
+    const lo = Math.floor((batch * part) / parts), hi = Math.floor((batch * (part + 1)) / parts), rows = hi - lo;
+    const w = alloc(x, uniform(1, m * n, -1, 1)), b = alloc(x, uniform(3, m, -0.5, 0.5));
+    const xs = alloc(x, uniform(2, batch * n, -1, 1).subarray(lo * n, hi * n)), ys = alloc(x, new Float32Array(rows * m));
+    return () => x.dense_batch_forward(w, m * n, xs, rows * n, b, m, ys, rows * m, m, n, rows, 0);
+  }
+  if (kase === 'matvec') {
+    const m = 2048, n = 2048;
+    const lo = Math.floor((m * part) / parts), hi = Math.floor((m * (part + 1)) / parts), rows = hi - lo;
+    const w = alloc(x, uniform(1, m * n, -1, 1).subarray(lo * n, hi * n)), v = alloc(x, uniform(2, n, -1, 1));
+    const b = alloc(x, uniform(3, m, -0.5, 0.5).subarray(lo, hi)), y = alloc(x, new Float32Array(rows));
+    return () => x.dense_forward(w, rows * n, v, n, b, rows, y, rows, rows, n, 0);
+  }
+  throw new Error(`unknown case ${kase}`);
+}
+
+onmessage = async (e) => {
+  const { moduleUrl, kase, part, parts, sab } = e.data;
+  try {
+    const x = (await loadKernelModule(moduleUrl)).exports;
+    const run = setup(x, kase, part, parts);
+    const code = run();
+    if (code < 0) throw new Error(`${kase} returned ${code}`);
+    const ctl = new Int32Array(sab);
+    postMessage({ type: 'ready' });
+    // ctl[0]: generation (negative: stop); ctl[1]: threads done with the current generation.
+    let gen = 0;
+    for (;;) {
+      Atomics.wait(ctl, 0, gen);
+      gen = Atomics.load(ctl, 0);
+      if (gen < 0) break;
+      run();
+      Atomics.add(ctl, 1, 1);
+    }
+  } catch (err) {
+    postMessage({ type: 'error', message: String(err?.message || err) });
+  }
+};

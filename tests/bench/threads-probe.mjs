@@ -1,0 +1,44 @@
+// Issue 29's first question, measured: how much does a second core give when the work is split
+// over workers that each own their slice in their own kernel module (no shared wasm memory, only
+// two control words in a SharedArrayBuffer)? One case at a time, k = 1, 2, … threads, the same
+// synchronisation at every k. Not a test and not part of `make bench`.
+//   make build && cd tests && node bench/threads-probe.mjs chromium dense_batch 300
+// Prints per k the median call time, p25–p75, and the speed-up over k = 1.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DIST, launch } from '../e2e/engines.mjs';
+import { startServer } from '../e2e/server.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const [engineName = 'chromium', kase = 'dense_batch', calls = '300', ...kArgs] = process.argv.slice(2);
+const ks = kArgs.length ? kArgs.map(Number) : [1, 2];
+const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || 'unknown';
+const server = await startServer({
+  root: join(HERE, 'threads-page'),
+  mounts: { '/kernels-js/': join(HERE, '..', '..', 'kernels', 'js'), '/kernels/': join(DIST, 'kernels') },
+});
+const engine = await launch(engineName);
+const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))]; };
+try {
+  const page = await engine.newPage();
+  await page.goto(`${server.url}/index.html`);
+  await page.waitFor(() => typeof globalThis.runThreads === 'function', null, { timeout: 30000, what: 'the threads page' });
+  await page.evaluate((a) => {
+    globalThis.__threads = null;
+    globalThis.runThreads(a).then((v) => { globalThis.__threads = { v }; }, (e) => { globalThis.__threads = { e: String(e?.message || e) }; });
+    return true;
+  }, { moduleUrl: '/kernels/kernels-simd.wasm', kase, ks, calls: Number(calls), warmup: 50 });
+  const r = await page.waitFor(() => globalThis.__threads, null, { timeout: 600000, interval: 500, what: 'the probe' });
+  if (r.e) throw new Error(r.e);
+  const { out, cores, isolated } = r.v;
+  const base = q(out[ks[0]], 0.5);
+  console.log(`${engine.label} · ${cpu} · ${cores} cores · isolated ${isolated} · ${kase} (SIMD module) · ${calls} calls per k`);
+  for (const k of ks) {
+    const m = q(out[k], 0.5);
+    console.log(`k = ${k}: median ${(m * 1e3).toFixed(1)} µs (p25–p75 ${(q(out[k], 0.25) * 1e3).toFixed(1)}–${(q(out[k], 0.75) * 1e3).toFixed(1)}), ${(base / m).toFixed(2)}× over k = ${ks[0]}`);
+  }
+} finally {
+  await engine.close();
+  await server.close();
+}
