@@ -171,8 +171,9 @@ test('a hidden tab pauses the simulation and it resumes cleanly', async () => {
 });
 
 // A worker that runs the real harness (js/bench.js) on the JS tier and on a "simd" tier that is
-// the JS tier with stdp_update broken: every stdp case in that tier throws, so the harness
-// sends error rows (`median_ns: null`) and a `done` that carries them.
+// the JS tier with stdp_update broken: every case that calls it in that tier (stdp, and the
+// live step's STDP) throws, so the harness sends error rows (`median_ns: null`) and a `done`
+// that carries them. The app's model for the live cases is built in the real scalar module.
 const FAILING_WORKER = `
 import { runBench } from './bench.js';
 self.onmessage = async (ev) => {
@@ -180,6 +181,7 @@ self.onmessage = async (ev) => {
   try {
     const js = await import(ev.data.jsUrl);
     const broken = { ...js, stdp_update: () => { throw new Error('injected stdp failure'); } };
+    const builder = (await WebAssembly.instantiateStreaming(fetch('/kernels/kernels-scalar.wasm'), {})).instance.exports;
     const off = { ok: false, reason: 'left out by the test', load_ms: 0 };
     postMessage({ type: 'tiers', status: { js: { ok: true, reason: null, load_ms: 0 }, simd: { ok: true, reason: null, load_ms: 0 }, scalar: off, relaxed: off } });
     const result = await runBench({
@@ -187,6 +189,7 @@ self.onmessage = async (ev) => {
       onProgress: (p) => postMessage({ type: 'progress', ...p }),
       onRow: (row) => postMessage({ type: 'row', row }),
       cap: { ms: 200, rounds: 4 },
+      builder,
     });
     postMessage({ type: 'done', rows: result.rows, env: { set: 'quick' } });
   } catch (e) {
@@ -210,8 +213,9 @@ test('a benchmark case that fails shows its error in its cell and the run still 
   const errors = await page.locator('[data-testid=bench-table] [data-testid=bench-error]').evaluateAll((els) =>
     els.map((el) => ({ kernel: el.closest('td').dataset.kernel, tier: el.closest('td').dataset.tier, text: el.textContent })));
   assert.ok(errors.length >= 1, 'the failed cases are in the table');
+  assert.ok(errors.some((e) => e.kernel === 'stdp'), JSON.stringify(errors));
   for (const e of errors) {
-    assert.equal(e.kernel, 'stdp');
+    assert.ok(['stdp', 'live_step'].includes(e.kernel), e.kernel);
     assert.equal(e.tier, 'simd');
     assert.match(e.text, /injected stdp failure/);
   }

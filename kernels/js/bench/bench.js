@@ -986,12 +986,13 @@ export const TIER_ORDER = ['js', 'plain', 'scalar', 'simd', 'relaxed'];
  * tier, done, total})`, `onRow(row)`, `isCancelled()`.
  */
 export async function runBench({ tiers, set = 'quick', plain = false, onProgress = () => {}, onRow = () => {}, isCancelled = () => false, cap,
-  ceilings = false, readBytes, onCeilings = () => {} }) {
+  ceilings = false, readBytes, onCeilings = () => {}, builder: given = null }) {
   const list = cases(set);
   const full = set === 'full';
   const all = { ...tiers };
   // The live-step cases run the app's model, built in a wasm module (model_network).
-  const builder = networkBuilder(tiers);
+  // `builder`: a module to build it in other than the tiers' own (a test's stand-in tiers).
+  const builder = given ?? networkBuilder(tiers);
   const model = builder ? liveModel(builder) : null;
   if (plain && tiers.js) all.plain = plainTier(tiers.js);
   const names = TIER_ORDER.filter((t) => all[t]);
