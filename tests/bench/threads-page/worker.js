@@ -31,24 +31,49 @@ function setup(x, kase, part, parts) {
   throw new Error(`unknown case ${kase}`);
 }
 
+/**
+ * Thread 0 leads: it times `calls` calls (after `warmup`), each one generation: it wakes the
+ * others, runs its own slice, and waits until all have run theirs. The others wait for a
+ * generation, run their slice and count themselves done. ctl[0]: generation (negative: stop);
+ * ctl[1]: helpers done with the current one.
+ */
 onmessage = async (e) => {
-  const { moduleUrl, kase, part, parts, sab } = e.data;
+  const { moduleUrl, kase, part, parts, sab, calls, warmup } = e.data;
   try {
     const x = (await loadKernelModule(moduleUrl)).exports;
     const run = setup(x, kase, part, parts);
     const code = run();
     if (code < 0) throw new Error(`${kase} returned ${code}`);
     const ctl = new Int32Array(sab);
-    postMessage({ type: 'ready' });
-    // ctl[0]: generation (negative: stop); ctl[1]: threads done with the current generation.
-    let gen = 0;
-    for (;;) {
-      Atomics.wait(ctl, 0, gen);
-      gen = Atomics.load(ctl, 0);
-      if (gen < 0) break;
-      run();
-      Atomics.add(ctl, 1, 1);
+    if (part > 0) {
+      postMessage({ type: 'ready' });
+      let gen = 0;
+      for (;;) {
+        Atomics.wait(ctl, 0, gen);
+        gen = Atomics.load(ctl, 0);
+        if (gen < 0) break;
+        run();
+        Atomics.add(ctl, 1, 1);
+        Atomics.notify(ctl, 1);
+      }
+      return;
     }
+    // The lead waits for the page's go (every helper is ready), then times.
+    postMessage({ type: 'ready' });
+    await new Promise((resolve) => { onmessage = resolve; });
+    const times = [];
+    for (let c = 0; c < warmup + calls; c++) {
+      Atomics.store(ctl, 1, 0);
+      const t0 = performance.now();
+      Atomics.add(ctl, 0, 1);
+      Atomics.notify(ctl, 0);
+      run();
+      for (let done = Atomics.load(ctl, 1); done < parts - 1; done = Atomics.load(ctl, 1)) Atomics.wait(ctl, 1, done);
+      if (c >= warmup) times.push(performance.now() - t0);
+    }
+    Atomics.store(ctl, 0, -1);
+    Atomics.notify(ctl, 0);
+    postMessage({ type: 'times', times });
   } catch (err) {
     postMessage({ type: 'error', message: String(err?.message || err) });
   }
