@@ -63,6 +63,22 @@ async function runHarness(page, set) {
   return page.evaluate(() => globalThis.__bench.done);
 }
 
+/** Thread scaling in `page` (kernels/js/bench/threads.js), polled as the harness is. */
+async function runThreadScaling(page) {
+  await page.evaluate(() => {
+    globalThis.__scaling = null;
+    import('/js/bench/threads.js')
+      .then((m) => m.threadScaling({ moduleUrl: '/kernels/kernels-simd.wasm' }))
+      .then((v) => { globalThis.__scaling = v; }, (e) => { globalThis.__scaling = { error: String(e?.message || e) }; });
+    return true;
+  });
+  for (;;) {
+    const r = await page.evaluate(() => globalThis.__scaling);
+    if (r) return r;
+    await sleep(1000);
+  }
+}
+
 /** TensorFlow.js's wasm backend on its own page (tests/bench/tfjs-page, served as tfjs.mjs does), in this engine. */
 async function runTfjs(engine, set) {
   const modules = join(HERE, '..', 'node_modules', '@tensorflow');
@@ -119,6 +135,8 @@ async function benchEngine(name) {
     await page.click('[data-testid=play-pause]');
     const done = await runHarness(page, SET);
     if (done.type !== 'done') throw new Error(`benchmark failed in ${name}: ${done.message}`);
+    log('thread scaling (workers that each own their slice)…');
+    const threadScaling = await runThreadScaling(page);
     const problems = await page.problems();
     if (problems.length) log('page problems:', problems);
     await page.close();
@@ -203,6 +221,10 @@ async function benchEngine(name) {
       // This engine's ceilings, measured in the same worker before the cases (bench.js
       // `measureCeilings`; each result's `achieved` is read against them).
       ceilings: done.ceilings ?? null,
+      // The kernel forms the harness ran (its own calibration: make bench has no page's).
+      forms: done.forms ?? null,
+      // Issue 29 part 4: speed-up over one thread at k = 1 … cores (bench/threads.js).
+      thread_scaling: threadScaling,
       tfjs: { env: tfjs.env, error: tfjs.error ?? null },
       head_to_head: tfjs.head_to_head ?? null,
       results,
@@ -312,6 +334,14 @@ function printRun(out) {
     }
     for (const [t, why] of Object.entries(h.skipped || {})) console.log(`\n${t} not in the head to head here: ${why}`);
   } else if (h?.error) console.log(`\nhead to head failed: ${h.error}`);
+  const ts = out.thread_scaling;
+  if (ts?.cases?.length) {
+    const ks = Object.keys(ts.cases[0].by_k);
+    console.log(`\nThread scaling in ${out.env.browser} (${ts.how}; ${ts.threads_available} cores; median per call, speed-up over one thread):\n`);
+    console.log(`| kernel | size | ${ks.map((k) => `${k} thread${k === '1' ? '' : 's'}`).join(' | ')} |`);
+    console.log(`|---|---|${ks.map(() => '--:').join('|')}|`);
+    for (const c of ts.cases) console.log(`| ${c.kernel} | ${c.size} | ${ks.map((k) => `${fmtNs(c.by_k[k].median_ns)} (${c.speedup[k].toFixed(2)}×)`).join(' | ')} |`);
+  } else if (ts?.error) console.log(`\nthread scaling not measured in ${out.env.browser}: ${ts.error}`);
   console.log(`\nLive simulation in ${out.env.browser} (64 agents, 4 steps of 1 ms per frame, STDP on):\n`);
   console.log(`| tier | ${LIVE_N.map((n) => `N=${n} fps / sim ms`).join(' | ')} |`);
   console.log(`|---|${LIVE_N.map(() => '--:').join('|')}|`);

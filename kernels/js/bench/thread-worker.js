@@ -1,9 +1,9 @@
-// One thread of the threads probe (issue 29's "workers that each own their slice"): its own
-// instance of a kernel module, its slice of one case's data in that module's memory, and a
-// loop that waits on a SharedArrayBuffer for the next generation, runs its slice, and counts
-// itself done. Nothing but the two control words is shared.
-import { loadKernelModule } from '/kernels-js/load.js';
-import { uniform } from '/kernels-js/bench/bench.js';
+// One thread of the thread-scaling measurement (threads.js; issue 29's "workers that each own
+// their slice"): its own instance of a kernel module, its slice of one case's data in that
+// module's memory, and a loop that waits on a SharedArrayBuffer for the next generation, runs
+// its slice, and counts itself done. Nothing but the two control words is shared.
+import { loadKernelModule } from '../load.js';
+import { uniform } from './bench.js';
 
 function alloc(x, f32) {
   const h = x.sasi_alloc(f32.length * 4) >>> 0;
@@ -20,6 +20,13 @@ function setup(x, kase, part, parts) {
     const w = alloc(x, uniform(1, m * n, -1, 1)), b = alloc(x, uniform(3, m, -0.5, 0.5));
     const xs = alloc(x, uniform(2, batch * n, -1, 1).subarray(lo * n, hi * n)), ys = alloc(x, new Float32Array(rows * m));
     return () => x.dense_batch_forward(w, m * n, xs, rows * n, b, m, ys, rows * m, m, n, rows, 0);
+  }
+  if (kase === 'relu') {
+    const len = 1 << 20;
+    const lo = Math.floor((len * part) / parts), hi = Math.floor((len * (part + 1)) / parts);
+    const v = alloc(x, uniform(11, len, -8, 8).subarray(lo, hi));
+    // In place: ReLU of ReLU is ReLU, so every call does the same work on the same values.
+    return () => x.act_apply(1, v, hi - lo);
   }
   if (kase === 'matvec') {
     const m = 2048, n = 2048;

@@ -1,0 +1,58 @@
+// Thread scaling (issue 29 part 4): one case split over k workers (thread-worker.js), each
+// owning its slice in its own instance of a kernel module; worker 0 leads and times every call
+// (wake the others, run its own slice, wait for theirs), so the calling thread stays free, as
+// the live simulation's would. The same mechanism at k = 1 (the lead alone), so the figures
+// compare threads, not protocols. Needs cross-origin isolation (SharedArrayBuffer).
+import { median, percentile } from './bench.js';
+
+/** The cases, by name: matvec 2048², batched dense 2048×64→64, ReLU over 1M floats. */
+export const SCALING_CASES = Object.freeze({
+  matvec: { kernel: 'dense', size: '2048x2048' },
+  dense_batch: { kernel: 'dense_batch', size: '2048x64x64' },
+  relu: { kernel: 'activation_relu', size: '1048576' },
+});
+
+/** Times `kase` at k threads: per-call ms after `warmup` calls. */
+async function timeAt(moduleUrl, kase, k, calls, warmup) {
+  const sab = new SharedArrayBuffer(8);
+  const workers = [];
+  try {
+    await Promise.all(Array.from({ length: k }, (_, part) => new Promise((resolve, reject) => {
+      const w = new Worker(new URL('thread-worker.js', import.meta.url), { type: 'module' });
+      workers.push(w);
+      w.onmessage = (e) => (e.data.type === 'ready' ? resolve() : reject(new Error(e.data.message)));
+      w.onerror = (e) => reject(new Error(e.message || 'thread worker error'));
+      w.postMessage({ moduleUrl, kase, part, parts: k, sab, calls, warmup });
+    })));
+    return await new Promise((resolve, reject) => {
+      workers[0].onmessage = (e) => (e.data.type === 'times' ? resolve(e.data.times) : reject(new Error(e.data.message)));
+      workers[0].postMessage({ type: 'go' });
+    });
+  } finally {
+    for (const w of workers) w.terminate();
+  }
+}
+
+/**
+ * Every case at k = 1 … `maxThreads` (default: the cores the browser reports), `calls` timed
+ * calls each. Returns `{ threads_available, isolated, cases: [{ case, kernel, size, by_k: { k:
+ * { median_ns, p25_ns, p75_ns } }, speedup: { k: ×over k = 1 } }] }`, or `{ error }` without
+ * isolation.
+ */
+export async function threadScaling({ moduleUrl, cases = Object.keys(SCALING_CASES), maxThreads, calls = 200, warmup = 50 }) {
+  const available = globalThis.navigator?.hardwareConcurrency ?? 1;
+  if (!globalThis.crossOriginIsolated) return { threads_available: available, isolated: false, error: 'not cross-origin isolated: no SharedArrayBuffer' };
+  const top = Math.max(1, Math.min(maxThreads ?? available, 16));
+  const ks = Array.from({ length: top }, (_, i) => i + 1);
+  const out = [];
+  for (const kase of cases) {
+    const by_k = {};
+    for (const k of ks) {
+      const ms = await timeAt(moduleUrl, kase, k, calls, warmup);
+      by_k[k] = { median_ns: median(ms) * 1e6, p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6 };
+    }
+    const speedup = Object.fromEntries(ks.map((k) => [k, by_k[1].median_ns / by_k[k].median_ns]));
+    out.push({ case: kase, ...SCALING_CASES[kase], by_k, speedup });
+  }
+  return { threads_available: available, isolated: true, how: 'workers that each own their slice in their own SIMD module; worker 0 leads and times', cases: out };
+}
