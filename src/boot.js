@@ -18,8 +18,9 @@
  */
 export const STALL_TIMEOUT_MS = 20000;
 
-const WASM = '/sasi-lab_bg.wasm';
-const GLUE = '/sasi-lab.js';
+// Beside this file, wherever the app is served from (`https://host/sasi-lab/` as well as `/`).
+const WASM = new URL('sasi-lab_bg.wasm', import.meta.url).href;
+const GLUE = new URL('sasi-lab.js', import.meta.url).href;
 
 const status = document.querySelector('[data-testid=boot-status]');
 const t0 = performance.now();
