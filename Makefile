@@ -50,8 +50,9 @@ build:
 	trunk build --release --offline
 
 # The release build in dist/, complete on its own for any static host (no trunk at run time):
-# relative URLs (it runs under a sub-path such as https://host/sasi-lab/) and _headers for the
-# hosts that read headers from a file (Netlify, Cloudflare Pages).
+# relative URLs (it runs under a sub-path such as https://host/sasi-lab/), _headers for the hosts
+# that read headers from a file (Netlify, Cloudflare Pages), and sw.js, the service worker that
+# isolates the page where no headers can be sent (GitHub Pages) and keeps it for offline use.
 dist: setup-serve
 	trunk build --release --offline
 	@echo "dist/ is ready: copy it to any static host (README: 'A link, not a toolchain')"
