@@ -181,8 +181,13 @@ for (const name of ENGINES) {
       await sleep(500);
       await waitRunning(page, 30000);
       const wall = Date.now() - t0;
+      // The clock shows tenths of a simulated second; WebKitGTK under Xvfb draws few frames a
+      // second, so wait for it to tick over rather than for a fixed time.
       const a = await simTime(page);
-      await sleep(1500);
+      await page.waitFor((t) => {
+        const m = document.querySelector('.status-line')?.textContent.match(/t = ([\d.]+)/);
+        return m && Number(m[1]) > t;
+      }, a, { timeout: 15000, what: 'the simulated clock to advance offline' }).catch(() => {});
       const b = await simTime(page);
       const state = await page.evaluate(() => ({
         isolated: globalThis.crossOriginIsolated === true,
