@@ -195,6 +195,8 @@ for (const name of ENGINES) {
       }));
       console.log(`# ${name}: offline reload running ${wall} ms after reload, simulated time ${a} → ${b} s`);
       assert.ok(b > a, `the simulation advances offline: ${a} → ${b}`);
+      // An upper bound on the offline start (it includes the 500 ms wait above and the poll).
+      assert.ok(wall <= FIRST_FRAME_GOAL_MS, `offline, the app ran ${wall} ms after the reload`);
       assert.equal(state.isolated, true, `isolated offline too (${state.notice})`);
       const rows = await tierRows(page);
       for (const tier of ['js', 'scalar', 'simd']) {
