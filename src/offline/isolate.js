@@ -161,8 +161,9 @@ export async function isolate() {
     register(sw).catch(() => {});
     return (state.outcome = 'isolated');
   }
+  let reg;
   try {
-    await register(sw);
+    reg = await register(sw);
   } catch (e) {
     notIsolated(`the service worker could not be registered (${e?.message ?? e})`);
     return state.outcome;
@@ -176,11 +177,18 @@ export async function isolate() {
       : 'the page was loaded past the service worker (a hard reload?)');
     return state.outcome;
   }
-  try {
-    await controlled(sw, CONTROL_TIMEOUT_MS);
-  } catch (e) {
-    notIsolated(e.message);
-    return state.outcome;
+  // A worker already active but not in control: the page was loaded past it (a hard reload);
+  // a plain reload is answered by it. Otherwise (the first visit) it installs now, caching the
+  // app, and takes over when done (clients.claim in sw.js).
+  if (!sw.controller && !reg.active) {
+    const status = document.querySelector('[data-testid=boot-status]');
+    if (status) status.textContent = 'Loading SASI Lab… (keeping a copy for offline use; the page reloads once)';
+    try {
+      await controlled(sw, CONTROL_TIMEOUT_MS);
+    } catch (e) {
+      notIsolated(e.message);
+      return state.outcome;
+    }
   }
   if (!setMark()) {
     notIsolated('this tab cannot store the one-reload guard (storage blocked), so it does not reload');
