@@ -7,7 +7,7 @@ ROOT := $(abspath .)
 export PATH := $(ROOT)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 WASM_TEST_ENV := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=300
 
-.PHONY: lint serve test setup setup-serve build test-native test-plasticity test-wasm test-js test-e2e bench frames soak clean
+.PHONY: lint serve test setup setup-serve build dist test-native test-plasticity test-wasm test-js test-e2e bench frames soak clean
 
 serve: setup-serve
 	trunk serve --release --offline --address 127.0.0.1 --port 8080
@@ -48,6 +48,14 @@ setup-serve:
 
 build:
 	trunk build --release --offline
+
+# The release build in dist/, complete on its own for any static host (no trunk at run time):
+# relative URLs (it runs under a sub-path such as https://host/sasi-lab/), _headers for the hosts
+# that read headers from a file (Netlify, Cloudflare Pages), and sw.js, the service worker that
+# isolates the page where no headers can be sent (GitHub Pages) and keeps it for offline use.
+dist: setup-serve
+	trunk build --release --offline
+	@echo "dist/ is ready: copy it to any static host (README: 'A link, not a toolchain')"
 
 test-native:
 	cargo test --workspace --quiet

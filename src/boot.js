@@ -7,6 +7,8 @@
 // (/sasi-lab.js, /sasi-lab_bg.wasm) fails or stops arriving, replaces it with an error banner
 // that says what failed, with a Reload link.
 
+import { isolate } from './isolate.js';
+
 /**
  * How long the app's code may go without a single byte arriving before the load counts as
  * failed. A stall, not a total: a slow link that keeps delivering (a slow laptop on hotel
@@ -18,8 +20,9 @@
  */
 export const STALL_TIMEOUT_MS = 20000;
 
-const WASM = '/sasi-lab_bg.wasm';
-const GLUE = '/sasi-lab.js';
+// Beside this file, wherever the app is served from (`https://host/sasi-lab/` as well as `/`).
+const WASM = new URL('sasi-lab_bg.wasm', import.meta.url).href;
+const GLUE = new URL('sasi-lab.js', import.meta.url).href;
 
 const status = document.querySelector('[data-testid=boot-status]');
 const t0 = performance.now();
@@ -113,6 +116,9 @@ async function start(signal) {
 }
 
 async function boot() {
+  // Cross-origin isolation where the host cannot send the headers (src/offline/isolate.js):
+  // may reload the page once, in which case this page goes no further.
+  if ((await isolate()) === 'reloading') return;
   const abort = new AbortController();
   const watch = stallWatch(() => abort.abort());
   const started = start(abort.signal);

@@ -23,9 +23,24 @@ function withTimeout(promise, ms, what, onTimeout = () => {}) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** `url` made absolute against the page (its base URL), or in a worker against the worker's
+ *  own address. The app's URLs are relative so that it runs under a sub-path
+ *  (`https://host/sasi-lab/`), and `import()` would resolve a relative URL against this file
+ *  (a wasm-bindgen snippet under `snippets/`), not against the page, so every load resolves
+ *  here first. An absolute URL or path passes through unchanged. */
+function absolute(url) {
+  const base = globalThis.document?.baseURI ?? globalThis.location?.href;
+  try {
+    return base ? new URL(url, base).href : url;
+  } catch {
+    return url;
+  }
+}
+
 /** The URL to ask for: a retry gets a fresh one, so a cached failed response is not reused. */
 function fresh(url, attempt) {
-  return attempt > 0 ? `${url}${url.includes('?') ? '&' : '?'}retry=${attempt}-${Date.now()}` : url;
+  const abs = absolute(url);
+  return attempt > 0 ? `${abs}${abs.includes('?') ? '&' : '?'}retry=${attempt}-${Date.now()}` : abs;
 }
 
 /** Fetches, checks, compiles and instantiates one wasm kernel module, timing each phase.
@@ -77,7 +92,7 @@ export function loadJsTier(url, attempt = 0, timeoutMs = LOAD_TIMEOUT_MS) {
   // (a retry's carry its query, so a name ends in `.js` or `.js?…`).
   let dir = null;
   try {
-    dir = new URL('.', new URL(url, globalThis.location?.href)).href;
+    dir = new URL('.', absolute(url)).href;
   } catch {
     dir = null;
   }

@@ -196,7 +196,7 @@ pub fn calibrate(settings: &Settings, on_done: impl FnOnce(Result<Calibrated, St
     let started = worker::to_js(&request(settings)).and_then(|request| {
         WORKER.with(|slot| {
             slot.start(
-                "/js/bench/bench-worker.js",
+                "js/bench/bench-worker.js",
                 "the calibration worker",
                 &request,
                 move |ev| match ev {

@@ -63,13 +63,16 @@ impl TierKind {
         }
     }
 
-    /// Where the module is served (Trunk's pre-build hook puts the wasm modules there).
+    /// Where the module is served, relative to the page (so the app works under a sub-path such
+    /// as `https://host/sasi-lab/`); Trunk's pre-build hook puts the wasm modules there. The
+    /// page resolves it against its own address (`kernels/js/load.js`), the benchmark worker
+    /// against the app's root (`bench-worker.js`).
     pub fn url(self) -> &'static str {
         match self {
-            TierKind::Js => "/js/tier/abi.js",
-            TierKind::Scalar => "/kernels/kernels-scalar.wasm",
-            TierKind::Simd => "/kernels/kernels-simd.wasm",
-            TierKind::Relaxed => "/kernels/kernels-relaxed.wasm",
+            TierKind::Js => "js/tier/abi.js",
+            TierKind::Scalar => "kernels/kernels-scalar.wasm",
+            TierKind::Simd => "kernels/kernels-simd.wasm",
+            TierKind::Relaxed => "kernels/kernels-relaxed.wasm",
         }
     }
 }

@@ -26,6 +26,7 @@ test('the policy: only this origin, wasm but no eval or inline script, nothing m
   const d = directives(CSP);
   assert.deepEqual(d.get('default-src'), ["'self'"]);
   assert.deepEqual(d.get('script-src'), ["'self'", "'wasm-unsafe-eval'"], 'no unsafe-eval, no unsafe-inline, no other host');
+  // 'self' covers the service worker (sw.js, src/offline/sw.js) as well as the page's workers.
   assert.deepEqual(d.get('worker-src'), ["'self'"]);
   assert.deepEqual(d.get('connect-src'), ["'self'"]);
   assert.deepEqual(d.get('object-src'), ["'none'"]);
@@ -38,7 +39,8 @@ test('the policy: only this origin, wasm but no eval or inline script, nothing m
   for (const [name, sources] of m) assert.deepEqual(d.get(name), sources, `${name} as in the <meta> policy`);
   assert.deepEqual([...d.keys()].filter((k) => !m.has(k)), ['frame-ancestors']);
   // Trunk injects no inline script (Trunk.toml: inject_scripts = false): none in the built page.
-  assert.doesNotMatch(html.replace(/<script type="module" src="\/boot\.js"><\/script>/, ''), /<script/);
+  // boot.js is relative to the page (the app runs under a sub-path too).
+  assert.doesNotMatch(html.replace(/<script type="module" src="boot\.js"><\/script>/, ''), /<script/);
 });
 
 test('make serve (Trunk.toml [serve.headers]) sends exactly the e2e server\'s headers', () => {

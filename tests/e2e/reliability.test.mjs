@@ -93,7 +93,12 @@ test('a failed tier can be retried from the panel without a reload', async () =>
 test('without performance.memory and without cross-origin isolation the panel says so', async () => {
   const plain = await setup({ isolation: false });
   try {
-    const init = () => Object.defineProperty(Performance.prototype, 'memory', { get: () => undefined, configurable: true });
+    // No service worker either: on a host without the headers it would isolate the page
+    // (src/offline/isolate.js), and this test is about the page that is not isolated.
+    const init = () => {
+      Object.defineProperty(Performance.prototype, 'memory', { get: () => undefined, configurable: true });
+      delete Navigator.prototype.serviceWorker;
+    };
     const { page, context, problems } = await open(plain, '/', { init });
     await waitRunning(page);
     await page.waitForFunction(() => document.querySelector('[data-testid=memory]').textContent.includes('MB'));
@@ -179,7 +184,8 @@ import { runBench } from './bench.js';
 self.onmessage = async (ev) => {
   if (ev.data?.type !== 'run') return;
   try {
-    const js = await import(ev.data.jsUrl);
+    // The page sends URLs relative to the app's root, as the real worker reads them.
+    const js = await import(new URL(ev.data.jsUrl, new URL('../../', import.meta.url)).href);
     const broken = { ...js, stdp_update: () => { throw new Error('injected stdp failure'); } };
     const builder = (await WebAssembly.instantiateStreaming(fetch('/kernels/kernels-scalar.wasm'), {})).instance.exports;
     const off = { ok: false, reason: 'left out by the test', load_ms: 0 };

@@ -7,6 +7,13 @@ import { loadJsTier, loadKernelModule } from '../load.js';
 
 let cancelled = false;
 
+/** The app's root: this file is `<root>/js/bench/bench-worker.js` in the build (Trunk copies
+ *  kernels/js/ to js/). The page sends the tiers' URLs relative to its own address (so the app
+ *  runs under a sub-path); a worker resolves a relative URL against its own address instead,
+ *  so they are resolved against the root here. An absolute path (`/kernels/…`) or URL is kept. */
+const APP_ROOT = new URL('../../', import.meta.url);
+const fromRoot = (url) => new URL(url, APP_ROOT).href;
+
 /** Bytes of every wasm memory this worker holds (the JS tier's buffers are in its JS heap). */
 function memoryReport(tiers) {
   const modules = {};
@@ -29,7 +36,7 @@ async function loadTiers(jsUrl, modules) {
     status.js = { ok: false, reason: 'not loaded for this job', load_ms: 0 };
   } else {
     try {
-      const { exports, total_ms } = await loadJsTier(jsUrl);
+      const { exports, total_ms } = await loadJsTier(fromRoot(jsUrl));
       tiers.js = exports;
       status.js = { ok: true, reason: null, load_ms: total_ms };
     } catch (e) {
@@ -43,7 +50,7 @@ async function loadTiers(jsUrl, modules) {
       continue;
     }
     try {
-      const { exports, total_ms } = await loadKernelModule(url);
+      const { exports, total_ms } = await loadKernelModule(fromRoot(url));
       tiers[t] = exports;
       status[t] = { ok: true, reason: null, load_ms: total_ms };
     } catch (e) {

@@ -230,7 +230,7 @@ impl BenchWorker {
         state.update(|s| *s = BenchState::starting(set, playing && !hidden, s));
         let started = WORKER.with(|slot| {
             slot.start(
-                "/js/bench/bench-worker.js",
+                "js/bench/bench-worker.js",
                 "the benchmark worker",
                 &request,
                 on_event,

@@ -152,7 +152,7 @@ pub fn start(
         }
     };
     WORKER
-        .with(|slot| slot.start("/import-worker.js", "the import worker", &req, handler))
+        .with(|slot| slot.start("import-worker.js", "the import worker", &req, handler))
         .map_err(|e| format!("{what}: {e}"))?;
     Ok(())
 }

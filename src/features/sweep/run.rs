@@ -40,7 +40,7 @@ pub fn start(
     state.set(SweepState::starting(budget, SweepRun::of(settings)));
     let client = WORKER.with(|slot| {
         slot.start(
-            "/js/bench/bench-worker.js",
+            "js/bench/bench-worker.js",
             "the sweep worker",
             &request,
             move |ev| match ev {
