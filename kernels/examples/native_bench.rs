@@ -8,13 +8,85 @@
 // A test/tool, not library code: a failed call should stop it with its message.
 #![allow(clippy::unwrap_used)]
 use sasi_kernels::dispatch;
+use sasi_kernels::model;
 use sasi_kernels::ops::activation::Activation;
 use sasi_kernels::ops::efficiency::{random_graph, words_per_row};
-use sasi_kernels::ops::lif::{LifNeurons, LifParams};
-use sasi_kernels::ops::stdp::StdpParams;
-use sasi_kernels::rng::{pick_indices, uniform_vec};
+use sasi_kernels::ops::lif::LifNeurons;
+use sasi_kernels::rng::{uniform_vec, Rng};
 use std::hint::black_box;
 use std::time::Instant;
+
+/// The app's run at N after 500 steps, as the browser harness takes it (bench.js `LIVE`,
+/// `liveModel(…).snapshot(n)`): seeded network (seed 7, agents of N / 64), drive 30 Hz, LIF
+/// then STDP each step in the scalar table (the module the harness builds it in, so the bits
+/// are the same); `prev`: the last step's spikes; `typical`: the spikes of the first later step
+/// within max(1, 25 %) of the warm-up's mean count (the STDP case's).
+struct LiveSnap {
+    w: Vec<f32>,
+    neurons: LifNeurons,
+    prev: Vec<u32>,
+    typical: Vec<u32>,
+}
+
+fn live_snapshot(n: usize) -> LiveSnap {
+    let k = dispatch::scalar();
+    let (lif, stdp) = (model::lif_params(30.0), model::stdp_params());
+    let (mut w, v, lanes) = model::initial_network(n, (n / 64).max(1), &mut Rng::new(7));
+    let mut neurons = LifNeurons::new(v, lanes);
+    let mut out = vec![0u32; n];
+    let mut step = |w: &mut Vec<f32>, neurons: &mut LifNeurons, prev: &[u32]| -> Vec<u32> {
+        let c = (k.lif_step)(&lif, &mut neurons.state(), w, prev, &mut out).expect("a live step");
+        let spikes = out[..c].to_vec();
+        if c > 0 {
+            (k.stdp)(w, n, &neurons.trace, &spikes, &stdp).expect("a live update");
+        }
+        spikes
+    };
+    let (mut prev, mut total) = (Vec::new(), 0usize);
+    for _ in 0..500 {
+        prev = step(&mut w, &mut neurons, &prev);
+        total += prev.len();
+    }
+    let mean = total as f64 / 500.0;
+    let snap = (
+        w.clone(),
+        neurons.v.clone(),
+        neurons.refr.clone(),
+        neurons.trace.clone(),
+        neurons.syn.clone(),
+        neurons.rng,
+        prev.clone(),
+    );
+    let mut typical = None;
+    let mut last = prev.clone();
+    for _ in 0..64 {
+        last = step(&mut w, &mut neurons, &last);
+        if (last.len() as f64 - mean).abs() <= (0.25 * mean).max(1.0) {
+            typical = Some(last.clone());
+            break;
+        }
+    }
+    let (w, v, refr, trace, syn, rng, prev) = snap;
+    LiveSnap {
+        w,
+        neurons: LifNeurons {
+            v,
+            refr,
+            trace,
+            syn,
+            rng,
+        },
+        typical: typical.unwrap_or_else(|| prev.clone()),
+        prev,
+    }
+}
+
+/// The best table in each form of kernel `kernel` (a `dispatch::VARIANT_KERNELS` index).
+fn forms(kernel: usize) -> Vec<dispatch::Kernels> {
+    (0..dispatch::FORMS.len())
+        .filter_map(|f| dispatch::with_form(dispatch::BEST, kernel, f))
+        .collect()
+}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -136,29 +208,48 @@ fn main() {
     }
     let ns: &[usize] = if full { &[1024, 4096] } else { &[1024] };
     for &n in ns.iter().filter(|_| want("lif_step")) {
-        // The browser harness's LIF case (kernels/js/bench/bench.js): ≈ 5 % firing.
-        let p = LifParams::one_ms(0.05, 1.5);
-        let w = uniform_vec(31, n * n, 0.0, 0.004);
-        let mut neurons = LifNeurons::new(uniform_vec(32, n, 0.0, 0.9), [1, 2, 3, 4]);
-        let prev = pick_indices(33, n, 0.05);
-        let mut o = vec![0u32; n];
-        let t = measure(|| {
-            (dispatch::BEST.lif_step)(&p, &mut neurons.state(), &w, &prev, &mut o).unwrap();
-        });
+        // The browser harness's LIF case (kernels/js/bench/bench.js `lifCase`): the app's run
+        // after its warm-up, each call one step from the last call's spikes. Both forms
+        // (dispatch::with_form), as a module's calibration would: the faster counts.
+        let t = forms(0)
+            .into_iter()
+            .map(|k| {
+                let LiveSnap {
+                    w,
+                    mut neurons,
+                    prev,
+                    ..
+                } = live_snapshot(n);
+                let p = model::lif_params(30.0);
+                let (mut prev, mut o) = (prev, vec![0u32; n]);
+                measure(|| {
+                    let c = (k.lif_step)(&p, &mut neurons.state(), &w, &prev, &mut o).unwrap();
+                    prev.clear();
+                    prev.extend_from_slice(&o[..c]);
+                })
+            })
+            .fold(f64::INFINITY, f64::min);
         out.push(("lif_step".into(), n.to_string(), t));
     }
     for &n in ns.iter().filter(|_| want("stdp")) {
-        let p = StdpParams::from_slice(&[1e-5, 1.05e-5, 0.2, 0.0, 0.0]).unwrap();
-        let mut w = uniform_vec(41, n * n, 0.05, 0.15);
-        let trace = uniform_vec(42, n, 0.0, 1.0);
-        let spikes = pick_indices(43, n, 0.05);
-        out.push((
-            "stdp".into(),
-            n.to_string(),
-            measure(|| {
-                (dispatch::BEST.stdp)(black_box(&mut w), n, &trace, &spikes, &p).unwrap();
-            }),
-        ));
+        // `stdpCase`: the app's weights and traces after the warm-up, a typical step's spikes;
+        // both forms, the faster counts.
+        let t = forms(1)
+            .into_iter()
+            .map(|k| {
+                let LiveSnap {
+                    mut w,
+                    neurons,
+                    typical,
+                    ..
+                } = live_snapshot(n);
+                let p = model::stdp_params();
+                measure(|| {
+                    (k.stdp)(black_box(&mut w), n, &neurons.trace, &typical, &p).unwrap();
+                })
+            })
+            .fold(f64::INFINITY, f64::min);
+        out.push(("stdp".into(), n.to_string(), t));
     }
     let es: &[usize] = if full { &[256, 1024] } else { &[256] };
     for &n in es.iter().filter(|_| want("efficiency")) {
