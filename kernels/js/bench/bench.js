@@ -332,6 +332,24 @@ export function liveModel(builder) {
   };
 }
 
+/**
+ * A run over a live state whose calls each run `step(st)` and return its spikes: the output is
+ * the last step's spikes and the potentials, and the row reports the firing fraction.
+ */
+function firingRun(st, n, step) {
+  let spikes = 0, calls = 0;
+  return {
+    call: () => {
+      spikes += step(st);
+      calls++;
+    },
+    reset: () => {},
+    output: () => ({ spikes: st.spikes(), v: Float32Array.from(st.B.view(st.V)) }),
+    firing: () => (calls ? spikes / calls / n : 0),
+    free: () => st.free(),
+  };
+}
+
 /** Bytes a live LIF step touches (counting rule): the state, and one weight row per spike. */
 const lifBytes = (n, spikes) => 4 * (spikes * n + 5 * n);
 /** Bytes of an STDP update for `k` spikes: row and column of each, read and written. */
@@ -351,28 +369,19 @@ function lifCase(n, { stationary = false } = {}) {
       const { snap, lif, stdp } = model.snapshot(n);
       c.bytes = lifBytes(n, snap.meanSpikes);
       const st = liveState(x, snap, n, lif, stdp);
-      let spikes = 0, calls = 0, last = 0;
       // Stationary (the calibration's form): every call steps from the same typical step's
-      // spikes, so two forms timed at different calls do the same work.
-      const P = stationary ? st.B.from('u32', snap.typical.length ? snap.typical : new Uint32Array(1)) : null;
-      return {
-        call: () => {
-          if (stationary) {
-            last = st.lifFrom(P, snap.typical.length);
-          } else {
-            last = st.lif();
-            st.swap(last);
-          }
-          spikes += last;
-          calls++;
-        },
-        // The state advances one simulated step per call, as in the app; a batch starts from
-        // wherever the last one left it (the firing fraction is reported with the row).
-        reset: () => {},
-        output: () => ({ spikes: st.spikes(), v: Float32Array.from(st.B.view(st.V)) }),
-        firing: () => (calls ? spikes / calls / n : 0),
-        free: () => st.free(),
-      };
+      // spikes, so two forms timed at different calls do the same work. Otherwise the state
+      // advances one simulated step per call, as in the app; a batch starts from wherever the
+      // last one left it (the firing fraction is reported with the row).
+      if (stationary) {
+        const P = st.B.from('u32', snap.typical.length ? snap.typical : new Uint32Array(1));
+        return firingRun(st, n, () => st.lifFrom(P, snap.typical.length));
+      }
+      return firingRun(st, n, () => {
+        const k = st.lif();
+        st.swap(k);
+        return k;
+      });
     },
   };
   return c;
@@ -421,18 +430,7 @@ function liveStepCase(n) {
     prepare(x, model) {
       const { snap, lif, stdp } = model.snapshot(n);
       c.bytes = lifBytes(n, snap.meanSpikes) + stdpBytes(n, snap.meanSpikes);
-      const st = liveState(x, snap, n, lif, stdp);
-      let spikes = 0, calls = 0;
-      return {
-        call: () => {
-          spikes += st.step();
-          calls++;
-        },
-        reset: () => {},
-        output: () => ({ spikes: st.spikes(), v: Float32Array.from(st.B.view(st.V)) }),
-        firing: () => (calls ? spikes / calls / n : 0),
-        free: () => st.free(),
-      };
+      return firingRun(liveState(x, snap, n, lif, stdp), n, (st) => st.step());
     },
   };
   return c;

@@ -4,6 +4,7 @@
 // its slice, and counts itself done. Nothing but the two control words is shared.
 import { loadKernelModule } from '../load.js';
 import { uniform } from './bench.js';
+import { follow, lead } from './thread-loop.js';
 
 function alloc(x, f32) {
   const h = x.sasi_alloc(f32.length * 4) >>> 0;
@@ -52,34 +53,14 @@ onmessage = async (e) => {
     const code = run();
     if (code < 0) throw new Error(`${kase} returned ${code}`);
     const ctl = new Int32Array(sab);
+    postMessage({ type: 'ready' });
     if (part > 0) {
-      postMessage({ type: 'ready' });
-      let gen = 0;
-      for (;;) {
-        Atomics.wait(ctl, 0, gen);
-        gen = Atomics.load(ctl, 0);
-        if (gen < 0) break;
-        run();
-        Atomics.add(ctl, 1, 1);
-        Atomics.notify(ctl, 1);
-      }
+      follow(ctl, run);
       return;
     }
     // The lead waits for the page's go (every helper is ready), then times.
-    postMessage({ type: 'ready' });
     await new Promise((resolve) => { onmessage = resolve; });
-    const times = [];
-    for (let c = 0; c < warmup + calls; c++) {
-      Atomics.store(ctl, 1, 0);
-      const t0 = performance.now();
-      Atomics.add(ctl, 0, 1);
-      Atomics.notify(ctl, 0);
-      run();
-      for (let done = Atomics.load(ctl, 1); done < parts - 1; done = Atomics.load(ctl, 1)) Atomics.wait(ctl, 1, done);
-      if (c >= warmup) times.push(performance.now() - t0);
-    }
-    Atomics.store(ctl, 0, -1);
-    Atomics.notify(ctl, 0);
+    const times = lead(ctl, run, parts, calls, warmup);
     postMessage({ type: 'times', times });
   } catch (err) {
     postMessage({ type: 'error', message: String(err?.message || err) });

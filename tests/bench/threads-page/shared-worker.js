@@ -2,8 +2,10 @@
 // the kernel module built with atomics and an imported shared memory (see threads-probe.mjs for
 // the build), instantiated on the page's one shared `WebAssembly.Memory`, with its own stack
 // and thread-local block (allocated for it by the page's instance), computing its rows of
-// buffers every thread sees: the case's data exists once. Worker 0 leads and times, as in
-// worker.js.
+// buffers every thread sees: the case's data exists once. Worker 0 leads and times
+// (kernels/js/bench/thread-loop.js).
+import { follow, lead } from '/kernels-js/bench/thread-loop.js';
+
 onmessage = async (e) => {
   const { module, memory, stackTop, tls, jobs, part, parts, sab, calls, warmup } = e.data;
   try {
@@ -22,30 +24,12 @@ onmessage = async (e) => {
     const ctl = new Int32Array(sab);
     postMessage({ type: 'ready' });
     if (part > 0) {
-      let gen = 0;
-      for (;;) {
-        Atomics.wait(ctl, 0, gen);
-        gen = Atomics.load(ctl, 0);
-        if (gen < 0) break;
-        run();
-        Atomics.add(ctl, 1, 1);
-        Atomics.notify(ctl, 1);
-      }
+      follow(ctl, run);
       return;
     }
+    // The lead waits for the page's go (every helper is ready), then times.
     await new Promise((resolve) => { onmessage = resolve; });
-    const times = [];
-    for (let c = 0; c < warmup + calls; c++) {
-      Atomics.store(ctl, 1, 0);
-      const t0 = performance.now();
-      Atomics.add(ctl, 0, 1);
-      Atomics.notify(ctl, 0);
-      run();
-      for (let done = Atomics.load(ctl, 1); done < parts - 1; done = Atomics.load(ctl, 1)) Atomics.wait(ctl, 1, done);
-      if (c >= warmup) times.push(performance.now() - t0);
-    }
-    Atomics.store(ctl, 0, -1);
-    Atomics.notify(ctl, 0);
+    const times = lead(ctl, run, parts, calls, warmup);
     postMessage({ type: 'times', times });
   } catch (err) {
     postMessage({ type: 'error', message: String(err?.message || err) });
