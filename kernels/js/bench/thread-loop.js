@@ -33,3 +33,44 @@ export function lead(ctl, run, parts, calls, warmup) {
   Atomics.notify(ctl, 0);
   return times;
 }
+
+/**
+ * A thread worker's life once its slice is ready: it says `ready`; a helper (`part > 0`)
+ * follows; the lead waits for the page's `go` (every helper ready), times the calls and posts
+ * them as `{ type: 'times', times }`.
+ */
+export async function serve(sab, run, { part, parts, calls, warmup }) {
+  const ctl = new Int32Array(sab);
+  postMessage({ type: 'ready' });
+  if (part > 0) {
+    follow(ctl, run);
+    return;
+  }
+  await new Promise((resolve) => { onmessage = resolve; });
+  postMessage({ type: 'times', times: lead(ctl, run, parts, calls, warmup) });
+}
+
+/**
+ * The page's side: starts `k` workers from `url`, posts each `messageFor(part, sab)`, waits
+ * until all are ready, tells the lead to go, and returns its call times (ms). The workers are
+ * stopped whatever happens.
+ */
+export async function timeThreads(url, k, messageFor) {
+  const sab = new SharedArrayBuffer(8);
+  const workers = [];
+  try {
+    await Promise.all(Array.from({ length: k }, (_, part) => new Promise((resolve, reject) => {
+      const w = new Worker(url, { type: 'module' });
+      workers.push(w);
+      w.onmessage = (e) => (e.data.type === 'ready' ? resolve() : reject(new Error(e.data.message)));
+      w.onerror = (e) => reject(new Error(e.message || 'thread worker error'));
+      w.postMessage(messageFor(part, sab));
+    })));
+    return await new Promise((resolve, reject) => {
+      workers[0].onmessage = (e) => (e.data.type === 'times' ? resolve(e.data.times) : reject(new Error(e.data.message)));
+      workers[0].postMessage({ type: 'go' });
+    });
+  } finally {
+    for (const w of workers) w.terminate();
+  }
+}

@@ -4,7 +4,7 @@
 // its slice, and counts itself done. Nothing but the two control words is shared.
 import { loadKernelModule } from '../load.js';
 import { uniform } from './bench.js';
-import { follow, lead } from './thread-loop.js';
+import { serve } from './thread-loop.js';
 
 function alloc(x, f32) {
   const h = x.sasi_alloc(f32.length * 4) >>> 0;
@@ -39,12 +39,7 @@ function setup(x, kase, part, parts) {
   throw new Error(`unknown case ${kase}`);
 }
 
-/**
- * Thread 0 leads: it times `calls` calls (after `warmup`), each one generation: it wakes the
- * others, runs its own slice, and waits until all have run theirs. The others wait for a
- * generation, run their slice and count themselves done. ctl[0]: generation (negative: stop);
- * ctl[1]: helpers done with the current one.
- */
+/** Sets up this thread's slice, then serves (thread-loop.js). */
 onmessage = async (e) => {
   const { moduleUrl, kase, part, parts, sab, calls, warmup } = e.data;
   try {
@@ -52,16 +47,7 @@ onmessage = async (e) => {
     const run = setup(x, kase, part, parts);
     const code = run();
     if (code < 0) throw new Error(`${kase} returned ${code}`);
-    const ctl = new Int32Array(sab);
-    postMessage({ type: 'ready' });
-    if (part > 0) {
-      follow(ctl, run);
-      return;
-    }
-    // The lead waits for the page's go (every helper is ready), then times.
-    await new Promise((resolve) => { onmessage = resolve; });
-    const times = lead(ctl, run, parts, calls, warmup);
-    postMessage({ type: 'times', times });
+    await serve(sab, run, { part, parts, calls, warmup });
   } catch (err) {
     postMessage({ type: 'error', message: String(err?.message || err) });
   }

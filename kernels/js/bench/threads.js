@@ -4,6 +4,7 @@
 // the live simulation's would. The same mechanism at k = 1 (the lead alone), so the figures
 // compare threads, not protocols. Needs cross-origin isolation (SharedArrayBuffer).
 import { median, percentile } from './bench.js';
+import { timeThreads } from './thread-loop.js';
 
 /** The cases, by name: matvec 2048², batched dense 2048×64→64, ReLU over 1M floats. */
 export const SCALING_CASES = Object.freeze({
@@ -13,24 +14,8 @@ export const SCALING_CASES = Object.freeze({
 });
 
 /** Times `kase` at k threads: per-call ms after `warmup` calls. */
-async function timeAt(moduleUrl, kase, k, calls, warmup) {
-  const sab = new SharedArrayBuffer(8);
-  const workers = [];
-  try {
-    await Promise.all(Array.from({ length: k }, (_, part) => new Promise((resolve, reject) => {
-      const w = new Worker(new URL('thread-worker.js', import.meta.url), { type: 'module' });
-      workers.push(w);
-      w.onmessage = (e) => (e.data.type === 'ready' ? resolve() : reject(new Error(e.data.message)));
-      w.onerror = (e) => reject(new Error(e.message || 'thread worker error'));
-      w.postMessage({ moduleUrl, kase, part, parts: k, sab, calls, warmup });
-    })));
-    return await new Promise((resolve, reject) => {
-      workers[0].onmessage = (e) => (e.data.type === 'times' ? resolve(e.data.times) : reject(new Error(e.data.message)));
-      workers[0].postMessage({ type: 'go' });
-    });
-  } finally {
-    for (const w of workers) w.terminate();
-  }
+function timeAt(moduleUrl, kase, k, calls, warmup) {
+  return timeThreads(new URL('thread-worker.js', import.meta.url), k, (part, sab) => ({ moduleUrl, kase, part, parts: k, sab, calls, warmup }));
 }
 
 /**

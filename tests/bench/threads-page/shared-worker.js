@@ -4,7 +4,7 @@
 // and thread-local block (allocated for it by the page's instance), computing its rows of
 // buffers every thread sees: the case's data exists once. Worker 0 leads and times
 // (kernels/js/bench/thread-loop.js).
-import { follow, lead } from '/kernels-js/bench/thread-loop.js';
+import { serve } from '/kernels-js/bench/thread-loop.js';
 
 onmessage = async (e) => {
   const { module, memory, stackTop, tls, jobs, part, parts, sab, calls, warmup } = e.data;
@@ -21,16 +21,7 @@ onmessage = async (e) => {
       }
     };
     run();
-    const ctl = new Int32Array(sab);
-    postMessage({ type: 'ready' });
-    if (part > 0) {
-      follow(ctl, run);
-      return;
-    }
-    // The lead waits for the page's go (every helper is ready), then times.
-    await new Promise((resolve) => { onmessage = resolve; });
-    const times = lead(ctl, run, parts, calls, warmup);
-    postMessage({ type: 'times', times });
+    await serve(sab, run, { part, parts, calls, warmup });
   } catch (err) {
     postMessage({ type: 'error', message: String(err?.message || err) });
   }

@@ -46,23 +46,17 @@ globalThis.runSharedThreads = async ({ moduleUrl, kase, ks, calls, warmup }) => 
       }
     } else throw new Error(`unknown case ${kase}`);
     const STACK = 1 << 20;
-    const sab = new SharedArrayBuffer(8);
-    const workers = [];
-    await Promise.all(Array.from({ length: k }, (_, part) => new Promise((resolve, reject) => {
+    // Every thread's stack and thread-local block, from the page's instance, before any starts.
+    const own = slices.map(() => {
       const stack = x.sasi_alloc(STACK) >>> 0;
       const tls = x.sasi_alloc(Math.max(16, x.__tls_size.value)) >>> 0;
       if (!stack || !tls) throw new Error('stack allocation failed');
-      const w = new Worker(new URL('shared-worker.js', import.meta.url), { type: 'module' });
-      workers.push(w);
-      w.onmessage = (e) => (e.data.type === 'ready' ? resolve() : reject(new Error(e.data.message)));
-      w.onerror = (e) => reject(new Error(e.message || 'worker error'));
-      w.postMessage({ module, memory, stackTop: stack + STACK, tls, jobs: slices[part], part, parts: k, sab, calls, warmup });
-    })));
-    out[k] = await new Promise((resolve, reject) => {
-      workers[0].onmessage = (e) => (e.data.type === 'times' ? resolve(e.data.times) : reject(new Error(e.data.message)));
-      workers[0].postMessage({ type: 'go' });
+      return { stackTop: stack + STACK, tls };
     });
-    for (const w of workers) w.terminate();
+    const { timeThreads } = await import('/kernels-js/bench/thread-loop.js');
+    out[k] = await timeThreads(new URL('shared-worker.js', import.meta.url), k, (part, sab) => ({
+      module, memory, ...own[part], jobs: slices[part], part, parts: k, sab, calls, warmup,
+    }));
     out[`${k}_memory_mb`] = memory.buffer.byteLength / 1048576;
   }
   return { out, cores: navigator.hardwareConcurrency, isolated: crossOriginIsolated };
