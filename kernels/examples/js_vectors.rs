@@ -159,7 +159,7 @@ fn main() {
     for (bn, block, seed) in [(64usize, 16usize, 61u32), (60, 12, 62), (35, 5, 63)] {
         let wb = uniform_vec(seed, bn * bn, 0.0, 1.0);
         let mut sums = vec![0.0; (bn / block) * (bn / block)];
-        block_sums_lanes::<sasi_kernels::simd::array::F32x4>(
+        block_sums_lanes::<sasi_kernels::simd::array::F32x4, f32>(
             &wb,
             bn,
             block,

@@ -133,6 +133,9 @@ export function viewF32(x, handle, len) {
 export function viewU32(x, handle, len) {
   return x.memory ? new Uint32Array(x.memory.buffer, handle, len) : x.u32(handle, len);
 }
+export function viewU16(x, handle, len) {
+  return x.memory ? new Uint16Array(x.memory.buffer, handle, len) : x.u16(handle, len);
+}
 export function viewF64(x, handle, len) {
   return x.memory ? new Float64Array(x.memory.buffer, handle, len) : x.f64(handle, len);
 }

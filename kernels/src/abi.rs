@@ -3,12 +3,13 @@
 //! allocations (`registry.rs`) and for aliasing before any write, so bad input returns an
 //! error code and never traps or corrupts memory. Only compiled for wasm32 with `ffi`. The
 //! kernel exports' signatures come from the one table in `exports.rs`.
-use crate::dispatch::{Kernels, BEST};
+use crate::dispatch::{BlockSumsFn, Kernels, LifFn, StdpFn, BEST};
 use crate::error::KernelError;
 use crate::ops::activation::Activation;
 use crate::ops::efficiency;
 use crate::ops::lif::{LifParams, LifState};
 use crate::ops::stdp::StdpParams;
+use crate::ops::weight::{encode_into, Weight};
 use crate::registry::{disjoint, Region, Registry};
 use crate::{dispatch, rng};
 use std::alloc::{alloc_zeroed, dealloc, Layout};
@@ -238,6 +239,31 @@ mod call {
     }
 
     pub(super) fn lif_step(a: args::lif_step) -> R {
+        lif_step_of::<f32>(a, 4, active().lif_step)
+    }
+
+    pub(super) fn lif_step_bf16(a: args::lif_step_bf16) -> R {
+        let a = args::lif_step {
+            params: a.params,
+            params_len: a.params_len,
+            v: a.v,
+            refr: a.refr,
+            trace: a.trace,
+            syn: a.syn,
+            n: a.n,
+            w: a.w,
+            w_len: a.w_len,
+            prev: a.prev,
+            n_prev: a.n_prev,
+            rng: a.rng,
+            out: a.out,
+            out_len: a.out_len,
+        };
+        lif_step_of::<u16>(a, 2, active().lif_step_bf16)
+    }
+
+    /// `lif_step` on weights stored as `W` (`w_elem` bytes each), run by `step`.
+    fn lif_step_of<W: Weight>(a: args::lif_step, w_elem: usize, step: LifFn<W>) -> R {
         let rpar = region(a.params, a.params_len, 4)?;
         // SAFETY: checked, and only read; every output below is checked disjoint from it.
         let p = LifParams::from_slice(unsafe { slice(rpar) })?;
@@ -248,7 +274,7 @@ mod call {
             region(a.syn, a.n, 4)?,
         );
         let (rw, rp, rg, ro) = (
-            region(a.w, a.w_len, 4)?,
+            region(a.w, a.w_len, w_elem)?,
             region(a.prev, a.n_prev, 4)?,
             region(a.rng, 4, 4)?,
             region(a.out, a.out_len, 4)?,
@@ -256,7 +282,7 @@ mod call {
         disjoint(&[rv, rr, rt, rs, rg, ro], &[rw, rp, rpar])?;
         // SAFETY: every region is checked; the six outputs overlap each other and the inputs
         // nowhere (`disjoint`); the inputs are only read.
-        let (rng_s, w, prev, out): (&mut [u32], &[f32], &[u32], &mut [u32]) =
+        let (rng_s, w, prev, out): (&mut [u32], &[W], &[u32], &mut [u32]) =
             unsafe { (slice_mut(rg), slice(rw), slice(rp), slice_mut(ro)) };
         let mut lanes = [rng_s[0], rng_s[1], rng_s[2], rng_s[3]];
         // SAFETY: as above.
@@ -269,7 +295,7 @@ mod call {
                 rng: &mut lanes,
             }
         };
-        let r = (active().lif_step)(&p, &mut st, w, prev, out);
+        let r = step(&p, &mut st, w, prev, out);
         // The generator advances only when the step ran (a shape error changes nothing).
         if !matches!(r, Err(e) if e != KernelError::NonFinite) {
             rng_s.copy_from_slice(&lanes);
@@ -278,18 +304,38 @@ mod call {
     }
 
     pub(super) fn stdp_update(a: args::stdp_update) -> R {
+        stdp_update_of::<f32>(a, 4, active().stdp)
+    }
+
+    pub(super) fn stdp_update_bf16(a: args::stdp_update_bf16) -> R {
+        let a = args::stdp_update {
+            w: a.w,
+            w_len: a.w_len,
+            n: a.n,
+            trace: a.trace,
+            trace_len: a.trace_len,
+            spikes: a.spikes,
+            n_spikes: a.n_spikes,
+            params: a.params,
+            params_len: a.params_len,
+        };
+        stdp_update_of::<u16>(a, 2, active().stdp_bf16)
+    }
+
+    /// `stdp_update` on weights stored as `W` (`w_elem` bytes each), run by `update`.
+    fn stdp_update_of<W: Weight>(a: args::stdp_update, w_elem: usize, update: StdpFn<W>) -> R {
         let rpar = region(a.params, a.params_len, 4)?;
         // SAFETY: checked, and only read; `w` below is checked disjoint from it.
         let p = StdpParams::from_slice(unsafe { slice(rpar) })?;
         let (rw, rt, rs) = (
-            region(a.w, a.w_len, 4)?,
+            region(a.w, a.w_len, w_elem)?,
             region(a.trace, a.trace_len, 4)?,
             region(a.spikes, a.n_spikes, 4)?,
         );
         disjoint(&[rw], &[rt, rs, rpar])?;
         // SAFETY: all checked; `w` overlaps none of the inputs, which are only read.
         let (w, t, s) = unsafe { (slice_mut(rw), slice(rt), slice(rs)) };
-        (active().stdp)(w, a.n as usize, t, s, &p)
+        update(w, a.n as usize, t, s, &p)
     }
 
     pub(super) fn mesh_efficiency(a: args::mesh_efficiency) -> R {
@@ -305,11 +351,30 @@ mod call {
     }
 
     pub(super) fn block_sums(a: args::block_sums) -> R {
-        let (rw, ro) = (region(a.w, a.w_len, 4)?, region(a.out, a.out_len, 4)?);
+        block_sums_of::<f32>(a, 4, active().block_sums)
+    }
+
+    pub(super) fn block_sums_bf16(a: args::block_sums_bf16) -> R {
+        let a = args::block_sums {
+            w: a.w,
+            w_len: a.w_len,
+            n: a.n,
+            block: a.block,
+            first: a.first,
+            count: a.count,
+            out: a.out,
+            out_len: a.out_len,
+        };
+        block_sums_of::<u16>(a, 2, active().block_sums_bf16)
+    }
+
+    /// `block_sums` on weights stored as `W` (`w_elem` bytes each), run by `sums`.
+    fn block_sums_of<W: Weight>(a: args::block_sums, w_elem: usize, sums: BlockSumsFn<W>) -> R {
+        let (rw, ro) = (region(a.w, a.w_len, w_elem)?, region(a.out, a.out_len, 4)?);
         disjoint(&[ro], &[rw])?;
         // SAFETY: both checked; `out` overlaps `w` nowhere (`disjoint`), `w` is only read.
-        let (w, o) = unsafe { (slice(rw), slice_mut(ro)) };
-        (active().block_sums)(
+        let (w, o): (&[W], &mut [f32]) = unsafe { (slice(rw), slice_mut(ro)) };
+        sums(
             w,
             a.n as usize,
             a.block as usize,
@@ -317,6 +382,17 @@ mod call {
             a.count as usize,
             o,
         )?;
+        Ok(0)
+    }
+
+    /// `out[i]` = `x[i]` rounded to bfloat16 (`ops::weight`): how f32 weights enter the
+    /// 16-bit storage.
+    pub(super) fn weights_to_bf16(a: args::weights_to_bf16) -> R {
+        let (rx, ro) = (region(a.x, a.len, 4)?, region(a.out, a.len, 2)?);
+        disjoint(&[ro], &[rx])?;
+        // SAFETY: both checked; `out` overlaps `x` nowhere (`disjoint`), `x` is only read.
+        let (x, o): (&[f32], &mut [u16]) = unsafe { (slice(rx), slice_mut(ro)) };
+        encode_into(x, o);
         Ok(0)
     }
 

@@ -34,16 +34,17 @@ pub type DenseBatchFn = fn(
     usize,
     Activation,
 ) -> Result<(), KernelError>;
-/// `(params, state, w, prev, out)` → spike count.
-pub type LifFn =
-    fn(&LifParams, &mut LifState<'_>, &[f32], &[u32], &mut [u32]) -> Result<usize, KernelError>;
+/// `(params, state, w, prev, out)` → spike count; weights stored as `W` (`ops::weight`).
+pub type LifFn<W = f32> =
+    fn(&LifParams, &mut LifState<'_>, &[W], &[u32], &mut [u32]) -> Result<usize, KernelError>;
 /// `(w, n, trace, spikes, params)` → synapses pruned.
-pub type StdpFn = fn(&mut [f32], usize, &[f32], &[u32], &StdpParams) -> Result<usize, KernelError>;
+pub type StdpFn<W = f32> =
+    fn(&mut [W], usize, &[f32], &[u32], &StdpParams) -> Result<usize, KernelError>;
 /// `(adj, n, words_per_row)` → global efficiency.
 pub type EfficiencyFn = fn(&[u32], usize, usize) -> Result<f64, KernelError>;
 /// `(w, n, block, first, count, out)`: the output rows of source agents `first..first + count`.
-pub type BlockSumsFn =
-    fn(&[f32], usize, usize, usize, usize, &mut [f32]) -> Result<(), KernelError>;
+pub type BlockSumsFn<W = f32> =
+    fn(&[W], usize, usize, usize, usize, &mut [f32]) -> Result<(), KernelError>;
 
 /// `(x)` → `Σ x` (the read-bandwidth probe).
 pub type ProbeReadFn = fn(&[f32]) -> f32;
@@ -63,6 +64,11 @@ pub struct Kernels {
     pub stdp: StdpFn,
     pub efficiency: EfficiencyFn,
     pub block_sums: BlockSumsFn,
+    /// LIF, STDP and the block sums on bfloat16 weights (`ops::weight`), in the same form as
+    /// their f32 twins above (a form is chosen per kernel, for both storages).
+    pub lif_step_bf16: LifFn<u16>,
+    pub stdp_bf16: StdpFn<u16>,
+    pub block_sums_bf16: BlockSumsFn<u16>,
     pub probe_read: ProbeReadFn,
     pub probe_mul_add: ProbeMulAddFn,
 }
@@ -81,10 +87,13 @@ const fn lanes<V: F32Lanes>(name: &'static str) -> Kernels {
         act_apply: activation::apply_lanes::<V>,
         dense: dense::dense_lanes::<V>,
         dense_batch: dense::dense_batch_lanes::<V>,
-        lif_step: lif::lif_step_lanes::<V>,
-        stdp: stdp::stdp_lanes::<V>,
+        lif_step: lif::lif_step_lanes::<V, f32>,
+        stdp: stdp::stdp_lanes::<V, f32>,
         efficiency: efficiency::efficiency_lanes::<V::Mask>,
-        block_sums: blocks::block_sums_lanes::<V>,
+        block_sums: blocks::block_sums_lanes::<V, f32>,
+        lif_step_bf16: lif::lif_step_lanes::<V, u16>,
+        stdp_bf16: stdp::stdp_lanes::<V, u16>,
+        block_sums_bf16: blocks::block_sums_lanes::<V, u16>,
         probe_read: probe::probe_read_lanes::<V>,
         probe_mul_add: probe::probe_mul_add_lanes::<V>,
     }
@@ -107,6 +116,9 @@ const SCALAR: Kernels = Kernels {
     stdp: stdp::stdp_scalar,
     efficiency: efficiency::efficiency_scalar,
     block_sums: blocks::block_sums_scalar,
+    lif_step_bf16: lif::lif_step_scalar,
+    stdp_bf16: stdp::stdp_scalar,
+    block_sums_bf16: blocks::block_sums_scalar,
     // The probes measure what the module's code can reach: the lane source on arrays, as
     // dense uses (independent accumulators are the point of both).
     probe_read: probe::probe_read_lanes::<array::F32x4>,
@@ -153,13 +165,19 @@ pub fn with_form(k: Kernels, kernel: usize, form: usize) -> Option<Kernels> {
     let mut k = k;
     match kernel {
         0 => {
-            k.lif_step = if lanes {
-                LANES.lif_step
+            (k.lif_step, k.lif_step_bf16) = if lanes {
+                (LANES.lif_step, LANES.lif_step_bf16)
             } else {
-                lif::lif_step_scalar
+                (SCALAR.lif_step, SCALAR.lif_step_bf16)
             }
         }
-        1 => k.stdp = if lanes { LANES.stdp } else { stdp::stdp_scalar },
+        1 => {
+            (k.stdp, k.stdp_bf16) = if lanes {
+                (LANES.stdp, LANES.stdp_bf16)
+            } else {
+                (SCALAR.stdp, SCALAR.stdp_bf16)
+            }
+        }
         2 => {
             k.efficiency = if lanes {
                 LANES.efficiency
@@ -168,10 +186,10 @@ pub fn with_form(k: Kernels, kernel: usize, form: usize) -> Option<Kernels> {
             }
         }
         3 => {
-            k.block_sums = if lanes {
-                LANES.block_sums
+            (k.block_sums, k.block_sums_bf16) = if lanes {
+                (LANES.block_sums, LANES.block_sums_bf16)
             } else {
-                blocks::block_sums_scalar
+                (SCALAR.block_sums, SCALAR.block_sums_bf16)
             }
         }
         _ => return None,

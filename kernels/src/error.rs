@@ -3,7 +3,7 @@
 use core::fmt;
 
 /// Largest m, n, neuron count and mesh node count a kernel accepts.
-pub const MAX_DIM: usize = 4096;
+pub const MAX_DIM: usize = 8192;
 /// Largest batch of the batched dense layer.
 pub const MAX_BATCH: usize = 4096;
 

@@ -74,6 +74,22 @@ macro_rules! for_each_export {
                     w: In<f32>[w_len], w_len: U32, n: U32, block: U32, first: U32, count: U32,
                     out: Out<f32>[out_len], out_len: U32
                 ) -> i32;
+                lif_step_bf16(
+                    params: In<f32>[params_len], params_len: U32,
+                    v: InOut<f32>[n], refr: InOut<f32>[n], trace: InOut<f32>[n], syn: Out<f32>[n],
+                    n: U32, w: In<u16>[w_len], w_len: U32, prev: In<u32>[n_prev], n_prev: U32,
+                    rng: InOut<u32>[4], out: Out<u32>[out_len], out_len: U32
+                ) -> i32;
+                stdp_update_bf16(
+                    w: InOut<u16>[w_len], w_len: U32, n: U32, trace: In<f32>[trace_len],
+                    trace_len: U32, spikes: In<u32>[n_spikes], n_spikes: U32,
+                    params: In<f32>[params_len], params_len: U32
+                ) -> i32;
+                block_sums_bf16(
+                    w: In<u16>[w_len], w_len: U32, n: U32, block: U32, first: U32, count: U32,
+                    out: Out<f32>[out_len], out_len: U32
+                ) -> i32;
+                weights_to_bf16(x: In<f32>[len], len: U32, out: Out<u16>[len]) -> i32;
                 probe_read(x: In<f32>[len], len: U32, out: Out<f32>[1]) -> i32;
                 probe_mul_add(iters: U32, a: F32, b: F32, acc: InOut<f32>[48]) -> i32;
             }
@@ -150,7 +166,7 @@ pub enum Len {
 pub struct Arg {
     pub name: &'static str,
     pub kind: Kind,
-    /// The element type of a buffer (`"f32"`, `"u32"`, `"f64"`).
+    /// The element type of a buffer (`"f32"`, `"u32"`, `"f64"`, `"u16"`: bfloat16 weights).
     pub elem: Option<&'static str>,
     pub len: Option<Len>,
 }
@@ -326,7 +342,12 @@ mod tests {
                 );
                 assert_eq!(buffer, a.len.is_some(), "{}.{}: length", e.name, a.name);
                 if let Some(t) = a.elem {
-                    assert!(["f32", "u32", "f64"].contains(&t), "{}.{}", e.name, a.name);
+                    assert!(
+                        ["f32", "u32", "f64", "u16"].contains(&t),
+                        "{}.{}",
+                        e.name,
+                        a.name
+                    );
                 }
                 if let Some(Len::Arg(n)) = a.len {
                     let l = e.args.iter().find(|b| b.name == n);

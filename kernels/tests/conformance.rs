@@ -10,6 +10,7 @@ use sasi_kernels::ops::activation::{apply_one, Activation};
 use sasi_kernels::ops::efficiency::{random_graph, words_per_row};
 use sasi_kernels::ops::lif::{LifNeurons, LifParams, LifState};
 use sasi_kernels::ops::stdp::StdpParams;
+use sasi_kernels::ops::weight::Weight;
 use sasi_kernels::reference;
 use sasi_kernels::rng::{fill_uniform, uniform_vec, Rng};
 
@@ -247,8 +248,8 @@ conformance! {
             assert_eq!((k.dense)(&w, &x[..3], &b, &mut y, 3, 4, id), Err(KernelError::LengthMismatch));
             assert_eq!((k.dense)(&w, &x, &b, &mut y, 0, 4, id), Err(KernelError::ZeroSize));
             assert_eq!((k.dense)(&[], &[], &[], &mut [], 0, 0, id), Err(KernelError::ZeroSize));
-            let big = vec![0.0; 4097];
-            assert_eq!((k.dense)(&big, &big, &[0.0], &mut [0.0], 1, 4097, id), Err(KernelError::TooLarge));
+            let big = vec![0.0; 8193];
+            assert_eq!((k.dense)(&big, &big, &[0.0], &mut [0.0], 1, 8193, id), Err(KernelError::TooLarge));
             assert_eq!((k.dense_batch)(&w, &x, &b, &mut y, 3, 4, 2, id), Err(KernelError::LengthMismatch));
             assert_eq!((k.dense_batch)(&w, &x, &b, &mut y, 3, 4, 0, id), Err(KernelError::ZeroSize));
             assert_eq!(y, vec![7.0; 3], "{k:?}: nothing written on error");
@@ -368,7 +369,7 @@ conformance! {
             assert_eq!((k.lif_step)(&p, &mut st, &w, &[], &mut out), Err(KernelError::NonFinite), "{k:?}");
             let mut empty = LifState { v: &mut [], refr: &mut [], trace: &mut [], syn: &mut [], rng: &mut [1; 4] };
             assert_eq!((k.lif_step)(&p, &mut empty, &[], &[], &mut []), Err(KernelError::ZeroSize));
-            let big = 5000;
+            let big = 9000;
             let (mut v, mut refr, mut trace, mut syn) = (vec![0.0; big], vec![0.0; big], vec![0.0; big], vec![0.0; big]);
             let mut huge = LifState { v: &mut v, refr: &mut refr, trace: &mut trace, syn: &mut syn, rng: &mut [1; 4] };
             assert_eq!((k.lif_step)(&p, &mut huge, &[], &[], &mut vec![0; big]), Err(KernelError::TooLarge), "{k:?}: refused, not allocated");
@@ -453,6 +454,91 @@ conformance! {
         }
     }
 
+    fn bf16_stdp_is_the_doc_with_rounding_at_every_store() {
+        // The same inputs as above, stored as bfloat16: each table's `stdp_bf16` gives the
+        // column-by-column statement with every store rounded to nearest even (ABI.md
+        // "Weight storage"), the pruned count of the f32 rule, and the bits of every other
+        // table that does not fuse.
+        let n = 37;
+        let mut r = Rng::new(78);
+        let mut w0: Vec<f32> = (0..n * n)
+            .map(|_| match r.next_u32() % 10 {
+                0 | 1 => 0.0,
+                2 => -0.01,
+                _ => 0.3 * r.next_f32(),
+            })
+            .collect();
+        w0[5] = f32::NAN;
+        w0[n + 3] = 0.005;
+        let w0 = from_bf16(&to_bf16(&w0));
+        let trace: Vec<f32> = (0..n).map(|j| if j % 7 == 0 { 0.0 } else { r.next_f32() }).collect();
+        let mut lists: Vec<Vec<u32>> = (0..=9).map(|len| (0..len).map(|k| (k * 4 + 1) as u32).collect()).collect();
+        lists.push((0..n as u32).collect());
+        lists.push(vec![3, 3, 8, 1, 20, 8]);
+        let mut changed = 0;
+        for target in [0.0, 0.7, 1e-3] {
+            let p = StdpParams::from_slice(&[0.03, 0.02, 0.25, 0.01, target]).unwrap();
+            for spikes in &lists {
+                let mut want = w0.clone();
+                let want_pruned = stdp_by_the_doc_stored(&mut want, n, &trace, spikes, &p, bf16_round);
+                changed += want.iter().zip(&w0).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
+                for k in tables() {
+                    let mut w = to_bf16(&w0);
+                    let pruned = (k.stdp_bf16)(&mut w, n, &trace, spikes, &p).unwrap();
+                    let got = from_bf16(&w);
+                    if fuses(&k) {
+                        // One fused rounding before the bf16 one: at most one bf16 step apart.
+                        assert!(close(&want, &got, 1.0 / 128.0), "{k:?} target {target} spikes {spikes:?}");
+                    } else {
+                        assert!(same_bits(&want, &got), "{k:?} target {target} spikes {spikes:?}");
+                        assert_eq!(pruned, want_pruned, "{k:?} target {target} spikes {spikes:?}");
+                    }
+                }
+            }
+        }
+        assert!(changed > 1000, "the updates change weights ({changed})");
+    }
+
+    fn bf16_lif_and_block_sums_are_the_f32_kernels_on_decoded_weights() {
+        // Decoding is exact, so a bf16 step is the f32 step on the decoded weights, bit for
+        // bit, in every table; the same for the mesh's block sums.
+        for k in tables() {
+            for n in [1usize, 5, 33, 130] {
+                let f = run(&k, n, 120, false);
+                let h = run_bf16(&k, n, 120, false);
+                assert_eq!(f.spikes, h.spikes, "{k:?} n={n}");
+                assert!(same_bits(&f.v, &h.v) && same_bits(&f.trace, &h.trace), "{k:?} n={n}");
+            }
+            for (n, block) in [(12usize, 3usize), (96, 32), (130, 13), (256, 64)] {
+                let mut r = Rng::new(n as u32);
+                let w16 = to_bf16(&(0..n * n).map(|_| r.next_f32() * 0.3).collect::<Vec<_>>());
+                let a = n / block;
+                let (mut want, mut got) = (vec![0.0; a * a], vec![0.0; a * a]);
+                (k.block_sums)(&from_bf16(&w16), n, block, 0, a, &mut want).unwrap();
+                (k.block_sums_bf16)(&w16, n, block, 0, a, &mut got).unwrap();
+                assert!(same_bits(&want, &got), "{k:?} n={n} block={block}");
+            }
+        }
+    }
+
+    fn bf16_lif_with_stdp_agrees_across_tables_over_300_steps() {
+        let all = tables();
+        let a = run_bf16(&all[0], 257, 300, true);
+        assert!(a.pruned > 0, "some synapses are pruned");
+        assert!(a.w.iter().all(|&x| (0.0..=0.2).contains(&x)), "weights stay in [0, w_max]");
+        for k in &all[1..] {
+            let b = run_bf16(k, 257, 300, true);
+            if fuses(k) {
+                let (sa, sb) = (a.spikes.iter().map(Vec::len).sum::<usize>(), b.spikes.iter().map(Vec::len).sum::<usize>());
+                assert!(sa.abs_diff(sb) * 20 <= sa, "{k:?}: {sb} spikes vs {sa}");
+            } else {
+                assert_eq!(a.spikes, b.spikes, "{k:?}");
+                assert!(same_bits(&a.w, &b.w), "{k:?}: weights differ");
+                assert_eq!(a.pruned, b.pruned, "{k:?}");
+            }
+        }
+    }
+
     fn efficiency_matches_bfs_reference_exactly() {
         let all = tables();
         for n in [0, 1, 2, 3, 31, 32, 33, 127, 128, 129, 300] {
@@ -493,7 +579,7 @@ conformance! {
             assert_eq!((k.efficiency)(&adj[..8], 3, 4), Err(KernelError::LengthMismatch));
             adj[0] = 1 << 5; // a padding bit: node 5 does not exist
             assert_eq!((k.efficiency)(&adj, 3, 4), Err(KernelError::BadArgument));
-            assert_eq!((k.efficiency)(&[0; 8], 4097, 132), Err(KernelError::TooLarge));
+            assert_eq!((k.efficiency)(&[0; 8], 8193, 260), Err(KernelError::TooLarge));
         }
     }
 
@@ -617,6 +703,19 @@ fn stdp_by_the_doc(
     spikes: &[u32],
     p: &StdpParams,
 ) -> usize {
+    stdp_by_the_doc_stored(w, n, trace, spikes, p, |x| x)
+}
+
+/// [`stdp_by_the_doc`] with every store of a weight going through `stored` (the storage's
+/// rounding: bfloat16's round trip, `kernels/ABI.md` "Weight storage").
+fn stdp_by_the_doc_stored(
+    w: &mut [f32],
+    n: usize,
+    trace: &[f32],
+    spikes: &[u32],
+    p: &StdpParams,
+    stored: impl Fn(f32) -> f32,
+) -> usize {
     let settle = |x: f32| {
         let c = if x < 0.0 { 0.0 } else { x };
         let c = if c > p.w_max { p.w_max } else { c };
@@ -632,7 +731,7 @@ fn stdp_by_the_doc(
             let x = &mut w[j as usize * n + i];
             if *x > 0.0 {
                 let (c, pr) = settle(*x - (p.a_minus * trace[i]) * *x);
-                *x = c;
+                *x = stored(c);
                 pruned += pr;
             }
         }
@@ -642,7 +741,7 @@ fn stdp_by_the_doc(
             let x = &mut w[j * n + i as usize];
             if *x > 0.0 {
                 let (c, pr) = settle(*x + p.a_plus * trace[j]);
-                *x = c;
+                *x = stored(c);
                 pruned += pr;
             }
         }
@@ -659,13 +758,26 @@ fn stdp_by_the_doc(
                     let x = &mut w[j * n + i as usize];
                     if *x > 0.0 {
                         let y = *x * scale;
-                        *x = if y > p.w_max { p.w_max } else { y };
+                        *x = stored(if y > p.w_max { p.w_max } else { y });
                     }
                 }
             }
         }
     }
     pruned
+}
+
+/// bfloat16's round trip: what a bf16 weight buffer holds after a store of `x`.
+fn bf16_round(x: f32) -> f32 {
+    u16::put(x).get()
+}
+
+fn to_bf16(w: &[f32]) -> Vec<u16> {
+    w.iter().map(|&x| u16::put(x)).collect()
+}
+
+fn from_bf16(w: &[u16]) -> Vec<f32> {
+    w.iter().map(|&h| h.get()).collect()
 }
 
 fn lif_params() -> LifParams {
@@ -682,16 +794,7 @@ struct Run {
 
 /// `steps` LIF (+ STDP) steps of a seeded network with the app's shape in table `k`.
 fn run(k: &Kernels, n: usize, steps: usize, plastic: bool) -> Run {
-    let mut r = Rng::new(11);
-    let mut w = vec![0.0f32; n * n];
-    for j in 0..n {
-        for i in 0..n {
-            if i != j && r.next_f32() < 0.2 {
-                w[j * n + i] = 0.02 + 0.1 * r.next_f32();
-            }
-        }
-    }
-    let mut neurons = LifNeurons::new((0..n).map(|_| r.next_f32()).collect(), [1, 2, 3, 4]);
+    let (mut w, mut neurons) = seeded(n);
     let p = lif_params();
     let sp = StdpParams::from_slice(&[0.004, 0.3, 0.2, 0.03, 0.0]).unwrap();
     let (mut prev, mut out) = (Vec::new(), vec![0u32; n]);
@@ -711,6 +814,49 @@ fn run(k: &Kernels, n: usize, steps: usize, plastic: bool) -> Run {
         w,
         pruned,
     }
+}
+
+/// [`run`] with the weights stored as bfloat16 (the seeded weights rounded once); `w` of the
+/// answer is the stored weights, decoded.
+fn run_bf16(k: &Kernels, n: usize, steps: usize, plastic: bool) -> Run {
+    let (w, mut neurons) = seeded(n);
+    let mut w = to_bf16(&w);
+    let p = lif_params();
+    let sp = StdpParams::from_slice(&[0.004, 0.3, 0.2, 0.03, 0.0]).unwrap();
+    let (mut prev, mut out) = (Vec::new(), vec![0u32; n]);
+    let (mut spikes, mut pruned) = (Vec::new(), 0);
+    for _ in 0..steps {
+        let c = (k.lif_step_bf16)(&p, &mut neurons.state(), &w, &prev, &mut out).unwrap();
+        if plastic {
+            pruned += (k.stdp_bf16)(&mut w, n, &neurons.trace, &out[..c], &sp).unwrap();
+        }
+        prev = out[..c].to_vec();
+        spikes.push(prev.clone());
+    }
+    Run {
+        spikes,
+        v: neurons.v,
+        trace: neurons.trace,
+        w: from_bf16(&w),
+        pruned,
+    }
+}
+
+/// The seeded network of [`run`] and [`run_bf16`]: weights (20 % dense, no self-synapses,
+/// each exactly a bf16 value) and neurons.
+fn seeded(n: usize) -> (Vec<f32>, LifNeurons) {
+    let mut r = Rng::new(11);
+    let mut w = vec![0.0f32; n * n];
+    for j in 0..n {
+        for i in 0..n {
+            if i != j && r.next_f32() < 0.2 {
+                // Values bf16 holds exactly, so the f32 and the bf16 runs start alike.
+                w[j * n + i] = bf16_round(0.02 + 0.1 * r.next_f32());
+            }
+        }
+    }
+    let neurons = LifNeurons::new((0..n).map(|_| r.next_f32()).collect(), [1, 2, 3, 4]);
+    (w, neurons)
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -24,8 +24,8 @@ const loadScalar = () => loadModule('scalar');
 
 /** Typed views on a tier's buffers: the JS tier's own, or the wasm module's memory. */
 function viewsOf(x) {
-  if (x === js) return { f32: (h, n) => js.f32(h, n), u32: (h, n) => js.u32(h, n) };
-  return { f32: (h, n) => new Float32Array(x.memory.buffer, h, n), u32: (h, n) => new Uint32Array(x.memory.buffer, h, n) };
+  if (x === js) return { f32: (h, n) => js.f32(h, n), u32: (h, n) => js.u32(h, n), u16: (h, n) => js.u16(h, n) };
+  return { f32: (h, n) => new Float32Array(x.memory.buffer, h, n), u32: (h, n) => new Uint32Array(x.memory.buffer, h, n), u16: (h, n) => new Uint16Array(x.memory.buffer, h, n) };
 }
 
 /**
@@ -45,6 +45,12 @@ function validCalls(x) {
     return h;
   };
   const w16 = () => f(Array.from({ length: 16 }, (_, k) => (k % 5 === 0 ? 0 : 0.1)));
+  // The same 4 × 4 weights stored as bfloat16 (0x3dcd ≈ 0.1).
+  const bf16W = () => {
+    const h = x.sasi_alloc(32);
+    v.u16(h, 16).set(Array.from({ length: 16 }, (_, k) => (k % 5 === 0 ? 0 : 0x3dcd)));
+    return h;
+  };
   const lifP = f([1, 20, 0, 0, 1, 2, 0.9, 0.1, 0.5]);
   const stdpP = f([0.01, 0.01, 1, 0.001, 0]);
   const adj = u([0b10, 0, 0, 0, 0b01, 0, 0, 0]);
@@ -60,6 +66,10 @@ function validCalls(x) {
     stdp_update: [w16(), 16, 4, f([0.5, 0.5, 0.5, 0.5]), 4, u([1]), 1, stdpP, 5],
     mesh_efficiency: [adj, 8, 2, 4, eff],
     block_sums: [w16(), 16, 4, 2, 0, 2, f([0, 0, 0, 0]), 4],
+    lif_step_bf16: [lifP, 9, f([0, 0, 0, 0]), f([0, 0, 0, 0]), f([0, 0, 0, 0]), f([0, 0, 0, 0]), 4, bf16W(), 16, u([1]), 1, u([1, 2, 3, 4]), u([0, 0, 0, 0]), 4],
+    stdp_update_bf16: [bf16W(), 16, 4, f([0.5, 0.5, 0.5, 0.5]), 4, u([1]), 1, stdpP, 5],
+    block_sums_bf16: [bf16W(), 16, 4, 2, 0, 2, f([0, 0, 0, 0]), 4],
+    weights_to_bf16: [f([0.1, 0.25, 0, 1]), 4, bf16W()],
     probe_read: [f([1, 2, 3, 4]), 4, f([0])],
     probe_mul_add: [3, 0.5, 1, f(Array.from({ length: 48 }, (_, k) => k))],
   };

@@ -51,5 +51,5 @@ test('every module of the JS tier graph imports its dependencies with its own qu
     }
   };
   walk('abi.js');
-  assert.deepEqual([...seen].sort(), ['abi.js', 'activation.js', 'blocks.js', 'dense.js', 'efficiency.js', 'lif.js', 'probe.js', 'rng.js', 'stdp.js']);
+  assert.deepEqual([...seen].sort(), ['abi.js', 'activation.js', 'blocks.js', 'dense.js', 'efficiency.js', 'lif.js', 'probe.js', 'rng.js', 'stdp.js', 'weight.js']);
 });

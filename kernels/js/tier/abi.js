@@ -24,11 +24,12 @@ const [
   { fillUniform },
   { applyActivation },
   { dense, denseBatch },
-  { lifStep },
-  { stdpUpdate },
+  { lifStep, lifStepBf16 },
+  { stdpUpdate, stdpUpdateBf16 },
   { meshEfficiency, wordsPerRow },
-  { blockSums },
+  { blockSums, blockSumsBf16 },
   { probeRead, probeMulAdd },
+  { encode },
 ] = await Promise.all([
   import(`./rng.js${q}`),
   import(`./activation.js${q}`),
@@ -38,6 +39,7 @@ const [
   import(`./efficiency.js${q}`),
   import(`./blocks.js${q}`),
   import(`./probe.js${q}`),
+  import(`./weight.js${q}`),
 ]);
 
 export const ERRORS = Object.freeze({
@@ -58,6 +60,10 @@ export const SIGNATURES = Object.freeze({
   stdp_update: 'huuhuhuhu',
   mesh_efficiency: 'huuuh',
   block_sums: 'huuuuuhu',
+  lif_step_bf16: 'huhhhhuhuhuhhu',
+  stdp_update_bf16: 'huuhuhuhu',
+  block_sums_bf16: 'huuuuuhu',
+  weights_to_bf16: 'huh',
   probe_read: 'huh',
   probe_mul_add: 'uffh',
 });
@@ -66,7 +72,7 @@ const SIG = SIGNATURES;
 export const ACTIVATIONS = 6;
 export const LIF_PARAMS_LEN = 9;
 export const STDP_PARAMS_LEN = 5;
-const MAX_DIM = 4096;
+const MAX_DIM = 8192;
 const MAX_BATCH = 4096;
 /** Largest single allocation, as in the wasm modules (kernels/src/registry.rs MAX_ALLOC). */
 export const MAX_ALLOC = 256 * 1024 * 1024;
@@ -76,9 +82,9 @@ const U32_MAX = 0xffffffff;
  * what `sasi_allocated_bytes` (a u32 in the wasm tiers) can report.
  */
 export const MAX_TOTAL = U32_MAX;
-const BYTES = { f32: 4, u32: 4, f64: 8 };
+const BYTES = { f32: 4, u32: 4, f64: 8, u16: 2 };
 
-const buffers = new Map(); // handle -> { buf, f32, u32, f64 }
+const buffers = new Map(); // handle -> { buf, f32, u32, f64, u16 }
 let nextHandle = 1;
 let liveBytes = 0;
 
@@ -119,7 +125,7 @@ function entry(h) {
 /** A view of `len` elements of handle `h`; `BadHandle` when the buffer is shorter. */
 function view(h, len, kind) {
   if (!isU32(len)) fail(E.BadArgument);
-  if (len === 0) return kind === 'u32' ? new Uint32Array(0) : kind === 'f64' ? new Float64Array(0) : new Float32Array(0);
+  if (len === 0) return kind === 'u32' ? new Uint32Array(0) : kind === 'f64' ? new Float64Array(0) : kind === 'u16' ? new Uint16Array(0) : new Float32Array(0);
   // As in the wasm modules: a byte count that does not fit the 32-bit address space is TooLarge.
   if (len * BYTES[kind] > U32_MAX) fail(E.TooLarge);
   const b = entry(h);
@@ -146,7 +152,7 @@ export function sasi_alloc(bytes) {
     return 0;
   }
   const h = nextHandle++;
-  buffers.set(h, { buf, bytes, f32: new Float32Array(buf, 0, bytes >>> 2), u32: new Uint32Array(buf, 0, bytes >>> 2), f64: new Float64Array(buf, 0, bytes >>> 3) });
+  buffers.set(h, { buf, bytes, f32: new Float32Array(buf, 0, bytes >>> 2), u32: new Uint32Array(buf, 0, bytes >>> 2), f64: new Float64Array(buf, 0, bytes >>> 3), u16: new Uint16Array(buf, 0, bytes >>> 1) });
   liveBytes += bytes;
   return h;
 }
@@ -167,13 +173,15 @@ export function sasi_free(h, bytes) {
 
 export const sasi_tier = () => 3;
 // The version of kernels/ABI.md (sasi_kernels::ABI_VERSION; exports.test.mjs checks it).
-export const sasi_abi_version = () => 4;
+export const sasi_abi_version = () => 5;
 export const allocated_bytes = () => liveBytes;
 export const sasi_allocated_bytes = allocated_bytes;
 
 export const f32 = (h, len) => view(h, len, 'f32');
 export const u32 = (h, len) => view(h, len, 'u32');
 export const f64 = (h, len) => view(h, len, 'f64');
+/** bfloat16 weights (kernels/ABI.md "Weight storage"). */
+export const u16 = (h, len) => view(h, len, 'u16');
 
 export function rng_fill_uniform(seed, out, len, lo, hi) {
   return guard(() => {
@@ -220,38 +228,55 @@ export function dense_batch_forward(w, wl, xs, xl, b, bl, ys, yl, m, n, batch, a
 }
 
 export function lif_step(params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen) {
-  return guard(() => {
-    args(SIG.lif_step, [params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen]);
-    // As in the wasm modules: the buffer is checked first, then its length.
-    const P = view(params, pl, 'f32');
-    if (pl !== LIF_PARAMS_LEN) fail(E.LengthMismatch);
-    if (!P.every(Number.isFinite) || P[1] <= 0 || P[5] < 0 || P[7] < 0 || P[7] > 1) fail(E.BadArgument);
-    const V = view(v, n, 'f32'), R = view(refr, n, 'f32'), T = view(trace, n, 'f32'), S = view(syn, n, 'f32');
-    const W = view(w, wl, 'f32'), PR = view(prev, nPrev, 'u32'), G = view(rng, 4, 'u32'), O = view(out, outLen, 'u32');
-    distinct([v, refr, trace, syn, rng, out], [w, prev, params]);
-    if (n === 0) fail(E.ZeroSize);
-    if (n > MAX_DIM) fail(E.TooLarge);
-    if (wl !== n * n || outLen < n || nPrev > n) fail(E.LengthMismatch);
-    for (let k = 0; k < nPrev; k++) if (PR[k] >= n) fail(E.BadArgument);
-    return lifStep(P, V, R, T, S, W, PR, nPrev, G, O);
-  });
+  return guard(() => lifCall(SIG.lif_step, 'f32', lifStep, [params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen]));
+}
+
+/** `lif_step` on bfloat16 weights (a u16 buffer; kernels/ABI.md "Weight storage"). */
+export function lif_step_bf16(params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen) {
+  return guard(() => lifCall(SIG.lif_step_bf16, 'u16', lifStepBf16, [params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen]));
+}
+
+/** The checks of a LIF step, then `step` with the weights as a `kind` view. */
+function lifCall(sig, kind, step, a) {
+  const [params, pl, v, refr, trace, syn, n, w, wl, prev, nPrev, rng, out, outLen] = a;
+  args(sig, a);
+  // As in the wasm modules: the buffer is checked first, then its length.
+  const P = view(params, pl, 'f32');
+  if (pl !== LIF_PARAMS_LEN) fail(E.LengthMismatch);
+  if (!P.every(Number.isFinite) || P[1] <= 0 || P[5] < 0 || P[7] < 0 || P[7] > 1) fail(E.BadArgument);
+  const V = view(v, n, 'f32'), R = view(refr, n, 'f32'), T = view(trace, n, 'f32'), S = view(syn, n, 'f32');
+  const W = view(w, wl, kind), PR = view(prev, nPrev, 'u32'), G = view(rng, 4, 'u32'), O = view(out, outLen, 'u32');
+  distinct([v, refr, trace, syn, rng, out], [w, prev, params]);
+  if (n === 0) fail(E.ZeroSize);
+  if (n > MAX_DIM) fail(E.TooLarge);
+  if (wl !== n * n || outLen < n || nPrev > n) fail(E.LengthMismatch);
+  for (let k = 0; k < nPrev; k++) if (PR[k] >= n) fail(E.BadArgument);
+  return step(P, V, R, T, S, W, PR, nPrev, G, O);
 }
 
 export function stdp_update(w, wl, n, trace, tl, spikes, ns, params, pl) {
-  return guard(() => {
-    args(SIG.stdp_update, [w, wl, n, trace, tl, spikes, ns, params, pl]);
-    // As in the wasm modules: the buffer is checked first, then its length.
-    const P = view(params, pl, 'f32');
-    if (pl !== STDP_PARAMS_LEN) fail(E.LengthMismatch);
-    if (!P.every((x) => Number.isFinite(x) && x >= 0)) fail(E.BadArgument);
-    const W = view(w, wl, 'f32'), T = view(trace, tl, 'f32'), S = view(spikes, ns, 'u32');
-    distinct([w], [trace, spikes, params]);
-    if (n === 0) fail(E.ZeroSize);
-    if (n > MAX_DIM) fail(E.TooLarge);
-    if (wl !== n * n || tl !== n || ns > n) fail(E.LengthMismatch);
-    for (let k = 0; k < ns; k++) if (S[k] >= n) fail(E.BadArgument);
-    return stdpUpdate(W, n, T, S, ns, P);
-  });
+  return guard(() => stdpCall(SIG.stdp_update, 'f32', stdpUpdate, [w, wl, n, trace, tl, spikes, ns, params, pl]));
+}
+
+/** `stdp_update` on bfloat16 weights (kernels/ABI.md "Weight storage"). */
+export function stdp_update_bf16(w, wl, n, trace, tl, spikes, ns, params, pl) {
+  return guard(() => stdpCall(SIG.stdp_update_bf16, 'u16', stdpUpdateBf16, [w, wl, n, trace, tl, spikes, ns, params, pl]));
+}
+
+function stdpCall(sig, kind, update, a) {
+  const [w, wl, n, trace, tl, spikes, ns, params, pl] = a;
+  args(sig, a);
+  // As in the wasm modules: the buffer is checked first, then its length.
+  const P = view(params, pl, 'f32');
+  if (pl !== STDP_PARAMS_LEN) fail(E.LengthMismatch);
+  if (!P.every((x) => Number.isFinite(x) && x >= 0)) fail(E.BadArgument);
+  const W = view(w, wl, kind), T = view(trace, tl, 'f32'), S = view(spikes, ns, 'u32');
+  distinct([w], [trace, spikes, params]);
+  if (n === 0) fail(E.ZeroSize);
+  if (n > MAX_DIM) fail(E.TooLarge);
+  if (wl !== n * n || tl !== n || ns > n) fail(E.LengthMismatch);
+  for (let k = 0; k < ns; k++) if (S[k] >= n) fail(E.BadArgument);
+  return update(W, n, T, S, ns, P);
 }
 
 export function mesh_efficiency(adj, al, n, wpr, out) {
@@ -269,17 +294,36 @@ export function mesh_efficiency(adj, al, n, wpr, out) {
 }
 
 export function block_sums(w, wl, n, block, first, count, out, outLen) {
+  return guard(() => blockSumsCall(SIG.block_sums, 'f32', blockSums, [w, wl, n, block, first, count, out, outLen]));
+}
+
+/** `block_sums` on bfloat16 weights (kernels/ABI.md "Weight storage"). */
+export function block_sums_bf16(w, wl, n, block, first, count, out, outLen) {
+  return guard(() => blockSumsCall(SIG.block_sums_bf16, 'u16', blockSumsBf16, [w, wl, n, block, first, count, out, outLen]));
+}
+
+function blockSumsCall(sig, kind, sums, a) {
+  const [w, wl, n, block, first, count, out, outLen] = a;
+  args(sig, a);
+  const W = view(w, wl, kind), O = view(out, outLen, 'f32');
+  distinct([out], [w]);
+  if (n === 0 || block === 0) fail(E.ZeroSize);
+  if (n > MAX_DIM) fail(E.TooLarge);
+  if (n % block !== 0) fail(E.BadArgument);
+  const agents = n / block;
+  if (wl !== n * n || outLen !== agents * agents) fail(E.LengthMismatch);
+  if (first + count > agents) fail(E.BadArgument);
+  sums(W, n, block, first, count, O);
+  return 0;
+}
+
+/** `out[i]` = `x[i]` rounded to bfloat16, nearest even (kernels/ABI.md "Weight storage"). */
+export function weights_to_bf16(x, len, out) {
   return guard(() => {
-    args(SIG.block_sums, [w, wl, n, block, first, count, out, outLen]);
-    const W = view(w, wl, 'f32'), O = view(out, outLen, 'f32');
-    distinct([out], [w]);
-    if (n === 0 || block === 0) fail(E.ZeroSize);
-    if (n > MAX_DIM) fail(E.TooLarge);
-    if (n % block !== 0) fail(E.BadArgument);
-    const a = n / block;
-    if (wl !== n * n || outLen !== a * a) fail(E.LengthMismatch);
-    if (first + count > a) fail(E.BadArgument);
-    blockSums(W, n, block, first, count, O);
+    args(SIG.weights_to_bf16, [x, len, out]);
+    const X = view(x, len, 'f32'), O = view(out, len, 'u16');
+    distinct([out], [x]);
+    for (let i = 0; i < len; i++) O[i] = encode(X[i]);
     return 0;
   });
 }

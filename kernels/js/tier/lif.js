@@ -5,6 +5,7 @@
 // Imported with this module's own query, as every module of the JS tier's graph does (why:
 // abi.js).
 const { xorshift32 } = await import(`./rng.js${new URL(import.meta.url).search}`);
+const { decodeRow, scratch, words } = await import(`./weight.js${new URL(import.meta.url).search}`);
 
 const f = Math.fround;
 
@@ -16,6 +17,31 @@ export function lifStep(p, v, refr, trace, syn, w, prev, nPrev, rng, out) {
     const o = prev[s] * n;
     for (let i = 0; i < n; i++) syn[i] += w[o + i];
   }
+  return driveAndMembrane(p, v, refr, trace, syn, rng, out);
+}
+
+let rowScratch = scratch(0);
+/**
+ * The same step on bfloat16 weights `w16` (a Uint16Array; kernels/ABI.md "Weight storage"):
+ * each spiking row decoded exactly (two weights per 32-bit word) and added, so the result is
+ * lifStep's on the decoded weights, bit for bit.
+ */
+export function lifStepBf16(p, v, refr, trace, syn, w16, prev, nPrev, rng, out) {
+  const n = v.length;
+  if (rowScratch.f32.length < n) rowScratch = scratch(n);
+  const { f32: row, u32: rowBits } = rowScratch;
+  const w32 = words(w16);
+  syn.fill(0);
+  for (let s = 0; s < nPrev; s++) {
+    decodeRow(w16, w32, prev[s] * n, n, row, rowBits);
+    for (let i = 0; i < n; i++) syn[i] += row[i];
+  }
+  return driveAndMembrane(p, v, refr, trace, syn, rng, out);
+}
+
+/** Steps 2-4 of a step (drive, membrane, trace), once `syn` holds the synaptic input. */
+function driveAndMembrane(p, v, refr, trace, syn, rng, out) {
+  const n = v.length;
   const thr = f(p[7] * 16777216);
   const amp = p[8];
   for (let i = 0; i < n; i++) {

@@ -9,25 +9,30 @@
 // bits. Depression is multiplicative: w − (a₋·trace[i])·w. A spike list whose
 // indices repeat (lif_step never gives one) takes the column-by-column reference order.
 const f = Math.fround;
+const { decode, encode } = await import(`./weight.js${new URL(import.meta.url).search}`);
+const same = (x) => x;
 
 function strictlyAscending(spikes, nSpikes) {
   for (let s = 1; s < nSpikes; s++) if (!(spikes[s - 1] < spikes[s])) return false;
   return true;
 }
 
-function potentiateColumns(w, n, trace, spikes, nSpikes, aPlus, wMax, prune, target) {
+// The reference order for a spike list with repeated indices (rare: lif_step never gives one),
+// for either storage: `get` reads a stored weight, `put` stores a value (identities for f32;
+// decode and encode for bf16).
+function potentiateColumns(w, n, trace, spikes, nSpikes, aPlus, wMax, prune, target, get, put) {
   let pruned = 0;
   for (let j = 0; j < n; j++) {
     const a = f(aPlus * trace[j]);
     const o = j * n;
     for (let s = 0; s < nSpikes; s++) {
       const idx = o + spikes[s];
-      const x = w[idx];
+      const x = get(w[idx]);
       if (x > 0) {
         let c = f(x + a);
         if (c < 0) c = 0;
         if (c > wMax) c = wMax;
-        if (c < prune) { w[idx] = 0; pruned++; } else w[idx] = c;
+        if (c < prune) { w[idx] = 0; pruned++; } else w[idx] = put(c);
       }
     }
   }
@@ -35,14 +40,14 @@ function potentiateColumns(w, n, trace, spikes, nSpikes, aPlus, wMax, prune, tar
     for (let s = 0; s < nSpikes; s++) {
       const i = spikes[s];
       let sum = 0;
-      for (let j = 0; j < n; j++) sum = f(sum + w[j * n + i]);
+      for (let j = 0; j < n; j++) sum = f(sum + get(w[j * n + i]));
       if (sum > 0) {
         const scale = f(target / sum);
         for (let j = 0; j < n; j++) {
-          const x = w[j * n + i];
+          const x = get(w[j * n + i]);
           if (x > 0) {
             const y = f(x * scale);
-            w[j * n + i] = y > wMax ? wMax : y;
+            w[j * n + i] = put(y > wMax ? wMax : y);
           }
         }
       }
@@ -69,7 +74,7 @@ export function stdpUpdate(w, n, trace, spikes, nSpikes, p) {
     }
   }
   if (nSpikes === 0) return pruned;
-  if (!strictlyAscending(spikes, nSpikes)) return pruned + potentiateColumns(w, n, trace, spikes, nSpikes, aPlus, wMax, prune, target);
+  if (!strictlyAscending(spikes, nSpikes)) return pruned + potentiateColumns(w, n, trace, spikes, nSpikes, aPlus, wMax, prune, target, same, same);
   // Potentiation: each postsynaptic spike i strengthens its incoming column by a₊·trace[j],
   // four rows interleaved (rows j..j+3 at one spike column, then the next column: four row
   // streams keep more cache misses in flight, 1.1–2.5× faster than row by row in V8 here);
@@ -125,6 +130,71 @@ export function stdpUpdate(w, n, trace, spikes, nSpikes, p) {
         if (x > 0 && sc === sc) {
           const y = f(x * sc);
           w[idx] = y > wMax ? wMax : y;
+        }
+      }
+    }
+  }
+  return pruned;
+}
+
+/**
+ * stdpUpdate on bfloat16 weights `w16` (a Uint16Array; kernels/ABI.md "Weight storage"): the
+ * same f32 operations on decoded weights, every store encoded to nearest even, and the column
+ * sums taken over the stored (encoded) weights, in ascending rows as stdpUpdate takes them.
+ * Rows one at a time: each column's sum sees the same adds in the same order as the four-row
+ * walk of stdpUpdate, so the bits are the Rust tiers' bf16 bits.
+ */
+export function stdpUpdateBf16(w16, n, trace, spikes, nSpikes, p) {
+  const aPlus = p[0], aMinus = p[1], wMax = p[2], prune = p[3], target = p[4];
+  let pruned = 0;
+  for (let s = 0; s < nSpikes; s++) {
+    const o = spikes[s] * n;
+    for (let i = 0; i < n; i++) {
+      const h = w16[o + i];
+      if (h === 0) continue; // 0 is "no synapse" (and decodes to 0)
+      const x = decode(h);
+      if (x > 0) {
+        let c = f(x - f(f(aMinus * trace[i]) * x));
+        if (c < 0) c = 0;
+        if (c > wMax) c = wMax;
+        if (c < prune) { w16[o + i] = 0; pruned++; } else w16[o + i] = encode(c);
+      }
+    }
+  }
+  if (nSpikes === 0) return pruned;
+  if (!strictlyAscending(spikes, nSpikes)) return pruned + potentiateColumns(w16, n, trace, spikes, nSpikes, aPlus, wMax, prune, target, decode, encode);
+  const normalise = target > 0;
+  const sums = normalise ? new Float32Array(nSpikes) : null;
+  for (let j = 0; j < n; j++) {
+    const a = f(aPlus * trace[j]);
+    const o = j * n;
+    for (let s = 0; s < nSpikes; s++) {
+      const idx = o + spikes[s];
+      let x = decode(w16[idx]);
+      if (x > 0) {
+        let c = f(x + a);
+        if (c < 0) c = 0;
+        if (c > wMax) c = wMax;
+        if (c < prune) { c = 0; pruned++; }
+        const h = encode(c);
+        w16[idx] = h;
+        x = decode(h);
+      }
+      if (normalise) sums[s] = f(sums[s] + x);
+    }
+  }
+  if (normalise) {
+    const scale = new Float32Array(nSpikes);
+    for (let s = 0; s < nSpikes; s++) scale[s] = sums[s] > 0 ? target / sums[s] : NaN;
+    for (let j = 0; j < n; j++) {
+      const o = j * n;
+      for (let s = 0; s < nSpikes; s++) {
+        const idx = o + spikes[s];
+        const x = decode(w16[idx]);
+        const sc = scale[s];
+        if (x > 0 && sc === sc) {
+          const y = f(x * sc);
+          w16[idx] = encode(y > wMax ? wMax : y);
         }
       }
     }

@@ -17,12 +17,13 @@
 //! frame can spare), and `first = 0, count = A` is the whole matrix.
 use crate::error::KernelError;
 use crate::error::MAX_DIM;
-use crate::simd::F32Lanes;
+use crate::ops::weight::Weight;
+use crate::simd::{four, F32Lanes};
 use core::ops::Range;
 
 /// The output rows `first..first + count` after the shape checks, with `A`.
-fn check(
-    w: &[f32],
+fn check<W>(
+    w: &[W],
     n: usize,
     block: usize,
     first: usize,
@@ -48,9 +49,10 @@ fn check(
     }
 }
 
-/// Plain loops, in the order the SIMD version must reproduce per lane.
-pub fn block_sums_scalar(
-    w: &[f32],
+/// Plain loops, in the order the SIMD version must reproduce per lane; weights stored as `W`
+/// (decoded exactly, `ops::weight`).
+pub fn block_sums_scalar<W: Weight>(
+    w: &[W],
     n: usize,
     block: usize,
     first: usize,
@@ -65,7 +67,7 @@ pub fn block_sums_scalar(
         for (b, chunk) in row.chunks_exact(block).enumerate() {
             let mut s = 0.0f32;
             for &x in chunk {
-                s += x;
+                s += x.get();
             }
             dst[b] += s;
         }
@@ -74,8 +76,8 @@ pub fn block_sums_scalar(
 }
 
 /// Four-lane partial sums per block (blocks of fewer than 4 fall back to the scalar sum).
-pub fn block_sums_lanes<V: F32Lanes>(
-    w: &[f32],
+pub fn block_sums_lanes<V: F32Lanes, W: Weight>(
+    w: &[W],
     n: usize,
     block: usize,
     first: usize,
@@ -95,12 +97,12 @@ pub fn block_sums_lanes<V: F32Lanes>(
             let mut acc1 = V::splat(0.0);
             let mut pairs = chunk.chunks_exact(8);
             for p in &mut pairs {
-                acc0 = acc0.add(V::load(&p[0..4]));
-                acc1 = acc1.add(V::load(&p[4..8]));
+                acc0 = acc0.add(W::load4::<V>(four(&p[0..4])));
+                acc1 = acc1.add(W::load4::<V>(four(&p[4..8])));
             }
             let mut s = acc0.add(acc1).sum();
             for &x in pairs.remainder() {
-                s += x;
+                s += x.get();
             }
             dst[b] += s;
         }
@@ -135,8 +137,8 @@ mod tests {
             let a = n / block;
             for f in [
                 block_sums_scalar as BlockSumsFn,
-                block_sums_lanes::<F32x4>,
-                block_sums_lanes::<crate::simd::array::F32x4>,
+                block_sums_lanes::<F32x4, f32>,
+                block_sums_lanes::<crate::simd::array::F32x4, f32>,
             ] {
                 let mut out = vec![f32::NAN; a * a];
                 f(&w, n, block, 0, a, &mut out).unwrap();
@@ -155,15 +157,15 @@ mod tests {
         let w = vec![1.0; 16];
         let mut out = vec![7.0; 4];
         assert_eq!(
-            block_sums_lanes::<F32x4>(&w, 4, 3, 0, 1, &mut out),
+            block_sums_lanes::<F32x4, f32>(&w, 4, 3, 0, 1, &mut out),
             Err(KernelError::BadArgument)
         );
         assert_eq!(
-            block_sums_lanes::<F32x4>(&w, 4, 0, 0, 1, &mut out),
+            block_sums_lanes::<F32x4, f32>(&w, 4, 0, 0, 1, &mut out),
             Err(KernelError::ZeroSize)
         );
         assert_eq!(
-            block_sums_lanes::<F32x4>(&w[..15], 4, 2, 0, 2, &mut out),
+            block_sums_lanes::<F32x4, f32>(&w[..15], 4, 2, 0, 2, &mut out),
             Err(KernelError::LengthMismatch)
         );
         assert_eq!(
@@ -172,7 +174,7 @@ mod tests {
         );
         // Source agents past A, or a range whose end overflows.
         assert_eq!(
-            block_sums_lanes::<F32x4>(&w, 4, 2, 1, 2, &mut out),
+            block_sums_lanes::<F32x4, f32>(&w, 4, 2, 1, 2, &mut out),
             Err(KernelError::BadArgument)
         );
         assert_eq!(
@@ -188,7 +190,10 @@ mod tests {
         let a = n / block;
         let mut rng = Rng::new(5);
         let w: Vec<f32> = (0..n * n).map(|_| rng.next_f32()).collect();
-        for f in [block_sums_scalar as BlockSumsFn, block_sums_lanes::<F32x4>] {
+        for f in [
+            block_sums_scalar as BlockSumsFn,
+            block_sums_lanes::<F32x4, f32>,
+        ] {
             let mut whole = vec![0.0; a * a];
             f(&w, n, block, 0, a, &mut whole).unwrap();
             // Rows 0..2, then 2..2 (nothing), then 2..6 into a buffer of stale values.

@@ -18,6 +18,7 @@
 //! bit for bit. A NaN or infinite membrane potential is reported as `NonFinite` (after the
 //! step) instead of spreading silently.
 use crate::error::{KernelError, MAX_DIM};
+use crate::ops::weight::Weight;
 use crate::rng::xorshift32;
 use crate::simd::{F32Lanes, MaskLanes};
 
@@ -153,7 +154,7 @@ impl LifNeurons {
 impl LifState<'_> {
     /// Shapes and indices of a step on this state, checked before anything is written;
     /// returns N.
-    pub fn check(&self, w: &[f32], prev: &[u32], out: &[u32]) -> Result<usize, KernelError> {
+    pub fn check<W>(&self, w: &[W], prev: &[u32], out: &[u32]) -> Result<usize, KernelError> {
         check(
             self.v.len(),
             self.refr.len(),
@@ -193,11 +194,13 @@ pub fn check(
     Ok(n)
 }
 
-/// One step, scalar (the order of operations of [`lif_step_lanes`], so both agree bit for bit).
-pub fn lif_step_scalar(
+/// One step, scalar (the order of operations of [`lif_step_lanes`], so both agree bit for bit),
+/// on weights stored as `W` (`ops::weight`: decoded exactly, so a bf16 step is the f32 step on
+/// the decoded weights).
+pub fn lif_step_scalar<W: Weight>(
     p: &LifParams,
     st: &mut LifState<'_>,
-    w: &[f32],
+    w: &[W],
     prev: &[u32],
     out: &mut [u32],
 ) -> Result<usize, KernelError> {
@@ -213,7 +216,7 @@ pub fn lif_step_scalar(
     for &j in prev {
         let row = &w[j as usize * n..(j as usize + 1) * n];
         for (s, x) in syn.iter_mut().zip(row) {
-            *s += x;
+            *s += x.get();
         }
     }
     drive_scalar(p, syn, 0, rng);
@@ -276,11 +279,11 @@ fn membrane_scalar(
     (count, bad)
 }
 
-/// One step, four neurons at a time on lane type `V`.
-pub fn lif_step_lanes<V: F32Lanes>(
+/// One step, four neurons at a time on lane type `V`, weights stored as `W`.
+pub fn lif_step_lanes<V: F32Lanes, W: Weight>(
     p: &LifParams,
     st: &mut LifState<'_>,
-    w: &[f32],
+    w: &[W],
     prev: &[u32],
     out: &mut [u32],
 ) -> Result<usize, KernelError> {
@@ -302,10 +305,10 @@ pub fn lif_step_lanes<V: F32Lanes>(
             .iter_mut()
             .zip(row.as_chunks::<4>().0)
         {
-            V::load_array(s).add(V::load_array(r)).store_array(s);
+            V::load_array(s).add(W::load4::<V>(r)).store_array(s);
         }
         for i in body..n {
-            syn[i] += row[i];
+            syn[i] += row[i].get();
         }
     }
     // Drive: each 4-neuron chunk's lane k is rng lane k, as in the scalar loop.

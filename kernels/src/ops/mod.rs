@@ -7,3 +7,4 @@ pub mod efficiency;
 pub mod lif;
 pub mod probe;
 pub mod stdp;
+pub mod weight;

@@ -42,7 +42,8 @@
 //! (spikes in list order), then potentiation (rows ascending). Optional normalisation scales
 //! each spiking neuron's incoming column to sum `normalise_target`.
 use crate::error::{KernelError, MAX_DIM};
-use crate::simd::{F32Lanes, MaskLanes};
+use crate::ops::weight::Weight;
+use crate::simd::{four, four_mut, F32Lanes, MaskLanes};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StdpParams {
@@ -142,8 +143,8 @@ fn strictly_ascending(spikes: &[u32]) -> bool {
 
 /// Potentiation then normalisation as the doc states them, column by column: the reference
 /// order, used when spike indices repeat (never the case for `lif_step`'s ascending output).
-fn potentiate_and_normalise_columns(
-    w: &mut [f32],
+fn potentiate_and_normalise_columns<W: Weight>(
+    w: &mut [W],
     n: usize,
     trace: &[f32],
     spikes: &[u32],
@@ -155,9 +156,9 @@ fn potentiate_and_normalise_columns(
         let row = &mut w[j * n..(j + 1) * n];
         for &i in spikes {
             let x = &mut row[i as usize];
-            if *x > 0.0 {
-                let (nw, pr) = settle(*x + a, p);
-                *x = nw;
+            if x.get() > 0.0 {
+                let (nw, pr) = settle(x.get() + a, p);
+                *x = W::put(nw);
                 pruned += pr as usize;
             }
         }
@@ -167,15 +168,15 @@ fn potentiate_and_normalise_columns(
             let i = i as usize;
             let mut sum = 0.0f32;
             for j in 0..n {
-                sum += w[j * n + i];
+                sum += w[j * n + i].get();
             }
             if sum > 0.0 {
                 let scale = p.normalise_target / sum;
                 for j in 0..n {
                     let x = &mut w[j * n + i];
-                    if *x > 0.0 {
-                        let y = *x * scale;
-                        *x = if y > p.w_max { p.w_max } else { y };
+                    if x.get() > 0.0 {
+                        let y = x.get() * scale;
+                        *x = W::put(if y > p.w_max { p.w_max } else { y });
                     }
                 }
             }
@@ -186,13 +187,13 @@ fn potentiate_and_normalise_columns(
 
 /// Normalisation's second pass, row-major: column `spikes[k]` of every row is multiplied by
 /// `scale[k]` (NaN: the column's sum was not > 0 and it is left alone) and clipped to `w_max`.
-fn scale_columns(w: &mut [f32], n: usize, spikes: &[u32], scale: &[f32], p: &StdpParams) {
+fn scale_columns<W: Weight>(w: &mut [W], n: usize, spikes: &[u32], scale: &[f32], p: &StdpParams) {
     for row in w.chunks_exact_mut(n) {
         for (&i, &s) in spikes.iter().zip(scale) {
             let x = &mut row[i as usize];
-            if *x > 0.0 && !s.is_nan() {
-                let y = *x * s;
-                *x = if y > p.w_max { p.w_max } else { y };
+            if x.get() > 0.0 && !s.is_nan() {
+                let y = x.get() * s;
+                *x = W::put(if y > p.w_max { p.w_max } else { y });
             }
         }
     }
@@ -220,8 +221,8 @@ fn scales(sums: &[f32], p: &StdpParams) -> Vec<f32> {
 /// order as in [`potentiate_and_normalise_columns`] (each column's sum still runs over
 /// ascending rows), so the results are identical; only the walk changed: the column walks of
 /// normalisation (two per spike, stride N) became row-major passes over the spike columns.
-fn potentiate_and_normalise_scalar(
-    w: &mut [f32],
+fn potentiate_and_normalise_scalar<W: Weight>(
+    w: &mut [W],
     n: usize,
     trace: &[f32],
     spikes: &[u32],
@@ -244,13 +245,13 @@ fn potentiate_and_normalise_scalar(
             let i = i as usize;
             for (r, &ar) in a.iter().enumerate() {
                 let x = &mut block[r * n + i];
-                if *x > 0.0 {
-                    let (nw, pr) = settle(*x + ar, p);
-                    *x = nw;
+                if x.get() > 0.0 {
+                    let (nw, pr) = settle(x.get() + ar, p);
+                    *x = W::put(nw);
                     pruned += pr as usize;
                 }
                 if normalise {
-                    sums[k] += *x;
+                    sums[k] += x.get();
                 }
             }
         }
@@ -267,8 +268,8 @@ fn potentiate_and_normalise_scalar(
 
 /// Row j's spike columns, scalar: potentiation by `a`, then (when `sums` is given) each
 /// column's weight added to its sum. Returns the synapses pruned.
-fn potentiate_row(
-    row: &mut [f32],
+fn potentiate_row<W: Weight>(
+    row: &mut [W],
     a: f32,
     spikes: &[u32],
     sums: Option<&mut [f32]>,
@@ -278,13 +279,13 @@ fn potentiate_row(
     let mut sums = sums;
     for (k, &i) in spikes.iter().enumerate() {
         let x = &mut row[i as usize];
-        if *x > 0.0 {
-            let (nw, pr) = settle(*x + a, p);
-            *x = nw;
+        if x.get() > 0.0 {
+            let (nw, pr) = settle(x.get() + a, p);
+            *x = W::put(nw);
             pruned += pr as usize;
         }
         if let Some(s) = sums.as_deref_mut() {
-            s[k] += *x;
+            s[k] += x.get();
         }
     }
     pruned
@@ -297,8 +298,8 @@ fn potentiate_row(
 /// N = 1024 and 4096). Each weight sees the scalar operations, and each column's sum adds
 /// the four lanes in row order, so the results are the same bits. The last `N mod 4` rows go
 /// through the scalar code.
-fn potentiate_and_normalise_lanes<V: F32Lanes>(
-    w: &mut [f32],
+fn potentiate_and_normalise_lanes<V: F32Lanes, W: Weight>(
+    w: &mut [W],
     n: usize,
     trace: &[f32],
     spikes: &[u32],
@@ -326,16 +327,18 @@ fn potentiate_and_normalise_lanes<V: F32Lanes>(
             let (r2, r3) = rest.split_at_mut(n);
             for (k, &i) in spikes.iter().enumerate() {
                 let i = i as usize;
-                let wv = V::load_array(&[r0[i], r1[i], r2[i], r3[i]]);
+                let wv = V::load_array(&[r0[i].get(), r1[i].get(), r2[i].get(), r3[i].get()]);
                 let live: V::Mask = wv.gt(zero);
                 let (c, cut) = settle_lanes(wv.add(a), live, zero, wmax, prune);
                 cuts = cuts.add(cut);
-                let o = live.select(c, wv).to_array();
+                let o = live.select(c, wv).to_array().map(W::put);
                 r0[i] = o[0];
                 r1[i] = o[1];
                 r2[i] = o[2];
                 r3[i] = o[3];
                 if normalise {
+                    // The stored values, as the scalar sums take them.
+                    let o = o.map(W::get);
                     sums[k] = (((sums[k] + o[0]) + o[1]) + o[2]) + o[3];
                 }
             }
@@ -358,10 +361,10 @@ fn potentiate_and_normalise_lanes<V: F32Lanes>(
                     continue;
                 }
                 let i = i as usize;
-                let wv = V::load_array(&[r0[i], r1[i], r2[i], r3[i]]);
+                let wv = V::load_array(&[r0[i].get(), r1[i].get(), r2[i].get(), r3[i].get()]);
                 // `w_max < y ? w_max : y`: the scalar clip's predicate, one instruction.
                 let y = wv.mul(V::splat(s)).pmin(wmax);
-                let o = wv.gt(zero).select(y, wv).to_array();
+                let o = wv.gt(zero).select(y, wv).to_array().map(W::put);
                 r0[i] = o[0];
                 r1[i] = o[1];
                 r2[i] = o[2];
@@ -373,8 +376,10 @@ fn potentiate_and_normalise_lanes<V: F32Lanes>(
     pruned
 }
 
-pub fn stdp_scalar(
-    w: &mut [f32],
+/// One STDP update on weights stored as `W` (`ops::weight`: each store encoded, each read
+/// decoded), scalar.
+pub fn stdp_scalar<W: Weight>(
+    w: &mut [W],
     n: usize,
     trace: &[f32],
     spikes: &[u32],
@@ -385,9 +390,10 @@ pub fn stdp_scalar(
     for &j in spikes {
         let row = &mut w[j as usize * n..(j as usize + 1) * n];
         for (x, t) in row.iter_mut().zip(trace) {
-            if *x > 0.0 {
-                let (nw, pr) = settle(*x - (p.a_minus * t) * *x, p);
-                *x = nw;
+            let xv = x.get();
+            if xv > 0.0 {
+                let (nw, pr) = settle(xv - (p.a_minus * t) * xv, p);
+                *x = W::put(nw);
                 pruned += pr as usize;
             }
         }
@@ -395,8 +401,9 @@ pub fn stdp_scalar(
     Ok(pruned + potentiate_and_normalise_scalar(w, n, trace, spikes, p))
 }
 
-pub fn stdp_lanes<V: F32Lanes>(
-    w: &mut [f32],
+/// The same on lane type `V`.
+pub fn stdp_lanes<V: F32Lanes, W: Weight>(
+    w: &mut [W],
     n: usize,
     trace: &[f32],
     spikes: &[u32],
@@ -413,7 +420,7 @@ pub fn stdp_lanes<V: F32Lanes>(
         let row = &mut w[j as usize * n..(j as usize + 1) * n];
         let mut i = 0;
         while i < body {
-            let wv = V::load(&row[i..]);
+            let wv: V = W::load4(four(&row[i..]));
             let t = V::load(&trace[i..]);
             let live: V::Mask = wv.gt(zero);
             // Relaxed build: one fused multiply-add; otherwise w − (a₋·t)·w exactly as scalar.
@@ -424,17 +431,18 @@ pub fn stdp_lanes<V: F32Lanes>(
             };
             let (c, cut) = settle_lanes(nw, live, zero, wmax, prune);
             cuts = cuts.add(cut);
-            live.select(c, wv).store(&mut row[i..]);
+            W::store4(live.select(c, wv), four_mut(&mut row[i..]));
             i += 4;
         }
         for i in body..n {
             let x = &mut row[i];
-            if *x > 0.0 {
-                let (nw, pr) = settle(*x - (p.a_minus * trace[i]) * *x, p);
-                *x = nw;
+            let xv = x.get();
+            if xv > 0.0 {
+                let (nw, pr) = settle(xv - (p.a_minus * trace[i]) * xv, p);
+                *x = W::put(nw);
                 pruned += pr as usize;
             }
         }
     }
-    Ok(pruned + count_cuts(cuts) + potentiate_and_normalise_lanes::<V>(w, n, trace, spikes, p))
+    Ok(pruned + count_cuts(cuts) + potentiate_and_normalise_lanes::<V, W>(w, n, trace, spikes, p))
 }

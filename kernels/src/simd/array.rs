@@ -166,6 +166,14 @@ impl MaskLanes for U32x4 {
         *a = self.0;
     }
     #[inline(always)]
+    fn load_u16(a: &[u16; 4]) -> Self {
+        U32x4(a.map(u32::from))
+    }
+    #[inline(always)]
+    fn store_u16(self, a: &mut [u16; 4]) {
+        *a = self.0.map(|x| x as u16);
+    }
+    #[inline(always)]
     fn add(self, o: Self) -> Self {
         u2(self.0, o.0, u32::wrapping_add)
     }

@@ -98,6 +98,10 @@ pub trait MaskLanes: Copy {
     fn load_array(a: &[u32; 4]) -> Self;
     /// Stores four words.
     fn store_array(self, a: &mut [u32; 4]);
+    /// Loads four 16-bit words, each zero-extended to its lane (the 16-bit weights).
+    fn load_u16(a: &[u16; 4]) -> Self;
+    /// Stores the low 16 bits of each lane (the higher bits are dropped).
+    fn store_u16(self, a: &mut [u16; 4]);
     /// Loads `s[0..4]` (panics if `s` is shorter).
     #[inline(always)]
     fn load(s: &[u32]) -> Self {
@@ -196,6 +200,15 @@ mod tests {
             [3.0, -4.0, 0.0, 7.0]
         );
         assert_eq!(V::load(&[1.0, 2.0, 3.0, 4.0]).sum(), 10.0);
+        let halves = V::Mask::load_u16(&[1, 0xFFFF, 0x8000, 0x7F80]);
+        assert_eq!(
+            halves.to_array(),
+            [1, 0xFFFF, 0x8000, 0x7F80],
+            "zero-extended"
+        );
+        let mut h = [0u16; 4];
+        V::Mask::load(&[0x1_2345, 0xFFFF_8000, 7, 0x7FFF]).store_u16(&mut h);
+        assert_eq!(h, [0x2345, 0x8000, 7, 0x7FFF], "low halves, exactly");
         let mut out = [0.0f32; 5];
         V::splat(1.5).store(&mut out[1..]);
         assert_eq!(out, [0.0, 1.5, 1.5, 1.5, 1.5]);

@@ -125,6 +125,22 @@ impl MaskLanes for U32x4 {
         unsafe { _mm_storeu_si128(a.as_mut_ptr().cast::<__m128i>(), self.0) }
     }
     #[inline(always)]
+    fn load_u16(a: &[u16; 4]) -> Self {
+        // SAFETY: `a` refers to 4 initialised u16 (8 bytes), exactly what `_mm_loadl_epi64`
+        // reads (any alignment); SSE2 is baseline on x86_64.
+        let x = unsafe { _mm_loadl_epi64(a.as_ptr().cast::<__m128i>()) };
+        U32x4(sse!(_mm_unpacklo_epi16(x, _mm_setzero_si128())))
+    }
+    #[inline(always)]
+    fn store_u16(self, a: &mut [u16; 4]) {
+        // Sign-extend each lane's low half, then the signed pack keeps those halves exactly.
+        let x = sse!(_mm_srai_epi32::<16>(_mm_slli_epi32::<16>(self.0)));
+        let packed = sse!(_mm_packs_epi32(x, x));
+        // SAFETY: `a` is an exclusive reference to 4 u16 (8 bytes), exactly what
+        // `_mm_storel_epi64` writes (any alignment); SSE2 is baseline on x86_64.
+        unsafe { _mm_storel_epi64(a.as_mut_ptr().cast::<__m128i>(), packed) }
+    }
+    #[inline(always)]
     fn add(self, o: Self) -> Self {
         U32x4(sse!(_mm_add_epi32(self.0, o.0)))
     }

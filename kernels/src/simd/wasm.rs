@@ -148,6 +148,21 @@ impl MaskLanes for U32x4 {
         unsafe { v128_store(a.as_mut_ptr().cast::<v128>(), self.0) }
     }
     #[inline(always)]
+    fn load_u16(a: &[u16; 4]) -> Self {
+        // SAFETY: `a` is a reference to 4 initialised u16 (8 bytes), exactly what
+        // `u32x4_load_extend_u16x4` reads; no alignment needed.
+        U32x4(unsafe { u32x4_load_extend_u16x4(a.as_ptr()) })
+    }
+    #[inline(always)]
+    fn store_u16(self, a: &mut [u16; 4]) {
+        // The low halves of the four lanes (bytes 0-1, 4-5, 8-9, 12-13) into the low 8 bytes.
+        let low =
+            i8x16_shuffle::<0, 1, 4, 5, 8, 9, 12, 13, 0, 1, 4, 5, 8, 9, 12, 13>(self.0, self.0);
+        // SAFETY: `a` is an exclusive reference to 4 u16 (8 bytes), exactly what lane 0 of
+        // the u64 view writes; no alignment needed.
+        unsafe { v128_store64_lane::<0>(low, a.as_mut_ptr().cast::<u64>()) }
+    }
+    #[inline(always)]
     fn add(self, o: Self) -> Self {
         U32x4(i32x4_add(self.0, o.0))
     }
