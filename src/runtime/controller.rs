@@ -75,6 +75,8 @@ pub struct LiveStats {
     pub syn_events_per_s: f64,
     /// The whole page's memory, part by part (`memory.total()` is the figure shown).
     pub memory: MemoryParts,
+    /// Bytes of the live run's N² weights, in its storage (the memory target grows with them).
+    pub weight_bytes: f64,
     pub all_tiers_bytes: f64,
     /// Bytes in live allocations across all tiers.
     pub all_tiers_in_use: f64,
@@ -550,7 +552,8 @@ impl Controller {
                 let reshape = pairs.is_empty()
                     || new.n != cur.n
                     || new.agents != cur.agents
-                    || new.seed != cur.seed;
+                    || new.seed != cur.seed
+                    || new.weights != cur.weights;
                 let mut restarted = false;
                 if reshape {
                     match e.reset(new) {
@@ -692,6 +695,7 @@ impl Controller {
         };
         let stats = LiveStats {
             memory: page_memory(e.tiers(), clock.worker_memory),
+            weight_bytes: f64::from(e.n()).powi(2) * f64::from(e.settings().weights.bytes()),
             all_tiers_bytes: e.tiers().iter().map(|(_, t)| t.memory_bytes()).sum(),
             all_tiers_in_use: e.tiers().iter().map(|(_, t)| t.memory_in_use()).sum(),
             overhead_us: self.overhead_us,

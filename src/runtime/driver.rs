@@ -119,6 +119,7 @@ impl Ui {
         if let Some((stats, frames)) = ch.live {
             self.measured.update(|m| {
                 m.memory = Some(stats.memory.clone());
+                m.weight_bytes = Some(stats.weight_bytes);
                 if stats.overhead_us > 0.0 {
                     m.overhead_us = Some(stats.overhead_us);
                 }

@@ -207,8 +207,8 @@ impl Engine {
     }
 
     /// Settings that do not reshape the network (drive, STDP, steps per frame) take effect
-    /// from the next frame; the state carries on. A change of N, agents or seed is a
-    /// [`Engine::reset`].
+    /// from the next frame; the state carries on. A change of N, agents, seed or weight
+    /// storage is a [`Engine::reset`].
     pub fn retune(&mut self, mut settings: Settings) {
         settings.tier = self.active();
         self.sim.set_drive(settings.drive_hz);

@@ -58,6 +58,51 @@ pub struct Settings {
     /// index in `sasi_kernels::dispatch::VARIANT_KERNELS` (a form index into `FORMS`), instead
     /// of the page's calibration; `None`: the calibration picks.
     pub forms: [Option<u8>; 4],
+    /// `?weights=bf16`: how the N² synaptic weights are stored, in every tier alike
+    /// (`kernels/ABI.md` "Weight storage"). A structural setting, as N is: a change reseeds.
+    pub weights: WeightStorage,
+}
+
+/// How the synaptic weights are stored: f32, or bfloat16 (16-bit, half the bytes; rounded to
+/// nearest even at every store, `sasi_kernels::ops::weight`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WeightStorage {
+    #[default]
+    F32,
+    Bf16,
+}
+
+impl WeightStorage {
+    pub const ALL: [WeightStorage; 2] = [WeightStorage::F32, WeightStorage::Bf16];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            WeightStorage::F32 => "f32",
+            WeightStorage::Bf16 => "bf16",
+        }
+    }
+
+    pub fn from_key(k: &str) -> Option<WeightStorage> {
+        Self::ALL.into_iter().find(|w| w.key() == k)
+    }
+
+    /// Bytes per stored weight.
+    pub fn bytes(self) -> u32 {
+        match self {
+            WeightStorage::F32 => 4,
+            WeightStorage::Bf16 => 2,
+        }
+    }
+
+    /// The largest N this storage allows: the N² weights stay within 128 MiB (f32 at N = 4096
+    /// is 64 MiB, bf16 at N = 8192 is 128 MiB; f32 at 8192 would be 256 MiB, the kernel
+    /// modules' largest single allocation and past the page's memory target).
+    pub fn max_n(self) -> u32 {
+        match self {
+            WeightStorage::F32 => 4096,
+            WeightStorage::Bf16 => 8192,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -76,11 +121,13 @@ impl Default for Settings {
             race: None,
             sweep: false,
             forms: [None; 4],
+            weights: WeightStorage::F32,
         }
     }
 }
 
-pub const N_RANGE: (u32, u32) = (64, 4096);
+/// Every N some storage allows; [`WeightStorage::max_n`] is the bound of each.
+pub const N_RANGE: (u32, u32) = (64, 8192);
 pub const AGENTS_RANGE: (u32, u32) = (2, 256);
 pub const STEPS_RANGE: (u32, u32) = (1, 32);
 pub const DRIVE_RANGE: (f32, f32) = (0.0, 200.0);
@@ -255,6 +302,12 @@ impl Settings {
                 "race" => s.race = parse_race(raw, &mut notes),
                 "sweep" => s.sweep = parse_bool("sweep", raw, false, &mut notes),
                 "variant" => s.forms = parse_forms(raw, &mut notes),
+                "weights" => match WeightStorage::from_key(raw.trim()) {
+                    Some(w) => s.weights = w,
+                    None => {
+                        notes.push(format!("weights={raw:?} is unknown (f32, bf16); using f32"))
+                    }
+                },
                 _ => notes.push(format!("unknown parameter {key:?} ignored")),
             }
         }
@@ -279,22 +332,33 @@ impl Settings {
         Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
-    /// Makes `n` a multiple of `agents` with 4..=256 neurons per agent and 64..=4096 in all;
-    /// the agent count (already in 2..=256) is kept, `n` moves to the nearest shape that fits.
+    /// Makes `n` a multiple of `agents` with 4..=256 neurons per agent and 64..=the storage's
+    /// `max_n` in all (4096 with f32 weights, 8192 with bf16); the agent count (already in
+    /// 2..=256) is kept, `n` moves to the nearest shape that fits.
     pub fn fix_shape(&mut self, notes: &mut Vec<String>) {
+        let max_n = self.weights.max_n();
+        if self.n > max_n {
+            notes.push(format!(
+                "n={} needs 16-bit weights (weights=bf16): its {}² f32 weights would be {} MB; using n={max_n}",
+                self.n,
+                self.n,
+                u64::from(self.n) * u64::from(self.n) * 4 / 1_000_000
+            ));
+            self.n = max_n;
+        }
         let a = self.agents;
         let mut per = (self.n / a).clamp(PER_AGENT_RANGE.0, PER_AGENT_RANGE.1);
         if per * a < N_RANGE.0 {
             per = N_RANGE.0.div_ceil(a);
         }
-        if per * a > N_RANGE.1 {
-            per = N_RANGE.1 / a;
+        if per * a > max_n {
+            per = max_n / a;
         }
         let n = per * a;
         if n != self.n {
             notes.push(format!(
-                "n={} does not split into {a} agents of {}..={} neurons within {}..={}; using n={n}",
-                self.n, PER_AGENT_RANGE.0, PER_AGENT_RANGE.1, N_RANGE.0, N_RANGE.1
+                "n={} does not split into {a} agents of {}..={} neurons within {}..={max_n}; using n={n}",
+                self.n, PER_AGENT_RANGE.0, PER_AGENT_RANGE.1, N_RANGE.0
             ));
             self.n = n;
         }
@@ -314,6 +378,7 @@ impl Settings {
             && self.seed == other.seed
             && self.drive_hz == other.drive_hz
             && self.stdp == other.stdp
+            && self.weights == other.weights
     }
 
     /// These settings with the run of `run` (the fields [`Settings::same_run`] compares) and
@@ -325,6 +390,7 @@ impl Settings {
             seed: run.seed,
             drive_hz: run.drive_hz,
             stdp: run.stdp,
+            weights: run.weights,
             ..self.clone()
         }
     }
@@ -371,6 +437,9 @@ impl Settings {
         if !forms.is_empty() {
             p.push(("variant", forms.join(",")));
         }
+        if self.weights != WeightStorage::F32 {
+            p.push(("weights", self.weights.key().into()));
+        }
         p
     }
 
@@ -390,7 +459,7 @@ impl Settings {
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn is_valid(&self) -> bool {
         let in_range = |v: u32, (lo, hi): (u32, u32)| (lo..=hi).contains(&v);
-        in_range(self.n, N_RANGE)
+        in_range(self.n, (N_RANGE.0, self.weights.max_n()))
             && in_range(self.agents, AGENTS_RANGE)
             && self.n.is_multiple_of(self.agents)
             && in_range(self.per_agent(), PER_AGENT_RANGE)
@@ -470,7 +539,8 @@ mod tests {
         assert_eq!(s.steps, 4);
         assert_eq!(s.seed, 7);
         assert_eq!(s.agents, 8);
-        assert_eq!(notes.len(), 6, "{notes:?}");
+        // n: clamped to 8192, then to f32's 4096, then to 8 agents × 256.
+        assert_eq!(notes.len(), 7, "{notes:?}");
         assert!(notes.iter().any(|n| n.contains("more than once")));
         assert!(notes
             .iter()
@@ -492,12 +562,38 @@ mod tests {
     }
 
     #[test]
+    fn n_8192_needs_bf16_weights() {
+        let (s, notes) = Settings::from_query("n=8192&agents=64&weights=bf16");
+        assert_eq!((s.n, s.weights), (8192, WeightStorage::Bf16));
+        assert!(notes.is_empty() && s.is_valid(), "{notes:?}");
+        assert_eq!(
+            s.to_query(),
+            "?tier=simd&n=8192&agents=64&seed=7&steps=4&drive=30&stdp=on&weights=bf16"
+        );
+        let (s, notes) = Settings::from_query("n=8192&agents=64");
+        assert_eq!((s.n, s.weights), (4096, WeightStorage::F32));
+        assert!(notes[0].contains("weights=bf16"), "{notes:?}");
+        let (s, notes) = Settings::from_query("weights=f16");
+        assert_eq!(s.weights, WeightStorage::F32);
+        assert!(notes[0].contains("f32, bf16"), "{notes:?}");
+        // A different storage is a different run (its spikes differ).
+        let bf16 = Settings {
+            weights: WeightStorage::Bf16,
+            ..Settings::default()
+        };
+        assert!(!bf16.same_run(&Settings::default()));
+    }
+
+    #[test]
     fn every_parsed_shape_is_valid() {
-        for n in [0, 1, 63, 64, 100, 2047, 4096, 5000, u32::MAX] {
-            for a in [0, 1, 2, 3, 7, 64, 255, 256, 1000] {
-                let (s, _) = Settings::from_query(&format!("n={n}&agents={a}"));
+        for n in [0, 1, 63, 64, 100, 2047, 4096, 5000, 8192, 9000, u32::MAX] {
+            for (a, w) in [0, 1, 2, 3, 7, 64, 255, 256, 1000]
+                .into_iter()
+                .flat_map(|a| [(a, "f32"), (a, "bf16")])
+            {
+                let (s, _) = Settings::from_query(&format!("n={n}&agents={a}&weights={w}"));
                 assert!(s.n % s.agents == 0, "{n} {a} -> {s:?}");
-                assert!((N_RANGE.0..=N_RANGE.1).contains(&s.n), "{s:?}");
+                assert!((N_RANGE.0..=s.weights.max_n()).contains(&s.n), "{s:?}");
                 assert!(
                     (AGENTS_RANGE.0..=AGENTS_RANGE.1).contains(&s.agents),
                     "{s:?}"
@@ -638,6 +734,13 @@ mod tests {
             ),
             (
                 Settings {
+                    weights: WeightStorage::Bf16,
+                    ..base.clone()
+                },
+                false,
+            ),
+            (
+                Settings {
                     seed: 99,
                     ..base.clone()
                 },
@@ -707,11 +810,12 @@ mod tests {
             race: Some((TierKind::Simd, TierKind::Js)),
             sweep: true,
             forms: [None, Some(1), None, Some(0)],
+            weights: WeightStorage::Bf16,
         };
         assert!(s.is_valid());
         assert_eq!(
             s.to_query(),
-            "?tier=js&n=100&agents=25&seed=4294967295&steps=32&drive=200&stdp=off&simd=off&debug=on&bench=quick&race=simd,js&sweep=on&variant=stdp:loop,block_sums:lanes"
+            "?tier=js&n=100&agents=25&seed=4294967295&steps=32&drive=200&stdp=off&simd=off&debug=on&bench=quick&race=simd,js&sweep=on&variant=stdp:loop,block_sums:lanes&weights=bf16"
         );
         assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
     }
@@ -723,7 +827,7 @@ mod round_trip {
     use proptest::prelude::*;
 
     /// Any settings the validator can produce: every range, and n = agents × a neuron count
-    /// per agent that fits both 4..=256 and 64..=4096 in all.
+    /// per agent that fits both 4..=256 and 64..=the storage's max_n in all.
     fn valid_settings() -> impl Strategy<Value = Settings> {
         (
             prop::sample::select(TierKind::ALL.to_vec()),
@@ -738,6 +842,7 @@ mod round_trip {
                 prop::option::of((0usize..4, 1usize..4)),
                 any::<bool>(),
                 prop::array::uniform4(prop::option::of(0u8..2)),
+                prop::sample::select(WeightStorage::ALL.to_vec()),
             ),
         )
             .prop_map(
@@ -749,12 +854,12 @@ mod round_trip {
                     steps,
                     drive,
                     (stdp, simd_off, debug),
-                    (bench, race, sweep, forms),
+                    (bench, race, sweep, forms, weights),
                 )| {
                     // Two different tiers: the second is an offset of 1..=3 from the first.
                     let race = race.map(|(a, d)| (TierKind::ALL[a], TierKind::ALL[(a + d) % 4]));
                     let lo = PER_AGENT_RANGE.0.max(N_RANGE.0.div_ceil(agents));
-                    let hi = PER_AGENT_RANGE.1.min(N_RANGE.1 / agents);
+                    let hi = PER_AGENT_RANGE.1.min(weights.max_n() / agents);
                     let per = lo + pick % (hi - lo + 1);
                     Settings {
                         tier,
@@ -770,16 +875,17 @@ mod round_trip {
                         race,
                         sweep,
                         forms,
+                        weights,
                     }
                 },
             )
     }
 
-    const KEYS: [&str; 15] = [
+    const KEYS: [&str; 16] = [
         "tier", "n", "agents", "seed", "steps", "drive", "stdp", "simd", "debug", "bench", "race",
-        "sweep", "color", "", "variant",
+        "sweep", "color", "", "variant", "weights",
     ];
-    const WORDS: [&str; 20] = [
+    const WORDS: [&str; 22] = [
         "on",
         "off",
         "yes",
@@ -800,6 +906,8 @@ mod round_trip {
         "js,js",
         "relaxed, scalar",
         "simd,gpu",
+        "bf16",
+        "f32",
     ];
 
     fn garbage_pairs() -> impl Strategy<Value = Vec<(String, String)>> {

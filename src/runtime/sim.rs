@@ -6,14 +6,15 @@
 //! summed inter-agent weights (`block_sums`) give the mesh edges and `mesh_efficiency` their
 //! global efficiency. All state lives in the tier's own memory; only spike indices, agent
 //! motion and the agent-level weight sums come back to Rust each frame.
-use crate::runtime::params::Settings;
-use crate::tiers::tier::{Buf, Fault, LifBufs, Tier};
+use crate::runtime::params::{Settings, WeightStorage};
+use crate::tiers::tier::{Buf, Fault, LifBufs, Tier, WeightBuf};
 use sasi_kernels::model;
 /// The agent graph the mesh draws: written once, with the model (`sasi_kernels::model`), for
 /// the app and for the plasticity test that follows its efficiency over time.
 pub use sasi_kernels::model::{agent_edges, edge_threshold};
 use sasi_kernels::ops::activation::Activation;
 use sasi_kernels::ops::efficiency::words_per_row;
+use sasi_kernels::ops::weight::encode_into;
 use sasi_kernels::rng::Rng;
 use std::ops::Range;
 use std::rc::Rc;
@@ -88,10 +89,10 @@ pub fn initial_state_rows(s: &Settings, row: impl FnMut(usize, &[f32])) -> Snaps
 
 /// Where a new simulation's weights come from.
 enum Weights<'a> {
-    /// Another tier's weight buffer, copied memory to memory.
-    From(&'a Buf<f32>),
+    /// Another tier's weight buffer, copied memory to memory (same storage).
+    From(&'a WeightBuf),
     /// A buffer of this tier already holding them.
-    Filled(Buf<f32>),
+    Filled(WeightBuf),
 }
 
 /// Per-frame figures of one `Sim::frame` call.
@@ -111,7 +112,7 @@ pub struct Sim {
     refr: Buf<f32>,
     trace: Buf<f32>,
     syn: Buf<f32>,
-    w: Buf<f32>,
+    w: WeightBuf,
     prev: Buf<u32>,
     out: Buf<u32>,
     n_prev: u32,
@@ -132,14 +133,31 @@ pub struct Sim {
 
 impl Sim {
     /// A new run from the seed, built in `tier`'s memory: the weights are generated row by
-    /// row straight into it (the app's memory never holds the N² floats).
+    /// row straight into it (the app's memory never holds the N² floats), each row encoded
+    /// into the run's storage on the way (bf16: rounded to nearest even, as the kernels' own
+    /// `weights_to_bf16` does).
     pub fn seeded(tier: Rc<Tier>, s: &Settings) -> Result<Sim, Fault> {
         let n = s.n;
-        let w = tier.alloc::<f32>(n.checked_mul(n).ok_or(Fault::Kernel {
+        let len = n.checked_mul(n).ok_or(Fault::Kernel {
             call: "sasi_alloc",
             error: sasi_kernels::error::KernelError::TooLarge,
-        })?)?;
-        let small = initial_state_rows(s, |j, row| w.write_at(j as u32 * n, row));
+        })?;
+        let (small, w) = match s.weights {
+            WeightStorage::F32 => {
+                let w = tier.alloc::<f32>(len)?;
+                let small = initial_state_rows(s, |j, row| w.write_at(j as u32 * n, row));
+                (small, WeightBuf::F32(w))
+            }
+            WeightStorage::Bf16 => {
+                let w = tier.alloc::<u16>(len)?;
+                let mut encoded = vec![0u16; n as usize];
+                let small = initial_state_rows(s, |j, row| {
+                    encode_into(row, &mut encoded);
+                    w.write_at(j as u32 * n, &encoded);
+                });
+                (small, WeightBuf::Bf16(w))
+            }
+        };
         Self::build(tier, s, &small, Weights::Filled(w))
     }
 
@@ -166,10 +184,15 @@ impl Sim {
         prev_buf[..snap.prev.len()].copy_from_slice(&snap.prev);
         let wpr = words_per_row(a as usize) as u32;
         let weights = match w {
-            Weights::From(src) => {
+            Weights::From(WeightBuf::F32(src)) => {
                 let b = tier.alloc::<f32>(src.len)?;
                 b.copy_from(src);
-                b
+                WeightBuf::F32(b)
+            }
+            Weights::From(WeightBuf::Bf16(src)) => {
+                let b = tier.alloc::<u16>(src.len)?;
+                b.copy_from(src);
+                WeightBuf::Bf16(b)
             }
             Weights::Filled(b) => b,
         };

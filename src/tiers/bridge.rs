@@ -7,7 +7,9 @@
 //! memory, small integers in the JS tier; a wasm module exports its `memory`, the JS tier hands
 //! out typed-array views itself (`f32`, `u32`, `f64`). Modules are loaded by `kernels/js/load.js`, the same loader the benchmark worker
 //! uses, so the app and the worker cannot disagree about what a loadable module is.
-use js_sys::{Float32Array, Float64Array, Object, Uint32Array, Uint8Array, WebAssembly};
+use js_sys::{
+    Float32Array, Float64Array, Object, Uint16Array, Uint32Array, Uint8Array, WebAssembly,
+};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -86,6 +88,8 @@ extern "C" {
     pub fn view_u32(x: &KernelExports, handle: u32, len: u32) -> Uint32Array;
     #[wasm_bindgen(js_name = viewF64)]
     pub fn view_f64(x: &KernelExports, handle: u32, len: u32) -> Float64Array;
+    #[wasm_bindgen(js_name = viewU16)]
+    pub fn view_u16(x: &KernelExports, handle: u32, len: u32) -> Uint16Array;
     /// `WebAssembly.validate`, for the SIMD and relaxed-SIMD probes.
     pub fn validates(bytes: &Uint8Array) -> bool;
 }

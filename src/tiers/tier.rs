@@ -1,7 +1,7 @@
 //! One kernel tier, whichever it is: the app calls `Tier`'s methods and never cares whether a
 //! wasm module (scalar, SIMD128, relaxed SIMD) or the plain-JS module answers.
 use crate::tiers::bridge::{self, KernelExports};
-use js_sys::{Float32Array, Float64Array, Uint32Array};
+use js_sys::{Float32Array, Float64Array, Uint16Array, Uint32Array};
 use sasi_kernels::error::KernelError;
 use sasi_kernels::ops::activation::Activation;
 use std::fmt;
@@ -194,6 +194,29 @@ macro_rules! elem {
 elem!(f32, Float32Array, view_f32);
 elem!(u32, Uint32Array, view_u32);
 elem!(f64, Float64Array, view_f64);
+elem!(u16, Uint16Array, view_u16);
+
+/// The N² synaptic weights in a tier's memory, in the run's storage (`kernels/ABI.md` "Weight
+/// storage"): f32, or bfloat16 bits. The kernels that read them take the matching export.
+pub enum WeightBuf {
+    F32(Buf<f32>),
+    Bf16(Buf<u16>),
+}
+
+impl WeightBuf {
+    pub fn handle(&self) -> u32 {
+        match self {
+            WeightBuf::F32(b) => b.handle,
+            WeightBuf::Bf16(b) => b.handle,
+        }
+    }
+    pub fn len(&self) -> u32 {
+        match self {
+            WeightBuf::F32(b) => b.len,
+            WeightBuf::Bf16(b) => b.len,
+        }
+    }
+}
 
 /// A buffer of `len` elements of `T` in a tier's memory; freed when dropped, so replacing a
 /// simulation or switching tier hands the memory back.
@@ -432,9 +455,17 @@ impl Tier {
 
     /// One LIF step; returns the number of spikes written to `out`.
     pub fn lif_step(&self, s: &LifBufs<'_>, n_prev: u32) -> Result<u32, Fault> {
+        let (name, step): (
+            _,
+            fn(&KernelExports, _, _, _, _, _, _, _, _, _, _, _, _, _, _) -> _,
+        ) = match s.w {
+            WeightBuf::F32(_) => ("lif_step", KernelExports::lif_step),
+            WeightBuf::Bf16(_) => ("lif_step_bf16", KernelExports::lif_step_bf16),
+        };
         check(
-            "lif_step",
-            self.exports.lif_step(
+            name,
+            step(
+                &self.exports,
                 s.params.handle,
                 s.params.len,
                 s.v.handle,
@@ -442,8 +473,8 @@ impl Tier {
                 s.trace.handle,
                 s.syn.handle,
                 s.v.len,
-                s.w.handle,
-                s.w.len,
+                s.w.handle(),
+                s.w.len(),
                 s.prev.handle,
                 n_prev,
                 s.rng.handle,
@@ -456,18 +487,23 @@ impl Tier {
     /// Event-driven STDP for this step's spikes; returns the number of synapses pruned.
     pub fn stdp(
         &self,
-        w: &Buf<f32>,
+        w: &WeightBuf,
         n: u32,
         trace: &Buf<f32>,
         spikes: &Buf<u32>,
         n_spikes: u32,
         params: &Buf<f32>,
     ) -> Result<u32, Fault> {
+        let (name, update): (_, fn(&KernelExports, _, _, _, _, _, _, _, _, _) -> _) = match w {
+            WeightBuf::F32(_) => ("stdp_update", KernelExports::stdp_update),
+            WeightBuf::Bf16(_) => ("stdp_update_bf16", KernelExports::stdp_update_bf16),
+        };
         check(
-            "stdp_update",
-            self.exports.stdp_update(
-                w.handle,
-                w.len,
+            name,
+            update(
+                &self.exports,
+                w.handle(),
+                w.len(),
                 n,
                 trace.handle,
                 trace.len,
@@ -499,18 +535,23 @@ impl Tier {
     /// The rows of source agents `sources` of the agent block sums (`kernels/ABI.md`).
     pub fn block_sums(
         &self,
-        w: &Buf<f32>,
+        w: &WeightBuf,
         n: u32,
         block: u32,
         sources: std::ops::Range<u32>,
         out: &Buf<f32>,
     ) -> Result<(), Fault> {
         let count = sources.end.saturating_sub(sources.start);
+        let (name, sums): (_, fn(&KernelExports, _, _, _, _, _, _, _, _) -> _) = match w {
+            WeightBuf::F32(_) => ("block_sums", KernelExports::block_sums),
+            WeightBuf::Bf16(_) => ("block_sums_bf16", KernelExports::block_sums_bf16),
+        };
         check(
-            "block_sums",
-            self.exports.block_sums(
-                w.handle,
-                w.len,
+            name,
+            sums(
+                &self.exports,
+                w.handle(),
+                w.len(),
                 n,
                 block,
                 sources.start,
@@ -531,7 +572,7 @@ pub struct LifBufs<'a> {
     pub refr: &'a Buf<f32>,
     pub trace: &'a Buf<f32>,
     pub syn: &'a Buf<f32>,
-    pub w: &'a Buf<f32>,
+    pub w: &'a WeightBuf,
     pub prev: &'a Buf<u32>,
     pub rng: &'a Buf<u32>,
     pub out: &'a Buf<u32>,

@@ -1,7 +1,9 @@
 //! Tier selector, play/pause/step/reset and the sliders. Controls only send `Command`s; the
 //! frame loop applies them, so the engine is changed in exactly one place.
 use crate::runtime::controller::{Command, CommandQueue};
-use crate::runtime::params::{Settings, AGENTS_RANGE, DRIVE_RANGE, N_RANGE, STEPS_RANGE};
+use crate::runtime::params::{
+    Settings, WeightStorage, AGENTS_RANGE, DRIVE_RANGE, N_RANGE, STEPS_RANGE,
+};
 use crate::tiers::loader::TierStatus;
 use crate::tiers::tier::TierKind;
 use leptos::prelude::*;
@@ -63,8 +65,16 @@ pub fn Controls(
             </label>
             <button data-testid="reset" on:click=move |_| send(Command::Configure(vec![]))>"Reset"</button>
             <label>"Neurons "<b>{move || settings.get().n}</b>
-                <input type="range" data-testid="n" min=N_RANGE.0 max=N_RANGE.1 step="64" prop:value=move || settings.get().n
+                <input type="range" data-testid="n" min=N_RANGE.0 max=move || settings.get().weights.max_n() step="64" prop:value=move || settings.get().n
                     on:change=move |ev| send(Command::Configure(vec![("n".into(), event_target_value(&ev))])) />
+            </label>
+            <label title="How the N² synaptic weights are stored, in every tier: f32, or 16-bit bfloat16 (half the bytes; up to N = 8192)">"Weights "
+                <select data-testid="weights" prop:value=move || settings.get().weights.key()
+                    on:change=move |ev| send(Command::Configure(vec![("weights".into(), event_target_value(&ev))]))>
+                    {WeightStorage::ALL.into_iter().map(|w| view! {
+                        <option value=w.key() selected=move || settings.get().weights == w>{w.key()}</option>
+                    }).collect_view()}
+                </select>
             </label>
             <label>"Agents "<b>{move || settings.get().agents}</b>
                 <input type="range" data-testid="agents" min=AGENTS_RANGE.0 max=AGENTS_RANGE.1 prop:value=move || settings.get().agents

@@ -19,6 +19,7 @@
 //   segments, so no call times an already-rectified array.
 // - A case that throws becomes a row with `median_ns: null` and its `error`; the run goes on.
 import { Rng } from '../tier/rng.js';
+import { encode } from '../tier/weight.js';
 import { wordsPerRow } from '../tier/efficiency.js';
 import { PLAIN } from './plain-loops.js';
 
@@ -60,7 +61,7 @@ export function timerResolutionMs() {
 
 function viewOf(x, kind, h, len) {
   if (x.memory) {
-    const C = kind === 'u32' ? Uint32Array : kind === 'f64' ? Float64Array : Float32Array;
+    const C = kind === 'u32' ? Uint32Array : kind === 'f64' ? Float64Array : kind === 'u16' ? Uint16Array : Float32Array;
     return new C(x.memory.buffer, h, len);
   }
   return x[kind](h, len);
@@ -72,7 +73,7 @@ class Buffers {
     this.live = [];
   }
   alloc(kind, len) {
-    const bytes = len * (kind === 'f64' ? 8 : 4);
+    const bytes = len * (kind === 'f64' ? 8 : kind === 'u16' ? 2 : 4);
     const h = this.x.sasi_alloc(bytes) >>> 0;
     if (h === 0) throw new Error(`allocation of ${bytes} bytes failed`);
     this.live.push([h, bytes]);
@@ -244,7 +245,13 @@ function liveState(x, net, n, lif, stdp) {
   const B = new Buffers(x);
   const zeros = new Float32Array(n);
   const P = B.from('f32', lif), V = B.from('f32', net.v), R = B.from('f32', net.refr ?? zeros), T = B.from('f32', net.trace ?? zeros);
-  const S = B.from('f32', net.syn ?? zeros), W = B.from('f32', net.w), G = B.from('u32', net.lanes), SP = B.from('f32', stdp);
+  const S = B.from('f32', net.syn ?? zeros), G = B.from('u32', net.lanes), SP = B.from('f32', stdp);
+  // The weights in the run's storage (kernels/ABI.md "Weight storage"): `net.w16` (bfloat16
+  // bits) runs the bf16 kernels, `net.w` the f32 ones.
+  const bf16 = net.w16 !== undefined;
+  const W = bf16 ? B.from('u16', net.w16) : B.from('f32', net.w);
+  const lifStep = bf16 ? x.lif_step_bf16 : x.lif_step, stdpUpdate = bf16 ? x.stdp_update_bf16 : x.stdp_update;
+  const [lifName, stdpName] = bf16 ? ['lif_step_bf16', 'stdp_update_bf16'] : ['lif_step', 'stdp_update'];
   let prev = B.alloc('u32', n), out = B.alloc('u32', n);
   let nPrev = 0;
   if (net.prev) {
@@ -254,13 +261,15 @@ function liveState(x, net, n, lif, stdp) {
   const st = {
     B, W, V, R, T, S, G,
     /** The LIF step; its spikes are `out` until `swap`. */
-    lif: () => check(x.lif_step(P.h, P.len, V.h, R.h, T.h, S.h, n, W.h, W.len, prev.h, nPrev, G.h, out.h, n), 'lif_step'),
+    lif: () => check(lifStep(P.h, P.len, V.h, R.h, T.h, S.h, n, W.h, W.len, prev.h, nPrev, G.h, out.h, n), lifName),
     /** A LIF step from `k` given spikes (a buffer of `Buffers`), not the last step's. */
-    lifFrom: (spikes, k) => check(x.lif_step(P.h, P.len, V.h, R.h, T.h, S.h, n, W.h, W.len, spikes.h, k, G.h, out.h, n), 'lif_step'),
+    lifFrom: (spikes, k) => check(lifStep(P.h, P.len, V.h, R.h, T.h, S.h, n, W.h, W.len, spikes.h, k, G.h, out.h, n), lifName),
     /** Plasticity for `k` spikes held in `spikes` (this step's, by default). */
     stdp: (k, spikes = out) => {
-      if (k > 0) check(x.stdp_update(W.h, W.len, n, T.h, n, spikes.h, k, SP.h, SP.len), 'stdp_update');
+      if (k > 0) check(stdpUpdate(W.h, W.len, n, T.h, n, spikes.h, k, SP.h, SP.len), stdpName);
     },
+    /** The weights as values (bf16 decoded exactly). */
+    weights: () => (bf16 ? decodeAll(B.view(W)) : Float32Array.from(B.view(W))),
     swap: (k) => {
       [prev, out] = [out, prev];
       nPrev = k;
@@ -299,10 +308,12 @@ export function liveModel(builder) {
   };
   return {
     params,
-    snapshot(n) {
-      if (!snaps.has(n)) {
+    /** `weights`: the storage the run keeps its weights in, 'f32' or 'bf16' (its own run). */
+    snapshot(n, weights = 'f32') {
+      const key = `${n}:${weights}`;
+      if (!snaps.has(key)) {
         const { lif, stdp } = params();
-        const st = liveState(builder, seededNetwork(builder, { n, per: livePer(n) }, LIVE.seed), n, lif, stdp);
+        const st = liveState(builder, seededNetwork(builder, { n, per: livePer(n) }, LIVE.seed, weights), n, lif, stdp);
         try {
           const counts = [];
           let typical = null;
@@ -310,7 +321,8 @@ export function liveModel(builder) {
           // The STDP case's spikes: the warm-up's last step whose count is nearest its mean.
           const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
           const f32 = (b) => st.B.view(b).slice();
-          const snap = { w: f32(st.W), v: f32(st.V), refr: f32(st.R), trace: f32(st.T), syn: f32(st.S), lanes: f32(st.G), prev: st.spikes(), meanSpikes: mean };
+          const snap = { v: f32(st.V), refr: f32(st.R), trace: f32(st.T), syn: f32(st.S), lanes: f32(st.G), prev: st.spikes(), meanSpikes: mean };
+          snap[weights === 'bf16' ? 'w16' : 'w'] = f32(st.W);
           // Step once more at a time, not changing the snapshot, to find a typical step's spikes.
           const probe = liveState(builder, snap, n, lif, stdp);
           try {
@@ -322,12 +334,12 @@ export function liveModel(builder) {
             probe.free();
           }
           snap.typical = typical ?? snap.prev;
-          snaps.set(n, { snap, lif, stdp });
+          snaps.set(key, { snap, lif, stdp });
         } finally {
           st.free();
         }
       }
-      return snaps.get(n);
+      return snaps.get(key);
     },
   };
 }
@@ -350,24 +362,28 @@ function firingRun(st, n, step) {
   };
 }
 
+/** Bytes per stored weight. */
+const WEIGHT_BYTES = { f32: 4, bf16: 2 };
 /** Bytes a live LIF step touches (counting rule): the state, and one weight row per spike. */
-const lifBytes = (n, spikes) => 4 * (spikes * n + 5 * n);
+const lifBytes = (n, spikes, weights = 'f32') => WEIGHT_BYTES[weights] * spikes * n + 4 * 5 * n;
 /** Bytes of an STDP update for `k` spikes: row and column of each, read and written. */
-const stdpBytes = (n, k) => 8 * 2 * k * n;
+const stdpBytes = (n, k, weights = 'f32') => 2 * WEIGHT_BYTES[weights] * 2 * k * n;
+/** A case's kernel name in a storage: `lif_step`, `lif_step_bf16`. */
+const storageKernel = (kernel, weights) => (weights === 'f32' ? kernel : `${kernel}_${weights}`);
 
 /**
  * The LIF step as the app runs it at N: the app's network, parameters and firing (after the
  * warm-up), each call one step from the last call's spikes (no plasticity in between).
  */
-function lifCase(n, { stationary = false } = {}) {
+function lifCase(n, { stationary = false, weights = 'f32' } = {}) {
   const c = {
-    kernel: 'lif_step', size: String(n), ops: n, op_unit: 'neuron updates', flops: 0, bytes: null, live: true,
+    kernel: storageKernel('lif_step', weights), size: String(n), ops: n, op_unit: 'neuron updates', flops: 0, bytes: null, live: true, weights,
     // No transcendental: every tier computes the same f32 operations, so spikes and
     // potentials must be identical to the JS tier's.
     compare: { against: 'js', tolerance: 0 },
     prepare(x, model) {
-      const { snap, lif, stdp } = model.snapshot(n);
-      c.bytes = lifBytes(n, snap.meanSpikes);
+      const { snap, lif, stdp } = model.snapshot(n, weights);
+      c.bytes = lifBytes(n, snap.meanSpikes, weights);
       const st = liveState(x, snap, n, lif, stdp);
       // Stationary (the calibration's form): every call steps from the same typical step's
       // spikes, so two forms timed at different calls do the same work. Otherwise the state
@@ -391,21 +407,22 @@ function lifCase(n, { stationary = false } = {}) {
  * The STDP update as the app runs it at N: the app's weights and traces after the warm-up,
  * for the spikes of a typical step of its run (nearest the warm-up's mean count), in place.
  */
-function stdpCase(n) {
+function stdpCase(n, { weights = 'f32' } = {}) {
   const c = {
-    kernel: 'stdp', size: String(n), ops: 0, op_unit: 'synapse updates', flops: 0, bytes: null, live: true,
-    // Relaxed SIMD fuses a multiply-add: the weights may differ in the last bits.
-    compare: { against: 'js', tolerance: 1e-5 },
+    kernel: storageKernel('stdp', weights), size: String(n), ops: 0, op_unit: 'synapse updates', flops: 0, bytes: null, live: true, weights,
+    // Relaxed SIMD fuses a multiply-add: the weights may differ in the last bits (in bf16, by
+    // one step of the storage: 2⁻⁸ relative).
+    compare: { against: 'js', tolerance: weights === 'bf16' ? 1 / 128 : 1e-5 },
     prepare(x, model) {
-      const { snap, lif, stdp } = model.snapshot(n);
+      const { snap, lif, stdp } = model.snapshot(n, weights);
       const k = snap.typical.length;
-      Object.assign(c, { ops: 2 * k * n, bytes: stdpBytes(n, k) });
+      Object.assign(c, { ops: 2 * k * n, bytes: stdpBytes(n, k, weights) });
       const st = liveState(x, snap, n, lif, stdp);
       const S = st.B.from('u32', snap.typical.length ? snap.typical : new Uint32Array(1));
       return {
         call: () => st.stdp(k, S),
         reset: () => {},
-        output: () => Float32Array.from(st.B.view(st.W)),
+        output: () => st.weights(),
         firing: () => k / n,
         free: () => st.free(),
       };
@@ -421,15 +438,15 @@ function stdpCase(n) {
  * measures (tests/e2e/protocol.test.mjs compares the two). The state carries on from call to
  * call, plasticity included.
  */
-function liveStepCase(n) {
+function liveStepCase(n, { weights = 'f32' } = {}) {
   const c = {
-    kernel: 'live_step', size: String(n), ops: n, op_unit: 'neuron updates', flops: 0, bytes: null, live: true,
+    kernel: storageKernel('live_step', weights), size: String(n), ops: n, op_unit: 'neuron updates', flops: 0, bytes: null, live: true, weights,
     frames: { steps: 4, gapMs: FRAME_GAP_MS },
     // The first call's LIF is identical in every tier; its STDP may differ in the last bits.
     compare: { against: 'js', tolerance: 0 },
     prepare(x, model) {
-      const { snap, lif, stdp } = model.snapshot(n);
-      c.bytes = lifBytes(n, snap.meanSpikes) + stdpBytes(n, snap.meanSpikes);
+      const { snap, lif, stdp } = model.snapshot(n, weights);
+      c.bytes = lifBytes(n, snap.meanSpikes, weights) + stdpBytes(n, snap.meanSpikes, weights);
       return firingRun(liveState(x, snap, n, lif, stdp), n, (st) => st.step());
     },
   };
@@ -482,17 +499,20 @@ function efficiencyCase(n) {
 export function cases(set) {
   if (Array.isArray(set)) return set;
   // `live:N`: one step of the app's run at N alone (the protocol check's set).
-  const live = /^live:(\d+)$/.exec(set);
-  if (live) return [liveStepCase(Number(live[1]))];
+  const live = /^live:(\d+)(?::(f32|bf16))?$/.exec(set);
+  if (live) return [liveStepCase(Number(live[1]), { weights: live[2] ?? 'f32' })];
   const full = set === 'full';
   const actN = full ? 1048576 : 65536;
   const list = ['activation_relu', 'activation_sigmoid', 'activation_tanh', 'activation_gelu'].map((k) => activationCase(k, actN));
   for (const s of full ? [64, 256, 512, 1024, 2048] : [64, 256, 1024]) list.push(denseCase(s, s, 1));
   list.push(denseCase(32, 32, 64));
   if (full) list.push(denseCase(64, 64, 2048));
-  for (const n of full ? [1024, 4096] : [1024]) list.push(lifCase(n));
-  for (const n of full ? [1024, 4096] : [1024]) list.push(stdpCase(n));
-  for (const n of full ? [1024, 4096] : [1024]) list.push(liveStepCase(n));
+  // The live kernels in both weight storages (kernels/ABI.md "Weight storage").
+  for (const weights of ['f32', 'bf16']) {
+    for (const n of full ? [1024, 4096] : [1024]) list.push(lifCase(n, { weights }));
+    for (const n of full ? [1024, 4096] : [1024]) list.push(stdpCase(n, { weights }));
+    for (const n of full ? [1024, 4096] : [1024]) list.push(liveStepCase(n, { weights }));
+  }
   for (const n of full ? [256, 1024] : [256]) list.push(efficiencyCase(n));
   return list;
 }
@@ -994,7 +1014,8 @@ export async function runBench({ tiers, set = 'quick', plain = false, onProgress
   const model = builder ? liveModel(builder) : null;
   if (plain && tiers.js) all.plain = plainTier(tiers.js);
   const names = TIER_ORDER.filter((t) => all[t]);
-  const total = list.length * names.length;
+  const runs = (c) => names.filter((t) => !(t === 'plain' && c.weights === 'bf16')).length;
+  const total = list.reduce((a, c) => a + runs(c), 0);
   const resolutionMs = timerResolutionMs();
   const rows = [];
   let done = 0;
@@ -1012,6 +1033,8 @@ export async function runBench({ tiers, set = 'quick', plain = false, onProgress
     let jsOut = null;
     for (const t of names) {
       if (isCancelled()) return { rows, cancelled: true };
+      // The plain-loop check has f32 loops only (plain-loops.js).
+      if (t === 'plain' && c.weights === 'bf16') continue;
       onProgress({ kernel: c.kernel, size: c.size, tier: t, done, total });
       await yieldToEvents();
       const x = all[t];
@@ -1096,15 +1119,34 @@ export function networkBuilder(tiers) {
  * code the app seeds its own run with, sasi_kernels::model::initial_network) and copied out:
  * weights (row = presynaptic neuron), membrane potentials and the drive's four generator lanes.
  */
-export function seededNetwork(x, { n, per }, seed) {
+export function seededNetwork(x, { n, per }, seed, weights = 'f32') {
   const B = new Buffers(x);
   try {
     const W = B.alloc('f32', n * n), V = B.alloc('f32', n), L = B.alloc('u32', 4);
     check(x.model_network(n, per, seed >>> 0, W.h, W.len, V.h, L.h), 'model_network');
-    return { w: B.view(W).slice(), v: B.view(V).slice(), lanes: B.view(L).slice() };
+    const net = { v: B.view(V).slice(), lanes: B.view(L).slice() };
+    // bf16: encoded straight from the module's memory (as `weights_to_bf16` would, bit for
+    // bit: kernels/js/test/bf16.test.mjs), so no f32 copy of the N² weights is kept.
+    if (weights === 'bf16') net.w16 = encodeAll(B.view(W));
+    else net.w = B.view(W).slice();
+    return net;
   } finally {
     B.free();
   }
+}
+
+/** Float32Array → bfloat16 bits (Uint16Array), nearest even. */
+function encodeAll(w) {
+  const out = new Uint16Array(w.length);
+  for (let i = 0; i < w.length; i++) out[i] = encode(w[i]);
+  return out;
+}
+
+/** bfloat16 bits → their exact values. */
+function decodeAll(w16) {
+  const bits = new Uint32Array(w16.length);
+  for (let i = 0; i < w16.length; i++) bits[i] = w16[i] << 16;
+  return new Float32Array(bits.buffer);
 }
 
 /** The simulation's per-step state in one tier; `frame(steps, stdp)` runs one app frame. */
@@ -1127,7 +1169,7 @@ function sweepSim(x, net, n, lif, stdpParams) {
  * `onProgress({tier, n, done, total})` (tier: the first one timed at that size),
  * `onPoint({tier, n, median_ms, p25_ms, p75_ms, frames} | {tier, n, median_ms: null, error})`.
  */
-export async function runSweep({ tiers, shapes, steps, stdp, seed, lif, stdpParams, budgetMs, warmup = 3, frames = 7, timeBoundMs = 60000,
+export async function runSweep({ tiers, shapes, steps, stdp, seed, lif, stdpParams, budgetMs, warmup = 3, frames = 7, timeBoundMs = 60000, weights = 'f32',
   onProgress = () => {}, onPoint = () => {}, isCancelled = () => false }) {
   const t0 = now();
   const names = ['js', 'scalar', 'simd', 'relaxed'].filter((t) => tiers[t]);
@@ -1147,7 +1189,7 @@ export async function runSweep({ tiers, shapes, steps, stdp, seed, lif, stdpPara
     await yieldToEvents();
     let net;
     try {
-      net = seededNetwork(builder, shape, seed);
+      net = seededNetwork(builder, shape, seed, weights);
     } catch (e) {
       // No network at this size (its N² weights do not fit, say): no tier can be timed here.
       for (const t of live) {

@@ -6,25 +6,21 @@ pub mod run;
 pub mod view;
 use crate::features::bench::TierLoad;
 use crate::runtime::controller::LiveStats;
-use crate::runtime::params::Settings;
+use crate::runtime::params::{Settings, WeightStorage};
 use crate::tiers::tier::TierKind;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
-/// The sizes tried, smallest first. 4096 is the kernels' limit (`MAX_DIM` in `kernels/ABI.md`),
-/// so a tier that fits there is shown as "≥ 4096".
-pub const SIZES: [u32; 16] = sizes();
 /// The step between two sizes: fine enough that tiers which differ do not tie at a grid step.
 pub const SIZE_STEP: u32 = 256;
 
-const fn sizes() -> [u32; 16] {
-    let mut out = [0; 16];
-    let mut i = 0;
-    while i < out.len() {
-        out[i] = SIZE_STEP * (i as u32 + 1);
-        i += 1;
-    }
-    out
+/// The sizes tried with weights stored as `weights`, smallest first: every [`SIZE_STEP`] up to
+/// the largest N the storage allows (`WeightStorage::max_n`: 4096 for f32, 8192 for bf16), so
+/// a tier that fits there is shown as "≥" it.
+pub fn sizes(weights: WeightStorage) -> Vec<u32> {
+    (1..=weights.max_n() / SIZE_STEP)
+        .map(|i| i * SIZE_STEP)
+        .collect()
 }
 /// The whole sweep stops after this long, whatever is left (the bound shown on the page).
 pub const TIME_BOUND_MS: f64 = 60_000.0;
@@ -115,6 +111,8 @@ pub struct SweepRequest {
     pub warmup: u32,
     pub frames: u32,
     pub time_bound_ms: f64,
+    /// The weight storage of the page's run (`f32`, `bf16`): every tier's frames store theirs so.
+    pub weights: &'static str,
     /// The kernel forms the page's modules run (`tiers::forms`), so each tier's frames are
     /// the page's; left out before the page's calibration.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -127,7 +125,11 @@ impl SweepRequest {
         SweepRequest {
             modules: run.modules,
             js_url: run.js_url,
-            shapes: SIZES.iter().map(|&n| Shape::new(n, s.agents)).collect(),
+            shapes: sizes(s.weights)
+                .into_iter()
+                .map(|n| Shape::new(n, s.agents))
+                .collect(),
+            weights: s.weights.key(),
             steps: s.steps,
             stdp: s.stdp,
             seed: s.seed,
@@ -216,6 +218,7 @@ pub struct SweepRun {
     pub agents: u32,
     pub seed: u32,
     pub drive_hz: f32,
+    pub weights: WeightStorage,
 }
 
 impl SweepRun {
@@ -226,7 +229,13 @@ impl SweepRun {
             agents: s.agents,
             seed: s.seed,
             drive_hz: s.drive_hz,
+            weights: s.weights,
         }
+    }
+
+    /// The largest size this run tries.
+    pub fn max_size(&self) -> u32 {
+        self.weights.max_n()
     }
 }
 
@@ -318,7 +327,11 @@ impl SweepState {
                 let mut pts: Vec<&Point> =
                     self.points.iter().filter(|p| p.tier == Some(k)).collect();
                 pts.sort_by_key(|p| p.n);
-                let mut r = tier_result(k, &pts, budget, self.tiers.get(&k));
+                let max = self
+                    .run
+                    .as_ref()
+                    .map_or(WeightStorage::F32.max_n(), SweepRun::max_size);
+                let mut r = tier_result(k, &pts, budget, self.tiers.get(&k), max);
                 r.unfinished = (self.running || stopped_early)
                     && r.missed.is_none()
                     && !r.at_limit
@@ -346,12 +359,14 @@ pub struct TierResult {
     pub unfinished: bool,
 }
 
-/// Walks the sizes upwards: the largest N that fits before the first miss.
+/// Walks the sizes upwards: the largest N that fits before the first miss; `max_size` is the
+/// largest size the sweep tries.
 pub fn tier_result(
     tier: TierKind,
     pts: &[&Point],
     budget_ms: f64,
     load: Option<&TierLoad>,
+    max_size: u32,
 ) -> TierResult {
     let mut r = TierResult {
         tier,
@@ -377,7 +392,7 @@ pub fn tier_result(
             }
         }
     }
-    r.at_limit = r.missed.is_none() && r.largest.is_some_and(|(n, _)| n == SIZES[SIZES.len() - 1]);
+    r.at_limit = r.missed.is_none() && r.largest.is_some_and(|(n, _)| n == max_size);
     r
 }
 
@@ -438,27 +453,30 @@ mod tests {
             pt(js, 1536, 30.0),
         ];
         let refs: Vec<&Point> = pts.iter().collect();
-        let r = tier_result(js, &refs, 12.0, None);
+        let r = tier_result(js, &refs, 12.0, None, 4096);
         assert_eq!(r.largest, Some((512, 4.0)));
         assert_eq!(r.missed, Some((1024, Ok(13.0))));
         assert!(!r.at_limit);
         // A later "fit" after a miss (noise) does not count.
         let noisy = [pt(js, 256, 1.0), pt(js, 512, 20.0), pt(js, 1024, 3.0)];
         let refs: Vec<&Point> = noisy.iter().collect();
-        assert_eq!(tier_result(js, &refs, 12.0, None).largest, Some((256, 1.0)));
+        assert_eq!(
+            tier_result(js, &refs, 12.0, None, 4096).largest,
+            Some((256, 1.0))
+        );
         // Every size fits: at the kernels' limit.
-        let all: Vec<Point> = SIZES
-            .iter()
-            .map(|&n| pt(simd, n, n as f64 / 1000.0))
+        let all: Vec<Point> = sizes(WeightStorage::F32)
+            .into_iter()
+            .map(|n| pt(simd, n, n as f64 / 1000.0))
             .collect();
         let refs: Vec<&Point> = all.iter().collect();
-        let r = tier_result(simd, &refs, 12.0, None);
+        let r = tier_result(simd, &refs, 12.0, None, 4096);
         assert_eq!(r.largest, Some((4096, 4.096)));
         assert!(r.at_limit && r.missed.is_none());
         // Even the smallest misses.
         let slow = [pt(js, 256, 50.0)];
         let refs: Vec<&Point> = slow.iter().collect();
-        let r = tier_result(js, &refs, 12.0, None);
+        let r = tier_result(js, &refs, 12.0, None, 4096);
         assert_eq!((r.largest, r.missed), (None, Some((256, Ok(50.0)))));
     }
 
@@ -557,7 +575,18 @@ mod tests {
             "?simd=off: no SIMD module"
         );
         let shapes = req["shapes"].as_array().unwrap();
-        assert_eq!(shapes.len(), SIZES.len());
+        assert_eq!(shapes.len(), 16, "every 256 up to 4096");
+        assert_eq!(req["weights"], "f32");
+        let (b, _) = Settings::from_query("?weights=bf16");
+        let req16 = serde_json::to_value(SweepRequest::new(&b, 12.5)).unwrap();
+        assert_eq!(
+            (
+                req16["weights"].as_str(),
+                req16["shapes"].as_array().map(Vec::len)
+            ),
+            (Some("bf16"), Some(32)),
+            "every 256 up to 8192"
+        );
         assert_eq!(
             (shapes[0]["n"].as_u64(), shapes[0]["per"].as_u64()),
             (Some(256), Some(8))

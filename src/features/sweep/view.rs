@@ -4,14 +4,16 @@
 use crate::features::bench::roofline_view::RooflineReading;
 use crate::features::headline::Headline;
 use crate::features::sweep::run;
-use crate::features::sweep::{self, SweepRun, SweepState, TierResult, SIZES, TIME_BOUND_MS};
+use crate::features::sweep::{self, SweepRun, SweepState, TierResult, TIME_BOUND_MS};
 use crate::runtime::controller::LiveStats;
 use crate::runtime::params::Settings;
 use crate::util::fmt::fmt_ms;
 use leptos::prelude::*;
 
-fn bar(r: TierResult) -> impl IntoView {
-    let max_n = SIZES[SIZES.len() - 1] as f64;
+/// One tier's bar, its length against `max_n`, the largest size the sweep tries.
+fn bar(r: TierResult, max_n: u32) -> impl IntoView {
+    let limit = max_n;
+    let max_n = f64::from(max_n);
     let (n, pct, label) = match (&r.largest, &r.unavailable) {
         (_, Some(why)) => (0, 0.0, format!("not measured: {why}")),
         (Some((n, ms)), None) => (
@@ -27,9 +29,9 @@ fn bar(r: TierResult) -> impl IntoView {
                 },
                 fmt_ms(*ms),
                 if r.at_limit {
-                    " (4096 is the kernels' limit)"
+                    format!(" ({limit} is the largest N of this weight storage)")
                 } else {
-                    ""
+                    String::new()
                 }
             ),
         ),
@@ -113,8 +115,10 @@ pub fn SweepView(
     };
     let bars = move || {
         state.with(|s| {
-            (s.finished || s.running || !s.points.is_empty())
-                .then(|| s.results().into_iter().map(bar).collect_view())
+            (s.finished || s.running || !s.points.is_empty()).then(|| {
+                let max = s.run.as_ref().map_or(4096, SweepRun::max_size);
+                s.results().into_iter().map(|r| bar(r, max)).collect_view()
+            })
         })
     };
     let budget = move || {
@@ -136,7 +140,7 @@ pub fn SweepView(
         };
         format!(
             "For each tier, one frame of this simulation ({} settings: {} steps of 1 ms, LIF + STDP {}, agents of N / {}, \
-             seed {}, drive {} Hz) is timed in a benchmark worker at N = {} to {} in steps of {}: {} warm-up frames, then the median of {} frames, \
+             seed {}, drive {} Hz, {} weights) is timed in a benchmark worker at N = {} to {} in steps of {}: {} warm-up frames, then the median of {} frames, \
              the tiers taking turns frame by frame so a passing load falls on all alike; a tier stops at its first size that \
              misses. Bounded: the sweep stops after {:.0} s. The page keeps animating meanwhile (it competes for the same cores).",
             which,
@@ -145,8 +149,9 @@ pub fn SweepView(
             run.agents,
             run.seed,
             run.drive_hz,
-            SIZES[0],
-            SIZES[SIZES.len() - 1],
+            run.weights.key(),
+            sweep::SIZE_STEP,
+            run.max_size(),
             sweep::SIZE_STEP,
             sweep::warmup_frames(run.steps),
             sweep::TIMED_FRAMES,

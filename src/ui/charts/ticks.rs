@@ -10,6 +10,8 @@ pub fn kernel_name(kernel: &str) -> String {
         "lif_step" => "LIF step".into(),
         "stdp" => "STDP".into(),
         "efficiency" => "mesh efficiency".into(),
+        // The same kernels on 16-bit weights (kernels/ABI.md "Weight storage").
+        k if k.ends_with("_bf16") => format!("{} (bf16)", kernel_name(&k[..k.len() - 5])),
         k => k.trim_start_matches("activation_").replace('_', " "),
     }
 }
@@ -21,6 +23,7 @@ pub fn short_kernel_name(kernel: &str) -> String {
         "dense_batch" => "batched".into(),
         "lif_step" => "LIF".into(),
         "efficiency" => "efficiency".into(),
+        k if k.ends_with("_bf16") => format!("{} bf16", short_kernel_name(&k[..k.len() - 5])),
         k => kernel_name(k),
     }
 }
@@ -157,6 +160,8 @@ mod tests {
         assert_eq!(fmt_speedup_tick(4.0), "4×");
         assert_eq!(kernel_name("activation_sigmoid"), "sigmoid");
         assert_eq!(kernel_name("lif_step"), "LIF step");
+        assert_eq!(kernel_name("lif_step_bf16"), "LIF step (bf16)");
+        assert_eq!(short_kernel_name("live_step_bf16"), "live step bf16");
         assert_eq!(size_name("256x256"), "256×256");
         assert_eq!(size_name("65536"), "65\u{2009}536");
         assert_eq!(size_name("1024"), "1024");
