@@ -208,6 +208,34 @@ mod call {
         )
     }
 
+    /// Matrix × vector on bfloat16 weights (`ops::weight`).
+    pub(super) fn dense_forward_bf16(a: args::dense_forward_bf16) -> R {
+        let act = Activation::from_u32(a.act).ok_or(KernelError::BadArgument)?;
+        let (m, n) = (a.m as usize, a.n as usize);
+        crate::ops::dense::check(
+            a.w_len as usize,
+            a.x_len as usize,
+            a.b_len as usize,
+            a.y_len as usize,
+            m,
+            n,
+            1,
+        )?;
+        let (rw, rx, rb, ry) = (
+            region(a.w, a.w_len, 2)?,
+            region(a.x, a.x_len, 4)?,
+            region(a.b, a.b_len, 4)?,
+            region(a.y, a.y_len, 4)?,
+        );
+        disjoint(&[ry], &[rw, rx, rb])?;
+        // SAFETY: all four regions are checked; `y` overlaps none of the inputs (`disjoint`),
+        // and the inputs are only read, so they may overlap each other.
+        let (w, x, b, y): (&[u16], &[f32], &[f32], &mut [f32]) =
+            unsafe { (slice(rw), slice(rx), slice(rb), slice_mut(ry)) };
+        (active().dense_bf16)(w, x, b, y, m, n, act)?;
+        Ok(0)
+    }
+
     pub(super) fn dense_batch_forward(a: args::dense_batch_forward) -> R {
         let act = Activation::from_u32(a.act).ok_or(KernelError::BadArgument)?;
         let (m, n, batch) = (a.m as usize, a.n as usize, a.batch as usize);

@@ -20,9 +20,9 @@ use crate::ops::{blocks, dense, efficiency, lif, probe, stdp};
 use crate::simd::{array, F32Lanes};
 
 pub type ActFn = fn(Activation, &mut [f32]);
-/// `(w, x, b, y, m, n, act)`: `y = act(W·x + b)`.
-pub type DenseFn =
-    fn(&[f32], &[f32], &[f32], &mut [f32], usize, usize, Activation) -> Result<(), KernelError>;
+/// `(w, x, b, y, m, n, act)`: `y = act(W·x + b)`; weights stored as `W` (`ops::weight`).
+pub type DenseFn<W = f32> =
+    fn(&[W], &[f32], &[f32], &mut [f32], usize, usize, Activation) -> Result<(), KernelError>;
 /// `(w, xs, b, ys, m, n, batch, act)`.
 pub type DenseBatchFn = fn(
     &[f32],
@@ -64,8 +64,9 @@ pub struct Kernels {
     pub stdp: StdpFn,
     pub efficiency: EfficiencyFn,
     pub block_sums: BlockSumsFn,
-    /// LIF, STDP and the block sums on bfloat16 weights (`ops::weight`), in the same form as
-    /// their f32 twins above (a form is chosen per kernel, for both storages).
+    /// Matrix × vector, LIF, STDP and the block sums on bfloat16 weights (`ops::weight`), in
+    /// the same form as their f32 twins above (a form is chosen per kernel, for both storages).
+    pub dense_bf16: DenseFn<u16>,
     pub lif_step_bf16: LifFn<u16>,
     pub stdp_bf16: StdpFn<u16>,
     pub block_sums_bf16: BlockSumsFn<u16>,
@@ -85,7 +86,8 @@ const fn lanes<V: F32Lanes>(name: &'static str) -> Kernels {
         name,
         backend: V::BACKEND,
         act_apply: activation::apply_lanes::<V>,
-        dense: dense::dense_lanes::<V>,
+        dense: dense::dense_lanes::<V, f32>,
+        dense_bf16: dense::dense_lanes::<V, u16>,
         dense_batch: dense::dense_batch_lanes::<V>,
         lif_step: lif::lif_step_lanes::<V, f32>,
         stdp: stdp::stdp_lanes::<V, f32>,
@@ -110,7 +112,8 @@ const SCALAR: Kernels = Kernels {
     name: "scalar",
     backend: "scalar",
     act_apply: activation::apply_lanes::<array::F32x4>,
-    dense: dense::dense_lanes::<array::F32x4>,
+    dense: dense::dense_lanes::<array::F32x4, f32>,
+    dense_bf16: dense::dense_lanes::<array::F32x4, u16>,
     dense_batch: dense::dense_batch_lanes::<array::F32x4>,
     lif_step: lif::lif_step_scalar,
     stdp: stdp::stdp_scalar,

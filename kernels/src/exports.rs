@@ -74,6 +74,11 @@ macro_rules! for_each_export {
                     w: In<f32>[w_len], w_len: U32, n: U32, block: U32, first: U32, count: U32,
                     out: Out<f32>[out_len], out_len: U32
                 ) -> i32;
+                dense_forward_bf16(
+                    w: In<u16>[w_len], w_len: U32, x: In<f32>[x_len], x_len: U32,
+                    b: In<f32>[b_len], b_len: U32, y: Out<f32>[y_len], y_len: U32,
+                    m: U32, n: U32, act: U32
+                ) -> i32;
                 lif_step_bf16(
                     params: In<f32>[params_len], params_len: U32,
                     v: InOut<f32>[n], refr: InOut<f32>[n], trace: InOut<f32>[n], syn: Out<f32>[n],

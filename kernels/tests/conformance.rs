@@ -521,6 +521,22 @@ conformance! {
         }
     }
 
+    fn bf16_matvec_is_the_f32_kernel_on_decoded_weights() {
+        // Every shape class of the four-row walk: rows mod 4, columns mod 8 and 16, a tail.
+        for k in tables() {
+            for (m, n) in [(1usize, 1usize), (3, 5), (4, 8), (7, 17), (16, 33), (33, 64), (64, 130)] {
+                let mut r = Rng::new((m * 131 + n) as u32);
+                let w16 = to_bf16(&(0..m * n).map(|_| r.next_f32() - 0.5).collect::<Vec<_>>());
+                let x: Vec<f32> = (0..n).map(|_| r.next_f32() - 0.5).collect();
+                let b: Vec<f32> = (0..m).map(|_| r.next_f32()).collect();
+                let (mut want, mut got) = (vec![0.0; m], vec![0.0; m]);
+                (k.dense)(&from_bf16(&w16), &x, &b, &mut want, m, n, Activation::Identity).unwrap();
+                (k.dense_bf16)(&w16, &x, &b, &mut got, m, n, Activation::Identity).unwrap();
+                assert!(same_bits(&want, &got), "{k:?} {m}x{n}");
+            }
+        }
+    }
+
     fn bf16_lif_with_stdp_agrees_across_tables_over_300_steps() {
         let all = tables();
         let a = run_bf16(&all[0], 257, 300, true);

@@ -223,6 +223,31 @@ function denseCase(m, n, batch) {
   };
 }
 
+/**
+ * Matrix × vector on bfloat16 weights (kernels/ABI.md "Weight storage"): the inputs of
+ * denseCase, the weights encoded; checked against the f64 reference on the decoded weights.
+ */
+function matvecBf16Case(m, n) {
+  const w16 = encodeAll(uniform(21, m * n, -0.5, 0.5));
+  const xs = uniform(22, n, -1, 1);
+  const b = uniform(23, m, -0.1, 0.1);
+  let ref = null;
+  return {
+    kernel: 'dense_bf16', size: `${m}x${n}`, weights: 'bf16',
+    ops: m * n, op_unit: 'MACs', flops: 2 * m * n, bytes: 2 * m * n + 4 * (n + 2 * m),
+    get compare() {
+      ref ??= denseReference(decodeAll(w16), xs, b, m, n, 1);
+      return { against: 'f64', reference: ref.y, tolerance: 1e-5 * ref.scale };
+    },
+    prepare(x) {
+      const B = new Buffers(x);
+      const W = B.from('u16', w16), X = B.from('f32', xs), Bi = B.from('f32', b), Y = B.alloc('f32', m);
+      const call = () => check(x.dense_forward_bf16(W.h, W.len, X.h, X.len, Bi.h, Bi.len, Y.h, Y.len, m, n, 0), 'dense_forward_bf16');
+      return { call, reset: () => {}, output: () => Float32Array.from(B.view(Y)), free: () => B.free() };
+    },
+  };
+}
+
 // ---- the live model: what one step of the app's run costs ------------------------------
 
 /**
@@ -505,6 +530,7 @@ export function cases(set) {
   const actN = full ? 1048576 : 65536;
   const list = ['activation_relu', 'activation_sigmoid', 'activation_tanh', 'activation_gelu'].map((k) => activationCase(k, actN));
   for (const s of full ? [64, 256, 512, 1024, 2048] : [64, 256, 1024]) list.push(denseCase(s, s, 1));
+  for (const s of full ? [1024, 2048] : [1024]) list.push(matvecBf16Case(s, s));
   list.push(denseCase(32, 32, 64));
   if (full) list.push(denseCase(64, 64, 2048));
   // The live kernels in both weight storages (kernels/ABI.md "Weight storage").

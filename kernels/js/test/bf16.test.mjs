@@ -146,3 +146,26 @@ test('a bf16 LIF step is the f32 step on the decoded weights, in the JS tier', (
   }
   assert.deepEqual(results[0], results[1]);
 });
+
+test('matrix × vector on bf16 weights: the JS tier is dense_forward on the decoded weights, and the modules agree with it', async () => {
+  const t = await tiers();
+  for (const [m, n] of [[1, 1], [3, 5], [4, 8], [7, 17], [64, 130]]) {
+    const w = Array.from({ length: m * n }, (_, k) => Math.sin(k * 0.37) * 0.5);
+    const w16 = w.map(encode);
+    const x = Array.from({ length: n }, (_, k) => Math.cos(k * 0.11));
+    const b = Array.from({ length: m }, (_, k) => k / m);
+    const outs = {};
+    for (const [name, tier] of Object.entries(t)) {
+      const W = buffer(tier, 'u16', m * n, w16), X = buffer(tier, 'f32', n, x), B = buffer(tier, 'f32', m, b), Y = buffer(tier, 'f32', m);
+      assert.equal(tier.dense_forward_bf16(W, m * n, X, n, B, m, Y, m, m, n, 0), 0, `${name} ${m}x${n}`);
+      outs[name] = Float32Array.from(views(tier).f32(Y, m));
+    }
+    const W = buffer(js, 'f32', m * n, w16.map(decode)), X = buffer(js, 'f32', n, x), B = buffer(js, 'f32', m, b), Y = buffer(js, 'f32', m);
+    assert.equal(js.dense_forward(W, m * n, X, n, B, m, Y, m, m, n, 0), 0);
+    assert.deepEqual(Array.from(outs.js), Array.from(js.f32(Y, m)), `${m}x${n}: JS bf16 = JS f32 on decoded weights`);
+    // The modules sum in f32 lanes, the JS tier in doubles: within rounding of each other.
+    for (const [name, y] of Object.entries(outs)) {
+      for (let i = 0; i < m; i++) assert.ok(Math.abs(y[i] - outs.js[i]) <= 1e-5 * Math.max(1, Math.abs(outs.js[i])) * n, `${name} ${m}x${n} [${i}]: ${y[i]} vs ${outs.js[i]}`);
+    }
+  }
+});

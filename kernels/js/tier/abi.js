@@ -23,7 +23,7 @@ const q = new URL(import.meta.url).search;
 const [
   { fillUniform },
   { applyActivation },
-  { dense, denseBatch },
+  { dense, denseBatch, denseBf16 },
   { lifStep, lifStepBf16 },
   { stdpUpdate, stdpUpdateBf16 },
   { meshEfficiency, wordsPerRow },
@@ -60,6 +60,7 @@ export const SIGNATURES = Object.freeze({
   stdp_update: 'huuhuhuhu',
   mesh_efficiency: 'huuuh',
   block_sums: 'huuuuuhu',
+  dense_forward_bf16: 'huhuhuhuuuu',
   lif_step_bf16: 'huhhhhuhuhuhhu',
   stdp_update_bf16: 'huuhuhuhu',
   block_sums_bf16: 'huuuuuhu',
@@ -223,6 +224,19 @@ export function dense_batch_forward(w, wl, xs, xl, b, bl, ys, yl, m, n, batch, a
     distinct([ys], [w, xs, b]);
     if (batch === 1) dense(W, X, B, Y, m, n, act);
     else denseBatch(W, X, B, Y, m, n, batch, act);
+    return 0;
+  });
+}
+
+/** `dense_forward` on bfloat16 weights (a u16 buffer; kernels/ABI.md "Weight storage"). */
+export function dense_forward_bf16(w, wl, x, xl, b, bl, y, yl, m, n, act) {
+  return guard(() => {
+    args(SIG.dense_forward_bf16, [w, wl, x, xl, b, bl, y, yl, m, n, act]);
+    if (act >= ACTIVATIONS) fail(E.BadArgument);
+    denseCheck(wl, xl, bl, yl, m, n, 1);
+    const W = view(w, wl, 'u16'), X = view(x, xl, 'f32'), B = view(b, bl, 'f32'), Y = view(y, yl, 'f32');
+    distinct([y], [w, x, b]);
+    denseBf16(W, X, B, Y, m, n, act);
     return 0;
   });
 }

@@ -7,6 +7,7 @@
 // Imported with this module's own query, as every module of the JS tier's graph does (why:
 // abi.js).
 const { applyActivation } = await import(`./activation.js${new URL(import.meta.url).search}`);
+const { decodeRow, scratch, words } = await import(`./weight.js${new URL(import.meta.url).search}`);
 
 /** One row's dot product plus bias (the leftover rows). */
 function row(w, o, x, n) {
@@ -62,4 +63,22 @@ export function denseBatch(w, xs, b, ys, m, n, batch, act) {
     for (let i = 0; i < m; i++) ys[k * m + i] = row(w, i * n, x, n) + b[i];
   }
   applyActivation(act, ys);
+}
+
+let rowsScratch = scratch(0);
+/**
+ * `dense` on bfloat16 weights (a Uint16Array; kernels/ABI.md "Weight storage"): each block of
+ * four rows decoded exactly (two weights per 32-bit word) into a scratch, then the same loop,
+ * so the result is dense's on the decoded weights.
+ */
+export function denseBf16(w16, x, b, y, m, n, act) {
+  if (rowsScratch.f32.length < 4 * n) rowsScratch = scratch(4 * n);
+  const { f32: rows, u32: rowBits } = rowsScratch;
+  const w32 = words(w16);
+  for (let i = 0; i < m; i += 4) {
+    const r = Math.min(4, m - i);
+    decodeRow(w16, w32, i * n, r * n, rows, rowBits);
+    dense(rows, x, b.subarray(i, i + r), y.subarray(i, i + r), r, n, 0);
+  }
+  applyActivation(act, y);
 }

@@ -14,7 +14,8 @@
 //! width buys and nothing else (and both give the same bits).
 use crate::error::{KernelError, MAX_BATCH, MAX_DIM};
 use crate::ops::activation::{apply_lanes, Activation};
-use crate::simd::F32Lanes;
+use crate::ops::weight::Weight;
+use crate::simd::{four, F32Lanes};
 
 /// Checks shapes before anything is written.
 pub fn check(
@@ -38,32 +39,34 @@ pub fn check(
     Ok(())
 }
 
-/// Dot product with four independent 4-lane accumulators (16 floats per iteration).
+/// Dot product with four independent 4-lane accumulators (16 floats per iteration); the
+/// weights stored as `W` (`ops::weight`: bf16 decoded exactly, so the same operations).
 #[inline(always)]
-fn dot_lanes<V: F32Lanes>(w: &[f32], x: &[f32]) -> f32 {
+fn dot_lanes<V: F32Lanes, W: Weight>(w: &[W], x: &[f32]) -> f32 {
     let (w16, _) = w.as_chunks::<16>();
     let (x16, _) = x.as_chunks::<16>();
     let mut a = [V::zero(); 4];
     for (wc, xc) in w16.iter().zip(x16) {
         let (wc, xc) = (wc.as_chunks::<4>().0, xc.as_chunks::<4>().0);
         for q in 0..4 {
-            a[q] = V::load_array(&wc[q]).mul_add(V::load_array(&xc[q]), a[q]);
+            a[q] = W::load4::<V>(&wc[q]).mul_add(V::load_array(&xc[q]), a[q]);
         }
     }
     let mut j = w16.len() * 16;
     while j + 4 <= w.len() {
-        a[0] = V::load(&w[j..]).mul_add(V::load(&x[j..]), a[0]);
+        a[0] = W::load4::<V>(four(&w[j..])).mul_add(V::load(&x[j..]), a[0]);
         j += 4;
     }
     let mut s = a[0].add(a[1]).add(a[2].add(a[3])).sum();
     for (wj, xj) in w[j..].iter().zip(&x[j..]) {
-        s += wj * xj;
+        s += wj.get() * xj;
     }
     s
 }
 
-pub fn dense_lanes<V: F32Lanes>(
-    w: &[f32],
+/// Matrix × vector, weights stored as `W` (f32, or bf16 for the 16-bit storage).
+pub fn dense_lanes<V: F32Lanes, W: Weight>(
+    w: &[W],
     x: &[f32],
     b: &[f32],
     y: &mut [f32],
@@ -78,28 +81,28 @@ pub fn dense_lanes<V: F32Lanes>(
     let body = x4.len() & !1;
     let mut i = 0;
     while i + 4 <= m {
-        let rows: [&[[f32; 4]]; 4] =
+        let rows: [&[[W; 4]]; 4] =
             core::array::from_fn(|r| w[(i + r) * n..(i + r + 1) * n].as_chunks::<4>().0);
         let mut acc = [V::zero(); 8];
         for c in (0..body).step_by(2) {
             let (x0, x1) = (V::load_array(&x4[c]), V::load_array(&x4[c + 1]));
             for r in 0..4 {
-                acc[2 * r] = V::load_array(&rows[r][c]).mul_add(x0, acc[2 * r]);
-                acc[2 * r + 1] = V::load_array(&rows[r][c + 1]).mul_add(x1, acc[2 * r + 1]);
+                acc[2 * r] = W::load4::<V>(&rows[r][c]).mul_add(x0, acc[2 * r]);
+                acc[2 * r + 1] = W::load4::<V>(&rows[r][c + 1]).mul_add(x1, acc[2 * r + 1]);
             }
         }
         for r in 0..4 {
             let row = &w[(i + r) * n..(i + r + 1) * n];
             let mut s = acc[2 * r].add(acc[2 * r + 1]).sum();
             for (wj, xj) in row[body * 4..].iter().zip(&x[body * 4..]) {
-                s += wj * xj;
+                s += wj.get() * xj;
             }
             y[i + r] = s + b[i + r];
         }
         i += 4;
     }
     while i < m {
-        y[i] = dot_lanes::<V>(&w[i * n..(i + 1) * n], x) + b[i];
+        y[i] = dot_lanes::<V, W>(&w[i * n..(i + 1) * n], x) + b[i];
         i += 1;
     }
     apply_lanes::<V>(act, y);
