@@ -138,6 +138,19 @@ for (const name of engineList(process.env.SASI_ENGINES || 'all')) {
       await done(page);
     });
 
+    test(`${name}: bf16 weights (?weights=bf16): the SIMD and JS tiers race to equal spike hashes`, async () => {
+      // The same run in two tiers on 16-bit weights (kernels/ABI.md "Weight storage"): this
+      // engine's wasm and its plain-JS decode must compute the same spikes.
+      const page = await open('/?race=simd,js&n=512&weights=bf16');
+      await page.waitFor(() => Number(document.querySelector('[data-testid=race-hash]')?.dataset.t) >= 200, null, { timeout: 60000, interval: 250, what: 'the race to pass 200 ms' });
+      const hash = await page.evaluate(() => ({ ...document.querySelector('[data-testid=race-hash]').dataset }));
+      assert.equal(hash.equal, 'true', JSON.stringify(hash));
+      assert.equal(hash.a, hash.b);
+      assert.match(await page.url(), /weights=bf16/);
+      assert.deepEqual(await page.problems(), []);
+      await done(page);
+    });
+
     test(`${name}: keys 1–4 switch tiers and the run continues; an unavailable tier is refused with a notice`, async () => {
       // 32 steps per frame, so simulated time visibly advances (0.1 s display) even at a few fps.
       const page = await open('/?tier=simd&n=1024&agents=32&seed=3&steps=32');

@@ -523,9 +523,15 @@ function efficiencyCase(n) {
 
 export function cases(set) {
   if (Array.isArray(set)) return set;
-  // `live:N`: one step of the app's run at N alone (the protocol check's set).
-  const live = /^live:(\d+)(?::(f32|bf16))?$/.exec(set);
-  if (live) return [liveStepCase(Number(live[1]), { weights: live[2] ?? 'f32' })];
+  // A comma list of sets: each in turn (`live:4096,live:4096:bf16`).
+  if (set.includes(',')) return set.split(',').flatMap((s) => cases(s.trim()));
+  // `live:N` (`live:N:bf16`): one step of the app's run at N alone, in that weight storage
+  // (the protocol check's set; tests/bench/storage.mjs); `lif:N`, `stdp:N` its two kernels.
+  const live = /^(live|lif|stdp):(\d+)(?::(f32|bf16))?$/.exec(set);
+  if (live) {
+    const make = { live: liveStepCase, lif: lifCase, stdp: stdpCase }[live[1]];
+    return [make(Number(live[2]), { weights: live[3] ?? 'f32' })];
+  }
   const full = set === 'full';
   const actN = full ? 1048576 : 65536;
   const list = ['activation_relu', 'activation_sigmoid', 'activation_tanh', 'activation_gelu'].map((k) => activationCase(k, actN));

@@ -170,7 +170,9 @@ export function stdpUpdateBf16(w16, n, trace, spikes, nSpikes, p) {
     const o = j * n;
     for (let s = 0; s < nSpikes; s++) {
       const idx = o + spikes[s];
-      let x = decode(w16[idx]);
+      const h0 = w16[idx];
+      if (h0 === 0) continue; // no synapse: nothing to update, and it adds 0 to the sum
+      let x = decode(h0);
       if (x > 0) {
         let c = f(x + a);
         if (c < 0) c = 0;
@@ -190,7 +192,9 @@ export function stdpUpdateBf16(w16, n, trace, spikes, nSpikes, p) {
       const o = j * n;
       for (let s = 0; s < nSpikes; s++) {
         const idx = o + spikes[s];
-        const x = decode(w16[idx]);
+        const h = w16[idx];
+        if (h === 0) continue;
+        const x = decode(h);
         const sc = scale[s];
         if (x > 0 && sc === sc) {
           const y = f(x * sc);

@@ -327,18 +327,21 @@ fn potentiate_and_normalise_lanes<V: F32Lanes, W: Weight>(
             let (r2, r3) = rest.split_at_mut(n);
             for (k, &i) in spikes.iter().enumerate() {
                 let i = i as usize;
-                let wv = V::load_array(&[r0[i].get(), r1[i].get(), r2[i].get(), r3[i].get()]);
+                // Gathered as stored, decoded and encoded in lanes (one widening load and
+                // shift for bf16, no per-lane conversion).
+                let wv: V = W::load4(&[r0[i], r1[i], r2[i], r3[i]]);
                 let live: V::Mask = wv.gt(zero);
                 let (c, cut) = settle_lanes(wv.add(a), live, zero, wmax, prune);
                 cuts = cuts.add(cut);
-                let o = live.select(c, wv).to_array().map(W::put);
+                let mut o = [W::default(); 4];
+                W::store4(live.select(c, wv), &mut o);
                 r0[i] = o[0];
                 r1[i] = o[1];
                 r2[i] = o[2];
                 r3[i] = o[3];
                 if normalise {
                     // The stored values, as the scalar sums take them.
-                    let o = o.map(W::get);
+                    let o = W::load4::<V>(&o).to_array();
                     sums[k] = (((sums[k] + o[0]) + o[1]) + o[2]) + o[3];
                 }
             }
@@ -361,10 +364,11 @@ fn potentiate_and_normalise_lanes<V: F32Lanes, W: Weight>(
                     continue;
                 }
                 let i = i as usize;
-                let wv = V::load_array(&[r0[i].get(), r1[i].get(), r2[i].get(), r3[i].get()]);
+                let wv: V = W::load4(&[r0[i], r1[i], r2[i], r3[i]]);
                 // `w_max < y ? w_max : y`: the scalar clip's predicate, one instruction.
                 let y = wv.mul(V::splat(s)).pmin(wmax);
-                let o = wv.gt(zero).select(y, wv).to_array().map(W::put);
+                let mut o = [W::default(); 4];
+                W::store4(wv.gt(zero).select(y, wv), &mut o);
                 r0[i] = o[0];
                 r1[i] = o[1];
                 r2[i] = o[2];
