@@ -7,7 +7,7 @@ use crate::dispatch::{BlockSumsFn, Kernels, LifFn, StdpFn, BEST};
 use crate::error::KernelError;
 use crate::ops::activation::Activation;
 use crate::ops::efficiency;
-use crate::ops::lif::{LifParams, LifState};
+use crate::ops::lif::{LifParams, LifState, Part};
 use crate::ops::stdp::StdpParams;
 use crate::ops::weight::{encode_into, Weight};
 use crate::registry::{disjoint, Region, Registry};
@@ -467,6 +467,76 @@ mod call {
         v.copy_from_slice(&v0);
         lanes.copy_from_slice(&lanes0);
         Ok(0)
+    }
+
+    /// LIF for the neurons `first..first + width` of `n` (`ops::lif` "Parts"): the state
+    /// buffers are the part's, W its `n × width` columns, `prev` the whole last step's spikes;
+    /// `out` receives the part's spikes as neuron indices of the whole population.
+    pub(super) fn lif_step_part(a: args::lif_step_part) -> R {
+        let part = Part {
+            n: a.n as usize,
+            first: a.first as usize,
+            width: a.width as usize,
+        };
+        let rpar = region(a.params, a.params_len, 4)?;
+        // SAFETY: checked, and only read; every output below is checked disjoint from it.
+        let p = LifParams::from_slice(unsafe { slice(rpar) })?;
+        let (rv, rr, rt, rs) = (
+            region(a.v, a.width, 4)?,
+            region(a.refr, a.width, 4)?,
+            region(a.trace, a.width, 4)?,
+            region(a.syn, a.width, 4)?,
+        );
+        let (rw, rp, rg, ro) = (
+            region(a.w, a.w_len, 4)?,
+            region(a.prev, a.n_prev, 4)?,
+            region(a.rng, 4, 4)?,
+            region(a.out, a.out_len, 4)?,
+        );
+        disjoint(&[rv, rr, rt, rs, rg, ro], &[rw, rp, rpar])?;
+        // SAFETY: every region is checked; the six outputs overlap each other and the inputs
+        // nowhere (`disjoint`); the inputs are only read.
+        let (rng_s, w, prev, out): (&mut [u32], &[f32], &[u32], &mut [u32]) =
+            unsafe { (slice_mut(rg), slice(rw), slice(rp), slice_mut(ro)) };
+        let mut lanes = [rng_s[0], rng_s[1], rng_s[2], rng_s[3]];
+        // SAFETY: as above.
+        let mut st = unsafe {
+            LifState {
+                v: slice_mut(rv),
+                refr: slice_mut(rr),
+                trace: slice_mut(rt),
+                syn: slice_mut(rs),
+                rng: &mut lanes,
+            }
+        };
+        let r = (active().lif_step_part)(&p, &mut st, w, prev, out, part);
+        // The generator advances only when the step ran (a shape error changes nothing).
+        if !matches!(r, Err(e) if e != KernelError::NonFinite) {
+            rng_s.copy_from_slice(&lanes);
+        }
+        r
+    }
+
+    /// STDP of the columns `first..first + width` of `n` (`ops::stdp`'s parts): W the part's
+    /// `n × width` columns, `trace` all `n` traces, `spikes` the whole step's list.
+    pub(super) fn stdp_update_part(a: args::stdp_update_part) -> R {
+        let part = Part {
+            n: a.n as usize,
+            first: a.first as usize,
+            width: a.width as usize,
+        };
+        let rpar = region(a.params, a.params_len, 4)?;
+        // SAFETY: checked, and only read; `w` below is checked disjoint from it.
+        let p = StdpParams::from_slice(unsafe { slice(rpar) })?;
+        let (rw, rt, rs) = (
+            region(a.w, a.w_len, 4)?,
+            region(a.trace, a.trace_len, 4)?,
+            region(a.spikes, a.n_spikes, 4)?,
+        );
+        disjoint(&[rw], &[rt, rs, rpar])?;
+        // SAFETY: all checked; `w` overlaps none of the inputs, which are only read.
+        let (w, t, s) = unsafe { (slice_mut(rw), slice(rt), slice(rs)) };
+        (active().stdp_part)(w, t, s, &p, part)
     }
 
     /// Selects the form a kernel runs in (`dispatch::with_form`).

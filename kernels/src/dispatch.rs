@@ -14,7 +14,7 @@
 //! time; the C ABI (`abi.rs`) calls [`BEST`].
 use crate::error::KernelError;
 use crate::ops::activation::{self, Activation};
-use crate::ops::lif::{LifParams, LifState};
+use crate::ops::lif::{LifParams, LifState, Part};
 use crate::ops::stdp::StdpParams;
 use crate::ops::{blocks, dense, efficiency, lif, probe, stdp};
 use crate::simd::{array, F32Lanes};
@@ -37,6 +37,19 @@ pub type DenseBatchFn = fn(
 /// `(params, state, w, prev, out)` → spike count; weights stored as `W` (`ops::weight`).
 pub type LifFn<W = f32> =
     fn(&LifParams, &mut LifState<'_>, &[W], &[u32], &mut [u32]) -> Result<usize, KernelError>;
+/// `(params, state, w, prev, out, part)`: [`LifFn`] for the neurons of `part` only (its columns
+/// of W; `ops::lif` "Parts").
+pub type LifPartFn = fn(
+    &LifParams,
+    &mut LifState<'_>,
+    &[f32],
+    &[u32],
+    &mut [u32],
+    Part,
+) -> Result<usize, KernelError>;
+/// `(w, trace, spikes, params, part)`: STDP of the columns of `part` only.
+pub type StdpPartFn =
+    fn(&mut [f32], &[f32], &[u32], &StdpParams, Part) -> Result<usize, KernelError>;
 /// `(w, n, trace, spikes, params)` → synapses pruned.
 pub type StdpFn<W = f32> =
     fn(&mut [W], usize, &[f32], &[u32], &StdpParams) -> Result<usize, KernelError>;
@@ -67,6 +80,10 @@ pub struct Kernels {
     /// Matrix × vector, LIF, STDP and the block sums on bfloat16 weights (`ops::weight`), in
     /// the same form as their f32 twins above (a form is chosen per kernel, for both storages).
     pub dense_bf16: DenseFn<u16>,
+    /// LIF and STDP of one part of the population (one thread's columns, issue 29), in the
+    /// same form as `lif_step` and `stdp`.
+    pub lif_step_part: LifPartFn,
+    pub stdp_part: StdpPartFn,
     pub lif_step_bf16: LifFn<u16>,
     pub stdp_bf16: StdpFn<u16>,
     pub block_sums_bf16: BlockSumsFn<u16>,
@@ -93,6 +110,8 @@ const fn lanes<V: F32Lanes>(name: &'static str) -> Kernels {
         stdp: stdp::stdp_lanes::<V, f32>,
         efficiency: efficiency::efficiency_lanes::<V::Mask>,
         block_sums: blocks::block_sums_lanes::<V, f32>,
+        lif_step_part: lif::lif_step_part_lanes::<V, f32>,
+        stdp_part: stdp::stdp_part_lanes::<V, f32>,
         lif_step_bf16: lif::lif_step_lanes::<V, u16>,
         stdp_bf16: stdp::stdp_lanes::<V, u16>,
         block_sums_bf16: blocks::block_sums_lanes::<V, u16>,
@@ -119,6 +138,8 @@ const SCALAR: Kernels = Kernels {
     stdp: stdp::stdp_scalar,
     efficiency: efficiency::efficiency_scalar,
     block_sums: blocks::block_sums_scalar,
+    lif_step_part: lif::lif_step_part_scalar,
+    stdp_part: stdp::stdp_part_scalar,
     lif_step_bf16: lif::lif_step_scalar,
     stdp_bf16: stdp::stdp_scalar,
     block_sums_bf16: blocks::block_sums_scalar,
@@ -168,17 +189,17 @@ pub fn with_form(k: Kernels, kernel: usize, form: usize) -> Option<Kernels> {
     let mut k = k;
     match kernel {
         0 => {
-            (k.lif_step, k.lif_step_bf16) = if lanes {
-                (LANES.lif_step, LANES.lif_step_bf16)
+            (k.lif_step, k.lif_step_bf16, k.lif_step_part) = if lanes {
+                (LANES.lif_step, LANES.lif_step_bf16, LANES.lif_step_part)
             } else {
-                (SCALAR.lif_step, SCALAR.lif_step_bf16)
+                (SCALAR.lif_step, SCALAR.lif_step_bf16, SCALAR.lif_step_part)
             }
         }
         1 => {
-            (k.stdp, k.stdp_bf16) = if lanes {
-                (LANES.stdp, LANES.stdp_bf16)
+            (k.stdp, k.stdp_bf16, k.stdp_part) = if lanes {
+                (LANES.stdp, LANES.stdp_bf16, LANES.stdp_part)
             } else {
-                (SCALAR.stdp, SCALAR.stdp_bf16)
+                (SCALAR.stdp, SCALAR.stdp_bf16, SCALAR.stdp_part)
             }
         }
         2 => {

@@ -24,12 +24,13 @@
 //! Every kernel returns an `i32` (`>= 0` success, else an error code); the memory exports
 //! return what ABI.md says.
 
-/// The export list, expanded by `$m!`. Four groups: `memory` (allocation and identity, written
+/// The export list, expanded by `$m!`. Five groups: `memory` (allocation and identity, written
 /// by hand in each tier), `kernels` (each a checked call of one kernel), `model` (the app's
 /// model set-up in Rust, checked like a kernel; in the wasm modules only: the app seeds every
 /// tier, the JS tier included, from this same Rust code, so the JS tier carries no copy) and
 /// `forms` (which form a kernel runs in, `dispatch::with_form`; wasm modules only, the JS tier
-/// has one form of each).
+/// has one form of each) and `parts` (LIF and STDP of one part of the population, for threads
+/// that each own their columns; wasm modules only: the JS tier runs on one thread).
 #[macro_export]
 macro_rules! for_each_export {
     ($m:ident) => {
@@ -108,6 +109,20 @@ macro_rules! for_each_export {
             forms {
                 variant_select(kernel: U32, form: U32) -> i32;
                 variant_form(kernel: U32) -> i32;
+            }
+            parts {
+                lif_step_part(
+                    params: In<f32>[params_len], params_len: U32,
+                    v: InOut<f32>[width], refr: InOut<f32>[width], trace: InOut<f32>[width],
+                    syn: Out<f32>[width], width: U32, n: U32, first: U32,
+                    w: In<f32>[w_len], w_len: U32, prev: In<u32>[n_prev], n_prev: U32,
+                    rng: InOut<u32>[4], out: Out<u32>[out_len], out_len: U32
+                ) -> i32;
+                stdp_update_part(
+                    w: InOut<f32>[w_len], w_len: U32, n: U32, first: U32, width: U32,
+                    trace: In<f32>[trace_len], trace_len: U32, spikes: In<u32>[n_spikes],
+                    n_spikes: U32, params: In<f32>[params_len], params_len: U32
+                ) -> i32;
             }
         }
     };
@@ -233,6 +248,9 @@ macro_rules! __export_group {
         (false, true)
     };
     (forms) => {
+        (false, true)
+    };
+    (parts) => {
         (false, true)
     };
 }

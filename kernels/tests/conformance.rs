@@ -8,7 +8,7 @@ use sasi_kernels::dispatch::{self, Kernels};
 use sasi_kernels::error::KernelError;
 use sasi_kernels::ops::activation::{apply_one, Activation};
 use sasi_kernels::ops::efficiency::{random_graph, words_per_row};
-use sasi_kernels::ops::lif::{LifNeurons, LifParams, LifState};
+use sasi_kernels::ops::lif::{LifNeurons, LifParams, LifState, Part};
 use sasi_kernels::ops::stdp::StdpParams;
 use sasi_kernels::ops::weight::Weight;
 use sasi_kernels::reference;
@@ -521,6 +521,48 @@ conformance! {
         }
     }
 
+    fn parts_of_the_population_give_the_whole_runs_bits() {
+        // Issue 29: the population split by post-synaptic columns over 1, 2 and 3 parts (what
+        // threads that each own their columns run), 300 steps of LIF + STDP, spikes exchanged
+        // every step: the whole run's spikes every step, and its potentials, traces, weights
+        // and pruned count at the end, in every table.
+        for k in tables() {
+            for (n, target) in [(64usize, 0.0), (257, 0.0), (384, 0.0), (257, 2.0), (384, 2.0)] {
+                let whole = run_with(&k, n, 300, true, target);
+                let fired: usize = whole.spikes.iter().map(Vec::len).sum();
+                assert!(fired > 50, "n={n} target={target}: the network fires ({fired})");
+                for parts in 1..=3 {
+                    let got = run_parts(&k, n, 300, parts, target);
+                    assert_eq!(got.spikes, whole.spikes, "{k:?} n={n} target={target} parts={parts}: spikes");
+                    assert!(same_bits(&got.v, &whole.v) && same_bits(&got.trace, &whole.trace), "{k:?} n={n} parts={parts}: state");
+                    assert!(same_bits(&got.w, &whole.w), "{k:?} n={n} parts={parts}: weights");
+                    assert_eq!(got.pruned, whole.pruned, "{k:?} n={n} parts={parts}: pruned");
+                }
+            }
+        }
+    }
+
+    fn a_part_that_does_not_fit_is_refused() {
+        let p = lif_params();
+        let sp = StdpParams::from_slice(&[0.004, 0.3, 0.2, 0.03, 0.0]).unwrap();
+        for k in tables() {
+            let (mut v, mut refr, mut trace, mut syn) = (vec![0.0; 8], vec![0.0; 8], vec![0.0; 8], vec![0.0; 8]);
+            let w = vec![0.1; 16 * 8];
+            let mut out = vec![0; 8];
+            let mut st = LifState { v: &mut v, refr: &mut refr, trace: &mut trace, syn: &mut syn, rng: &mut [1, 2, 3, 4] };
+            let part = |first, width| Part { n: 16, first, width };
+            assert_eq!((k.lif_step_part)(&p, &mut st, &w, &[], &mut out, part(2, 8)), Err(KernelError::BadArgument), "{k:?}: a start off the lanes");
+            assert_eq!((k.lif_step_part)(&p, &mut st, &w, &[], &mut out, part(12, 8)), Err(KernelError::BadArgument), "{k:?}: past n");
+            assert_eq!((k.lif_step_part)(&p, &mut st, &w[..120], &[], &mut out, part(8, 8)), Err(KernelError::LengthMismatch), "{k:?}");
+            assert_eq!((k.lif_step_part)(&p, &mut st, &w, &[16], &mut out, part(8, 8)), Err(KernelError::BadArgument), "{k:?}: a spike past n");
+            assert_eq!((k.lif_step_part)(&p, &mut st, &w, &[3, 15], &mut out, part(8, 8)).map(|_| ()), Ok(()), "{k:?}");
+            let mut w = w.clone();
+            assert_eq!((k.stdp_part)(&mut w[..120], &[0.5; 16], &[1], &sp, part(8, 8)), Err(KernelError::LengthMismatch), "{k:?}: 120 weights are not 16 × 8");
+            assert_eq!((k.stdp_part)(&mut w, &[0.5; 8], &[1], &sp, part(8, 8)), Err(KernelError::LengthMismatch), "{k:?}: the trace is all n");
+            assert_eq!((k.stdp_part)(&mut w, &[0.5; 16], &[1, 9], &sp, part(8, 8)).map(|_| ()), Ok(()), "{k:?}");
+        }
+    }
+
     fn bf16_matvec_is_the_f32_kernel_on_decoded_weights() {
         // Every shape class of the four-row walk: rows mod 4, columns mod 8 and 16, a tail.
         for k in tables() {
@@ -810,9 +852,14 @@ struct Run {
 
 /// `steps` LIF (+ STDP) steps of a seeded network with the app's shape in table `k`.
 fn run(k: &Kernels, n: usize, steps: usize, plastic: bool) -> Run {
+    run_with(k, n, steps, plastic, 0.0)
+}
+
+/// [`run`] with STDP normalising each spiking neuron's inputs to `target` (0: off).
+fn run_with(k: &Kernels, n: usize, steps: usize, plastic: bool, target: f32) -> Run {
     let (mut w, mut neurons) = seeded(n);
     let p = lif_params();
-    let sp = StdpParams::from_slice(&[0.004, 0.3, 0.2, 0.03, 0.0]).unwrap();
+    let sp = StdpParams::from_slice(&[0.004, 0.3, 0.2, 0.03, target]).unwrap();
     let (mut prev, mut out) = (Vec::new(), vec![0u32; n]);
     let (mut spikes, mut pruned) = (Vec::new(), 0);
     for _ in 0..steps {
@@ -828,6 +875,98 @@ fn run(k: &Kernels, n: usize, steps: usize, plastic: bool) -> Run {
         v: neurons.v,
         trace: neurons.trace,
         w,
+        pruned,
+    }
+}
+
+/// [`run`] with the population split into `parts` parts by post-synaptic columns (each a
+/// multiple of 4 wide but the last), stepped in turn as threads would: every part's LIF from
+/// the last step's whole spike list, the parts' spikes joined in order, every part's copy of
+/// the other neurons' traces advanced from them, then every part's STDP. The answer's `v`,
+/// `trace` and `w` are the parts' put back together.
+fn run_parts(k: &Kernels, n: usize, steps: usize, parts: usize, target: f32) -> Run {
+    let (w, neurons) = seeded(n);
+    let p = lif_params();
+    let sp = StdpParams::from_slice(&[0.004, 0.3, 0.2, 0.03, target]).unwrap();
+    let bounds: Vec<usize> = (0..=parts)
+        .map(|q| if q == parts { n } else { n * q / parts / 4 * 4 })
+        .collect();
+    struct Slice {
+        part: Part,
+        w: Vec<f32>,
+        v: Vec<f32>,
+        refr: Vec<f32>,
+        syn: Vec<f32>,
+        /// All n traces: the part's own are its LIF state, the others follow the spikes.
+        trace: Vec<f32>,
+        rng: [u32; 4],
+        out: Vec<u32>,
+    }
+    let mut slices: Vec<Slice> = bounds
+        .windows(2)
+        .map(|b| {
+            let (first, width) = (b[0], b[1] - b[0]);
+            Slice {
+                part: Part { n, first, width },
+                w: (0..n)
+                    .flat_map(|j| w[j * n + first..j * n + first + width].to_vec())
+                    .collect(),
+                v: neurons.v[first..first + width].to_vec(),
+                refr: vec![0.0; width],
+                syn: vec![0.0; width],
+                trace: vec![0.0; n],
+                rng: neurons.rng,
+                out: vec![0; width],
+            }
+        })
+        .collect();
+    let (mut prev, mut spikes, mut pruned) = (Vec::new(), Vec::new(), 0);
+    for _ in 0..steps {
+        let mut now: Vec<u32> = Vec::new();
+        for s in &mut slices {
+            let Part { first, width, .. } = s.part;
+            let mut st = LifState {
+                v: &mut s.v,
+                refr: &mut s.refr,
+                trace: &mut s.trace[first..first + width],
+                syn: &mut s.syn,
+                rng: &mut s.rng,
+            };
+            let c = (k.lif_step_part)(&p, &mut st, &s.w, &prev, &mut s.out, s.part).unwrap();
+            now.extend_from_slice(&s.out[..c]);
+        }
+        for s in &mut slices {
+            let own = s.part.first..s.part.first + s.part.width;
+            let mut spiked = vec![false; n];
+            for &j in &now {
+                spiked[j as usize] = true;
+            }
+            for (j, t) in s.trace.iter_mut().enumerate() {
+                if !own.contains(&j) {
+                    *t = *t * p.trace_decay + if spiked[j] { 1.0 } else { 0.0 };
+                }
+            }
+            pruned += (k.stdp_part)(&mut s.w, &s.trace, &now, &sp, s.part).unwrap();
+        }
+        prev = now;
+        spikes.push(prev.clone());
+    }
+    let mut w_all = vec![0.0f32; n * n];
+    let (mut v, mut trace) = (vec![0.0f32; n], vec![0.0f32; n]);
+    for s in &slices {
+        let Part { first, width, .. } = s.part;
+        for j in 0..n {
+            w_all[j * n + first..j * n + first + width]
+                .copy_from_slice(&s.w[j * width..(j + 1) * width]);
+        }
+        v[first..first + width].copy_from_slice(&s.v);
+        trace[first..first + width].copy_from_slice(&s.trace[first..first + width]);
+    }
+    Run {
+        spikes,
+        v,
+        trace,
+        w: w_all,
         pruned,
     }
 }

@@ -39,24 +39,26 @@ export function lead(ctl, run, parts, calls, warmup) {
  * follows; the lead waits for the page's `go` (every helper ready), times the calls and posts
  * them as `{ type: 'times', times }`.
  */
-export async function serve(sab, run, { part, parts, calls, warmup }) {
-  const ctl = new Int32Array(sab);
+export async function serve(sab, run, { part, parts, calls, warmup, hash }) {
+  const ctl = new Int32Array(sab, 0, 2);
   postMessage({ type: 'ready' });
   if (part > 0) {
     follow(ctl, run);
     return;
   }
   await new Promise((resolve) => { onmessage = resolve; });
-  postMessage({ type: 'times', times: lead(ctl, run, parts, calls, warmup) });
+  const times = lead(ctl, run, parts, calls, warmup);
+  postMessage({ type: 'times', times, ...(hash ? { hash: hash() } : {}) });
 }
 
 /**
- * The page's side: starts `k` workers from `url`, posts each `messageFor(part, sab)`, waits
- * until all are ready, tells the lead to go, and returns its call times (ms). The workers are
- * stopped whatever happens.
+ * The page's side: starts `k` workers from `url`, posts each `messageFor(part, sab)` (`sab`:
+ * `sabBytes` shared bytes, the first 8 the control words), waits until all are ready, tells
+ * the lead to go, and returns its call times (ms), with the run's `hash` when the lead sends
+ * one. The workers are stopped whatever happens.
  */
-export async function timeThreads(url, k, messageFor) {
-  const sab = new SharedArrayBuffer(8);
+export async function timeThreads(url, k, messageFor, sabBytes = 8) {
+  const sab = new SharedArrayBuffer(Math.max(8, sabBytes));
   const workers = [];
   try {
     await Promise.all(Array.from({ length: k }, (_, part) => new Promise((resolve, reject) => {
@@ -67,10 +69,18 @@ export async function timeThreads(url, k, messageFor) {
       w.postMessage(messageFor(part, sab));
     })));
     return await new Promise((resolve, reject) => {
-      workers[0].onmessage = (e) => (e.data.type === 'times' ? resolve(e.data.times) : reject(new Error(e.data.message)));
+      workers[0].onmessage = (e) => (e.data.type === 'times' ? resolve(e.data.hash === undefined ? e.data.times : Object.assign(e.data.times, { hash: e.data.hash })) : reject(new Error(e.data.message)));
       workers[0].postMessage({ type: 'go' });
     });
   } finally {
     for (const w of workers) w.terminate();
   }
 }
+
+/** Where part `part` of `parts` of `n` neurons starts: a multiple of 4 (the drive's lanes,
+ *  kernels/ABI.md "Parts of the population"); part `parts` is the end, `n`. */
+export const partStart = (n, part, parts) => (part === parts ? n : Math.floor((n * part) / parts / 4) * 4);
+
+/** Bytes of the shared buffer the live step's threads use at `n` over `parts` threads: the two
+ *  control words, the arrival count, one spike count and `n` spike slots per part. */
+export const liveSabBytes = (n, parts) => 12 + 4 * parts + 4 * parts * n;

@@ -3,8 +3,8 @@
 // module's memory, and a loop that waits on a SharedArrayBuffer for the next generation, runs
 // its slice, and counts itself done. Nothing but the two control words is shared.
 import { loadKernelModule } from '../load.js';
-import { uniform } from './bench.js';
-import { serve } from './thread-loop.js';
+import { LIVE, seededNetwork, uniform } from './bench.js';
+import { partStart, serve } from './thread-loop.js';
 
 function alloc(x, f32) {
   const h = x.sasi_alloc(f32.length * 4) >>> 0;
@@ -13,8 +13,100 @@ function alloc(x, f32) {
   return h;
 }
 
+function allocU32(x, len) {
+  const h = x.sasi_alloc(len * 4) >>> 0;
+  if (!h) throw new Error(`allocation of ${len * 4} bytes failed`);
+  return h;
+}
+
+/**
+ * One step of the app's run (LIF then STDP, the page's model at N = `n`) for this thread's
+ * post-synaptic columns (kernels/ABI.md "Parts of the population"): it builds the app's network
+ * in its module (model_network), keeps its `n × width` columns of W and its neurons' state, and
+ * per step: its LIF part from the last step's whole spike list → its spikes into the shared
+ * buffer → a barrier (`exchange`) → the whole list joined in part order → the other neurons'
+ * traces advanced from it (f32, as the kernel does) → its STDP part. Returns the step and a
+ * hash of every step's whole spike list, so runs at different thread counts can be compared.
+ */
+function liveStep(x, n, part, parts, exchange) {
+  const first = partStart(n, part, parts), width = partStart(n, part + 1, parts) - first;
+  const mem = () => x.memory.buffer;
+  // The whole network, seeded in this module, then only this part's columns kept.
+  const net = seededNetwork(x, { n, per: Math.max(1, Math.floor(n / LIVE.agents)) }, LIVE.seed);
+  const cols = new Float32Array(n * width);
+  for (let j = 0; j < n; j++) cols.set(net.w.subarray(j * n + first, j * n + first + width), j * width);
+  const params = (() => {
+    const L = alloc(x, new Float32Array(9)), S = alloc(x, new Float32Array(5));
+    if (x.model_params(LIVE.driveHz, L, S) < 0) throw new Error('model_params failed');
+    return { lif: L, stdp: S };
+  })();
+  const W = alloc(x, cols);
+  const V = alloc(x, net.v.subarray(first, first + width)), R = alloc(x, new Float32Array(width));
+  const S = alloc(x, new Float32Array(width)), T = alloc(x, new Float32Array(n));
+  const G = allocU32(x, 4), PREV = allocU32(x, n), OUT = allocU32(x, width);
+  new Uint32Array(mem(), G, 4).set(net.lanes);
+  const decay = new Float32Array(mem(), params.lif, 9)[6];
+  const f = Math.fround;
+  let nPrev = 0, hash = 2166136261;
+  const step = () => {
+    const k = x.lif_step_part(params.lif, 9, V, R, T + 4 * first, S, width, n, first, W, n * width, PREV, nPrev, G, OUT, width);
+    if (k < 0) throw new Error(`lif_step_part returned ${k}`);
+    const joined = exchange(new Uint32Array(mem(), OUT, k));
+    const prev = new Uint32Array(mem(), PREV, n);
+    prev.set(joined);
+    nPrev = joined.length;
+    const t = new Float32Array(mem(), T, n);
+    for (let i = 0; i < first; i++) t[i] = f(t[i] * decay);
+    for (let i = first + width; i < n; i++) t[i] = f(t[i] * decay);
+    for (const j of joined) if (j < first || j >= first + width) t[j] = f(t[j] + 1);
+    if (nPrev > 0) {
+      const c = x.stdp_update_part(W, n * width, n, first, width, T, n, PREV, nPrev, params.stdp, 5);
+      if (c < 0) throw new Error(`stdp_update_part returned ${c}`);
+    }
+    // FNV-1a over the step's count and indices.
+    hash = Math.imul(hash ^ nPrev, 16777619) >>> 0;
+    for (const j of joined) hash = Math.imul(hash ^ j, 16777619) >>> 0;
+    return 0;
+  };
+  return { step, hash: () => hash };
+}
+
+/**
+ * The spike exchange of `parts` threads over `sab` (after the two control words of
+ * thread-loop.js): word 2 counts arrivals, then one count and `n` slots per part. Each thread
+ * writes its spikes and count, arrives, waits until every part of this step has (a barrier on
+ * the arrival count, which only grows), and reads every part's spikes in order.
+ */
+function spikeExchange(sab, n, part, parts) {
+  const ctl = new Int32Array(sab, 0, 3);
+  const counts = new Int32Array(sab, 12, parts);
+  const slots = new Uint32Array(sab, 12 + 4 * parts, parts * n);
+  const joined = new Uint32Array(n);
+  let round = 0;
+  return (mine) => {
+    round++;
+    slots.set(mine, part * n);
+    Atomics.store(counts, part, mine.length);
+    const target = round * parts;
+    const arrived = Atomics.add(ctl, 2, 1) + 1;
+    Atomics.notify(ctl, 2);
+    for (let c = arrived; c < target; c = Atomics.load(ctl, 2)) Atomics.wait(ctl, 2, c);
+    let total = 0;
+    for (let q = 0; q < parts; q++) {
+      const k = Atomics.load(counts, q);
+      joined.set(slots.subarray(q * n, q * n + k), total);
+      total += k;
+    }
+    return joined.subarray(0, total);
+  };
+}
+
 /** This thread's part of `kase`: rows [lo, hi) of the batch (dense_batch) or of W (matvec). */
-function setup(x, kase, part, parts) {
+function setup(x, kase, part, parts, sab, n) {
+  if (kase === 'live_step') {
+    const live = liveStep(x, n, part, parts, spikeExchange(sab, n, part, parts));
+    return Object.assign(live.step, { hash: live.hash });
+  }
   if (kase === 'dense_batch') {
     const m = 64, n = 64, batch = 2048;
     const lo = Math.floor((batch * part) / parts), hi = Math.floor((batch * (part + 1)) / parts), rows = hi - lo;
@@ -41,14 +133,19 @@ function setup(x, kase, part, parts) {
 
 /** Sets up this thread's slice, then serves (thread-loop.js). */
 onmessage = async (e) => {
-  const { moduleUrl, kase, part, parts, sab, calls, warmup } = e.data;
+  const { moduleUrl, kase, part, parts, sab, calls, warmup, n } = e.data;
   try {
     const x = (await loadKernelModule(moduleUrl)).exports;
-    const run = setup(x, kase, part, parts);
-    const code = run();
-    if (code < 0) throw new Error(`${kase} returned ${code}`);
-    await serve(sab, run, { part, parts, calls, warmup });
+    const run = setup(x, kase, part, parts, sab, n);
+    // A trial call, but not of the live step: its every call is a step all threads take.
+    if (kase !== 'live_step') {
+      const code = run();
+      if (code < 0) throw new Error(`${kase} returned ${code}`);
+    }
+    await serve(sab, run, { part, parts, calls, warmup, hash: run.hash });
   } catch (err) {
+    // Also on the console: a helper's error after `ready` has no one listening for it.
+    console.error(`thread ${part}: ${err?.message || err}`);
     postMessage({ type: 'error', message: String(err?.message || err) });
   }
 };

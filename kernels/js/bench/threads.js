@@ -4,18 +4,21 @@
 // the live simulation's would. The same mechanism at k = 1 (the lead alone), so the figures
 // compare threads, not protocols. Needs cross-origin isolation (SharedArrayBuffer).
 import { median, percentile } from './bench.js';
-import { timeThreads } from './thread-loop.js';
+import { liveSabBytes, timeThreads } from './thread-loop.js';
 
-/** The cases, by name: matvec 2048², batched dense 2048×64→64, ReLU over 1M floats. */
+/** The cases, by name: matvec 2048², batched dense 2048×64→64, ReLU over 1M floats, and one
+ *  step of the app's run (LIF + STDP) at N = 4096, the population split by columns. */
 export const SCALING_CASES = Object.freeze({
   matvec: { kernel: 'dense', size: '2048x2048' },
   dense_batch: { kernel: 'dense_batch', size: '2048x64x64' },
   relu: { kernel: 'activation_relu', size: '1048576' },
+  live_step: { kernel: 'live_step', size: '4096', n: 4096 },
 });
 
-/** Times `kase` at k threads: per-call ms after `warmup` calls. */
-function timeAt(moduleUrl, kase, k, calls, warmup) {
-  return timeThreads(new URL('thread-worker.js', import.meta.url), k, (part, sab) => ({ moduleUrl, kase, part, parts: k, sab, calls, warmup }));
+/** Times `kase` at k threads: per-call ms after `warmup` calls (and the live step's spike hash). */
+export function timeAt(moduleUrl, kase, k, calls, warmup, n = SCALING_CASES[kase]?.n ?? 0) {
+  const sabBytes = kase === 'live_step' ? liveSabBytes(n, k) : 8;
+  return timeThreads(new URL('thread-worker.js', import.meta.url), k, (part, sab) => ({ moduleUrl, kase, part, parts: k, sab, calls, warmup, n }), sabBytes);
 }
 
 /**
@@ -34,10 +37,13 @@ export async function threadScaling({ moduleUrl, cases = Object.keys(SCALING_CAS
     const by_k = {};
     for (const k of ks) {
       const ms = await timeAt(moduleUrl, kase, k, calls, warmup);
-      by_k[k] = { median_ns: median(ms) * 1e6, p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6 };
+      by_k[k] = { median_ns: median(ms) * 1e6, p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6, ...(ms.hash !== undefined ? { spike_hash: ms.hash } : {}) };
     }
     const speedup = Object.fromEntries(ks.map((k) => [k, by_k[1].median_ns / by_k[k].median_ns]));
-    out.push({ case: kase, ...SCALING_CASES[kase], by_k, speedup });
+    // The live step: every thread count must have run the same spikes as one thread.
+    const hashes = ks.map((k) => by_k[k].spike_hash).filter((h) => h !== undefined);
+    const identical = hashes.length ? hashes.every((h) => h === hashes[0]) : undefined;
+    out.push({ case: kase, ...SCALING_CASES[kase], by_k, speedup, ...(identical !== undefined ? { identical_spikes: identical } : {}) });
   }
   return { threads_available: available, isolated: true, how: 'workers that each own their slice in their own SIMD module; worker 0 leads and times', cases: out };
 }

@@ -17,6 +17,13 @@
 //! Scalar and SIMD do the same f32 operations in the same order, so spikes and state agree
 //! bit for bit. A NaN or infinite membrane potential is reported as `NonFinite` (after the
 //! step) instead of spreading silently.
+//!
+//! **Parts** (issue 29: one population over several threads): a step may compute only the
+//! post-synaptic neurons `first..first + width` of the N ([`Part`]), holding only their columns
+//! of W (`w[j*width + (i − first)]`) and their state; the drive's generator still advances for
+//! all N neurons, so each neuron gets the draw it gets in a whole step, and the part's spikes
+//! are the whole step's spikes in that range. Parts that cover 0..N give the whole step's
+//! spikes and state, bit for bit, whatever the split (`first` a multiple of 4).
 use crate::error::{KernelError, MAX_DIM};
 use crate::ops::weight::Weight;
 use crate::rng::xorshift32;
@@ -100,8 +107,54 @@ impl LifParams {
     }
 }
 
-/// A population's per-neuron state (each slice N long) and its drive generator: what a
-/// step reads and updates, apart from the weights and the previous step's spikes.
+/// Which post-synaptic neurons a kernel computes: `first..first + width` of an `n`-neuron
+/// population, whose columns of W the caller holds (`w[j*width + (i − first)]`, `n × width`).
+/// [`Part::whole`] is all of them (W the whole `n × n`). LIF's state slices are the part's
+/// `width` neurons; STDP's trace is all `n` (rows are presynaptic).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// Neurons in the whole population (presynaptic indices run over `0..n`).
+    pub n: usize,
+    /// The part's first neuron; a multiple of 4 (the drive's four lanes line up with it).
+    pub first: usize,
+    /// Neurons in the part.
+    pub width: usize,
+}
+
+impl Part {
+    /// The whole population of `n` neurons.
+    pub fn whole(n: usize) -> Part {
+        Part {
+            n,
+            first: 0,
+            width: n,
+        }
+    }
+
+    /// Shape errors of a part of `n`: none of it, past the limit, a start the drive's lanes
+    /// do not line up with, or an end past `n`.
+    pub fn check(&self) -> Result<(), KernelError> {
+        if self.n == 0 || self.width == 0 {
+            return Err(KernelError::ZeroSize);
+        }
+        if self.n > MAX_DIM {
+            return Err(KernelError::TooLarge);
+        }
+        if !self.first.is_multiple_of(4)
+            || self
+                .first
+                .checked_add(self.width)
+                .is_none_or(|end| end > self.n)
+        {
+            return Err(KernelError::BadArgument);
+        }
+        Ok(())
+    }
+}
+
+/// A population's per-neuron state (each slice N long, or the part's width) and its drive
+/// generator: what a step reads and updates, apart from the weights and the previous step's
+/// spikes.
 #[derive(Debug)]
 pub struct LifState<'a> {
     /// Membrane potentials.
@@ -152,18 +205,45 @@ impl LifNeurons {
 }
 
 impl LifState<'_> {
-    /// Shapes and indices of a step on this state, checked before anything is written;
-    /// returns N.
-    pub fn check<W>(&self, w: &[W], prev: &[u32], out: &[u32]) -> Result<usize, KernelError> {
-        check(
+    /// Shapes and indices of a step of `part` on this state, checked before anything is
+    /// written; returns the part's width.
+    pub fn check<W>(
+        &self,
+        w: &[W],
+        prev: &[u32],
+        out: &[u32],
+        part: Part,
+    ) -> Result<usize, KernelError> {
+        if part == Part::whole(self.v.len()) {
+            return check(
+                part.n,
+                self.refr.len(),
+                self.trace.len(),
+                self.syn.len(),
+                w.len(),
+                prev,
+                out.len(),
+            );
+        }
+        part.check()?;
+        let width = part.width;
+        let lens = [
             self.v.len(),
             self.refr.len(),
             self.trace.len(),
             self.syn.len(),
-            w.len(),
-            prev,
-            out.len(),
-        )
+        ];
+        if lens.iter().any(|&l| l != width)
+            || Some(w.len()) != part.n.checked_mul(width)
+            || out.len() < width
+            || prev.len() > part.n
+        {
+            return Err(KernelError::LengthMismatch);
+        }
+        if prev.iter().any(|&j| j as usize >= part.n) {
+            return Err(KernelError::BadArgument);
+        }
+        Ok(width)
     }
 }
 
@@ -204,7 +284,20 @@ pub fn lif_step_scalar<W: Weight>(
     prev: &[u32],
     out: &mut [u32],
 ) -> Result<usize, KernelError> {
-    let n = st.check(w, prev, out)?;
+    let whole = Part::whole(st.v.len());
+    lif_step_part_scalar(p, st, w, prev, out, whole)
+}
+
+/// [`lif_step_scalar`] for the neurons of `part` only (the module doc's "Parts").
+pub fn lif_step_part_scalar<W: Weight>(
+    p: &LifParams,
+    st: &mut LifState<'_>,
+    w: &[W],
+    prev: &[u32],
+    out: &mut [u32],
+    part: Part,
+) -> Result<usize, KernelError> {
+    let n = st.check(w, prev, out, part)?;
     let LifState {
         v,
         refr,
@@ -219,12 +312,33 @@ pub fn lif_step_scalar<W: Weight>(
             *s += x.get();
         }
     }
+    skip_draws(rng, 0..part.first);
     drive_scalar(p, syn, 0, rng);
+    skip_draws(rng, part.first + n..part.n);
     let (count, bad) = membrane_scalar(p, v, refr, trace, syn, 0, out, 0);
+    offset(&mut out[..count], part.first);
     if bad {
         return Err(KernelError::NonFinite);
     }
     Ok(count)
+}
+
+/// The draws of the neurons `range` outside a part, taken and dropped: neuron i draws from
+/// lane `i & 3`, so after a part's step the generator is where a whole step leaves it.
+fn skip_draws(rng: &mut [u32; 4], range: std::ops::Range<usize>) {
+    for i in range {
+        let lane = &mut rng[i & 3];
+        *lane = xorshift32(*lane);
+    }
+}
+
+/// A part's spikes, numbered within the part, as neuron indices of the whole population.
+fn offset(spikes: &mut [u32], first: usize) {
+    if first > 0 {
+        for s in spikes {
+            *s += first as u32;
+        }
+    }
 }
 
 /// Step 2 for neurons `from..`: lane `i & 3` of `rng` decides neuron i's drive.
@@ -287,7 +401,20 @@ pub fn lif_step_lanes<V: F32Lanes, W: Weight>(
     prev: &[u32],
     out: &mut [u32],
 ) -> Result<usize, KernelError> {
-    let n = st.check(w, prev, out)?;
+    let whole = Part::whole(st.v.len());
+    lif_step_part_lanes::<V, W>(p, st, w, prev, out, whole)
+}
+
+/// [`lif_step_lanes`] for the neurons of `part` only (the module doc's "Parts").
+pub fn lif_step_part_lanes<V: F32Lanes, W: Weight>(
+    p: &LifParams,
+    st: &mut LifState<'_>,
+    w: &[W],
+    prev: &[u32],
+    out: &mut [u32],
+    part: Part,
+) -> Result<usize, KernelError> {
+    let n = st.check(w, prev, out, part)?;
     let LifState {
         v,
         refr,
@@ -311,7 +438,9 @@ pub fn lif_step_lanes<V: F32Lanes, W: Weight>(
             syn[i] += row[i].get();
         }
     }
-    // Drive: each 4-neuron chunk's lane k is rng lane k, as in the scalar loop.
+    // Drive: each 4-neuron chunk's lane k is rng lane k, as in the scalar loop (a part starts
+    // at a multiple of 4, so its chunks line up with the whole step's).
+    skip_draws(rng, 0..part.first);
     let thr = V::splat(p.drive_threshold());
     let amp = V::splat(p.drive_amp);
     let mut st = V::Mask::load_array(rng);
@@ -325,6 +454,7 @@ pub fn lif_step_lanes<V: F32Lanes, W: Weight>(
     }
     st.store_array(rng);
     drive_scalar(p, syn, body, rng);
+    skip_draws(rng, part.first + n..part.n);
     // Membrane, refractory and trace, four neurons at a time; spikes compacted by bitmask.
     let k = V::splat(p.dt / p.tau_m);
     let (v_rest, v_reset, v_th) = (V::splat(p.v_rest), V::splat(p.v_reset), V::splat(p.v_th));
@@ -363,6 +493,7 @@ pub fn lif_step_lanes<V: F32Lanes, W: Weight>(
         }
     }
     let (count, bad_tail) = membrane_scalar(p, v, refr, trace, syn, body, out, count);
+    offset(&mut out[..count], part.first);
     if bad.any() || bad_tail {
         return Err(KernelError::NonFinite);
     }

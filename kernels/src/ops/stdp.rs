@@ -41,7 +41,8 @@
 //! `[0, w_max]`; below `prune_below` it becomes 0 and counts as pruned. Depression first
 //! (spikes in list order), then potentiation (rows ascending). Optional normalisation scales
 //! each spiking neuron's incoming column to sum `normalise_target`.
-use crate::error::{KernelError, MAX_DIM};
+use crate::error::KernelError;
+use crate::ops::lif::Part;
 use crate::ops::weight::Weight;
 use crate::simd::{four, four_mut, F32Lanes, MaskLanes};
 
@@ -84,20 +85,34 @@ impl StdpParams {
     }
 }
 
-pub fn check(w: usize, n: usize, trace: usize, spikes: &[u32]) -> Result<(), KernelError> {
-    if n == 0 {
-        return Err(KernelError::ZeroSize);
-    }
-    if n > MAX_DIM {
-        return Err(KernelError::TooLarge);
-    }
-    if w != n * n || trace != n || spikes.len() > n {
+/// Shapes and indices of an update of `part` (`Part::whole(n)`: the whole `n × n` W), checked
+/// before anything is written.
+pub fn check(w: usize, trace: usize, spikes: &[u32], part: Part) -> Result<(), KernelError> {
+    part.check()?;
+    let n = part.n;
+    if Some(w) != n.checked_mul(part.width) || trace != n || spikes.len() > n {
         return Err(KernelError::LengthMismatch);
     }
     if spikes.iter().any(|&i| i as usize >= n) {
         return Err(KernelError::BadArgument);
     }
     Ok(())
+}
+
+/// The spikes among a part's neurons, numbered within the part (its columns of W): all of
+/// them, as they are, for the whole population.
+fn own_columns(spikes: &[u32], part: Part) -> std::borrow::Cow<'_, [u32]> {
+    if part.first == 0 && part.width == part.n {
+        return std::borrow::Cow::Borrowed(spikes);
+    }
+    let (lo, hi) = (part.first as u32, (part.first + part.width) as u32);
+    std::borrow::Cow::Owned(
+        spikes
+            .iter()
+            .filter(|&&i| (lo..hi).contains(&i))
+            .map(|&i| i - lo)
+            .collect(),
+    )
 }
 
 /// Clip to [0, w_max], prune below the threshold. Returns (new weight, pruned?).
@@ -145,15 +160,15 @@ fn strictly_ascending(spikes: &[u32]) -> bool {
 /// order, used when spike indices repeat (never the case for `lif_step`'s ascending output).
 fn potentiate_and_normalise_columns<W: Weight>(
     w: &mut [W],
-    n: usize,
+    width: usize,
     trace: &[f32],
     spikes: &[u32],
     p: &StdpParams,
 ) -> usize {
     let mut pruned = 0;
-    for j in 0..n {
+    for j in 0..trace.len() {
         let a = p.a_plus * trace[j];
-        let row = &mut w[j * n..(j + 1) * n];
+        let row = &mut w[j * width..(j + 1) * width];
         for &i in spikes {
             let x = &mut row[i as usize];
             if x.get() > 0.0 {
@@ -167,13 +182,13 @@ fn potentiate_and_normalise_columns<W: Weight>(
         for &i in spikes {
             let i = i as usize;
             let mut sum = 0.0f32;
-            for j in 0..n {
-                sum += w[j * n + i].get();
+            for j in 0..trace.len() {
+                sum += w[j * width + i].get();
             }
             if sum > 0.0 {
                 let scale = p.normalise_target / sum;
-                for j in 0..n {
-                    let x = &mut w[j * n + i];
+                for j in 0..trace.len() {
+                    let x = &mut w[j * width + i];
                     if x.get() > 0.0 {
                         let y = x.get() * scale;
                         *x = W::put(if y > p.w_max { p.w_max } else { y });
@@ -187,8 +202,14 @@ fn potentiate_and_normalise_columns<W: Weight>(
 
 /// Normalisation's second pass, row-major: column `spikes[k]` of every row is multiplied by
 /// `scale[k]` (NaN: the column's sum was not > 0 and it is left alone) and clipped to `w_max`.
-fn scale_columns<W: Weight>(w: &mut [W], n: usize, spikes: &[u32], scale: &[f32], p: &StdpParams) {
-    for row in w.chunks_exact_mut(n) {
+fn scale_columns<W: Weight>(
+    w: &mut [W],
+    width: usize,
+    spikes: &[u32],
+    scale: &[f32],
+    p: &StdpParams,
+) {
+    for row in w.chunks_exact_mut(width) {
         for (&i, &s) in spikes.iter().zip(scale) {
             let x = &mut row[i as usize];
             if x.get() > 0.0 && !s.is_nan() {
@@ -223,7 +244,7 @@ fn scales(sums: &[f32], p: &StdpParams) -> Vec<f32> {
 /// normalisation (two per spike, stride N) became row-major passes over the spike columns.
 fn potentiate_and_normalise_scalar<W: Weight>(
     w: &mut [W],
-    n: usize,
+    width: usize,
     trace: &[f32],
     spikes: &[u32],
     p: &StdpParams,
@@ -232,19 +253,19 @@ fn potentiate_and_normalise_scalar<W: Weight>(
         return 0;
     }
     if !strictly_ascending(spikes) {
-        return potentiate_and_normalise_columns(w, n, trace, spikes, p);
+        return potentiate_and_normalise_columns(w, width, trace, spikes, p);
     }
     let normalise = p.normalise_target > 0.0;
     let mut sums = vec![0.0f32; if normalise { spikes.len() } else { 0 }];
     let mut pruned = 0;
-    let rows4 = n / 4;
-    let (body, tail) = w.split_at_mut(4 * rows4 * n);
-    for (b, block) in body.chunks_exact_mut(4 * n).enumerate() {
+    let rows4 = trace.len() / 4;
+    let (body, tail) = w.split_at_mut(4 * rows4 * width);
+    for (b, block) in body.chunks_exact_mut(4 * width).enumerate() {
         let a: [f32; 4] = std::array::from_fn(|r| p.a_plus * trace[4 * b + r]);
         for (k, &i) in spikes.iter().enumerate() {
             let i = i as usize;
             for (r, &ar) in a.iter().enumerate() {
-                let x = &mut block[r * n + i];
+                let x = &mut block[r * width + i];
                 if x.get() > 0.0 {
                     let (nw, pr) = settle(x.get() + ar, p);
                     *x = W::put(nw);
@@ -256,12 +277,12 @@ fn potentiate_and_normalise_scalar<W: Weight>(
             }
         }
     }
-    for (row, &t) in tail.chunks_exact_mut(n).zip(&trace[4 * rows4..]) {
+    for (row, &t) in tail.chunks_exact_mut(width).zip(&trace[4 * rows4..]) {
         let s = if normalise { Some(&mut sums[..]) } else { None };
         pruned += potentiate_row(row, p.a_plus * t, spikes, s, p);
     }
     if normalise {
-        scale_columns(w, n, spikes, &scales(&sums, p), p);
+        scale_columns(w, width, spikes, &scales(&sums, p), p);
     }
     pruned
 }
@@ -300,7 +321,7 @@ fn potentiate_row<W: Weight>(
 /// through the scalar code.
 fn potentiate_and_normalise_lanes<V: F32Lanes, W: Weight>(
     w: &mut [W],
-    n: usize,
+    width: usize,
     trace: &[f32],
     spikes: &[u32],
     p: &StdpParams,
@@ -309,22 +330,22 @@ fn potentiate_and_normalise_lanes<V: F32Lanes, W: Weight>(
         return 0;
     }
     if !strictly_ascending(spikes) {
-        return potentiate_and_normalise_columns(w, n, trace, spikes, p);
+        return potentiate_and_normalise_columns(w, width, trace, spikes, p);
     }
     let normalise = p.normalise_target > 0.0;
     let mut sums = vec![0.0f32; if normalise { spikes.len() } else { 0 }];
     let (zero, wmax, prune) = (V::zero(), V::splat(p.w_max), V::splat(p.prune_below));
     let ap = V::splat(p.a_plus);
-    let rows4 = n / 4;
+    let rows4 = trace.len() / 4;
     let mut pruned = 0usize;
     let mut cuts = V::Mask::splat(0);
     {
-        let (body, tail) = w.split_at_mut(4 * rows4 * n);
-        for (b, block) in body.chunks_exact_mut(4 * n).enumerate() {
+        let (body, tail) = w.split_at_mut(4 * rows4 * width);
+        for (b, block) in body.chunks_exact_mut(4 * width).enumerate() {
             let a = ap.mul(V::load(&trace[4 * b..]));
-            let (r0, rest) = block.split_at_mut(n);
-            let (r1, rest) = rest.split_at_mut(n);
-            let (r2, r3) = rest.split_at_mut(n);
+            let (r0, rest) = block.split_at_mut(width);
+            let (r1, rest) = rest.split_at_mut(width);
+            let (r2, r3) = rest.split_at_mut(width);
             for (k, &i) in spikes.iter().enumerate() {
                 let i = i as usize;
                 // Gathered as stored, decoded and encoded in lanes (one widening load and
@@ -346,7 +367,7 @@ fn potentiate_and_normalise_lanes<V: F32Lanes, W: Weight>(
                 }
             }
         }
-        for (row, &t) in tail.chunks_exact_mut(n).zip(&trace[4 * rows4..]) {
+        for (row, &t) in tail.chunks_exact_mut(width).zip(&trace[4 * rows4..]) {
             let s = if normalise { Some(&mut sums[..]) } else { None };
             pruned += potentiate_row(row, p.a_plus * t, spikes, s, p);
         }
@@ -354,11 +375,11 @@ fn potentiate_and_normalise_lanes<V: F32Lanes, W: Weight>(
     pruned += count_cuts(cuts);
     if normalise {
         let sc = scales(&sums, p);
-        let (body, tail) = w.split_at_mut(4 * rows4 * n);
-        for block in body.chunks_exact_mut(4 * n) {
-            let (r0, rest) = block.split_at_mut(n);
-            let (r1, rest) = rest.split_at_mut(n);
-            let (r2, r3) = rest.split_at_mut(n);
+        let (body, tail) = w.split_at_mut(4 * rows4 * width);
+        for block in body.chunks_exact_mut(4 * width) {
+            let (r0, rest) = block.split_at_mut(width);
+            let (r1, rest) = rest.split_at_mut(width);
+            let (r2, r3) = rest.split_at_mut(width);
             for (&i, &s) in spikes.iter().zip(&sc) {
                 if s.is_nan() {
                     continue;
@@ -375,7 +396,7 @@ fn potentiate_and_normalise_lanes<V: F32Lanes, W: Weight>(
                 r3[i] = o[3];
             }
         }
-        scale_columns(tail, n, spikes, &sc, p);
+        scale_columns(tail, width, spikes, &sc, p);
     }
     pruned
 }
@@ -389,11 +410,27 @@ pub fn stdp_scalar<W: Weight>(
     spikes: &[u32],
     p: &StdpParams,
 ) -> Result<usize, KernelError> {
-    check(w.len(), n, trace.len(), spikes)?;
+    stdp_part_scalar(w, trace, spikes, p, Part::whole(n))
+}
+
+/// One STDP update of the columns of `part` only (`ops::lif`'s "Parts": the caller holds the
+/// part's `n × width` columns of W and all `n` traces, and `spikes` is the whole step's list);
+/// parts covering 0..N give the whole update's weights and pruned count.
+pub fn stdp_part_scalar<W: Weight>(
+    w: &mut [W],
+    trace: &[f32],
+    spikes: &[u32],
+    p: &StdpParams,
+    part: Part,
+) -> Result<usize, KernelError> {
+    check(w.len(), trace.len(), spikes, part)?;
+    let width = part.width;
+    // Depression: the part's columns of each spiking row, against its own neurons' traces.
+    let own_trace = &trace[part.first..part.first + width];
     let mut pruned = 0;
     for &j in spikes {
-        let row = &mut w[j as usize * n..(j as usize + 1) * n];
-        for (x, t) in row.iter_mut().zip(trace) {
+        let row = &mut w[j as usize * width..(j as usize + 1) * width];
+        for (x, t) in row.iter_mut().zip(own_trace) {
             let xv = x.get();
             if xv > 0.0 {
                 let (nw, pr) = settle(xv - (p.a_minus * t) * xv, p);
@@ -402,7 +439,8 @@ pub fn stdp_scalar<W: Weight>(
             }
         }
     }
-    Ok(pruned + potentiate_and_normalise_scalar(w, n, trace, spikes, p))
+    let cols = own_columns(spikes, part);
+    Ok(pruned + potentiate_and_normalise_scalar(w, width, trace, &cols, p))
 }
 
 /// The same on lane type `V`.
@@ -413,7 +451,20 @@ pub fn stdp_lanes<V: F32Lanes, W: Weight>(
     spikes: &[u32],
     p: &StdpParams,
 ) -> Result<usize, KernelError> {
-    check(w.len(), n, trace.len(), spikes)?;
+    stdp_part_lanes::<V, W>(w, trace, spikes, p, Part::whole(n))
+}
+
+/// [`stdp_part_scalar`] on lane type `V`.
+pub fn stdp_part_lanes<V: F32Lanes, W: Weight>(
+    w: &mut [W],
+    trace: &[f32],
+    spikes: &[u32],
+    p: &StdpParams,
+    part: Part,
+) -> Result<usize, KernelError> {
+    check(w.len(), trace.len(), spikes, part)?;
+    let (n, full_trace) = (part.width, trace);
+    let trace = &full_trace[part.first..part.first + n];
     let body = n & !3;
     let (zero, wmax, prune) = (V::zero(), V::splat(p.w_max), V::splat(p.prune_below));
     let neg_am = V::splat(-p.a_minus);
@@ -448,5 +499,7 @@ pub fn stdp_lanes<V: F32Lanes, W: Weight>(
             }
         }
     }
-    Ok(pruned + count_cuts(cuts) + potentiate_and_normalise_lanes::<V, W>(w, n, trace, spikes, p))
+    let cols = own_columns(spikes, part);
+    let pot = potentiate_and_normalise_lanes::<V, W>(w, n, full_trace, &cols, p);
+    Ok(pruned + count_cuts(cuts) + pot)
 }
