@@ -3,11 +3,28 @@
 // (negative: stop) and ctl[1] the helpers done with the current one. Helpers `follow`; worker
 // 0 `lead`s and times every call: it wakes the others, runs its own slice, and waits for theirs.
 
+/** How long a thread polls a word before it sleeps on it (ms). Waking a sleeping thread took
+ *  0.15 ms per step on this VM's 2 vCPUs (a step's spike exchange waited that long for the
+ *  other thread's LIF), as long as half a step's work at N = 4096, so threads poll first and
+ *  sleep only when nothing comes, as XNNPACK's pthreadpool spins before its futex wait. */
+export const SPIN_MS = 0.5;
+
+/** Waits while `arr[i]` is `value`: polls for up to SPIN_MS, then sleeps (Atomics.wait). */
+export function waitWhile(arr, i, value) {
+  const t0 = performance.now();
+  while (Atomics.load(arr, i) === value) {
+    if (performance.now() - t0 > SPIN_MS) {
+      Atomics.wait(arr, i, value);
+      return;
+    }
+  }
+}
+
 /** Runs `run()` once per new generation until told to stop. */
 export function follow(ctl, run) {
   let gen = 0;
   for (;;) {
-    Atomics.wait(ctl, 0, gen);
+    waitWhile(ctl, 0, gen);
     gen = Atomics.load(ctl, 0);
     if (gen < 0) return;
     run();
@@ -26,7 +43,7 @@ export function lead(ctl, run, parts, calls, warmup) {
     Atomics.add(ctl, 0, 1);
     Atomics.notify(ctl, 0);
     run();
-    for (let done = Atomics.load(ctl, 1); done < parts - 1; done = Atomics.load(ctl, 1)) Atomics.wait(ctl, 1, done);
+    for (let done = Atomics.load(ctl, 1); done < parts - 1; done = Atomics.load(ctl, 1)) waitWhile(ctl, 1, done);
     if (c >= warmup) times.push(performance.now() - t0);
   }
   Atomics.store(ctl, 0, -1);
@@ -82,5 +99,6 @@ export async function timeThreads(url, k, messageFor, sabBytes = 8) {
 export const partStart = (n, part, parts) => (part === parts ? n : Math.floor((n * part) / parts / 4) * 4);
 
 /** Bytes of the shared buffer the live step's threads use at `n` over `parts` threads: the two
- *  control words, the arrival count, one spike count and `n` spike slots per part. */
-export const liveSabBytes = (n, parts) => 12 + 4 * parts + 4 * parts * n;
+ *  control words, the arrival count, and for even and odd steps one spike count and `n` spike
+ *  slots per part. */
+export const liveSabBytes = (n, parts) => 12 + 8 * parts + 8 * parts * n;

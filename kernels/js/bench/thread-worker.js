@@ -4,7 +4,7 @@
 // its slice, and counts itself done. Nothing but the two control words is shared.
 import { loadKernelModule } from '../load.js';
 import { LIVE, seededNetwork, uniform } from './bench.js';
-import { partStart, serve } from './thread-loop.js';
+import { partStart, serve, waitWhile } from './thread-loop.js';
 
 function alloc(x, f32) {
   const h = x.sasi_alloc(f32.length * 4) >>> 0;
@@ -73,26 +73,31 @@ function liveStep(x, n, part, parts, exchange) {
 
 /**
  * The spike exchange of `parts` threads over `sab` (after the two control words of
- * thread-loop.js): word 2 counts arrivals, then one count and `n` slots per part. Each thread
- * writes its spikes and count, arrives, waits until every part of this step has (a barrier on
- * the arrival count, which only grows), and reads every part's spikes in order.
+ * thread-loop.js): word 2 counts arrivals, then, for even and odd steps, one count and `n`
+ * slots per part. Each thread writes its spikes and count, arrives, waits until every part of
+ * this step has (a barrier on the arrival count, which only grows), and reads every part's
+ * spikes in order. It is the only wait inside a step: a part's STDP writes only its own
+ * columns, which only its own next LIF reads, so a thread may start the next step while
+ * another still reads this one's spikes (the two steps use the two sets of slots, and no
+ * thread passes the next barrier before every thread has read this one's).
  */
 function spikeExchange(sab, n, part, parts) {
   const ctl = new Int32Array(sab, 0, 3);
-  const counts = new Int32Array(sab, 12, parts);
-  const slots = new Uint32Array(sab, 12 + 4 * parts, parts * n);
+  const counts = new Int32Array(sab, 12, 2 * parts);
+  const slots = new Uint32Array(sab, 12 + 8 * parts, 2 * parts * n);
   const joined = new Uint32Array(n);
   let round = 0;
   return (mine) => {
     round++;
-    slots.set(mine, part * n);
-    Atomics.store(counts, part, mine.length);
+    const set = (round & 1) * parts;
+    slots.set(mine, (set + part) * n);
+    Atomics.store(counts, set + part, mine.length);
     const target = round * parts;
     const arrived = Atomics.add(ctl, 2, 1) + 1;
     Atomics.notify(ctl, 2);
-    for (let c = arrived; c < target; c = Atomics.load(ctl, 2)) Atomics.wait(ctl, 2, c);
+    for (let c = arrived; c < target; c = Atomics.load(ctl, 2)) waitWhile(ctl, 2, c);
     let total = 0;
-    for (let q = 0; q < parts; q++) {
+    for (let q = set; q < set + parts; q++) {
       const k = Atomics.load(counts, q);
       joined.set(slots.subarray(q * n, q * n + k), total);
       total += k;
@@ -102,10 +107,15 @@ function spikeExchange(sab, n, part, parts) {
 }
 
 /** This thread's part of `kase`: rows [lo, hi) of the batch (dense_batch) or of W (matvec). */
-function setup(x, kase, part, parts, sab, n) {
+function setup(x, kase, part, parts, sab, n, steps = 1) {
   if (kase === 'live_step') {
+    // One call is a frame of `steps` steps, as the page runs them.
     const live = liveStep(x, n, part, parts, spikeExchange(sab, n, part, parts));
-    return Object.assign(live.step, { hash: live.hash });
+    const frame = () => {
+      for (let s = 0; s < steps; s++) live.step();
+      return 0;
+    };
+    return Object.assign(frame, { hash: live.hash });
   }
   if (kase === 'dense_batch') {
     const m = 64, n = 64, batch = 2048;
@@ -133,10 +143,10 @@ function setup(x, kase, part, parts, sab, n) {
 
 /** Sets up this thread's slice, then serves (thread-loop.js). */
 onmessage = async (e) => {
-  const { moduleUrl, kase, part, parts, sab, calls, warmup, n } = e.data;
+  const { moduleUrl, kase, part, parts, sab, calls, warmup, n, steps } = e.data;
   try {
     const x = (await loadKernelModule(moduleUrl)).exports;
-    const run = setup(x, kase, part, parts, sab, n);
+    const run = setup(x, kase, part, parts, sab, n, steps);
     // A trial call, but not of the live step: its every call is a step all threads take.
     if (kase !== 'live_step') {
       const code = run();

@@ -12,13 +12,14 @@ export const SCALING_CASES = Object.freeze({
   matvec: { kernel: 'dense', size: '2048x2048' },
   dense_batch: { kernel: 'dense_batch', size: '2048x64x64' },
   relu: { kernel: 'activation_relu', size: '1048576' },
-  live_step: { kernel: 'live_step', size: '4096', n: 4096 },
+  live_step: { kernel: 'live_step', size: '4096', n: 4096, steps: 4 },
 });
 
-/** Times `kase` at k threads: per-call ms after `warmup` calls (and the live step's spike hash). */
-export function timeAt(moduleUrl, kase, k, calls, warmup, n = SCALING_CASES[kase]?.n ?? 0) {
+/** Times `kase` at k threads: per-call ms after `warmup` calls (and the live step's spike
+ *  hash). The live step's call is a frame of `steps` steps at N = `n`. */
+export function timeAt(moduleUrl, kase, k, calls, warmup, { n = SCALING_CASES[kase]?.n ?? 0, steps = SCALING_CASES[kase]?.steps ?? 1 } = {}) {
   const sabBytes = kase === 'live_step' ? liveSabBytes(n, k) : 8;
-  return timeThreads(new URL('thread-worker.js', import.meta.url), k, (part, sab) => ({ moduleUrl, kase, part, parts: k, sab, calls, warmup, n }), sabBytes);
+  return timeThreads(new URL('thread-worker.js', import.meta.url), k, (part, sab) => ({ moduleUrl, kase, part, parts: k, sab, calls, warmup, n, steps }), sabBytes);
 }
 
 /**
