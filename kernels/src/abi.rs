@@ -3,7 +3,7 @@
 //! allocations (`registry.rs`) and for aliasing before any write, so bad input returns an
 //! error code and never traps or corrupts memory. Only compiled for wasm32 with `ffi`. The
 //! kernel exports' signatures come from the one table in `exports.rs`.
-use crate::dispatch::{BlockSumsFn, Kernels, LifFn, StdpFn, BEST};
+use crate::dispatch::{BlockSumsFn, Kernels, BEST};
 use crate::error::KernelError;
 use crate::ops::activation::Activation;
 use crate::ops::efficiency;
@@ -291,7 +291,12 @@ mod call {
     }
 
     /// `lif_step` on weights stored as `W` (`w_elem` bytes each), run by `step`.
-    fn lif_step_of<W: Weight>(a: args::lif_step, w_elem: usize, step: LifFn<W>) -> R {
+    /// `a.n` is the state's length (the part's width for `lif_step_part`).
+    fn lif_step_of<W: Weight>(
+        a: args::lif_step,
+        w_elem: usize,
+        step: impl FnOnce(&LifParams, &mut LifState<'_>, &[W], &[u32], &mut [u32]) -> R,
+    ) -> R {
         let rpar = region(a.params, a.params_len, 4)?;
         // SAFETY: checked, and only read; every output below is checked disjoint from it.
         let p = LifParams::from_slice(unsafe { slice(rpar) })?;
@@ -332,7 +337,8 @@ mod call {
     }
 
     pub(super) fn stdp_update(a: args::stdp_update) -> R {
-        stdp_update_of::<f32>(a, 4, active().stdp)
+        let n = a.n as usize;
+        stdp_update_of::<f32>(a, 4, |w, t, s, p| (active().stdp)(w, n, t, s, p))
     }
 
     pub(super) fn stdp_update_bf16(a: args::stdp_update_bf16) -> R {
@@ -347,11 +353,16 @@ mod call {
             params: a.params,
             params_len: a.params_len,
         };
-        stdp_update_of::<u16>(a, 2, active().stdp_bf16)
+        let n = a.n as usize;
+        stdp_update_of::<u16>(a, 2, |w, t, s, p| (active().stdp_bf16)(w, n, t, s, p))
     }
 
     /// `stdp_update` on weights stored as `W` (`w_elem` bytes each), run by `update`.
-    fn stdp_update_of<W: Weight>(a: args::stdp_update, w_elem: usize, update: StdpFn<W>) -> R {
+    fn stdp_update_of<W: Weight>(
+        a: args::stdp_update,
+        w_elem: usize,
+        update: impl FnOnce(&mut [W], &[f32], &[u32], &StdpParams) -> R,
+    ) -> R {
         let rpar = region(a.params, a.params_len, 4)?;
         // SAFETY: checked, and only read; `w` below is checked disjoint from it.
         let p = StdpParams::from_slice(unsafe { slice(rpar) })?;
@@ -363,7 +374,7 @@ mod call {
         disjoint(&[rw], &[rt, rs, rpar])?;
         // SAFETY: all checked; `w` overlaps none of the inputs, which are only read.
         let (w, t, s) = unsafe { (slice_mut(rw), slice(rt), slice(rs)) };
-        update(w, a.n as usize, t, s, &p)
+        update(w, t, s, &p)
     }
 
     pub(super) fn mesh_efficiency(a: args::mesh_efficiency) -> R {
@@ -471,50 +482,33 @@ mod call {
 
     /// LIF for the neurons `first..first + width` of `n` (`ops::lif` "Parts"): the state
     /// buffers are the part's, W its `n × width` columns, `prev` the whole last step's spikes;
-    /// `out` receives the part's spikes as neuron indices of the whole population.
+    /// `out` receives the part's spikes as neuron indices of the whole population. The checks
+    /// of `lif_step` with the state `width` long.
     pub(super) fn lif_step_part(a: args::lif_step_part) -> R {
         let part = Part {
             n: a.n as usize,
             first: a.first as usize,
             width: a.width as usize,
         };
-        let rpar = region(a.params, a.params_len, 4)?;
-        // SAFETY: checked, and only read; every output below is checked disjoint from it.
-        let p = LifParams::from_slice(unsafe { slice(rpar) })?;
-        let (rv, rr, rt, rs) = (
-            region(a.v, a.width, 4)?,
-            region(a.refr, a.width, 4)?,
-            region(a.trace, a.width, 4)?,
-            region(a.syn, a.width, 4)?,
-        );
-        let (rw, rp, rg, ro) = (
-            region(a.w, a.w_len, 4)?,
-            region(a.prev, a.n_prev, 4)?,
-            region(a.rng, 4, 4)?,
-            region(a.out, a.out_len, 4)?,
-        );
-        disjoint(&[rv, rr, rt, rs, rg, ro], &[rw, rp, rpar])?;
-        // SAFETY: every region is checked; the six outputs overlap each other and the inputs
-        // nowhere (`disjoint`); the inputs are only read.
-        let (rng_s, w, prev, out): (&mut [u32], &[f32], &[u32], &mut [u32]) =
-            unsafe { (slice_mut(rg), slice(rw), slice(rp), slice_mut(ro)) };
-        let mut lanes = [rng_s[0], rng_s[1], rng_s[2], rng_s[3]];
-        // SAFETY: as above.
-        let mut st = unsafe {
-            LifState {
-                v: slice_mut(rv),
-                refr: slice_mut(rr),
-                trace: slice_mut(rt),
-                syn: slice_mut(rs),
-                rng: &mut lanes,
-            }
+        let a = args::lif_step {
+            params: a.params,
+            params_len: a.params_len,
+            v: a.v,
+            refr: a.refr,
+            trace: a.trace,
+            syn: a.syn,
+            n: a.width,
+            w: a.w,
+            w_len: a.w_len,
+            prev: a.prev,
+            n_prev: a.n_prev,
+            rng: a.rng,
+            out: a.out,
+            out_len: a.out_len,
         };
-        let r = (active().lif_step_part)(&p, &mut st, w, prev, out, part);
-        // The generator advances only when the step ran (a shape error changes nothing).
-        if !matches!(r, Err(e) if e != KernelError::NonFinite) {
-            rng_s.copy_from_slice(&lanes);
-        }
-        r
+        lif_step_of::<f32>(a, 4, |p, st, w, prev, out| {
+            (active().lif_step_part)(p, st, w, prev, out, part)
+        })
     }
 
     /// STDP of the columns `first..first + width` of `n` (`ops::stdp`'s parts): W the part's
@@ -525,18 +519,18 @@ mod call {
             first: a.first as usize,
             width: a.width as usize,
         };
-        let rpar = region(a.params, a.params_len, 4)?;
-        // SAFETY: checked, and only read; `w` below is checked disjoint from it.
-        let p = StdpParams::from_slice(unsafe { slice(rpar) })?;
-        let (rw, rt, rs) = (
-            region(a.w, a.w_len, 4)?,
-            region(a.trace, a.trace_len, 4)?,
-            region(a.spikes, a.n_spikes, 4)?,
-        );
-        disjoint(&[rw], &[rt, rs, rpar])?;
-        // SAFETY: all checked; `w` overlaps none of the inputs, which are only read.
-        let (w, t, s) = unsafe { (slice_mut(rw), slice(rt), slice(rs)) };
-        (active().stdp_part)(w, t, s, &p, part)
+        let a = args::stdp_update {
+            w: a.w,
+            w_len: a.w_len,
+            n: a.n,
+            trace: a.trace,
+            trace_len: a.trace_len,
+            spikes: a.spikes,
+            n_spikes: a.n_spikes,
+            params: a.params,
+            params_len: a.params_len,
+        };
+        stdp_update_of::<f32>(a, 4, |w, t, s, p| (active().stdp_part)(w, t, s, p, part))
     }
 
     /// Selects the form a kernel runs in (`dispatch::with_form`).

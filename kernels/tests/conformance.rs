@@ -422,21 +422,7 @@ conformance! {
         // (four columns per lane op in the SIMD tables); the doc states the update column by
         // column. Same bits, with and without normalisation, for spike lists of every length
         // mod 4, repeated indices (the reference path), zeros, negative and NaN weights.
-        let n = 37;
-        let mut r = Rng::new(77);
-        let mut w0: Vec<f32> = (0..n * n)
-            .map(|_| match r.next_u32() % 10 {
-                0 | 1 => 0.0,
-                2 => -0.01,
-                _ => 0.3 * r.next_f32(),
-            })
-            .collect();
-        w0[5] = f32::NAN;
-        w0[n + 3] = 0.005; // below prune_below: pruned by the first update it gets
-        let trace: Vec<f32> = (0..n).map(|j| if j % 7 == 0 { 0.0 } else { r.next_f32() }).collect();
-        let mut lists: Vec<Vec<u32>> = (0..=9).map(|len| (0..len).map(|k| (k * 4 + 1) as u32).collect()).collect();
-        lists.push((0..n as u32).collect());
-        lists.push(vec![3, 3, 8, 1, 20, 8]);
+        let (n, w0, trace, lists) = stdp_inputs(77);
         for target in [0.0, 0.7, 1e-3] {
             let p = StdpParams::from_slice(&[0.03, 0.02, 0.25, 0.01, target]).unwrap();
             for spikes in &lists {
@@ -459,22 +445,8 @@ conformance! {
         // column-by-column statement with every store rounded to nearest even (ABI.md
         // "Weight storage"), the pruned count of the f32 rule, and the bits of every other
         // table that does not fuse.
-        let n = 37;
-        let mut r = Rng::new(78);
-        let mut w0: Vec<f32> = (0..n * n)
-            .map(|_| match r.next_u32() % 10 {
-                0 | 1 => 0.0,
-                2 => -0.01,
-                _ => 0.3 * r.next_f32(),
-            })
-            .collect();
-        w0[5] = f32::NAN;
-        w0[n + 3] = 0.005;
+        let (n, w0, trace, lists) = stdp_inputs(78);
         let w0 = from_bf16(&to_bf16(&w0));
-        let trace: Vec<f32> = (0..n).map(|j| if j % 7 == 0 { 0.0 } else { r.next_f32() }).collect();
-        let mut lists: Vec<Vec<u32>> = (0..=9).map(|len| (0..len).map(|k| (k * 4 + 1) as u32).collect()).collect();
-        lists.push((0..n as u32).collect());
-        lists.push(vec![3, 3, 8, 1, 20, 8]);
         let mut changed = 0;
         for target in [0.0, 0.7, 1e-3] {
             let p = StdpParams::from_slice(&[0.03, 0.02, 0.25, 0.01, target]).unwrap();
@@ -751,6 +723,32 @@ fn check_dense(m: usize, n: usize, batch: usize, act: Activation, seed: u32) {
             }
         }
     }
+}
+
+/// The STDP tests' inputs (N = 37): weights with zeros, negatives, a NaN and one below
+/// `prune_below` (pruned by the first update it gets), traces with zeros, and spike lists of
+/// every length mod 4, all neurons, and one with repeated indices (the reference path).
+fn stdp_inputs(seed: u32) -> (usize, Vec<f32>, Vec<f32>, Vec<Vec<u32>>) {
+    let n = 37;
+    let mut r = Rng::new(seed);
+    let mut w0: Vec<f32> = (0..n * n)
+        .map(|_| match r.next_u32() % 10 {
+            0 | 1 => 0.0,
+            2 => -0.01,
+            _ => 0.3 * r.next_f32(),
+        })
+        .collect();
+    w0[5] = f32::NAN;
+    w0[n + 3] = 0.005;
+    let trace: Vec<f32> = (0..n)
+        .map(|j| if j % 7 == 0 { 0.0 } else { r.next_f32() })
+        .collect();
+    let mut lists: Vec<Vec<u32>> = (0..=9)
+        .map(|len| (0..len).map(|k| (k * 4 + 1) as u32).collect())
+        .collect();
+    lists.push((0..n as u32).collect());
+    lists.push(vec![3, 3, 8, 1, 20, 8]);
+    (n, w0, trace, lists)
 }
 
 /// STDP exactly as `kernels/ABI.md` states it, column by column (no tier runs this order).
