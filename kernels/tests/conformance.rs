@@ -4,7 +4,7 @@
 //! its f64 reference, hand-computed cases, bad input, and the tables against each other.
 // A test/tool, not library code: a failed call should stop it with its message.
 #![allow(clippy::unwrap_used)]
-use sasi_kernels::dispatch::{self, Kernels};
+use sasi_kernels::dispatch::{self, Kernels, LifFn, StdpFn};
 use sasi_kernels::error::KernelError;
 use sasi_kernels::ops::activation::{apply_one, Activation};
 use sasi_kernels::ops::efficiency::{random_graph, words_per_row};
@@ -855,15 +855,29 @@ fn run(k: &Kernels, n: usize, steps: usize, plastic: bool) -> Run {
 
 /// [`run`] with STDP normalising each spiking neuron's inputs to `target` (0: off).
 fn run_with(k: &Kernels, n: usize, steps: usize, plastic: bool, target: f32) -> Run {
-    let (mut w, mut neurons) = seeded(n);
+    run_in::<f32>(n, steps, plastic, target, k.lif_step, k.stdp)
+}
+
+/// The run with the weights stored as `W` (the seeded weights are exact in bf16), stepped by
+/// `lif` and `stdp`; the answer's `w` is the stored weights, decoded.
+fn run_in<W: Weight>(
+    n: usize,
+    steps: usize,
+    plastic: bool,
+    target: f32,
+    lif: LifFn<W>,
+    stdp: StdpFn<W>,
+) -> Run {
+    let (w, mut neurons) = seeded(n);
+    let mut w: Vec<W> = w.iter().map(|&x| W::put(x)).collect();
     let p = lif_params();
     let sp = StdpParams::from_slice(&[0.004, 0.3, 0.2, 0.03, target]).unwrap();
     let (mut prev, mut out) = (Vec::new(), vec![0u32; n]);
     let (mut spikes, mut pruned) = (Vec::new(), 0);
     for _ in 0..steps {
-        let c = (k.lif_step)(&p, &mut neurons.state(), &w, &prev, &mut out).unwrap();
+        let c = lif(&p, &mut neurons.state(), &w, &prev, &mut out).unwrap();
         if plastic {
-            pruned += (k.stdp)(&mut w, n, &neurons.trace, &out[..c], &sp).unwrap();
+            pruned += stdp(&mut w, n, &neurons.trace, &out[..c], &sp).unwrap();
         }
         prev = out[..c].to_vec();
         spikes.push(prev.clone());
@@ -872,7 +886,7 @@ fn run_with(k: &Kernels, n: usize, steps: usize, plastic: bool, target: f32) -> 
         spikes,
         v: neurons.v,
         trace: neurons.trace,
-        w,
+        w: w.iter().map(|x| x.get()).collect(),
         pruned,
     }
 }
@@ -972,27 +986,7 @@ fn run_parts(k: &Kernels, n: usize, steps: usize, parts: usize, target: f32) -> 
 /// [`run`] with the weights stored as bfloat16 (the seeded weights rounded once); `w` of the
 /// answer is the stored weights, decoded.
 fn run_bf16(k: &Kernels, n: usize, steps: usize, plastic: bool) -> Run {
-    let (w, mut neurons) = seeded(n);
-    let mut w = to_bf16(&w);
-    let p = lif_params();
-    let sp = StdpParams::from_slice(&[0.004, 0.3, 0.2, 0.03, 0.0]).unwrap();
-    let (mut prev, mut out) = (Vec::new(), vec![0u32; n]);
-    let (mut spikes, mut pruned) = (Vec::new(), 0);
-    for _ in 0..steps {
-        let c = (k.lif_step_bf16)(&p, &mut neurons.state(), &w, &prev, &mut out).unwrap();
-        if plastic {
-            pruned += (k.stdp_bf16)(&mut w, n, &neurons.trace, &out[..c], &sp).unwrap();
-        }
-        prev = out[..c].to_vec();
-        spikes.push(prev.clone());
-    }
-    Run {
-        spikes,
-        v: neurons.v,
-        trace: neurons.trace,
-        w: from_bf16(&w),
-        pruned,
-    }
+    run_in::<u16>(n, steps, plastic, 0.0, k.lif_step_bf16, k.stdp_bf16)
 }
 
 /// The seeded network of [`run`] and [`run_bf16`]: weights (20 % dense, no self-synapses,
