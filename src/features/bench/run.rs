@@ -316,21 +316,12 @@ mod tests {
             memory_bytes: None,
             ceilings: None,
             forms: serde_json::json!({"simd": {"stdp": {"form": "loop", "by": "timing"}}}),
-            thread_scaling: Some(crate::features::bench::ThreadScaling {
-                error: Some("not cross-origin isolated: no SharedArrayBuffer".into()),
-                ..Default::default()
-            }),
         }));
         assert!(!s.running && s.finished && s.progress.is_none());
         assert_eq!((s.rows.len(), s.worker_memory), (2, 0.0));
         // The forms the rows ran with are kept and exported.
         let json: serde_json::Value = serde_json::from_str(&s.to_json()).expect("json");
         assert_eq!(json["forms"]["simd"]["stdp"]["form"], "loop");
-        // So is the thread scaling, or why it was not measured.
-        assert_eq!(
-            json["thread_scaling"]["error"],
-            "not cross-origin isolated: no SharedArrayBuffer"
-        );
         assert_eq!(s.message.as_deref(), Some("finished"));
     }
 
