@@ -31,8 +31,6 @@ export function timeAt(moduleUrl, kase, k, calls, warmup, { n = SCALING_CASES[ka
 export async function threadScaling({ moduleUrl, cases = Object.keys(SCALING_CASES), maxThreads, calls = 200, warmup = 50 }) {
   const available = globalThis.navigator?.hardwareConcurrency ?? 1;
   if (!globalThis.crossOriginIsolated) return { threads_available: available, isolated: false, error: 'not cross-origin isolated: no SharedArrayBuffer' };
-  // WebKitGTK reports isolation yet has no SharedArrayBuffer inside a worker.
-  if (typeof SharedArrayBuffer === 'undefined') return { threads_available: available, isolated: true, error: 'this engine offers no SharedArrayBuffer here (in a worker): the threads cannot share their control words', cases: [] };
   const top = Math.max(1, Math.min(maxThreads ?? available, 16));
   const ks = Array.from({ length: top }, (_, i) => i + 1);
   const out = [];

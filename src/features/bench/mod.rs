@@ -6,7 +6,6 @@ pub mod roofline;
 pub mod roofline_view;
 pub mod run;
 pub mod table;
-pub mod threads_table;
 use crate::tiers::tier::TierKind;
 use crate::util::fmt::{fmt_count, fmt_ns, fmt_pct};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -346,9 +345,6 @@ pub enum WorkerMsg {
         /// The forms each wasm tier ran the kernels with forms in.
         #[serde(default)]
         forms: serde_json::Value,
-        /// The thread scaling, when the run asked for it (`RunRequest::threads`).
-        #[serde(default)]
-        thread_scaling: Option<ThreadScaling>,
     },
     Cancelled,
     Error {
@@ -377,51 +373,6 @@ pub struct RunRequest {
     /// them; left out before the page's calibration, and the worker calibrates itself.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub forms: BTreeMap<TierKind, BTreeMap<String, String>>,
-    /// After the cases, the thread scaling (`kernels/js/bench/threads.js`: each case split
-    /// over 1…k workers that own their slice; issue 29), as `make bench` records it.
-    pub threads: bool,
-}
-
-/// The thread scaling of a run (`kernels/js/bench/threads.js` `threadScaling`), as the worker
-/// reports it: per case the median call at each thread count and the speed-up over one
-/// thread, or why it could not run (`error`: no cross-origin isolation, no SIMD module).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
-#[serde(default)]
-pub struct ThreadScaling {
-    pub threads_available: u32,
-    pub isolated: bool,
-    pub error: Option<String>,
-    pub cases: Vec<ScalingCase>,
-}
-
-/// One case of [`ThreadScaling`]: `by_k` and `speedup` keyed by the thread count ("1", "2", …).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
-#[serde(default)]
-pub struct ScalingCase {
-    pub case: String,
-    pub kernel: String,
-    pub size: String,
-    pub by_k: BTreeMap<String, ScalingPoint>,
-    pub speedup: BTreeMap<String, f64>,
-    /// The live step only: whether every thread count ran the same spikes as one thread.
-    pub identical_spikes: Option<bool>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
-#[serde(default)]
-pub struct ScalingPoint {
-    pub median_ns: f64,
-    pub p25_ns: Option<f64>,
-    pub p75_ns: Option<f64>,
-}
-
-impl ScalingCase {
-    /// The thread counts measured, ascending.
-    pub fn threads(&self) -> Vec<u32> {
-        let mut k: Vec<u32> = self.by_k.keys().filter_map(|k| k.parse().ok()).collect();
-        k.sort_unstable();
-        k
-    }
 }
 
 impl RunRequest {
@@ -435,7 +386,6 @@ impl RunRequest {
             modules,
             js_url: TierKind::Js.url(),
             forms: BTreeMap::new(),
-            threads: false,
         }
     }
 }
@@ -786,43 +736,6 @@ mod tests {
             m,
             WorkerMsg::Done {
                 memory_bytes: None,
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn done_carries_the_thread_scaling() {
-        let m: WorkerMsg = serde_json::from_str(
-            r#"{"type":"done","rows":[],"thread_scaling":{"threads_available":2,"isolated":true,
-            "cases":[{"case":"live_step","kernel":"live_step","size":"4096","by_k":{"1":{"median_ns":2.1e6},
-            "2":{"median_ns":1.6e6,"p25_ns":1.5e6}},"speedup":{"1":1,"2":1.31},"identical_spikes":true}]}}"#,
-        )
-        .unwrap();
-        let WorkerMsg::Done {
-            thread_scaling: Some(t),
-            ..
-        } = m
-        else {
-            panic!("{m:?}")
-        };
-        assert_eq!(t.cases[0].threads(), vec![1, 2]);
-        assert_eq!(t.cases[0].identical_spikes, Some(true));
-        assert_eq!(t.cases[0].by_k["2"].p25_ns, Some(1.5e6));
-        let none: WorkerMsg =
-            serde_json::from_str(r#"{"type":"done","rows":[],"thread_scaling":null}"#).unwrap();
-        assert!(matches!(
-            none,
-            WorkerMsg::Done {
-                thread_scaling: None,
-                ..
-            }
-        ));
-        let why: WorkerMsg = serde_json::from_str(r#"{"type":"done","thread_scaling":{"isolated":false,"error":"not cross-origin isolated: no SharedArrayBuffer"}}"#).unwrap();
-        assert!(matches!(
-            why,
-            WorkerMsg::Done {
-                thread_scaling: Some(ThreadScaling { error: Some(_), .. }),
                 ..
             }
         ));
