@@ -182,6 +182,46 @@ crate::for_each_export!(c_exports);
 mod call {
     use super::*;
 
+    /// `lif_step`'s arguments from a twin export's (`lif_step_bf16`, `lif_step_part`), which
+    /// carries the same buffers under the same names; `$n` is the state's length.
+    macro_rules! lif_args {
+        ($a:ident, $n:expr) => {
+            args::lif_step {
+                params: $a.params,
+                params_len: $a.params_len,
+                v: $a.v,
+                refr: $a.refr,
+                trace: $a.trace,
+                syn: $a.syn,
+                n: $n,
+                w: $a.w,
+                w_len: $a.w_len,
+                prev: $a.prev,
+                n_prev: $a.n_prev,
+                rng: $a.rng,
+                out: $a.out,
+                out_len: $a.out_len,
+            }
+        };
+    }
+
+    /// `stdp_update`'s arguments from a twin export's (`stdp_update_bf16`, `stdp_update_part`).
+    macro_rules! stdp_args {
+        ($a:ident) => {
+            args::stdp_update {
+                w: $a.w,
+                w_len: $a.w_len,
+                n: $a.n,
+                trace: $a.trace,
+                trace_len: $a.trace_len,
+                spikes: $a.spikes,
+                n_spikes: $a.n_spikes,
+                params: $a.params,
+                params_len: $a.params_len,
+            }
+        };
+    }
+
     pub(super) fn rng_fill_uniform(a: args::rng_fill_uniform) -> R {
         if !a.lo.is_finite() || !a.hi.is_finite() {
             return Err(KernelError::BadArgument);
@@ -271,22 +311,7 @@ mod call {
     }
 
     pub(super) fn lif_step_bf16(a: args::lif_step_bf16) -> R {
-        let a = args::lif_step {
-            params: a.params,
-            params_len: a.params_len,
-            v: a.v,
-            refr: a.refr,
-            trace: a.trace,
-            syn: a.syn,
-            n: a.n,
-            w: a.w,
-            w_len: a.w_len,
-            prev: a.prev,
-            n_prev: a.n_prev,
-            rng: a.rng,
-            out: a.out,
-            out_len: a.out_len,
-        };
+        let a = lif_args!(a, a.n);
         lif_step_of::<u16>(a, 2, active().lif_step_bf16)
     }
 
@@ -342,17 +367,7 @@ mod call {
     }
 
     pub(super) fn stdp_update_bf16(a: args::stdp_update_bf16) -> R {
-        let a = args::stdp_update {
-            w: a.w,
-            w_len: a.w_len,
-            n: a.n,
-            trace: a.trace,
-            trace_len: a.trace_len,
-            spikes: a.spikes,
-            n_spikes: a.n_spikes,
-            params: a.params,
-            params_len: a.params_len,
-        };
+        let a = stdp_args!(a);
         let n = a.n as usize;
         stdp_update_of::<u16>(a, 2, |w, t, s, p| (active().stdp_bf16)(w, n, t, s, p))
     }
@@ -490,22 +505,7 @@ mod call {
             first: a.first as usize,
             width: a.width as usize,
         };
-        let a = args::lif_step {
-            params: a.params,
-            params_len: a.params_len,
-            v: a.v,
-            refr: a.refr,
-            trace: a.trace,
-            syn: a.syn,
-            n: a.width,
-            w: a.w,
-            w_len: a.w_len,
-            prev: a.prev,
-            n_prev: a.n_prev,
-            rng: a.rng,
-            out: a.out,
-            out_len: a.out_len,
-        };
+        let a = lif_args!(a, a.width);
         lif_step_of::<f32>(a, 4, |p, st, w, prev, out| {
             (active().lif_step_part)(p, st, w, prev, out, part)
         })
@@ -519,17 +519,7 @@ mod call {
             first: a.first as usize,
             width: a.width as usize,
         };
-        let a = args::stdp_update {
-            w: a.w,
-            w_len: a.w_len,
-            n: a.n,
-            trace: a.trace,
-            trace_len: a.trace_len,
-            spikes: a.spikes,
-            n_spikes: a.n_spikes,
-            params: a.params,
-            params_len: a.params_len,
-        };
+        let a = stdp_args!(a);
         stdp_update_of::<f32>(a, 4, |w, t, s, p| (active().stdp_part)(w, t, s, p, part))
     }
 

@@ -295,20 +295,7 @@ conformance! {
     }
 
     fn lif_with_stdp_over_300_steps() {
-        let all = tables();
-        let a = run(&all[0], 257, 300, true);
-        assert!(a.pruned > 0, "some synapses are pruned");
-        for k in &all[1..] {
-            let b = run(k, 257, 300, true);
-            if fuses(k) {
-                let (sa, sb) = (a.spikes.iter().map(Vec::len).sum::<usize>(), b.spikes.iter().map(Vec::len).sum::<usize>());
-                assert!(sa.abs_diff(sb) * 20 <= sa, "{k:?}: {sb} spikes vs {sa}");
-            } else {
-                assert_eq!(a.spikes, b.spikes, "{k:?}");
-                assert!(same_bits(&a.w, &b.w), "{k:?}: weights differ");
-                assert_eq!(a.pruned, b.pruned, "{k:?}");
-            }
-        }
+        tables_agree_over_300_steps(run);
     }
 
     fn lif_hand_computed_step() {
@@ -552,21 +539,8 @@ conformance! {
     }
 
     fn bf16_lif_with_stdp_agrees_across_tables_over_300_steps() {
-        let all = tables();
-        let a = run_bf16(&all[0], 257, 300, true);
-        assert!(a.pruned > 0, "some synapses are pruned");
+        let a = tables_agree_over_300_steps(run_bf16);
         assert!(a.w.iter().all(|&x| (0.0..=0.2).contains(&x)), "weights stay in [0, w_max]");
-        for k in &all[1..] {
-            let b = run_bf16(k, 257, 300, true);
-            if fuses(k) {
-                let (sa, sb) = (a.spikes.iter().map(Vec::len).sum::<usize>(), b.spikes.iter().map(Vec::len).sum::<usize>());
-                assert!(sa.abs_diff(sb) * 20 <= sa, "{k:?}: {sb} spikes vs {sa}");
-            } else {
-                assert_eq!(a.spikes, b.spikes, "{k:?}");
-                assert!(same_bits(&a.w, &b.w), "{k:?}: weights differ");
-                assert_eq!(a.pruned, b.pruned, "{k:?}");
-            }
-        }
     }
 
     fn efficiency_matches_bfs_reference_exactly() {
@@ -723,6 +697,30 @@ fn check_dense(m: usize, n: usize, batch: usize, act: Activation, seed: u32) {
             }
         }
     }
+}
+
+/// 300 steps of LIF + STDP at N = 257 by `run_of` in every table: some synapses pruned, and
+/// every table's spikes, weights and pruned count the first table's (spike counts within 5 %
+/// where a table fuses). Returns the first table's run.
+fn tables_agree_over_300_steps(run_of: fn(&Kernels, usize, usize, bool) -> Run) -> Run {
+    let all = tables();
+    let a = run_of(&all[0], 257, 300, true);
+    assert!(a.pruned > 0, "some synapses are pruned");
+    for k in &all[1..] {
+        let b = run_of(k, 257, 300, true);
+        if fuses(k) {
+            let (sa, sb) = (
+                a.spikes.iter().map(Vec::len).sum::<usize>(),
+                b.spikes.iter().map(Vec::len).sum::<usize>(),
+            );
+            assert!(sa.abs_diff(sb) * 20 <= sa, "{k:?}: {sb} spikes vs {sa}");
+        } else {
+            assert_eq!(a.spikes, b.spikes, "{k:?}");
+            assert!(same_bits(&a.w, &b.w), "{k:?}: weights differ");
+            assert_eq!(a.pruned, b.pruned, "{k:?}");
+        }
+    }
+    a
 }
 
 /// The STDP tests' inputs (N = 37): weights with zeros, negatives, a NaN and one below

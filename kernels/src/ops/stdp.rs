@@ -127,6 +127,20 @@ fn settle(nw: f32, p: &StdpParams) -> (f32, bool) {
     }
 }
 
+/// Depression of one stored weight by its postsynaptic trace `t` (a presynaptic spike):
+/// `w − (a₋·t)·w`, settled and stored; 0 (no synapse) is left alone. Returns 1 if pruned.
+#[inline(always)]
+fn depress<W: Weight>(x: &mut W, t: f32, p: &StdpParams) -> usize {
+    let xv = x.get();
+    if xv > 0.0 {
+        let (nw, pr) = settle(xv - (p.a_minus * t) * xv, p);
+        *x = W::put(nw);
+        pr as usize
+    } else {
+        0
+    }
+}
+
 /// [`settle`] on lanes: `nw` clipped to `[0, w_max]` by `pmax`/`pmin` (one instruction each,
 /// with `settle`'s own predicates: `nw < 0 ? 0 : nw`, then `w_max < c ? w_max : c`, so the same
 /// bits, NaN included), then set to 0 where it is below `prune_below` in a `live` lane.
@@ -430,13 +444,8 @@ pub fn stdp_part_scalar<W: Weight>(
     let mut pruned = 0;
     for &j in spikes {
         let row = &mut w[j as usize * width..(j as usize + 1) * width];
-        for (x, t) in row.iter_mut().zip(own_trace) {
-            let xv = x.get();
-            if xv > 0.0 {
-                let (nw, pr) = settle(xv - (p.a_minus * t) * xv, p);
-                *x = W::put(nw);
-                pruned += pr as usize;
-            }
+        for (x, &t) in row.iter_mut().zip(own_trace) {
+            pruned += depress(x, t, p);
         }
     }
     let cols = own_columns(spikes, part);
@@ -489,14 +498,8 @@ pub fn stdp_part_lanes<V: F32Lanes, W: Weight>(
             W::store4(live.select(c, wv), four_mut(&mut row[i..]));
             i += 4;
         }
-        for i in body..n {
-            let x = &mut row[i];
-            let xv = x.get();
-            if xv > 0.0 {
-                let (nw, pr) = settle(xv - (p.a_minus * trace[i]) * xv, p);
-                *x = W::put(nw);
-                pruned += pr as usize;
-            }
+        for (x, &t) in row[body..].iter_mut().zip(&trace[body..]) {
+            pruned += depress(x, t, p);
         }
     }
     let cols = own_columns(spikes, part);
