@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIST, PROBE_SOURCE, REPO, engineList, engineMissing, launch, startApp, waitRunning, sleep } from '../e2e/engines.mjs';
 import { startServer } from '../e2e/server.mjs';
+import { runHarness } from './harness.mjs';
 
 const SET = process.env.SET || 'full';
 // Rounds of the interleaved tfjs-vs-ours comparison (each round times every side once).
@@ -35,33 +36,6 @@ const native = JSON.parse(execFileSync('cargo', ['run', '-q', '--release', '-p',
   cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
 }));
 const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || 'unknown';
-
-/** Runs the harness (the page's own worker) in `page`, polling: no engine holds a call open for minutes. */
-async function runHarness(page, set) {
-  await page.evaluate((s) => {
-    globalThis.__bench = { done: null, progress: null };
-    const w = new Worker('/js/bench/bench-worker.js', { type: 'module' });
-    w.onmessage = (e) => {
-      const m = e.data;
-      if (m.type === 'progress') globalThis.__bench.progress = `${m.done}/${m.total} ${m.kernel} ${m.size} ${m.tier}`;
-      if (m.type === 'done' || m.type === 'error') { globalThis.__bench.done = m; w.terminate(); }
-    };
-    w.onerror = (e) => { globalThis.__bench.done = { type: 'error', message: e.message || 'worker error' }; };
-    w.postMessage({ type: 'run', set: s, plain: true, modules: { scalar: '/kernels/kernels-scalar.wasm', simd: '/kernels/kernels-simd.wasm', relaxed: '/kernels/kernels-relaxed.wasm' }, jsUrl: '/js/tier/abi.js' });
-    return true;
-  }, set);
-  let lastLog = 0;
-  for (;;) {
-    const st = await page.evaluate(() => ({ finished: globalThis.__bench.done !== null, progress: globalThis.__bench.progress }));
-    if (st.finished) break;
-    if (Date.now() - lastLog > 5000) {
-      lastLog = Date.now();
-      if (st.progress) log(`  progress ${st.progress}`);
-    }
-    await sleep(1000);
-  }
-  return page.evaluate(() => globalThis.__bench.done);
-}
 
 /** Thread scaling in `page` (kernels/js/bench/threads.js), polled as the harness is. */
 async function runThreadScaling(page) {
@@ -133,7 +107,7 @@ async function benchEngine(name) {
     await waitRunning(page, 60000);
     // Pause the animation so the benchmark has the machine to itself.
     await page.click('[data-testid=play-pause]');
-    const done = await runHarness(page, SET);
+    const done = await runHarness(page, SET, { plain: true, log });
     if (done.type !== 'done') throw new Error(`benchmark failed in ${name}: ${done.message}`);
     log('thread scaling (workers that each own their slice)…');
     const threadScaling = await runThreadScaling(page);

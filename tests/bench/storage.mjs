@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, engineList, launch, startApp, waitRunning, sleep } from '../e2e/engines.mjs';
+import { runHarness } from './harness.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS || 5);
 // PARTS=step,live,sweep (default all three): which of the three to run.
@@ -21,28 +22,6 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length === 0 ? null : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-
-/** The benchmark worker's run of `set` in `page`, as tests/bench/run.mjs drives it. */
-async function harness(page, set) {
-  await page.evaluate((s) => {
-    globalThis.__bench = null;
-    const w = new Worker('/js/bench/bench-worker.js', { type: 'module' });
-    w.onmessage = (e) => {
-      if (e.data.type === 'done' || e.data.type === 'error') { globalThis.__bench = e.data; w.terminate(); }
-    };
-    w.onerror = (e) => { globalThis.__bench = { type: 'error', message: e.message || 'worker error' }; };
-    w.postMessage({ type: 'run', set: s, plain: false, modules: { scalar: '/kernels/kernels-scalar.wasm', simd: '/kernels/kernels-simd.wasm', relaxed: '/kernels/kernels-relaxed.wasm' }, jsUrl: '/js/tier/abi.js' });
-    return true;
-  }, set);
-  for (;;) {
-    const done = await page.evaluate(() => globalThis.__bench);
-    if (done) {
-      if (done.type !== 'done') throw new Error(`benchmark: ${done.message}`);
-      return done;
-    }
-    await sleep(1000);
-  }
-}
 
 async function engineRun(name) {
   const engine = await launch(name);
@@ -71,7 +50,8 @@ async function stepPart(engine, app, out) {
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 ? ['bf16', 'f32'] : ['f32', 'bf16'];
       for (const w of order) {
-        const done = await harness(page, `live:${N}:${w},lif:${N}:${w},stdp:${N}:${w}`);
+        const done = await runHarness(page, `live:${N}:${w},lif:${N}:${w},stdp:${N}:${w}`);
+        if (done.type !== 'done') throw new Error(`benchmark: ${done.message}`);
         for (const row of done.rows) {
           const part = row.kernel.startsWith('live_step') ? '' : `${row.kernel.replace(/_bf16$/, '')} `;
           (samples[`${part}${w} ${row.tier}`] ??= []).push(row.median_ns);
