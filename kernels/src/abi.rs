@@ -470,25 +470,59 @@ mod call {
     /// The app's seeded initial network (`model::initial_network`, the code `Sim::seeded`
     /// runs in the app): what the benchmark worker's sweep builds each size from.
     pub(super) fn model_network(a: args::model_network) -> R {
-        let (n, per) = (a.n as usize, a.per as usize);
-        if n == 0 || per == 0 {
+        network_columns(a.n, a.per, a.seed, 0, a.n, (a.w, a.w_len), a.v, a.lanes)
+    }
+
+    /// The same network's columns `first..first + width` only (`n × width`, the layout of the
+    /// part kernels): a thread seeds its part without the N² weights ever in its memory.
+    pub(super) fn model_network_part(a: args::model_network_part) -> R {
+        network_columns(
+            a.n,
+            a.per,
+            a.seed,
+            a.first,
+            a.width,
+            (a.w, a.w_len),
+            a.v,
+            a.lanes,
+        )
+    }
+
+    /// `model::initial_network_rows` with each row's columns `first..first + width` written
+    /// to `w` (`n × width`); every row is drawn, so the bits are the whole network's.
+    #[allow(clippy::too_many_arguments)]
+    fn network_columns(
+        n: u32,
+        per: u32,
+        seed: u32,
+        first: u32,
+        width: u32,
+        (w_at, w_len): (u32, u32),
+        v_at: u32,
+        lanes_at: u32,
+    ) -> R {
+        let (nu, per, first, width) = (n as usize, per as usize, first as usize, width as usize);
+        if nu == 0 || per == 0 || width == 0 {
             return Err(KernelError::ZeroSize);
         }
-        if n.checked_mul(n) != Some(a.w_len as usize) {
+        if first.checked_add(width).is_none_or(|end| end > nu) {
+            return Err(KernelError::BadArgument);
+        }
+        if nu.checked_mul(width) != Some(w_len as usize) {
             return Err(KernelError::LengthMismatch);
         }
         let (rw, rv, rl) = (
-            region(a.w, a.w_len, 4)?,
-            region(a.v, a.n, 4)?,
-            region(a.lanes, 4, 4)?,
+            region(w_at, w_len, 4)?,
+            region(v_at, n, 4)?,
+            region(lanes_at, 4, 4)?,
         );
         disjoint(&[rw, rv, rl], &[])?;
         // SAFETY: the three regions are checked and overlap each other nowhere (`disjoint`).
         let (w, v, lanes): (&mut [f32], &mut [f32], &mut [u32]) =
             unsafe { (slice_mut(rw), slice_mut(rv), slice_mut(rl)) };
-        let mut rng = rng::Rng::new(a.seed);
-        let (v0, lanes0) = crate::model::initial_network_rows(n, per, &mut rng, |j, row| {
-            w[j * n..(j + 1) * n].copy_from_slice(row);
+        let mut rng = rng::Rng::new(seed);
+        let (v0, lanes0) = crate::model::initial_network_rows(nu, per, &mut rng, |j, row| {
+            w[j * width..(j + 1) * width].copy_from_slice(&row[first..first + width]);
         });
         v.copy_from_slice(&v0);
         lanes.copy_from_slice(&lanes0);

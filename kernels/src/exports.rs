@@ -123,6 +123,10 @@ macro_rules! for_each_export {
                     trace: In<f32>[trace_len], trace_len: U32, spikes: In<u32>[n_spikes],
                     n_spikes: U32, params: In<f32>[params_len], params_len: U32
                 ) -> i32;
+                model_network_part(
+                    n: U32, per: U32, seed: U32, first: U32, width: U32,
+                    w: Out<f32>[w_len], w_len: U32, v: Out<f32>[n], lanes: Out<u32>[4]
+                ) -> i32;
             }
         }
     };

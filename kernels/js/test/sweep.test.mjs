@@ -37,6 +37,34 @@ test('model_network refuses a bad shape with an error code, writing nothing', ()
   for (const [p, b] of [[h, n * n * 4], [hv, n * 4], [hl, 16]]) scalar.sasi_free(p, b);
 });
 
+test("model_network_part writes the whole network's columns first..first + width, in every module", async () => {
+  const { n, per, seed, w, v, lanes } = vectors.network;
+  const modules = ['scalar', 'simd', ...(RELAXED_OK ? ['relaxed'] : [])];
+  const splits = [[0, n], [0, 4], [4, n - 4], [n - 3, 3], [n / 2, n / 2]];
+  for (const name of modules) {
+    const x = await loadModule(name);
+    for (const [first, width] of splits) {
+      const hw = x.sasi_alloc(n * width * 4), hv = x.sasi_alloc(n * 4), hl = x.sasi_alloc(16);
+      assert.equal(x.model_network_part(n, per, seed, first, width, hw, n * width, hv, hl), 0, `${name} ${first}+${width}`);
+      const cols = new Uint32Array(x.memory.buffer, hw, n * width);
+      const want = Array.from({ length: n * width }, (_, k) => w[Math.floor(k / width) * n + first + (k % width)]);
+      assert.deepEqual([...cols], want, `${name}: columns ${first}..${first + width}`);
+      assert.deepEqual([...new Uint32Array(x.memory.buffer, hv, n)], v, `${name}: potentials`);
+      assert.deepEqual([...new Uint32Array(x.memory.buffer, hl, 4)], lanes, `${name}: lanes`);
+      for (const [p, b] of [[hw, n * width * 4], [hv, n * 4], [hl, 16]]) x.sasi_free(p, b);
+    }
+  }
+});
+
+test('model_network_part refuses a part outside the network or a wrong length, writing nothing', () => {
+  const n = 16, h = scalar.sasi_alloc(n * n * 4), hv = scalar.sasi_alloc(n * 4), hl = scalar.sasi_alloc(16);
+  assert.equal(scalar.model_network_part(n, 4, 7, 12, 8, h, n * 8, hv, hl), -6, 'first + width > n is BadArgument');
+  assert.equal(scalar.model_network_part(n, 4, 7, 0, 8, h, n * 8 - 1, hv, hl), -2, 'w_len ≠ n·width is LengthMismatch');
+  assert.equal(scalar.model_network_part(n, 4, 7, 0, 0, h, 0, hv, hl), -3, 'width = 0 is ZeroSize');
+  assert.ok(new Float32Array(scalar.memory.buffer, h, n * n).every((x) => x === 0), 'nothing written');
+  for (const [p, b] of [[h, n * n * 4], [hv, n * 4], [hl, 16]]) scalar.sasi_free(p, b);
+});
+
 test('the sweep needs a wasm module for its networks, and says so without one', async () => {
   assert.equal(networkBuilder({ js }), null);
   assert.equal(networkBuilder({ js, simd: scalar }), scalar);
