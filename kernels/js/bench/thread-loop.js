@@ -33,30 +33,40 @@ export function follow(ctl, run) {
   }
 }
 
-/** Times `calls` calls (after `warmup`) over `parts` threads, this one included; ms each. Stops
- *  the helpers at the end. */
-export function lead(ctl, run, parts, calls, warmup) {
-  const times = [];
-  for (let c = 0; c < warmup + calls; c++) {
+/** Times `calls` samples (after `warmup` calls) over `parts` threads, this one included; ms per
+ *  call. A sample is `k` calls timed together, `k` sized from the warm-up so a sample spans at
+ *  least `minSampleMs` (the harness's rule, bench.js `measure`: a call shorter than a few
+ *  hundred timer ticks would read as whole ticks); without a warm-up `k` is 1. The answer
+ *  carries `k` as `callsPerSample`. Stops the helpers at the end. */
+export function lead(ctl, run, parts, calls, warmup, minSampleMs = 0) {
+  const once = () => {
     Atomics.store(ctl, 1, 0);
-    const t0 = performance.now();
     Atomics.add(ctl, 0, 1);
     Atomics.notify(ctl, 0);
     run();
     for (let done = Atomics.load(ctl, 1); done < parts - 1; done = Atomics.load(ctl, 1)) waitWhile(ctl, 1, done);
-    if (c >= warmup) times.push(performance.now() - t0);
+  };
+  const t0 = performance.now();
+  for (let c = 0; c < warmup; c++) once();
+  const per = warmup > 0 ? (performance.now() - t0) / warmup : 0;
+  const k = per > 0 ? Math.min(1 << 16, Math.max(1, Math.ceil(minSampleMs / per))) : 1;
+  const times = [];
+  for (let c = 0; c < calls; c++) {
+    const t = performance.now();
+    for (let j = 0; j < k; j++) once();
+    times.push((performance.now() - t) / k);
   }
   Atomics.store(ctl, 0, -1);
   Atomics.notify(ctl, 0);
-  return times;
+  return Object.assign(times, { callsPerSample: k });
 }
 
 /**
  * A thread worker's life once its slice is ready: it says `ready`; a helper (`part > 0`)
  * follows; the lead waits for the page's `go` (every helper ready), times the calls and posts
- * them as `{ type: 'times', times }`.
+ * them as `{ type: 'times', times, callsPerSample }`.
  */
-export async function serve(sab, run, { part, parts, calls, warmup, hash }) {
+export async function serve(sab, run, { part, parts, calls, warmup, hash, minSampleMs = 0 }) {
   const ctl = new Int32Array(sab, 0, 2);
   postMessage({ type: 'ready' });
   if (part > 0) {
@@ -64,32 +74,50 @@ export async function serve(sab, run, { part, parts, calls, warmup, hash }) {
     return;
   }
   await new Promise((resolve) => { onmessage = resolve; });
-  const times = lead(ctl, run, parts, calls, warmup);
-  postMessage({ type: 'times', times, ...(hash ? { hash: hash() } : {}) });
+  const times = lead(ctl, run, parts, calls, warmup, minSampleMs);
+  postMessage({ type: 'times', times: [...times], callsPerSample: times.callsPerSample, ...(hash ? { hash: hash() } : {}) });
 }
+
+/** How long one measurement at k threads may take, start to last call, before it is given up
+ *  (ms): a thread that dies or hangs after `ready` would otherwise leave the others waiting on
+ *  their shared words for ever. */
+export const THREADS_TIMEOUT_MS = 120_000;
 
 /**
  * The page's side: starts `k` workers from `url`, posts each `messageFor(part, sab)` (`sab`:
  * `sabBytes` shared bytes, the first 8 the control words), waits until all are ready, tells
- * the lead to go, and returns its call times (ms), with the run's `hash` when the lead sends
- * one. The workers are stopped whatever happens.
+ * the lead to go, and returns its per-call times (ms), with `callsPerSample` and the run's
+ * `hash` when the lead sends one. Any worker's error, before or after `ready`, or `timeoutMs` without the times, rejects
+ * with the reason. The workers are stopped whatever happens.
  */
-export async function timeThreads(url, k, messageFor, sabBytes = 8) {
+export async function timeThreads(url, k, messageFor, sabBytes = 8, { timeoutMs = THREADS_TIMEOUT_MS } = {}) {
   const sab = new SharedArrayBuffer(Math.max(8, sabBytes));
   const workers = [];
-  try {
-    await Promise.all(Array.from({ length: k }, (_, part) => new Promise((resolve, reject) => {
+  let timer, ready = 0, onReady, onTimes;
+  const allReady = new Promise((resolve) => { onReady = resolve; });
+  const times = new Promise((resolve) => { onTimes = resolve; });
+  const failed = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${k} thread(s) did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
+    for (let part = 0; part < k; part++) {
       const w = new Worker(url, { type: 'module' });
       workers.push(w);
-      w.onmessage = (e) => (e.data.type === 'ready' ? resolve() : reject(new Error(e.data.message)));
-      w.onerror = (e) => reject(new Error(e.message || 'thread worker error'));
+      w.onmessage = (e) => {
+        const m = e.data;
+        if (m.type === 'ready' && ++ready === k) onReady();
+        else if (m.type === 'times' && part === 0) onTimes(Object.assign(m.times, { callsPerSample: m.callsPerSample ?? 1 }, m.hash === undefined ? {} : { hash: m.hash }));
+        else if (m.type === 'error') reject(new Error(`thread ${part}: ${m.message}`));
+      };
+      w.onerror = (e) => reject(new Error(`thread ${part}: ${e.message || 'worker error'}`));
       w.postMessage(messageFor(part, sab));
-    })));
-    return await new Promise((resolve, reject) => {
-      workers[0].onmessage = (e) => (e.data.type === 'times' ? resolve(e.data.hash === undefined ? e.data.times : Object.assign(e.data.times, { hash: e.data.hash })) : reject(new Error(e.data.message)));
-      workers[0].postMessage({ type: 'go' });
-    });
+    }
+  });
+  failed.catch(() => {}); // seen through the races below; never unhandled
+  try {
+    await Promise.race([allReady, failed]);
+    workers[0].postMessage({ type: 'go' });
+    return await Promise.race([times, failed]);
   } finally {
+    clearTimeout(timer);
     for (const w of workers) w.terminate();
   }
 }

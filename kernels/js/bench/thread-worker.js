@@ -3,7 +3,7 @@
 // module's memory, and a loop that waits on a SharedArrayBuffer for the next generation, runs
 // its slice, and counts itself done. Nothing but the two control words is shared.
 import { loadKernelModule } from '../load.js';
-import { LIVE, seededNetwork, uniform } from './bench.js';
+import { LIVE, timerResolutionMs, uniform } from './bench.js';
 import { partStart, serve, waitWhile } from './thread-loop.js';
 
 function alloc(x, f32) {
@@ -21,33 +21,34 @@ function allocU32(x, len) {
 
 /**
  * One step of the app's run (LIF then STDP, the page's model at N = `n`) for this thread's
- * post-synaptic columns (kernels/ABI.md "Parts of the population"): it builds the app's network
- * in its module (model_network), keeps its `n × width` columns of W and its neurons' state, and
+ * post-synaptic columns (kernels/ABI.md "Parts of the population"): it seeds its `n × width`
+ * columns of the app's network in its module (model_network_part) and its neurons' state, and
  * per step: its LIF part from the last step's whole spike list → its spikes into the shared
  * buffer → a barrier (`exchange`) → the whole list joined in part order → the other neurons'
  * traces advanced from it (f32, as the kernel does) → its STDP part. Returns the step and a
- * hash of every step's whole spike list, so runs at different thread counts can be compared.
+ * hash of the first `hashSteps` steps' whole spike lists, so runs at different thread counts
+ * can be compared (their leads may batch more calls, so they may run more steps).
  */
-function liveStep(x, n, part, parts, exchange) {
+function liveStep(x, n, part, parts, exchange, hashSteps = Infinity) {
   const first = partStart(n, part, parts), width = partStart(n, part + 1, parts) - first;
   const mem = () => x.memory.buffer;
-  // The whole network, seeded in this module, then only this part's columns kept.
-  const net = seededNetwork(x, { n, per: Math.max(1, Math.floor(n / LIVE.agents)) }, LIVE.seed);
-  const cols = new Float32Array(n * width);
-  for (let j = 0; j < n; j++) cols.set(net.w.subarray(j * n + first, j * n + first + width), j * width);
+  // Only this part's columns of the app's network, seeded in this module (model_network_part:
+  // every row drawn, its columns kept), so no thread's memory ever holds the N² weights.
+  const W = x.sasi_alloc(n * width * 4) >>> 0, VN = x.sasi_alloc(n * 4) >>> 0, G = allocU32(x, 4);
+  if (!W || !VN) throw new Error(`allocation of ${n * width * 4} bytes failed`);
+  const seeded = x.model_network_part(n, Math.max(1, Math.floor(n / LIVE.agents)), LIVE.seed >>> 0, first, width, W, n * width, VN, G);
+  if (seeded < 0) throw new Error(`model_network_part returned ${seeded}`);
   const params = (() => {
     const L = alloc(x, new Float32Array(9)), S = alloc(x, new Float32Array(5));
     if (x.model_params(LIVE.driveHz, L, S) < 0) throw new Error('model_params failed');
     return { lif: L, stdp: S };
   })();
-  const W = alloc(x, cols);
-  const V = alloc(x, net.v.subarray(first, first + width)), R = alloc(x, new Float32Array(width));
+  const V = alloc(x, new Float32Array(mem(), VN + 4 * first, width).slice()), R = alloc(x, new Float32Array(width));
   const S = alloc(x, new Float32Array(width)), T = alloc(x, new Float32Array(n));
-  const G = allocU32(x, 4), PREV = allocU32(x, n), OUT = allocU32(x, width);
-  new Uint32Array(mem(), G, 4).set(net.lanes);
+  const PREV = allocU32(x, n), OUT = allocU32(x, width);
   const decay = new Float32Array(mem(), params.lif, 9)[6];
   const f = Math.fround;
-  let nPrev = 0, hash = 2166136261;
+  let nPrev = 0, hash = 2166136261, stepsRun = 0;
   const step = () => {
     const k = x.lif_step_part(params.lif, 9, V, R, T + 4 * first, S, width, n, first, W, n * width, PREV, nPrev, G, OUT, width);
     if (k < 0) throw new Error(`lif_step_part returned ${k}`);
@@ -63,9 +64,11 @@ function liveStep(x, n, part, parts, exchange) {
       const c = x.stdp_update_part(W, n * width, n, first, width, T, n, PREV, nPrev, params.stdp, 5);
       if (c < 0) throw new Error(`stdp_update_part returned ${c}`);
     }
-    // FNV-1a over the step's count and indices.
-    hash = Math.imul(hash ^ nPrev, 16777619) >>> 0;
-    for (const j of joined) hash = Math.imul(hash ^ j, 16777619) >>> 0;
+    // FNV-1a over the step's count and indices, for the first `hashSteps` steps.
+    if (stepsRun++ < hashSteps) {
+      hash = Math.imul(hash ^ nPrev, 16777619) >>> 0;
+      for (const j of joined) hash = Math.imul(hash ^ j, 16777619) >>> 0;
+    }
     return 0;
   };
   return { step, hash: () => hash };
@@ -107,10 +110,10 @@ function spikeExchange(sab, n, part, parts) {
 }
 
 /** This thread's part of `kase`: rows [lo, hi) of the batch (dense_batch) or of W (matvec). */
-function setup(x, kase, part, parts, sab, n, steps = 1) {
+function setup(x, kase, part, parts, sab, n, steps = 1, hashSteps = Infinity) {
   if (kase === 'live_step') {
     // One call is a frame of `steps` steps, as the page runs them.
-    const live = liveStep(x, n, part, parts, spikeExchange(sab, n, part, parts));
+    const live = liveStep(x, n, part, parts, spikeExchange(sab, n, part, parts), hashSteps);
     const frame = () => {
       for (let s = 0; s < steps; s++) live.step();
       return 0;
@@ -146,13 +149,16 @@ onmessage = async (e) => {
   const { moduleUrl, kase, part, parts, sab, calls, warmup, n, steps } = e.data;
   try {
     const x = (await loadKernelModule(moduleUrl)).exports;
-    const run = setup(x, kase, part, parts, sab, n, steps);
+    // Every thread count runs at least warm-up + calls frames: the hash covers exactly those.
+    const run = setup(x, kase, part, parts, sab, n, steps, (warmup + calls) * steps);
     // A trial call, but not of the live step: its every call is a step all threads take.
     if (kase !== 'live_step') {
       const code = run();
       if (code < 0) throw new Error(`${kase} returned ${code}`);
     }
-    await serve(sab, run, { part, parts, calls, warmup, hash: run.hash });
+    // The lead's samples span at least the harness's quick batch (bench.js `measure`).
+    const minSampleMs = part === 0 ? Math.max(2, 200 * timerResolutionMs()) : 0;
+    await serve(sab, run, { part, parts, calls, warmup, hash: run.hash, minSampleMs });
   } catch (err) {
     // Also on the console: a helper's error after `ready` has no one listening for it.
     console.error(`thread ${part}: ${err?.message || err}`);

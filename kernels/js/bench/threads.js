@@ -16,33 +16,52 @@ export const SCALING_CASES = Object.freeze({
 });
 
 /** Times `kase` at k threads: per-call ms after `warmup` calls (and the live step's spike
- *  hash). The live step's call is a frame of `steps` steps at N = `n`. */
-export function timeAt(moduleUrl, kase, k, calls, warmup, { n = SCALING_CASES[kase]?.n ?? 0, steps = SCALING_CASES[kase]?.steps ?? 1 } = {}) {
+ *  hash). The live step's call is a frame of `steps` steps at N = `n`; `timeoutMs`: the
+ *  bound on the whole measurement (thread-loop.js THREADS_TIMEOUT_MS by default). */
+export function timeAt(moduleUrl, kase, k, calls, warmup, { n = SCALING_CASES[kase]?.n ?? 0, steps = SCALING_CASES[kase]?.steps ?? 1, timeoutMs } = {}) {
   const sabBytes = kase === 'live_step' ? liveSabBytes(n, k) : 8;
-  return timeThreads(new URL('thread-worker.js', import.meta.url), k, (part, sab) => ({ moduleUrl, kase, part, parts: k, sab, calls, warmup, n, steps }), sabBytes);
+  return timeThreads(new URL('thread-worker.js', import.meta.url), k, (part, sab) => ({ moduleUrl, kase, part, parts: k, sab, calls, warmup, n, steps }), sabBytes, { timeoutMs });
+}
+
+/** The thread counts measured up to `top`: every count to 4, then the powers of two, then `top`
+ *  itself (a 16-core laptop: 1, 2, 3, 4, 8, 16), so the run stays short on many cores. */
+export function threadCounts(top) {
+  const t = Math.max(1, Math.floor(top) || 1);
+  const ks = [];
+  for (let k = 1; k <= t; k = k < 4 ? k + 1 : k * 2) ks.push(k);
+  if (ks[ks.length - 1] !== t) ks.push(t);
+  return ks;
 }
 
 /**
  * Every case at k = 1 … `maxThreads` (default: the cores the browser reports), `calls` timed
  * calls each. Returns `{ threads_available, isolated, cases: [{ case, kernel, size, by_k: { k:
- * { median_ns, p25_ns, p75_ns } }, speedup: { k: ×over k = 1 } }] }`, or `{ error }` without
- * isolation.
+ * { median_ns, p25_ns, p75_ns } or { error } }, speedup: { k: ×over k = 1 } }] }`, or
+ * `{ error }` without isolation or SharedArrayBuffer.
  */
-export async function threadScaling({ moduleUrl, cases = Object.keys(SCALING_CASES), maxThreads, calls = 200, warmup = 50 }) {
+export async function threadScaling({ moduleUrl, cases = Object.keys(SCALING_CASES), maxThreads, calls = 200, warmup = 50, timeoutMs }) {
   const available = globalThis.navigator?.hardwareConcurrency ?? 1;
   if (!globalThis.crossOriginIsolated) return { threads_available: available, isolated: false, error: 'not cross-origin isolated: no SharedArrayBuffer' };
-  const top = Math.max(1, Math.min(maxThreads ?? available, 16));
-  const ks = Array.from({ length: top }, (_, i) => i + 1);
+  // WebKitGTK reports isolation yet has no SharedArrayBuffer inside a worker.
+  if (typeof SharedArrayBuffer === 'undefined') return { threads_available: available, isolated: true, error: 'this engine offers no SharedArrayBuffer here (in a worker): the threads cannot share their control words', cases: [] };
+  const ks = threadCounts(Math.min(maxThreads ?? available, 64));
   const out = [];
   for (const kase of cases) {
     const by_k = {};
     for (const k of ks) {
-      const ms = await timeAt(moduleUrl, kase, k, calls, warmup);
-      by_k[k] = { median_ns: median(ms) * 1e6, p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6, ...(ms.hash !== undefined ? { spike_hash: ms.hash } : {}) };
+      // A count that fails (a thread's error, or none of its calls within the time bound)
+      // says why in its cell; the other counts are still measured.
+      try {
+        const ms = await timeAt(moduleUrl, kase, k, calls, warmup, { timeoutMs });
+        by_k[k] = { median_ns: median(ms) * 1e6, p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6, calls_per_sample: ms.callsPerSample, ...(ms.hash !== undefined ? { spike_hash: ms.hash } : {}) };
+      } catch (e) {
+        by_k[k] = { error: String(e?.message || e) };
+      }
     }
-    const speedup = Object.fromEntries(ks.map((k) => [k, by_k[1].median_ns / by_k[k].median_ns]));
+    const timed = ks.filter((k) => by_k[k].median_ns > 0 && by_k[1].median_ns > 0);
+    const speedup = Object.fromEntries(timed.map((k) => [k, by_k[1].median_ns / by_k[k].median_ns]));
     // The live step: every thread count must have run the same spikes as one thread.
-    const hashes = ks.map((k) => by_k[k].spike_hash).filter((h) => h !== undefined);
+    const hashes = timed.map((k) => by_k[k].spike_hash).filter((h) => h !== undefined);
     const identical = hashes.length ? hashes.every((h) => h === hashes[0]) : undefined;
     out.push({ case: kase, ...SCALING_CASES[kase], by_k, speedup, ...(identical !== undefined ? { identical_spikes: identical } : {}) });
   }

@@ -1,0 +1,32 @@
+// The thread scaling's pure parts (kernels/js/bench/threads.js, thread-loop.js): which thread
+// counts a run measures, where each part of the population starts, and the shared buffer's
+// size. The threads themselves run in browsers (tests/e2e/threads.test.mjs, the lab's run).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { threadCounts } from '../bench/threads.js';
+import { liveSabBytes, partStart } from '../bench/thread-loop.js';
+
+test('thread counts: every count to 4, then powers of two, then the cores reported', () => {
+  assert.deepEqual(threadCounts(1), [1]);
+  assert.deepEqual(threadCounts(2), [1, 2]);
+  assert.deepEqual(threadCounts(4), [1, 2, 3, 4]);
+  assert.deepEqual(threadCounts(6), [1, 2, 3, 4, 6]);
+  assert.deepEqual(threadCounts(16), [1, 2, 3, 4, 8, 16]);
+  assert.deepEqual(threadCounts(24), [1, 2, 3, 4, 8, 16, 24]);
+  for (const bad of [0, -3, NaN, undefined]) assert.deepEqual(threadCounts(bad), [1], `${bad}`);
+});
+
+test('parts start at multiples of 4, cover 0..n in order, and the last ends at n', () => {
+  for (const n of [64, 257, 384, 4096, 8192]) {
+    for (const parts of [1, 2, 3, 5, 8]) {
+      const starts = Array.from({ length: parts + 1 }, (_, p) => partStart(n, p, parts));
+      assert.equal(starts[0], 0);
+      assert.equal(starts[parts], n);
+      for (let p = 0; p < parts; p++) {
+        assert.ok(starts[p] % 4 === 0 && starts[p] <= starts[p + 1], `n=${n} parts=${parts}: ${starts}`);
+      }
+    }
+  }
+  // The spike exchange: three control words, then per part and parity a count and n slots.
+  assert.equal(liveSabBytes(4096, 2), 12 + 8 * 2 + 8 * 2 * 4096);
+});
