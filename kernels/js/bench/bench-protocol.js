@@ -15,7 +15,7 @@ export const FIELDS = Object.freeze({
   ceilings: ['ceilings'],
   progress: ['kernel', 'size', 'tier', 'done', 'total'],
   row: ['row'],
-  done: ['rows', 'summary', 'env', 'tiers', 'memory_bytes', 'ceilings', 'forms'],
+  done: ['rows', 'summary', 'env', 'tiers', 'memory_bytes', 'ceilings', 'forms', 'thread_scaling'],
   calibrated: ['forms', 'elapsed_ms'],
   cancelled: [],
   error: ['message'],
@@ -37,9 +37,10 @@ export const row = (r) => ({ type: 'row', row: r });
 /** This engine's ceilings (bench.js `measureCeilings`), measured before the cases. */
 export const ceilings = (c) => ({ type: 'ceilings', ceilings: c });
 /** The finished run; `ceilings` again (null when they were not measured); `forms`: the form
- *  each wasm tier ran each kernel with forms in (`{ [tier]: { [kernel]: { form, by, … } } }`). */
-export const done = ({ rows, summary, env, tiers: status, memory_bytes, ceilings: c = null, forms = {} }) =>
-  ({ type: 'done', rows, summary, env, tiers: status, memory_bytes, ceilings: c, forms });
+ *  each wasm tier ran each kernel with forms in (`{ [tier]: { [kernel]: { form, by, … } } }`);
+ *  `thread_scaling`: threads.js `threadScaling`'s answer when the run asked for it, else null. */
+export const done = ({ rows, summary, env, tiers: status, memory_bytes, ceilings: c = null, forms = {}, thread_scaling = null }) =>
+  ({ type: 'done', rows, summary, env, tiers: status, memory_bytes, ceilings: c, forms, thread_scaling });
 /** The calibration's picks per wasm tier (bench.js `calibrate`) and what it took in all. */
 export const calibrated = ({ forms, elapsed_ms }) => ({ type: 'calibrated', forms, elapsed_ms });
 export const cancelled = () => ({ type: 'cancelled' });

@@ -3,6 +3,7 @@
 // Its messages are bench-protocol.js's.
 import { CALIBRATION_BUDGET_MS, calibrate, liveModel, networkBuilder, runBench, runSweep, selectForms, summarise, timerResolutionMs } from './bench.js';
 import * as msg from './bench-protocol.js';
+import { threadScaling } from './threads.js';
 import { loadJsTier, loadKernelModule } from '../load.js';
 
 let cancelled = false;
@@ -63,7 +64,7 @@ async function loadTiers(jsUrl, modules) {
 /** `ceilings` (default on): this engine's ceilings (bench.js `measureCeilings`, its read probe
  *  over `readBytes`, default READ_BYTES) before the cases, posted as `{type: 'ceilings',
  *  ceilings}` and again with `done`. */
-async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBytes, forms: given = null }) {
+async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBytes, forms: given = null, threads = false }) {
   cancelled = false;
   const { tiers, status } = await loadTiers(jsUrl, modules);
   postMessage(msg.tiers(status));
@@ -97,10 +98,21 @@ async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBy
     set,
     date: new Date().toISOString(),
   };
+  // `threads`: then the thread scaling (threads.js: workers that each own their slice of each
+  // case in their own SIMD module), as `make bench` records it; shorter (fewer calls) so the
+  // page's run stays short. Without isolation or a SIMD module it says why instead.
+  let scaling = null;
+  if (threads) {
+    postMessage(msg.progress({ kernel: 'thread scaling', size: '', tier: 'simd', done: result.rows.length, total: result.rows.length }));
+    scaling = !modules?.simd || !tiers.simd
+      ? { isolated: self.crossOriginIsolated === true, error: 'no SIMD module in this run', cases: [] }
+      : await threadScaling({ moduleUrl: fromRoot(modules.simd), calls: 60, warmup: 15, timeoutMs: 30_000 }).catch((e) => ({ error: String(e?.message || e), cases: [] }));
+  }
   const memory = memoryReport(tiers);
   postMessage(msg.memory(memory));
   postMessage(msg.done({
     rows: result.rows, summary: summarise(result.rows), env, tiers: status, memory_bytes: memory.bytes, ceilings: result.ceilings ?? null, forms,
+    thread_scaling: scaling,
   }));
 }
 

@@ -6,6 +6,7 @@ pub mod roofline;
 pub mod roofline_view;
 pub mod run;
 pub mod table;
+pub mod threads_table;
 use crate::tiers::tier::TierKind;
 use crate::util::fmt::{fmt_count, fmt_ns, fmt_pct};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -345,6 +346,9 @@ pub enum WorkerMsg {
         /// The forms each wasm tier ran the kernels with forms in.
         #[serde(default)]
         forms: serde_json::Value,
+        /// The thread scaling, when the run asked for it (`RunRequest::threads`).
+        #[serde(default)]
+        thread_scaling: Option<ThreadScaling>,
     },
     Cancelled,
     Error {
@@ -373,6 +377,67 @@ pub struct RunRequest {
     /// them; left out before the page's calibration, and the worker calibrates itself.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub forms: BTreeMap<TierKind, BTreeMap<String, String>>,
+    /// After the cases, the thread scaling (`kernels/js/bench/threads.js`: each case split
+    /// over 1…k workers that own their slice; issue 29), as `make bench` records it.
+    pub threads: bool,
+}
+
+/// The thread scaling of a run (`kernels/js/bench/threads.js` `threadScaling`), as the worker
+/// reports it: per case the median call at each thread count and the speed-up over one
+/// thread, or why it could not run (`error`: no cross-origin isolation, no SIMD module).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ThreadScaling {
+    pub threads_available: u32,
+    pub isolated: bool,
+    pub error: Option<String>,
+    pub cases: Vec<ScalingCase>,
+}
+
+/// One case of [`ThreadScaling`]: `by_k` and `speedup` keyed by the thread count ("1", "2", …).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ScalingCase {
+    pub case: String,
+    pub kernel: String,
+    pub size: String,
+    pub by_k: BTreeMap<String, ScalingPoint>,
+    pub speedup: BTreeMap<String, f64>,
+    /// The live step only: whether every thread count ran the same spikes as one thread.
+    pub identical_spikes: Option<bool>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ScalingPoint {
+    pub median_ns: f64,
+    pub p25_ns: Option<f64>,
+    pub p75_ns: Option<f64>,
+    /// Why this thread count has no time (a thread's error, or the time bound).
+    pub error: Option<String>,
+}
+
+impl ScalingCase {
+    /// The thread counts measured, ascending.
+    pub fn threads(&self) -> Vec<u32> {
+        let mut k: Vec<u32> = self.by_k.keys().filter_map(|k| k.parse().ok()).collect();
+        k.sort_unstable();
+        k
+    }
+
+    /// The speed-up at `k` threads over one thread (one thread's median ÷ k's), with the
+    /// range k's quartiles give it (one's median ÷ k's p75, ÷ k's p25); `None` where either
+    /// count has no time.
+    pub fn speedup_at(&self, k: u32) -> Option<(f64, Option<(f64, f64)>)> {
+        let time = |p: &ScalingPoint| Some(p.median_ns).filter(|t| t.is_finite() && *t > 0.0);
+        let one = time(self.by_k.get("1")?)?;
+        let at = self.by_k.get(&k.to_string())?;
+        let q = |v: Option<f64>| v.filter(|t| t.is_finite() && *t > 0.0);
+        let range = q(at.p75_ns)
+            .zip(q(at.p25_ns))
+            .map(|(p75, p25)| (one / p75, one / p25));
+        Some((one / time(at)?, range))
+    }
 }
 
 impl RunRequest {
@@ -386,6 +451,7 @@ impl RunRequest {
             modules,
             js_url: TierKind::Js.url(),
             forms: BTreeMap::new(),
+            threads: false,
         }
     }
 }
@@ -736,6 +802,64 @@ mod tests {
             m,
             WorkerMsg::Done {
                 memory_bytes: None,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn speedup_at_a_thread_count_with_its_range_or_none_without_times() {
+        let c: ScalingCase = serde_json::from_str(
+            r#"{"case":"matvec","by_k":{"1":{"median_ns":400},"2":{"median_ns":200,"p25_ns":160,"p75_ns":250},
+            "3":{"error":"thread 2: did not finish"},"4":{"median_ns":100}}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.speedup_at(1), Some((1.0, None)));
+        assert_eq!(c.speedup_at(2), Some((2.0, Some((1.6, 2.5)))));
+        assert_eq!(c.speedup_at(3), None, "a count that failed has no speed-up");
+        assert_eq!(
+            c.by_k["3"].error.as_deref(),
+            Some("thread 2: did not finish")
+        );
+        assert_eq!(c.speedup_at(4), Some((4.0, None)));
+        assert_eq!(c.speedup_at(5), None, "not measured");
+        let no_one: ScalingCase =
+            serde_json::from_str(r#"{"by_k":{"1":{"error":"x"},"2":{"median_ns":200}}}"#).unwrap();
+        assert_eq!(no_one.speedup_at(2), None, "no base to compare with");
+    }
+
+    #[test]
+    fn done_carries_the_thread_scaling() {
+        let m: WorkerMsg = serde_json::from_str(
+            r#"{"type":"done","rows":[],"thread_scaling":{"threads_available":2,"isolated":true,
+            "cases":[{"case":"live_step","kernel":"live_step","size":"4096","by_k":{"1":{"median_ns":2.1e6},
+            "2":{"median_ns":1.6e6,"p25_ns":1.5e6}},"speedup":{"1":1,"2":1.31},"identical_spikes":true}]}}"#,
+        )
+        .unwrap();
+        let WorkerMsg::Done {
+            thread_scaling: Some(t),
+            ..
+        } = m
+        else {
+            panic!("{m:?}")
+        };
+        assert_eq!(t.cases[0].threads(), vec![1, 2]);
+        assert_eq!(t.cases[0].identical_spikes, Some(true));
+        assert_eq!(t.cases[0].by_k["2"].p25_ns, Some(1.5e6));
+        let none: WorkerMsg =
+            serde_json::from_str(r#"{"type":"done","rows":[],"thread_scaling":null}"#).unwrap();
+        assert!(matches!(
+            none,
+            WorkerMsg::Done {
+                thread_scaling: None,
+                ..
+            }
+        ));
+        let why: WorkerMsg = serde_json::from_str(r#"{"type":"done","thread_scaling":{"isolated":false,"error":"not cross-origin isolated: no SharedArrayBuffer"}}"#).unwrap();
+        assert!(matches!(
+            why,
+            WorkerMsg::Done {
+                thread_scaling: Some(ThreadScaling { error: Some(_), .. }),
                 ..
             }
         ));

@@ -2,6 +2,7 @@
 //! `bench_run`'s state and worker; the run itself happens there.
 use super::roofline_view as roofline;
 use super::table::BenchTable;
+use super::threads_table::ThreadScalingTable;
 use crate::features::bench::roofline as roof;
 use crate::features::bench::run::{BenchState, BenchWorker};
 use crate::features::bench::{self, ResultLine};
@@ -63,6 +64,7 @@ pub fn BenchPanel(
         <BenchExport bench set settings/>
         <BenchTable bench lines/>
         <BenchCharts bench lines frames/>
+        <ThreadScalingTable bench/>
     }
 }
 

@@ -3,7 +3,7 @@
 //! the panel's buttons or by `?bench=` (the driver). The main thread keeps animating while the
 //! worker measures. The panel only binds: it reads the state and calls `start` and `cancel`.
 use crate::features::bench::{
-    self, BenchRow, BenchSource, Ceilings, RunRequest, TierLoad, WorkerMsg,
+    self, BenchRow, BenchSource, Ceilings, RunRequest, ThreadScaling, TierLoad, WorkerMsg,
 };
 use crate::features::targets::Measured;
 use crate::tiers::tier::TierKind;
@@ -30,6 +30,8 @@ pub struct BenchState {
     pub ceilings: Option<Ceilings>,
     /// The kernel forms each wasm tier ran (as the worker reports them).
     pub forms: serde_json::Value,
+    /// The thread scaling measured after the cases (issue 29), or why not.
+    pub thread_scaling: Option<ThreadScaling>,
 }
 
 impl BenchState {
@@ -89,7 +91,8 @@ impl BenchState {
         serde_json::to_string_pretty(&serde_json::json!({
             "env": self.env, "set": self.set, "source": self.source,
             "source_text": self.source.as_ref().map(BenchSource::describe),
-            "tiers": self.tiers, "ceilings": self.ceilings, "forms": self.forms, "results": results, "rows": self.rows,
+            "tiers": self.tiers, "ceilings": self.ceilings, "forms": self.forms, "thread_scaling": self.thread_scaling,
+            "results": results, "rows": self.rows,
         }))
         .unwrap_or_default()
     }
@@ -138,8 +141,10 @@ impl BenchState {
                 env,
                 ceilings,
                 forms,
+                thread_scaling,
                 ..
             } => {
+                self.thread_scaling = thread_scaling;
                 if let Some(c) = ceilings {
                     self.ceilings = Some(*c);
                 }
@@ -191,8 +196,10 @@ impl BenchWorker {
     ) {
         self.stop();
         // The forms the page's modules run, so the rows measure what the page runs.
+        // And the thread scaling after the cases (issue 29 part 4: the lab times it too).
         let run = RunRequest {
             forms: crate::tiers::forms::running(),
+            threads: true,
             ..RunRequest::new(set, simd_off)
         };
         let request = match worker::to_js(&run) {
@@ -309,12 +316,21 @@ mod tests {
             memory_bytes: None,
             ceilings: None,
             forms: serde_json::json!({"simd": {"stdp": {"form": "loop", "by": "timing"}}}),
+            thread_scaling: Some(crate::features::bench::ThreadScaling {
+                error: Some("not cross-origin isolated: no SharedArrayBuffer".into()),
+                ..Default::default()
+            }),
         }));
         assert!(!s.running && s.finished && s.progress.is_none());
         assert_eq!((s.rows.len(), s.worker_memory), (2, 0.0));
         // The forms the rows ran with are kept and exported.
         let json: serde_json::Value = serde_json::from_str(&s.to_json()).expect("json");
         assert_eq!(json["forms"]["simd"]["stdp"]["form"], "loop");
+        // So is the thread scaling, or why it was not measured.
+        assert_eq!(
+            json["thread_scaling"]["error"],
+            "not cross-origin isolated: no SharedArrayBuffer"
+        );
         assert_eq!(s.message.as_deref(), Some("finished"));
     }
 

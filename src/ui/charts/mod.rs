@@ -1,6 +1,6 @@
 //! Charts drawn with plotters on `<canvas>` (plotters-canvas): speedup over JS per kernel
-//! (horizontal bars, log scale), time against work per call (log-log) and the frame-time
-//! history. Each takes the canvas and the data; nothing is cached.
+//! (horizontal bars, log scale), time against work per call (log-log), the frame-time
+//! history and the thread scaling (speed-up against threads, with the ideal line). Each takes the canvas and the data; nothing is cached.
 //!
 //! Text is laid out here, not by plotters' mesh: every label is measured with the canvas's own
 //! `measureText` before it is placed, a tick label that would touch one already drawn is left
@@ -16,13 +16,14 @@
 //!   the label boxes written out by `finish`);
 //! - `shapes`: `Swatch` and the `Painter`'s lines, dashes, rectangles, markers and legends;
 //! - `speedup`: `speedup_bars`; `scaling`: `scaling_kernel`, `scaling`; `frames`:
-//!   `frame_axis`, `frame_history`.
+//!   `frame_axis`, `frame_history`; `threads`: `thread_scaling`.
 mod frames;
 mod painter;
 mod scaling;
 mod shapes;
 mod speedup;
 mod style;
+mod threads;
 mod ticks;
 
 // The charts' shared parts, reached as `charts::NAME` (the path they had when this module was
@@ -35,6 +36,7 @@ pub use self::{
     scaling::{scaling, scaling_kernel},
     speedup::speedup_bars,
     style::{tier_colour, MIN_FONT_CSS_PX},
+    threads::thread_scaling,
     ticks::{
         fmt_speedup, fmt_speedup_tick, kernel_name, linear_ticks, log_ticks, short_kernel_name,
         size_name, speedup_ticks,

@@ -1,0 +1,100 @@
+//! The run's thread scaling (issue 29 part 4): each case split over 1…k workers that own their
+//! slice (`kernels/js/bench/threads.js`), the median call at each thread count and the speed-up
+//! over one thread, or why it was not measured. The figures are the worker's; this only binds.
+use crate::features::bench::run::BenchState;
+use crate::features::bench::{ScalingCase, ThreadScaling};
+use crate::ui::charts::{self, kernel_name, size_name};
+use crate::util::fmt::fmt_ns;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+/// One thread count's cell: "1.63 ms (1.30×)", or why it has no time.
+fn cell(c: &ScalingCase, k: u32) -> String {
+    let Some(p) = c.by_k.get(&k.to_string()) else {
+        return "–".into();
+    };
+    if let Some(why) = &p.error {
+        return format!("failed: {why}");
+    }
+    match c.speedup_at(k) {
+        Some((s, _)) => format!("{} ({s:.2}×)", fmt_ns(p.median_ns)),
+        None => fmt_ns(p.median_ns),
+    }
+}
+
+fn row(c: ScalingCase, ks: Vec<u32>) -> impl IntoView {
+    let spikes = match c.identical_spikes {
+        Some(true) => "same spikes at every count",
+        Some(false) => "SPIKES DIFFER",
+        None => "",
+    };
+    view! {
+        <tr data-case=c.case.clone() data-identical=c.identical_spikes.map(|b| b.to_string())>
+            <td>{kernel_name(&c.kernel)}" "{size_name(&c.size)}</td>
+            {ks.iter().map(|&k| view! { <td class="num" data-threads=k.to_string()>{cell(&c, k)}</td> }).collect_view()}
+            <td class="muted">{spikes}</td>
+        </tr>
+    }
+}
+
+fn table(t: ThreadScaling) -> impl IntoView {
+    let ks = t
+        .cases
+        .iter()
+        .map(ScalingCase::threads)
+        .max_by_key(Vec::len)
+        .unwrap_or_default();
+    let head = ks
+        .iter()
+        .map(|k| view! { <th>{format!("{k} thread{}", if *k == 1 { "" } else { "s" })}</th> })
+        .collect_view();
+    let note = format!(
+        "Workers that each own their slice in their own SIMD module; worker 0 leads and times; {} cores reported; median per call (speed-up over one thread).",
+        t.threads_available
+    );
+    view! {
+        <p class="muted">{note}</p>
+        <div class="table-scroll" role="region" aria-label="thread scaling" tabindex="0">
+            <table data-testid="thread-scaling-table">
+                <thead><tr><th>"case"</th>{head}<th>"spikes"</th></tr></thead>
+                <tbody>{t.cases.into_iter().map(|c| row(c, ks.clone())).collect_view()}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The table and the chart (`charts::thread_scaling`), or the reason there is nothing.
+#[component]
+pub fn ThreadScalingTable(bench: RwSignal<BenchState>) -> impl IntoView {
+    let scaling = Memo::new(move |_| bench.with(|b| b.thread_scaling.clone()));
+    let measured = move || scaling.with(|t| t.as_ref().is_some_and(|t| t.error.is_none()));
+    let body = move || {
+        scaling.get().map(|t| match &t.error {
+            Some(why) => view! { <p class="muted" data-testid="thread-scaling-none">{format!("Thread scaling not measured: {why}")}</p> }.into_any(),
+            None => table(t).into_any(),
+        })
+    };
+    let chart_ref = NodeRef::<Canvas>::new();
+    let chart_error = RwSignal::new(None::<String>);
+    // Drawn again on a resize (the canvas is drawn at its size × devicePixelRatio).
+    let resized = RwSignal::new(0u32);
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| {
+        resized.update(|n| *n = n.wrapping_add(1))
+    });
+    on_cleanup(move || on_resize.remove());
+    Effect::new(move |_| {
+        resized.track();
+        if let (Some(t), Some(c)) = (scaling.get(), chart_ref.get()) {
+            chart_error.set(charts::thread_scaling(&c, &t).err());
+        }
+    });
+    view! {
+        <section data-testid="thread-scaling">
+            <h4>"Thread scaling"</h4>
+            {body}
+            <p class="muted">{move || chart_error.get().map(|e| format!("chart error: {e}")).unwrap_or_default()}</p>
+            <canvas node_ref=chart_ref data-testid="chart-threads" role="img" aria-label="thread-scaling chart"
+                class="chart-threads" style:display=move || if measured() { "block" } else { "none" }></canvas>
+        </section>
+    }
+}
