@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { DIST, PROBE_SOURCE, REPO, engineList, engineMissing, launch, startApp, waitRunning, sleep } from '../e2e/engines.mjs';
 import { startServer } from '../e2e/server.mjs';
 import { runHarness } from './harness.mjs';
+import { runTfjsThreaded } from './tfjs.mjs';
+import { threadCounts } from '../../kernels/js/bench/threads.js';
 
 const SET = process.env.SET || 'full';
 // Rounds of the interleaved tfjs-vs-ours comparison (each round times every side once).
@@ -131,6 +133,15 @@ async function benchEngine(name) {
       notes.push(`tfjs-wasm anchor failed in ${engine.label}: ${e.message}`);
     }
 
+    // Issue 29 part 4: tfjs's threaded build against our threads at the same counts.
+    let tfjsThreads;
+    if (threadScaling?.cases?.length) {
+      tfjsThreads = await runTfjsThreaded(engine, threadCounts(threadScaling.threads_available ?? 1), { log })
+        .catch((e) => ({ error: String(e?.message || e) }));
+    } else {
+      tfjsThreads = { error: `our thread scaling did not run here: ${threadScaling?.error ?? 'unknown'}` };
+    }
+
     // The live simulation: frame rate and kernel ms per frame, per tier and N. A tier this
     // engine cannot run is recorded as such (the app would run another one instead).
     const live = [];
@@ -201,6 +212,9 @@ async function benchEngine(name) {
       thread_scaling: threadScaling,
       tfjs: { env: tfjs.env, error: tfjs.error ?? null },
       head_to_head: tfjs.head_to_head ?? null,
+      // tfjs-wasm's threaded build (setThreadsCount(k), and the count it runs) against our
+      // workers at the same k (tfjs-page/anchor.js threadedHeadToHead).
+      head_to_head_threads: tfjsThreads,
       results,
       live,
       notes,
@@ -314,8 +328,19 @@ function printRun(out) {
     console.log(`\nThread scaling in ${out.env.browser} (${ts.how}; ${ts.threads_available} cores; median per call, speed-up over one thread):\n`);
     console.log(`| kernel | size | ${ks.map((k) => `${k} thread${k === '1' ? '' : 's'}`).join(' | ')} |`);
     console.log(`|---|---|${ks.map(() => '--:').join('|')}|`);
-    for (const c of ts.cases) console.log(`| ${c.kernel} | ${c.size} | ${ks.map((k) => `${fmtNs(c.by_k[k].median_ns)} (${c.speedup[k].toFixed(2)}×)`).join(' | ')} |`);
+    const at = (c, k) => (c.by_k[k]?.error ? `failed: ${c.by_k[k].error}` : `${fmtNs(c.by_k[k]?.median_ns)} (${c.speedup[k]?.toFixed(2) ?? '–'}×)`);
+    for (const c of ts.cases) console.log(`| ${c.kernel} | ${c.size} | ${ks.map((k) => at(c, k)).join(' | ')} |`);
   } else if (ts?.error) console.log(`\nthread scaling not measured in ${out.env.browser}: ${ts.error}`);
+  const ht = out.head_to_head_threads;
+  if (ht?.by_k) {
+    console.log(`\nThreaded head to head in ${out.env.browser}: tfjs-wasm's threaded SIMD build ÷ our SIMD workers at the same k (median per call; ${'>'} 1: ours faster):\n`);
+    console.log('| kernel | size | k asked | tfjs threads used | tfjs | ours | tfjs ÷ ours (min–max over rounds) |');
+    console.log('|---|---|--:|--:|--:|--:|--:|');
+    for (const [k, r] of Object.entries(ht.by_k)) {
+      if (r.error) { console.log(`| – | – | ${k} | – | – | – | failed: ${r.error} |`); continue; }
+      for (const q of r.rows) console.log(`| ${q.kernel} | ${q.size} | ${k} | ${r.env.threads_used} | ${fmtNs(q.tfjs_median_ns)} | ${fmtNs(q.ours_median_ns)} | **${q.ratio_median.toFixed(2)}×** (${q.ratio_min.toFixed(2)}–${q.ratio_max.toFixed(2)}) |`);
+    }
+  } else if (ht?.error) console.log(`\nthreaded head to head not run in ${out.env.browser}: ${ht.error}`);
   console.log(`\nLive simulation in ${out.env.browser} (64 agents, 4 steps of 1 ms per frame, STDP on):\n`);
   console.log(`| tier | ${LIVE_N.map((n) => `N=${n} fps / sim ms`).join(' | ')} |`);
   console.log(`|---|${LIVE_N.map(() => '--:').join('|')}|`);

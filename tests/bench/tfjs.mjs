@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../e2e/server.mjs';
 import { DIST } from '../e2e/paths.mjs';
+import { PROBE_SOURCE } from '../e2e/engines.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const MODULES = join(HERE, '..', 'node_modules', '@tensorflow');
@@ -46,4 +47,56 @@ export async function runTfjsAnchor(browser, { set = 'full', log = console.error
     await context.close();
     await server.close();
   }
+}
+
+/**
+ * The threaded head to head (tfjs-page/anchor.js `threadedHeadToHead`) at each thread count in
+ * `ks`, in `engine` (tests/e2e/engines.mjs): the anchor's page served cross-origin isolated (so
+ * tfjs loads its threaded SIMD build), loaded afresh per count (tfjs reads its thread count once,
+ * when its backend starts). Returns `{ by_k: { k: { env, rows } or { error } } }`; a count that
+ * fails says why and the others still run.
+ */
+export async function runTfjsThreaded(engine, ks, { rounds = 3, calls = 100, warmup = 20, log = console.error } = {}) {
+  // Isolated, and without the app's security headers: tfjs's threaded build starts its
+  // pthread pool from blob: URLs, which the app's CSP (`worker-src 'self'`) refuses, and its
+  // backend then never becomes ready. This page is the outside anchor, never the app.
+  const server = await startServer({
+    root: join(HERE, 'tfjs-page'),
+    isolation: true,
+    security: false,
+    probe: PROBE_SOURCE,
+    mounts: {
+      '/vendor/tfjs-core/': join(MODULES, 'tfjs-core', 'dist'),
+      '/vendor/tfjs-backend-wasm/': join(MODULES, 'tfjs-backend-wasm', 'dist'),
+      '/kernels-js/': join(HERE, '..', '..', 'kernels', 'js'),
+      '/kernels-wasm/': join(DIST, 'kernels'),
+    },
+  });
+  const by_k = {};
+  try {
+    for (const k of ks) {
+      log(`tfjs-wasm threaded vs our threads, k = ${k}…`);
+      const page = await engine.newPage();
+      try {
+        await page.goto(`${server.url}/index.html`);
+        await page.waitFor(() => typeof globalThis.runThreadedHeadToHead === 'function', null, { timeout: 30000, what: 'the tfjs anchor page' });
+        await page.evaluate(({ k, opts }) => {
+          globalThis.__threaded = null;
+          globalThis.runThreadedHeadToHead(k, opts)
+            .then((r) => { globalThis.__threaded = { ok: r }; }, (e) => { globalThis.__threaded = { error: String(e?.message || e) }; });
+          return true;
+        }, { k, opts: { rounds, calls, warmup } });
+        const r = await page.waitFor(() => globalThis.__threaded, null, { timeout: 300000, interval: 500, what: `the threaded head to head at k = ${k}` });
+        const problems = (await page.problems()).filter((p) => /^(pageerror|request left)/.test(p));
+        by_k[k] = r.error ? { error: r.error } : problems.length ? { error: problems.join('; ') } : r.ok;
+      } catch (e) {
+        by_k[k] = { error: String(e?.message || e) };
+      } finally {
+        await page.close().catch(() => {});
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  return { by_k };
 }

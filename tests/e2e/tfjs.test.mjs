@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { runTfjsAnchor } from '../bench/tfjs.mjs';
+import { runTfjsAnchor, runTfjsThreaded } from '../bench/tfjs.mjs';
+import { launch } from './engines.mjs';
 
 test('tfjs-wasm anchor: SIMD, one thread, every shared workload agrees', async () => {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
@@ -38,5 +39,29 @@ test('tfjs-wasm anchor: SIMD, one thread, every shared workload agrees', async (
     }
   } finally {
     await browser.close();
+  }
+});
+
+// Issue 29 part 4: tfjs's threaded SIMD build (setThreadsCount(k)) against our SIMD module over
+// k workers that own their slice, timed alike; the count tfjs actually runs is reported (on a
+// 2-core VM its pool may keep one thread whatever is asked), never assumed.
+test('threaded head to head: tfjs-wasm threaded and our workers at k = 2, both sides timed, the count tfjs uses reported', async () => {
+  const engine = await launch('chromium');
+  try {
+    const { by_k: byK } = await runTfjsThreaded(engine, [2], { rounds: 1, calls: 20, warmup: 5, log: () => {} });
+    const r = byK[2];
+    assert.equal(r.error, undefined, r.error);
+    assert.equal(r.env.backend, 'wasm');
+    assert.equal(r.env.multithread_support, true, 'isolated, tfjs loads its threaded build');
+    assert.equal(r.env.threads_asked, 2);
+    assert.ok(Number.isInteger(r.env.threads_used) && r.env.threads_used >= 1, `threads used: ${r.env.threads_used}`);
+    console.log(`# tfjs threads: asked 2, uses ${r.env.threads_used}`);
+    assert.deepEqual(r.rows.map((q) => `${q.kernel} ${q.size}`), ['dense 2048x2048', 'dense_batch 2048x64x64', 'activation_relu 1048576']);
+    for (const q of r.rows) {
+      assert.ok(q.tfjs_median_ns > 0 && q.ours_median_ns > 0, JSON.stringify(q));
+      assert.ok(Math.abs(q.ratios[0] - q.tfjs_rounds_ns[0] / q.ours_rounds_ns[0]) < 1e-9);
+    }
+  } finally {
+    await engine.close();
   }
 });

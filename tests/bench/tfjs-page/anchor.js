@@ -6,6 +6,7 @@
 // "op + readback" also copies the result out with dataSync().
 // `headToHead` then times tfjs and our wasm tiers on this one page, interleaved round by round,
 // so that each ratio compares figures taken seconds apart under the same machine load.
+// `threadedHeadToHead` compares at k threads: tfjs's threaded build against our workers.
 import { uniform, measure, stats, timerResolutionMs, cases, median, interleave } from '/kernels-js/bench/bench.js';
 import { loadKernelModule } from '/kernels-js/load.js';
 
@@ -188,4 +189,84 @@ export async function headToHead(set, shared, rounds = 5, modules = OUR_MODULES)
   return { rows, skipped, rounds, timer_resolution_ms: resolutionMs };
 }
 
+/** `calls` calls of `call` after `warmup`, each timed alone (ms): the rule the thread workers
+ *  time our side by (thread-loop.js `lead`), so both sides of the threaded head to head are
+ *  measured alike. */
+function timeCalls(call, calls, warmup) {
+  for (let i = 0; i < warmup; i++) call();
+  const times = [];
+  for (let i = 0; i < calls; i++) {
+    const t0 = performance.now();
+    call();
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+/** The threaded head to head's workloads: threads.js's case and tfjs's op for it (the same
+ *  shapes; tfjs's inputs are the anchor's, whose outputs `run` checks against f64). */
+const THREADED = [
+  { kase: 'matvec', kernel: 'dense', size: '2048x2048' },
+  { kase: 'dense_batch', kernel: 'dense_batch', size: '2048x64x64' },
+  { kase: 'relu', kernel: 'activation_relu', size: '1048576' },
+];
+
+/**
+ * Head to head at k threads (issue 29 part 4): tfjs's threaded SIMD build after
+ * `setThreadsCount(k)` against our SIMD module split over k workers that own their slice
+ * (kernels/js/bench/threads.js `timeAt`), on matvec 2048², batched 2048×64→64 and ReLU 1M.
+ * tfjs reads its thread count when its backend starts, so a page runs one k (the driver loads
+ * it afresh per k). Both sides by one rule (`calls` calls after `warmup`, each timed alone,
+ * the median), interleaved for `rounds` rounds, the order alternating. Returns the count tfjs
+ * asked for and the count it runs (`getThreadsCount()`: on a 2-core machine its pool may stay
+ * at one thread whatever is asked), and per workload each side's per-round medians, quartiles
+ * of the last round and the per-round ratio tfjs ÷ ours. Needs cross-origin isolation.
+ */
+export async function threadedHeadToHead(k, { rounds = 3, calls = 100, warmup = 20, moduleUrl = OUR_MODULES.simd } = {}) {
+  if (!globalThis.crossOriginIsolated) throw new Error('not cross-origin isolated: no threads for either side');
+  tf.wasm.setWasmPaths('/vendor/tfjs-backend-wasm/');
+  tf.wasm.setThreadsCount(k);
+  // A backend whose worker pool cannot start never settles: bounded, with the reason.
+  let timer;
+  const bound = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('tfjs threaded backend not ready within 30 s (its worker pool did not start)')), 30000); });
+  try {
+    await Promise.race([tf.setBackend('wasm').then(() => tf.ready()), bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+  const env = {
+    tfjs: tf.version_core, backend: tf.getBackend(), simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+    multithread_support: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'), threads_asked: k, threads_used: tf.wasm.getThreadsCount(),
+  };
+  const { timeAt } = await import('/kernels-js/bench/threads.js');
+  const url = new URL(moduleUrl, location.href).href;
+  const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+  const rows = [];
+  for (const w of THREADED) {
+    const theirs = tfjsRun(w.kernel, w.size);
+    const side = { tfjs: [], ours: [] };
+    let last = {};
+    try {
+      for (let r = 0; r < rounds; r++) {
+        const order = r % 2 ? ['ours', 'tfjs'] : ['tfjs', 'ours'];
+        for (const who of order) {
+          const ms = who === 'tfjs' ? timeCalls(theirs.run.call, calls, warmup) : await timeAt(url, w.kase, k, calls, warmup);
+          side[who].push(median(ms) * 1e6);
+          last[who] = { p25_ns: q(ms, 25) * 1e6, p75_ns: q(ms, 75) * 1e6 };
+        }
+      }
+    } finally {
+      theirs.dispose();
+    }
+    const ratios = side.tfjs.map((v, i) => v / side.ours[i]);
+    rows.push({
+      kernel: w.kernel, size: w.size, rounds, calls,
+      tfjs_rounds_ns: side.tfjs, ours_rounds_ns: side.ours, tfjs_median_ns: median(side.tfjs), ours_median_ns: median(side.ours),
+      last_round: last, ratios, ratio_median: median(ratios), ratio_min: Math.min(...ratios), ratio_max: Math.max(...ratios),
+    });
+  }
+  return { env, rows };
+}
+
 globalThis.runAnchor = run;
+globalThis.runThreadedHeadToHead = threadedHeadToHead;
