@@ -330,6 +330,8 @@ function printRun(out) {
     console.log(`|---|---|${ks.map(() => '--:').join('|')}|`);
     const at = (c, k) => (c.by_k[k]?.error ? `failed: ${c.by_k[k].error}` : `${fmtNs(c.by_k[k]?.median_ns)} (${c.speedup[k]?.toFixed(2) ?? '–'}×)`);
     for (const c of ts.cases) console.log(`| ${c.kernel} | ${c.size} | ${ks.map((k) => at(c, k)).join(' | ')} |`);
+    const mem = (c) => ks.map((k) => `${k}: ${c.by_k[k]?.memory_bytes ? `${(c.by_k[k].memory_bytes / 2 ** 20).toFixed(1)} MiB` : '–'}`).join(', ');
+    for (const c of ts.cases) console.log(`\n${c.kernel} ${c.size}: the threads' wasm memories, summed, by thread count — ${mem(c)}`);
   } else if (ts?.error) console.log(`\nthread scaling not measured in ${out.env.browser}: ${ts.error}`);
   const ht = out.head_to_head_threads;
   if (ht?.by_k) {

@@ -922,8 +922,12 @@ export function batch(run, k) {
  * Times a prepared run: warm-up rounds until settled (or the cap), then `batches` timed
  * batches. Returns per-call samples in ns and how the warm-up went.
  */
+/** The shortest batch of calls the harness times (ms): 200 ticks of the timer, at least 2 ms
+ *  (4 in the full set). The thread workers' samples follow it too (thread-loop.js). */
+export const batchFloorMs = (resolutionMs, full = false) => Math.max(full ? 4 : 2, 200 * resolutionMs);
+
 export async function measure(run, { full = false, resolutionMs = 0.005, cap } = {}) {
-  const minBatchMs = Math.max(full ? 4 : 2, 200 * resolutionMs);
+  const minBatchMs = batchFloorMs(resolutionMs, full);
   const capMs = cap?.ms ?? (full ? 4000 : 1500);
   const capRounds = cap?.rounds ?? 40;
   const minWarmMs = full ? 100 : 30;

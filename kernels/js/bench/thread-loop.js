@@ -33,19 +33,12 @@ export function follow(ctl, run) {
   }
 }
 
-/** Times `calls` samples (after `warmup` calls) over `parts` threads, this one included; ms per
- *  call. A sample is `k` calls timed together, `k` sized from the warm-up so a sample spans at
- *  least `minSampleMs` (the harness's rule, bench.js `measure`: a call shorter than a few
- *  hundred timer ticks would read as whole ticks); without a warm-up `k` is 1. The answer
- *  carries `k` as `callsPerSample`. Stops the helpers at the end. */
-export function lead(ctl, run, parts, calls, warmup, minSampleMs = 0) {
-  const once = () => {
-    Atomics.store(ctl, 1, 0);
-    Atomics.add(ctl, 0, 1);
-    Atomics.notify(ctl, 0);
-    run();
-    for (let done = Atomics.load(ctl, 1); done < parts - 1; done = Atomics.load(ctl, 1)) waitWhile(ctl, 1, done);
-  };
+/** Times `once()`: `warmup` calls, then `calls` samples of `k` calls each, `k` sized from the
+ *  warm-up so a sample spans at least `minSampleMs` (the harness's rule, bench.js `measure`: a
+ *  call shorter than a few hundred timer ticks would read as whole ticks); without a warm-up
+ *  `k` is 1. Returns ms per call per sample, with `k` as `callsPerSample`. The one rule for
+ *  the thread workers' lead and for what the threaded head to head compares them with. */
+export function timeSamples(once, calls, warmup, minSampleMs = 0) {
   const t0 = performance.now();
   for (let c = 0; c < warmup; c++) once();
   const per = warmup > 0 ? (performance.now() - t0) / warmup : 0;
@@ -56,19 +49,34 @@ export function lead(ctl, run, parts, calls, warmup, minSampleMs = 0) {
     for (let j = 0; j < k; j++) once();
     times.push((performance.now() - t) / k);
   }
-  Atomics.store(ctl, 0, -1);
-  Atomics.notify(ctl, 0);
   return Object.assign(times, { callsPerSample: k });
 }
 
+/** The lead's `timeSamples` over `parts` threads, this one included: a call wakes the others,
+ *  runs its own slice and waits for theirs. Stops the helpers at the end. */
+export function lead(ctl, run, parts, calls, warmup, minSampleMs = 0) {
+  const once = () => {
+    Atomics.store(ctl, 1, 0);
+    Atomics.add(ctl, 0, 1);
+    Atomics.notify(ctl, 0);
+    run();
+    for (let done = Atomics.load(ctl, 1); done < parts - 1; done = Atomics.load(ctl, 1)) waitWhile(ctl, 1, done);
+  };
+  const times = timeSamples(once, calls, warmup, minSampleMs);
+  Atomics.store(ctl, 0, -1);
+  Atomics.notify(ctl, 0);
+  return times;
+}
+
 /**
- * A thread worker's life once its slice is ready: it says `ready`; a helper (`part > 0`)
+ * A thread worker's life once its slice is ready: it says `ready` (with its module's memory
+ * size, `memoryBytes`); a helper (`part > 0`)
  * follows; the lead waits for the page's `go` (every helper ready), times the calls and posts
  * them as `{ type: 'times', times, callsPerSample }`.
  */
-export async function serve(sab, run, { part, parts, calls, warmup, hash, minSampleMs = 0 }) {
+export async function serve(sab, run, { part, parts, calls, warmup, hash, minSampleMs = 0, memoryBytes = 0 }) {
   const ctl = new Int32Array(sab, 0, 2);
-  postMessage({ type: 'ready' });
+  postMessage({ type: 'ready', memoryBytes });
   if (part > 0) {
     follow(ctl, run);
     return;
@@ -86,14 +94,15 @@ export const THREADS_TIMEOUT_MS = 120_000;
 /**
  * The page's side: starts `k` workers from `url`, posts each `messageFor(part, sab)` (`sab`:
  * `sabBytes` shared bytes, the first 8 the control words), waits until all are ready, tells
- * the lead to go, and returns its per-call times (ms), with `callsPerSample` and the run's
- * `hash` when the lead sends one. Any worker's error, before or after `ready`, or `timeoutMs` without the times, rejects
+ * the lead to go, and returns its per-call times (ms), with `callsPerSample`, `memoryBytes`
+ * (the threads' wasm memories once set up, summed) and the run's `hash` when the lead sends
+ * one. Any worker's error, before or after `ready`, or `timeoutMs` without the times, rejects
  * with the reason. The workers are stopped whatever happens.
  */
 export async function timeThreads(url, k, messageFor, sabBytes = 8, { timeoutMs = THREADS_TIMEOUT_MS } = {}) {
   const sab = new SharedArrayBuffer(Math.max(8, sabBytes));
   const workers = [];
-  let timer, ready = 0, onReady, onTimes;
+  let timer, ready = 0, memoryBytes = 0, onReady, onTimes;
   const allReady = new Promise((resolve) => { onReady = resolve; });
   const times = new Promise((resolve) => { onTimes = resolve; });
   const failed = new Promise((_, reject) => {
@@ -103,8 +112,11 @@ export async function timeThreads(url, k, messageFor, sabBytes = 8, { timeoutMs 
       workers.push(w);
       w.onmessage = (e) => {
         const m = e.data;
-        if (m.type === 'ready' && ++ready === k) onReady();
-        else if (m.type === 'times' && part === 0) onTimes(Object.assign(m.times, { callsPerSample: m.callsPerSample ?? 1 }, m.hash === undefined ? {} : { hash: m.hash }));
+        if (m.type === 'ready') {
+          memoryBytes += m.memoryBytes ?? 0;
+          if (++ready === k) onReady();
+        }
+        else if (m.type === 'times' && part === 0) onTimes(Object.assign(m.times, { callsPerSample: m.callsPerSample ?? 1, memoryBytes }, m.hash === undefined ? {} : { hash: m.hash }));
         else if (m.type === 'error') reject(new Error(`thread ${part}: ${m.message}`));
       };
       w.onerror = (e) => reject(new Error(`thread ${part}: ${e.message || 'worker error'}`));

@@ -3,7 +3,7 @@
 // module's memory, and a loop that waits on a SharedArrayBuffer for the next generation, runs
 // its slice, and counts itself done. Nothing but the two control words is shared.
 import { loadKernelModule } from '../load.js';
-import { LIVE, timerResolutionMs, uniform } from './bench.js';
+import { LIVE, batchFloorMs, timerResolutionMs, uniform } from './bench.js';
 import { partStart, serve, waitWhile } from './thread-loop.js';
 
 function alloc(x, f32) {
@@ -157,8 +157,8 @@ onmessage = async (e) => {
       if (code < 0) throw new Error(`${kase} returned ${code}`);
     }
     // The lead's samples span at least the harness's quick batch (bench.js `measure`).
-    const minSampleMs = part === 0 ? Math.max(2, 200 * timerResolutionMs()) : 0;
-    await serve(sab, run, { part, parts, calls, warmup, hash: run.hash, minSampleMs });
+    const minSampleMs = part === 0 ? batchFloorMs(timerResolutionMs()) : 0;
+    await serve(sab, run, { part, parts, calls, warmup, hash: run.hash, minSampleMs, memoryBytes: x.memory.buffer.byteLength });
   } catch (err) {
     // Also on the console: a helper's error after `ready` has no one listening for it.
     console.error(`thread ${part}: ${err?.message || err}`);

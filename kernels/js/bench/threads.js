@@ -36,7 +36,8 @@ export function threadCounts(top) {
 /**
  * Every case at k = 1 … `maxThreads` (default: the cores the browser reports), `calls` timed
  * calls each. Returns `{ threads_available, isolated, cases: [{ case, kernel, size, by_k: { k:
- * { median_ns, p25_ns, p75_ns } or { error } }, speedup: { k: ×over k = 1 } }] }`, or
+ * { median_ns, p25_ns, p75_ns, calls_per_sample, memory_bytes (the k threads' wasm memories) }
+ * or { error } }, speedup: { k: ×over k = 1 } }] }`, or
  * `{ error }` without isolation or SharedArrayBuffer.
  */
 export async function threadScaling({ moduleUrl, cases = Object.keys(SCALING_CASES), maxThreads, calls = 200, warmup = 50, timeoutMs }) {
@@ -53,7 +54,7 @@ export async function threadScaling({ moduleUrl, cases = Object.keys(SCALING_CAS
       // says why in its cell; the other counts are still measured.
       try {
         const ms = await timeAt(moduleUrl, kase, k, calls, warmup, { timeoutMs });
-        by_k[k] = { median_ns: median(ms) * 1e6, p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6, calls_per_sample: ms.callsPerSample, ...(ms.hash !== undefined ? { spike_hash: ms.hash } : {}) };
+        by_k[k] = { median_ns: median(ms) * 1e6, p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6, calls_per_sample: ms.callsPerSample, memory_bytes: ms.memoryBytes, ...(ms.hash !== undefined ? { spike_hash: ms.hash } : {}) };
       } catch (e) {
         by_k[k] = { error: String(e?.message || e) };
       }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { threadCounts } from '../bench/threads.js';
-import { liveSabBytes, partStart } from '../bench/thread-loop.js';
+import { liveSabBytes, partStart, timeSamples } from '../bench/thread-loop.js';
 
 test('thread counts: every count to 4, then powers of two, then the cores reported', () => {
   assert.deepEqual(threadCounts(1), [1]);
@@ -29,4 +29,19 @@ test('parts start at multiples of 4, cover 0..n in order, and the last ends at n
   }
   // The spike exchange: three control words, then per part and parity a count and n slots.
   assert.equal(liveSabBytes(4096, 2), 12 + 8 * 2 + 8 * 2 * 4096);
+});
+
+test('timeSamples: samples of k calls, k sized from the warm-up to span the floor; k = 1 without a warm-up', () => {
+  let n = 0;
+  // A call that takes at least 0.1 ms of wall-clock time.
+  const once = () => { n++; const t = performance.now(); while (performance.now() - t < 0.1); };
+  const times = timeSamples(once, 3, 4, 2);
+  assert.equal(times.length, 3);
+  assert.ok(times.callsPerSample >= 2 && times.callsPerSample <= 20, `k = ${times.callsPerSample}`);
+  assert.equal(n, 4 + 3 * times.callsPerSample, 'warm-up calls, then k per sample');
+  assert.ok(times.every((t) => t >= 0.1), 'each figure is one call\'s time, not the sample\'s');
+  n = 0;
+  const single = timeSamples(once, 5, 0, 2);
+  assert.equal(single.callsPerSample, 1);
+  assert.equal(n, 5);
 });

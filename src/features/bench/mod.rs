@@ -415,6 +415,8 @@ pub struct ScalingPoint {
     pub p75_ns: Option<f64>,
     /// Why this thread count has no time (a thread's error, or the time bound).
     pub error: Option<String>,
+    /// The k threads' wasm memories once set up, summed (bytes).
+    pub memory_bytes: Option<f64>,
 }
 
 impl ScalingCase {

@@ -4,7 +4,7 @@
 use crate::features::bench::run::BenchState;
 use crate::features::bench::{ScalingCase, ThreadScaling};
 use crate::ui::charts::{self, kernel_name, size_name};
-use crate::util::fmt::fmt_ns;
+use crate::util::fmt::{fmt_bytes, fmt_ns};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -22,6 +22,17 @@ fn cell(c: &ScalingCase, k: u32) -> String {
     }
 }
 
+/// A cell's tooltip: the k threads' wasm memories (each holds only its slice).
+fn memory(c: &ScalingCase, k: u32) -> Option<String> {
+    let bytes = c.by_k.get(&k.to_string())?.memory_bytes?;
+    let whose = if k == 1 {
+        "the thread's wasm memory".to_string()
+    } else {
+        format!("the {k} threads' wasm memories")
+    };
+    Some(format!("{whose}: {}", fmt_bytes(bytes)))
+}
+
 fn row(c: ScalingCase, ks: Vec<u32>) -> impl IntoView {
     let spikes = match c.identical_spikes {
         Some(true) => "same spikes at every count",
@@ -31,7 +42,7 @@ fn row(c: ScalingCase, ks: Vec<u32>) -> impl IntoView {
     view! {
         <tr data-case=c.case.clone() data-identical=c.identical_spikes.map(|b| b.to_string())>
             <td>{kernel_name(&c.kernel)}" "{size_name(&c.size)}</td>
-            {ks.iter().map(|&k| view! { <td class="num" data-threads=k.to_string()>{cell(&c, k)}</td> }).collect_view()}
+            {ks.iter().map(|&k| view! { <td class="num" data-threads=k.to_string() title=memory(&c, k)>{cell(&c, k)}</td> }).collect_view()}
             <td class="muted">{spikes}</td>
         </tr>
     }

@@ -7,8 +7,9 @@
 // `headToHead` then times tfjs and our wasm tiers on this one page, interleaved round by round,
 // so that each ratio compares figures taken seconds apart under the same machine load.
 // `threadedHeadToHead` compares at k threads: tfjs's threaded build against our workers.
-import { uniform, measure, stats, timerResolutionMs, cases, median, interleave } from '/kernels-js/bench/bench.js';
+import { uniform, measure, stats, timerResolutionMs, batchFloorMs, cases, median, interleave } from '/kernels-js/bench/bench.js';
 import { loadKernelModule } from '/kernels-js/load.js';
+import { timeSamples } from '/kernels-js/bench/thread-loop.js';
 
 const tf = globalThis.tf;
 const GC = Math.sqrt(2 / Math.PI);
@@ -189,20 +190,6 @@ export async function headToHead(set, shared, rounds = 5, modules = OUR_MODULES)
   return { rows, skipped, rounds, timer_resolution_ms: resolutionMs };
 }
 
-/** `calls` calls of `call` after `warmup`, each timed alone (ms): the rule the thread workers
- *  time our side by (thread-loop.js `lead`), so both sides of the threaded head to head are
- *  measured alike. */
-function timeCalls(call, calls, warmup) {
-  for (let i = 0; i < warmup; i++) call();
-  const times = [];
-  for (let i = 0; i < calls; i++) {
-    const t0 = performance.now();
-    call();
-    times.push(performance.now() - t0);
-  }
-  return times;
-}
-
 /** The threaded head to head's workloads: threads.js's case and tfjs's op for it (the same
  *  shapes; tfjs's inputs are the anchor's, whose outputs `run` checks against f64). */
 const THREADED = [
@@ -216,8 +203,9 @@ const THREADED = [
  * `setThreadsCount(k)` against our SIMD module split over k workers that own their slice
  * (kernels/js/bench/threads.js `timeAt`), on matvec 2048², batched 2048×64→64 and ReLU 1M.
  * tfjs reads its thread count when its backend starts, so a page runs one k (the driver loads
- * it afresh per k). Both sides by one rule (`calls` calls after `warmup`, each timed alone,
- * the median), interleaved for `rounds` rounds, the order alternating. Returns the count tfjs
+ * it afresh per k). Both sides by one rule (thread-loop.js `timeSamples`: `calls` samples
+ * after `warmup` calls, a sample long enough for the timer; the median), interleaved for
+ * `rounds` rounds, the order alternating. Returns the count tfjs
  * asked for and the count it runs (`getThreadsCount()`: on a 2-core machine its pool may stay
  * at one thread whatever is asked), and per workload each side's per-round medians, quartiles
  * of the last round and the per-round ratio tfjs ÷ ours. Needs cross-origin isolation.
@@ -240,6 +228,8 @@ export async function threadedHeadToHead(k, { rounds = 3, calls = 100, warmup = 
   };
   const { timeAt } = await import('/kernels-js/bench/threads.js');
   const url = new URL(moduleUrl, location.href).href;
+  // Our lead's rule (thread-loop.js timeSamples, as thread-worker.js sizes it) for tfjs too.
+  const minSampleMs = batchFloorMs(timerResolutionMs());
   const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
   const rows = [];
   for (const w of THREADED) {
@@ -250,7 +240,7 @@ export async function threadedHeadToHead(k, { rounds = 3, calls = 100, warmup = 
       for (let r = 0; r < rounds; r++) {
         const order = r % 2 ? ['ours', 'tfjs'] : ['tfjs', 'ours'];
         for (const who of order) {
-          const ms = who === 'tfjs' ? timeCalls(theirs.run.call, calls, warmup) : await timeAt(url, w.kase, k, calls, warmup);
+          const ms = who === 'tfjs' ? timeSamples(theirs.run.call, calls, warmup, minSampleMs) : await timeAt(url, w.kase, k, calls, warmup);
           side[who].push(median(ms) * 1e6);
           last[who] = { p25_ns: q(ms, 25) * 1e6, p75_ns: q(ms, 75) * 1e6 };
         }
