@@ -51,12 +51,17 @@ export async function threadScaling({ moduleUrl, cases = Object.keys(SCALING_CAS
     const by_k = {};
     for (const k of ks) {
       // A count that fails (a thread's error, or none of its calls within the time bound)
-      // says why in its cell; the other counts are still measured.
+      // says why in its cell; the other counts are still measured. But when the very first
+      // (one thread, first case) fails, threads do not work here at all (an engine may offer
+      // SharedArrayBuffer in a worker yet never start a worker inside it): the run stops there
+      // with the reason, instead of waiting out the bound once per case and count.
       try {
         const ms = await timeAt(moduleUrl, kase, k, calls, warmup, { timeoutMs });
         by_k[k] = { median_ns: median(ms) * 1e6, p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6, calls_per_sample: ms.callsPerSample, memory_bytes: ms.memoryBytes, ...(ms.hash !== undefined ? { spike_hash: ms.hash } : {}) };
       } catch (e) {
-        by_k[k] = { error: String(e?.message || e) };
+        const why = String(e?.message || e);
+        if (out.length === 0 && k === ks[0]) return { threads_available: available, isolated: true, error: `a thread worker did not run here: ${why}`, cases: [] };
+        by_k[k] = { error: why };
       }
     }
     const timed = ks.filter((k) => by_k[k].median_ns > 0 && by_k[1].median_ns > 0);
