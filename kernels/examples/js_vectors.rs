@@ -187,16 +187,20 @@ fn main() {
         nums(&nl)
     ));
 
-    // The kernels with two forms and the forms, by index (dispatch.rs), which bench.js FORMS
-    // names for `variant_select`.
+    // The kernels with two forms and each one's forms, by index (dispatch.rs), which bench.js
+    // FORMS names for `variant_select`.
     let names = |v: &[&str]| {
         let q: Vec<String> = v.iter().map(|s| format!("\"{s}\"")).collect();
         format!("[{}]", q.join(","))
     };
+    let forms: Vec<String> = sasi_kernels::dispatch::FORMS
+        .iter()
+        .map(|f| names(f))
+        .collect();
     parts.push(format!(
-        "\"forms\":{{\"kernels\":{},\"forms\":{}}}",
+        "\"forms\":{{\"kernels\":{},\"forms\":[{}]}}",
         names(&sasi_kernels::dispatch::VARIANT_KERNELS),
-        names(&sasi_kernels::dispatch::FORMS)
+        forms.join(",")
     ));
 
     // The export table and the contract's constants (kernels/src/exports.rs), which the JS

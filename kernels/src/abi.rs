@@ -19,7 +19,8 @@ static REGISTRY: Mutex<Registry> = Mutex::new(Registry::new());
 
 /// The table the kernel exports call: [`BEST`] with each kernel of
 /// `dispatch::VARIANT_KERNELS` in the form last selected (`variant_select`), and those forms.
-static ACTIVE: Mutex<(Kernels, [usize; 4])> = Mutex::new((BEST, [crate::dispatch::BEST_FORM; 4]));
+static ACTIVE: Mutex<(Kernels, [usize; crate::dispatch::VARIANTS])> =
+    Mutex::new((BEST, crate::dispatch::BEST_FORMS));
 
 fn active() -> Kernels {
     ACTIVE.lock().unwrap_or_else(|e| e.into_inner()).0

@@ -164,14 +164,39 @@ pub const BEST: Kernels = match SIMD {
 
 /// The kernels that have more than one form in every build, in the order of their index in
 /// the `variant_select` export (kernels/ABI.md "Kernel forms").
-pub const VARIANT_KERNELS: [&str; 4] = ["lif_step", "stdp", "efficiency", "block_sums"];
-/// The forms, by index: `lanes` is the SIMD source on this build's lanes (vectors in the SIMD
-/// modules, arrays in the scalar one), `loop` the plain loop with early exits and skipped
-/// zero weights. Both compute the same bits (the conformance suite checks every table, the
-/// all-loops one included); which is faster depends on the CPU and the engine, so the modules
-/// pick per kernel at load (the page's calibration), and the default is `lanes` in a SIMD
-/// module and `loop` in the scalar one (`BEST`).
-pub const FORMS: [&str; 2] = ["lanes", "loop"];
+pub const VARIANT_KERNELS: [&str; 5] = [
+    "lif_step",
+    "stdp",
+    "efficiency",
+    "block_sums",
+    "dense_batch",
+];
+/// How many kernels have forms (the length of every per-kernel forms array).
+pub const VARIANTS: usize = VARIANT_KERNELS.len();
+/// Each kernel's forms, by index, in [`VARIANT_KERNELS`] order. For the first four, `lanes` is
+/// the SIMD source on this build's lanes (vectors in the SIMD modules, arrays in the scalar
+/// one) and `loop` the plain loop with early exits and skipped zero weights; for the batched
+/// GEMM, `broadcast` splats each input value from memory and `shuffle` loads four values and
+/// broadcasts each lane by a shuffle. A kernel's forms compute the same bits (the conformance
+/// suite checks every table, the other-forms one included); which is faster depends on the
+/// CPU and the engine, so the modules pick per kernel at load (the page's calibration).
+pub const FORMS: [[&str; 2]; VARIANTS] = [
+    ["lanes", "loop"],
+    ["lanes", "loop"],
+    ["lanes", "loop"],
+    ["lanes", "loop"],
+    ["broadcast", "shuffle"],
+];
+
+/// The index of form `name` of kernel `kernel` (an index into [`VARIANT_KERNELS`]).
+pub fn form_index(kernel: usize, name: &str) -> Option<usize> {
+    FORMS.get(kernel)?.iter().position(|f| *f == name)
+}
+
+/// The name of form `form` of kernel `kernel`.
+pub fn form_name(kernel: usize, form: usize) -> Option<&'static str> {
+    FORMS.get(kernel)?.get(form).copied()
+}
 
 /// The lanes table of this build: the SIMD source on its vectors, or on arrays without them.
 const LANES: Kernels = match SIMD {
@@ -183,7 +208,7 @@ const LANES: Kernels = match SIMD {
 /// [`FORMS`]); `None` for an index out of range.
 pub fn with_form(k: Kernels, kernel: usize, form: usize) -> Option<Kernels> {
     let lanes = form == 0;
-    if form >= FORMS.len() {
+    if form >= FORMS.get(kernel)?.len() {
         return None;
     }
     let mut k = k;
@@ -216,14 +241,27 @@ pub fn with_form(k: Kernels, kernel: usize, form: usize) -> Option<Kernels> {
                 (SCALAR.block_sums, SCALAR.block_sums_bf16)
             }
         }
+        // The GEMM on this build's lanes (vectors, or arrays without them) in either form.
+        4 => {
+            k.dense_batch = if lanes {
+                dense::dense_batch_lanes::<crate::simd::F32x4>
+            } else {
+                dense::dense_batch_shuffle::<crate::simd::F32x4>
+            }
+        }
         _ => return None,
     }
     Some(k)
 }
 
-/// The form [`BEST`] runs every kernel of [`VARIANT_KERNELS`] in: `lanes` where the build has
-/// SIMD, `loop` in the scalar build (what [`scalar()`] chose by measurement).
-pub const BEST_FORM: usize = if SIMD.is_some() { 0 } else { 1 };
+/// The form [`BEST`] runs each kernel of [`VARIANT_KERNELS`] in: `lanes` where the build has
+/// SIMD, `loop` in the scalar build (what [`scalar()`] chose by measurement); the GEMM in
+/// `broadcast` in every build.
+pub const BEST_FORMS: [usize; VARIANTS] = if SIMD.is_some() {
+    [0, 0, 0, 0, 0]
+} else {
+    [1, 1, 1, 1, 0]
+};
 
 pub fn scalar() -> Kernels {
     SCALAR
@@ -238,19 +276,23 @@ pub fn best() -> Kernels {
     BEST
 }
 /// Every table this build can run (scalar, generic, and simd where present), and the best
-/// table with every kernel that has forms in its other form (`best+loops` in a SIMD build), so
-/// the suite runs each form a module can select.
+/// table with every kernel that has forms in its other form ("simd, other forms" or "scalar,
+/// other forms"), so the
+/// suite runs each form a module can select.
 pub fn all() -> Vec<Kernels> {
     let mut v = vec![SCALAR, GENERIC];
     v.extend(SIMD);
-    if let Some(simd) = SIMD {
-        let mut loops = simd;
-        for kernel in 0..VARIANT_KERNELS.len() {
-            loops = with_form(loops, kernel, 1).unwrap_or(loops);
-        }
-        loops.name = "simd+loops";
-        v.push(loops);
+    let mut other = BEST;
+    for (kernel, best) in BEST_FORMS.iter().enumerate() {
+        other = with_form(other, kernel, 1 - best).unwrap_or(other);
     }
+    // "simd…" where it is the SIMD table (the conformance suite lets those fuse).
+    other.name = if SIMD.is_some() {
+        "simd, other forms"
+    } else {
+        "scalar, other forms"
+    };
+    v.push(other);
     v
 }
 

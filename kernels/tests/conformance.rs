@@ -48,7 +48,7 @@ fn close(a: &[f32], b: &[f32], tol: f32) -> bool {
 }
 
 /// Whether table `k` may fuse multiply-adds: the SIMD source's tables in the relaxed build
-/// (`simd`, and `simd+loops`, whose lane kernels are the same).
+/// (`simd`, and `simd, other forms`, whose lane kernels are the same).
 fn fuses(k: &Kernels) -> bool {
     FUSED && k.name.starts_with("simd")
 }

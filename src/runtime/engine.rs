@@ -249,8 +249,14 @@ impl Engine {
     /// that refused.
     pub fn select_forms(
         &mut self,
-        selections: &std::collections::BTreeMap<TierKind, [Option<u32>; 4]>,
-    ) -> (std::collections::BTreeMap<TierKind, [u32; 4]>, Vec<String>) {
+        selections: &std::collections::BTreeMap<
+            TierKind,
+            [Option<u32>; sasi_kernels::dispatch::VARIANTS],
+        >,
+    ) -> (
+        std::collections::BTreeMap<TierKind, [u32; sasi_kernels::dispatch::VARIANTS]>,
+        Vec<String>,
+    ) {
         let (mut running, mut notes) = (std::collections::BTreeMap::new(), Vec::new());
         for (kind, tier) in &self.tiers {
             let Some(sel) = selections.get(kind) else {

@@ -57,7 +57,7 @@ pub struct Settings {
     /// `?variant=stdp:loop,lif_step:lanes`: the form each kernel with forms runs in, by its
     /// index in `sasi_kernels::dispatch::VARIANT_KERNELS` (a form index into `FORMS`), instead
     /// of the page's calibration; `None`: the calibration picks.
-    pub forms: [Option<u8>; 4],
+    pub forms: [Option<u8>; sasi_kernels::dispatch::VARIANTS],
     /// `?weights=bf16`: how the N² synaptic weights are stored, in every tier alike
     /// (`kernels/ABI.md` "Weight storage"). A structural setting, as N is: a change reseeds.
     pub weights: WeightStorage,
@@ -120,7 +120,7 @@ impl Default for Settings {
             bench: None,
             race: None,
             sweep: false,
-            forms: [None; 4],
+            forms: [None; sasi_kernels::dispatch::VARIANTS],
             weights: WeightStorage::F32,
         }
     }
@@ -216,24 +216,31 @@ fn parse_bench(raw: &str, notes: &mut Vec<String>) -> Option<BenchSet> {
 /// `race=simd,js`: two different known tiers, comma-separated; anything else is no race.
 /// `stdp:loop,lif_step:lanes`: kernel:form pairs; an unknown kernel or form is a notice and
 /// is left to the calibration.
-fn parse_forms(raw: &str, notes: &mut Vec<String>) -> [Option<u8>; 4] {
-    use sasi_kernels::dispatch::{FORMS, VARIANT_KERNELS};
-    let mut out = [None; 4];
+fn parse_forms(
+    raw: &str,
+    notes: &mut Vec<String>,
+) -> [Option<u8>; sasi_kernels::dispatch::VARIANTS] {
+    use sasi_kernels::dispatch::{form_index, FORMS, VARIANT_KERNELS};
+    let mut out = [None; sasi_kernels::dispatch::VARIANTS];
     for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let pair = part.split_once(':').and_then(|(k, f)| {
             let k = VARIANT_KERNELS.iter().position(|x| *x == k.trim())?;
-            let f = FORMS
-                .iter()
-                .position(|x| *x == f.trim().to_ascii_lowercase())?;
+            let f = form_index(k, &f.trim().to_ascii_lowercase())?;
             Some((k, f as u8))
         });
         match pair {
             Some((k, f)) => out[k] = Some(f),
-            None => notes.push(format!(
-                "variant={part:?} is not kernel:form ({} : {}); the calibration picks",
-                VARIANT_KERNELS.join("|"),
-                FORMS.join("|")
-            )),
+            None => {
+                let pairs: Vec<String> = VARIANT_KERNELS
+                    .iter()
+                    .zip(FORMS)
+                    .map(|(k, f)| format!("{k}:{}", f.join("|")))
+                    .collect();
+                notes.push(format!(
+                    "variant={part:?} is not kernel:form ({}); the calibration picks",
+                    pairs.join(", ")
+                ))
+            }
         }
     }
     out
@@ -429,8 +436,9 @@ impl Settings {
             .forms
             .iter()
             .zip(sasi_kernels::dispatch::VARIANT_KERNELS)
-            .filter_map(|(f, k)| {
-                let name = sasi_kernels::dispatch::FORMS.get(usize::from((*f)?))?;
+            .enumerate()
+            .filter_map(|(i, (f, k))| {
+                let name = sasi_kernels::dispatch::form_name(i, usize::from((*f)?))?;
                 Some(format!("{k}:{name}"))
             })
             .collect();
@@ -809,13 +817,13 @@ mod tests {
             bench: Some(BenchSet::Quick),
             race: Some((TierKind::Simd, TierKind::Js)),
             sweep: true,
-            forms: [None, Some(1), None, Some(0)],
+            forms: [None, Some(1), None, Some(0), Some(1)],
             weights: WeightStorage::Bf16,
         };
         assert!(s.is_valid());
         assert_eq!(
             s.to_query(),
-            "?tier=js&n=100&agents=25&seed=4294967295&steps=32&drive=200&stdp=off&simd=off&debug=on&bench=quick&race=simd,js&sweep=on&variant=stdp:loop,block_sums:lanes&weights=bf16"
+            "?tier=js&n=100&agents=25&seed=4294967295&steps=32&drive=200&stdp=off&simd=off&debug=on&bench=quick&race=simd,js&sweep=on&variant=stdp:loop,block_sums:lanes,dense_batch:shuffle&weights=bf16"
         );
         assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
     }
@@ -841,7 +849,7 @@ mod round_trip {
                 prop::option::of(prop::sample::select(BenchSet::ALL.to_vec())),
                 prop::option::of((0usize..4, 1usize..4)),
                 any::<bool>(),
-                prop::array::uniform4(prop::option::of(0u8..2)),
+                prop::array::uniform5(prop::option::of(0u8..2)),
                 prop::sample::select(WeightStorage::ALL.to_vec()),
             ),
         )

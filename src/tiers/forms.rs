@@ -8,7 +8,7 @@
 use crate::runtime::params::Settings;
 use crate::tiers::tier::TierKind;
 use crate::util::worker::{self, WorkerEvent, WorkerSlot};
-use sasi_kernels::dispatch::{FORMS, VARIANT_KERNELS};
+use sasi_kernels::dispatch::{form_name, VARIANTS, VARIANT_KERNELS};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -56,15 +56,15 @@ pub struct Calibrated {
 pub struct FormsState {
     pub chosen: BTreeMap<TierKind, BTreeMap<String, FormChoice>>,
     /// Per tier, the form index of each kernel (`VARIANT_KERNELS` order) its instance runs.
-    pub running: BTreeMap<TierKind, [u32; 4]>,
+    pub running: BTreeMap<TierKind, [u32; VARIANTS]>,
     pub elapsed_ms: Option<f64>,
     /// Why there is no choice (the calibration failed), or that it is under way.
     pub note: Option<String>,
 }
 
-/// A form's index by name.
-pub fn form_index(name: &str) -> Option<u32> {
-    FORMS.iter().position(|f| *f == name).map(|i| i as u32)
+/// Form `name`'s index among kernel `kernel`'s forms.
+pub fn form_index(kernel: usize, name: &str) -> Option<u32> {
+    sasi_kernels::dispatch::form_index(kernel, name).map(|i| i as u32)
 }
 
 impl FormsState {
@@ -76,13 +76,13 @@ impl FormsState {
     }
 
     /// Per tier, the forms to select (`VARIANT_KERNELS` order): each choice's form.
-    pub fn selections(&self) -> BTreeMap<TierKind, [Option<u32>; 4]> {
+    pub fn selections(&self) -> BTreeMap<TierKind, [Option<u32>; VARIANTS]> {
         self.chosen
             .iter()
             .map(|(k, m)| {
-                let mut sel = [None; 4];
+                let mut sel = [None; VARIANTS];
                 for (i, kernel) in VARIANT_KERNELS.iter().enumerate() {
-                    sel[i] = m.get(*kernel).and_then(|c| form_index(&c.form));
+                    sel[i] = m.get(*kernel).and_then(|c| form_index(i, &c.form));
                 }
                 (*k, sel)
             })
@@ -98,8 +98,9 @@ impl FormsState {
                 let parts: Vec<String> = VARIANT_KERNELS
                     .iter()
                     .zip(forms)
-                    .map(|(kernel, f)| {
-                        let name = FORMS.get(*f as usize).copied().unwrap_or("?");
+                    .enumerate()
+                    .map(|(i, (kernel, f))| {
+                        let name = form_name(i, *f as usize).unwrap_or("?");
                         let why = match self.chosen.get(k).and_then(|m| m.get(*kernel)) {
                             Some(c) => match (c.by.as_str(), c.ratio) {
                                 ("timing", Some(r)) => format!(" ({r:.2}× faster)"),
@@ -127,8 +128,9 @@ impl FormsState {
                 let m = VARIANT_KERNELS
                     .iter()
                     .zip(forms)
-                    .filter_map(|(kernel, f)| {
-                        Some((kernel.to_string(), FORMS.get(*f as usize)?.to_string()))
+                    .enumerate()
+                    .filter_map(|(i, (kernel, f))| {
+                        Some((kernel.to_string(), form_name(i, *f as usize)?.to_string()))
                     })
                     .collect();
                 (*k, m)
@@ -167,10 +169,11 @@ fn request(settings: &Settings) -> serde_json::Value {
     let all: serde_json::Map<String, serde_json::Value> = VARIANT_KERNELS
         .iter()
         .zip(settings.forms)
-        .filter_map(|(kernel, f)| {
+        .enumerate()
+        .filter_map(|(i, (kernel, f))| {
             Some((
                 kernel.to_string(),
-                FORMS.get(usize::from(f?))?.to_string().into(),
+                form_name(i, usize::from(f?))?.to_string().into(),
             ))
         })
         .collect();
@@ -233,7 +236,7 @@ mod tests {
     #[test]
     fn the_worker_s_picks_become_selections_and_a_description_of_what_runs() {
         let msg: CalibrationMsg = serde_json::from_str(
-            r#"{"type":"calibrated","elapsed_ms":120.5,"forms":{"simd":{"lif_step":{"form":"lanes","by":"timing","ratio":2.4},"stdp":{"form":"loop","by":"timing","ratio":1.7},"efficiency":{"form":"lanes","by":"tie","ratio":1.02},"block_sums":{"form":"loop","by":"override"}}}}"#,
+            r#"{"type":"calibrated","elapsed_ms":120.5,"forms":{"simd":{"lif_step":{"form":"lanes","by":"timing","ratio":2.4},"stdp":{"form":"loop","by":"timing","ratio":1.7},"efficiency":{"form":"lanes","by":"tie","ratio":1.02},"block_sums":{"form":"loop","by":"override"},"dense_batch":{"form":"shuffle","by":"timing","ratio":1.6}}}}"#,
         )
         .expect("a calibrated message");
         let CalibrationMsg::Calibrated { forms, elapsed_ms } = msg else {
@@ -241,31 +244,35 @@ mod tests {
         };
         let st = FormsState {
             chosen: forms,
-            running: [(TierKind::Simd, [0, 1, 0, 1])].into_iter().collect(),
+            running: [(TierKind::Simd, [0, 1, 0, 1, 1])].into_iter().collect(),
             elapsed_ms: Some(elapsed_ms),
             note: None,
         };
         assert_eq!(
             st.selections()[&TierKind::Simd],
-            [Some(0), Some(1), Some(0), Some(1)]
+            [Some(0), Some(1), Some(0), Some(1), Some(1)]
         );
         assert_eq!(
             st.describe(),
-            ["WASM SIMD128: lif_step lanes (2.40× faster), stdp loop (1.70× faster), efficiency lanes (tie: the module's own), block_sums loop (from the URL)"]
+            ["WASM SIMD128: lif_step lanes (2.40× faster), stdp loop (1.70× faster), efficiency lanes (tie: the module's own), block_sums loop (from the URL), dense_batch shuffle (1.60× faster)"]
         );
         assert_eq!(st.for_request()[&TierKind::Simd]["stdp"], "loop");
+        assert_eq!(st.for_request()[&TierKind::Simd]["dense_batch"], "shuffle");
         assert_eq!(choice("loop", "timing", None).form, "loop");
     }
 
     #[test]
     fn the_request_names_the_modules_and_the_url_s_forms() {
         let s = Settings {
-            forms: [None, Some(1), None, None],
+            forms: [None, Some(1), None, None, Some(1)],
             ..Settings::default()
         };
         let r = request(&s);
         assert_eq!(r["type"], "calibrate");
-        assert_eq!(r["overrides"]["all"], serde_json::json!({"stdp": "loop"}));
+        assert_eq!(
+            r["overrides"]["all"],
+            serde_json::json!({"stdp": "loop", "dense_batch": "shuffle"})
+        );
         assert!(r["modules"]["simd"].is_string() && r["modules"]["scalar"].is_string());
         let off = request(&Settings {
             simd_off: true,

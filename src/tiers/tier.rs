@@ -150,7 +150,7 @@ pub struct Tier {
     pub fresh_bytes: f64,
     /// The kernel forms selected in this instance (`select_forms`), by kernel index, so a
     /// fresh instance runs them too.
-    forms: std::cell::Cell<[Option<u32>; 4]>,
+    forms: std::cell::Cell<[Option<u32>; sasi_kernels::dispatch::VARIANTS]>,
 }
 
 /// An element type a kernel buffer can hold, with its typed-array view.
@@ -297,7 +297,7 @@ impl Tier {
             load,
             module: None,
             fresh_bytes: 0.0,
-            forms: std::cell::Cell::new([None; 4]),
+            forms: std::cell::Cell::new([None; sasi_kernels::dispatch::VARIANTS]),
         };
         t.fresh_bytes = t.memory_bytes();
         t
@@ -325,7 +325,10 @@ impl Tier {
     /// Selects kernel forms in this instance (`variant_select`; `None` leaves a kernel as it
     /// is) and keeps them for its fresh instances. Returns the form each kernel runs now, read
     /// back (`variant_form`); `None` for the JS tier, which has one form of each.
-    pub fn select_forms(&self, forms: &[Option<u32>; 4]) -> Result<Option<[u32; 4]>, Fault> {
+    pub fn select_forms(
+        &self,
+        forms: &[Option<u32>; sasi_kernels::dispatch::VARIANTS],
+    ) -> Result<Option<[u32; sasi_kernels::dispatch::VARIANTS]>, Fault> {
         if self.module.is_none() {
             return Ok(None);
         }
@@ -344,7 +347,7 @@ impl Tier {
             }
         }
         self.forms.set(kept);
-        let mut running = [0u32; 4];
+        let mut running = [0u32; sasi_kernels::dispatch::VARIANTS];
         for (kernel, r) in running.iter_mut().enumerate() {
             *r = check("variant_form", self.exports.variant_form(kernel as u32))?;
         }

@@ -551,9 +551,12 @@ export function cases(set) {
 
 // ---- kernel forms: which one this CPU and engine run faster ------------------------------
 
-/** The kernels with two forms and the forms, by the index `variant_select` takes
+/** The kernels with two forms and each kernel's forms, by the index `variant_select` takes
  *  (kernels/ABI.md "Kernel forms"; kernels/js/test/forms.test.mjs checks them against Rust). */
-export const FORMS = Object.freeze({ kernels: ['lif_step', 'stdp', 'efficiency', 'block_sums'], forms: ['lanes', 'loop'] });
+export const FORMS = Object.freeze({
+  kernels: ['lif_step', 'stdp', 'efficiency', 'block_sums', 'dense_batch'],
+  forms: [['lanes', 'loop'], ['lanes', 'loop'], ['lanes', 'loop'], ['lanes', 'loop'], ['broadcast', 'shuffle']],
+});
 /** Two forms closer than this (relative, median against median) are a tie: the module keeps
  *  the form it starts in, so the noise of a short calibration on a shared machine (rounds of
  *  one form differ by 10–25 % here) does not flip the choice. */
@@ -563,23 +566,36 @@ export const FORM_TIE = 0.15;
 export const CALIBRATION_BUDGET_MS = 150;
 
 /**
- * The form to run, from each form's timings (per-call ms of each round): the lower median,
- * unless the two are within FORM_TIE of each other, then `start` (the module's own form).
- * Deterministic given its timings. Returns `{ form, ratio }` (`ratio`: the slower median over
- * the faster, 1 for a tie or missing timings).
+ * The form to run, from each form's timings (per-call ms of each round, keyed by the kernel's
+ * form `names`): the lower median, unless the two are within FORM_TIE of each other, then
+ * `start` (the module's own form). Deterministic given its timings. Returns `{ form, ratio }`
+ * (`ratio`: the slower median over the faster, 1 for a tie or missing timings).
  */
-export function pickForm(timings, start) {
-  const m = FORMS.forms.map((f) => median(timings[f] ?? []));
+export function pickForm(timings, start, names = FORMS.forms[0]) {
+  const m = names.map((f) => median(timings[f] ?? []));
   if (!m.every((x) => Number.isFinite(x) && x > 0)) return { form: start, ratio: 1 };
   const [a, b] = m;
   const fast = a <= b ? 0 : 1;
   const ratio = Math.max(a, b) / Math.min(a, b);
-  return ratio - 1 <= FORM_TIE ? { form: start, ratio } : { form: FORMS.forms[fast], ratio };
+  return ratio - 1 <= FORM_TIE ? { form: start, ratio } : { form: names[fast], ratio };
 }
 
 /** The calibration's cases: the app's own shapes (its network and firing at N = 1024, the
- *  mesh's agents), one per kernel with forms, in FORMS order. */
-const calibrationCases = () => [lifCase(1024, { stationary: true }), stdpCase(1024), efficiencyCase(256), blockSumsCase(1024)];
+ *  mesh's agents), one per kernel with forms, in FORMS order; the GEMM as the quick set's
+ *  64 inputs × 32 → 32 (a few µs a call, so its warm-up runs it hundreds of times; the
+ *  difference between its forms is the engine's code for the inner loop, the same at 2048
+ *  inputs: kernels/js/test/forms.test.mjs, README "Kernel forms"). */
+const calibrationCases = () => [lifCase(1024, { stationary: true }), stdpCase(1024), efficiencyCase(256), blockSumsCase(1024), { ...denseCase(32, 32, 64), warmMs: GEMM_WARM_MS }];
+/** The order the calibration times the kernels in (indices into FORMS.kernels): the live
+ *  step's kernels, then the GEMM, then the mesh's, which run every 15th frame and so matter
+ *  least when the budget runs out before the last. */
+const CALIBRATION_ORDER = [0, 1, 4, 2, 3];
+/** A form's warm-up runs at least this many calls as well as `warmMs`. */
+const WARM_CALLS = 30;
+/** The GEMM's warm-up per form (ms): SpiderMonkey and JavaScriptCore keep a wasm function in
+ *  their baseline code for its first ~5 ms of work (both forms are one function, so both
+ *  forms' warm-ups count), and a choice made on baseline code says nothing of the optimised. */
+const GEMM_WARM_MS = 4;
 
 /**
  * Times both forms of each kernel in module `x` and selects the faster (`pickForm`): rounds of
@@ -595,55 +611,58 @@ export function calibrate(x, model, { budgetMs = CALIBRATION_BUDGET_MS, rounds =
   const list = calibrationCases();
   // The longest kernel so far: one that would not end inside the budget is not started.
   let longest = 0;
-  FORMS.kernels.forEach((kernel, ki) => {
-    const start = FORMS.forms[check(x.variant_form(ki), 'variant_form')];
+  for (const ki of CALIBRATION_ORDER) {
+    const kernel = FORMS.kernels[ki];
+    const names = FORMS.forms[ki];
+    const start = names[check(x.variant_form(ki), 'variant_form')];
     const wanted = overrides[kernel];
     if (wanted !== undefined) {
-      const fi = FORMS.forms.indexOf(wanted);
-      if (fi < 0) throw new Error(`${kernel}: no form ${JSON.stringify(wanted)} (${FORMS.forms.join(', ')})`);
+      const fi = names.indexOf(wanted);
+      if (fi < 0) throw new Error(`${kernel}: no form ${JSON.stringify(wanted)} (${names.join(', ')})`);
       check(x.variant_select(ki, fi), 'variant_select');
       forms[kernel] = { form: wanted, by: 'override' };
-      return;
+      continue;
     }
     if (now() - t0 + longest > budgetMs) {
       forms[kernel] = { form: start, by: 'budget' };
-      return;
+      continue;
     }
     const k0 = now();
     const run = list[ki].prepare(x, model);
-    const ms = { lanes: [], loop: [] };
+    const ms = { [names[0]]: [], [names[1]]: [] };
     try {
-      // Each form runs untimed for `warmMs` first: an engine compiles a function on first use
+      // Each form runs untimed for `warmMs` and WARM_CALLS calls first: an engine compiles a function on first use
       // and optimises it once it is hot (V8's baseline code is several times slower), and a
       // choice between a cold form and a hot one would say nothing.
       let per = 1e-4;
       for (const fi of [0, 1]) {
         check(x.variant_select(ki, fi), 'variant_select');
         const w0 = now();
-        while (now() - w0 < warmMs) per = batch(run, 1);
+        for (let c = 0; c < WARM_CALLS || now() - w0 < (list[ki].warmMs ?? warmMs); c++) per = batch(run, 1);
       }
       const k = Math.max(1, Math.min(200, Math.round(batchMs / per)));
       for (let r = 0; r < rounds; r++) {
         for (const fi of r % 2 ? [1, 0] : [0, 1]) {
           check(x.variant_select(ki, fi), 'variant_select');
-          ms[FORMS.forms[fi]].push(batch(run, k));
+          ms[names[fi]].push(batch(run, k));
         }
       }
     } finally {
       run.free();
     }
     longest = Math.max(longest, now() - k0);
-    const { form, ratio } = pickForm(ms, start);
-    check(x.variant_select(ki, FORMS.forms.indexOf(form)), 'variant_select');
+    const { form, ratio } = pickForm(ms, start, names);
+    check(x.variant_select(ki, names.indexOf(form)), 'variant_select');
     forms[kernel] = { form, by: ratio - 1 <= FORM_TIE ? 'tie' : 'timing', ratio, ms };
-  });
-  return { forms, elapsed_ms: now() - t0 };
+  }
+  // Reported in FORMS order, whatever order they were timed in.
+  return { forms: Object.fromEntries(FORMS.kernels.map((k) => [k, forms[k]])), elapsed_ms: now() - t0 };
 }
 
 /** Selects `forms` (`{ kernel: form }`, as `calibrate` returns them or a plain name) in `x`. */
 export function selectForms(x, forms) {
   for (const [kernel, f] of Object.entries(forms ?? {})) {
-    const ki = FORMS.kernels.indexOf(kernel), fi = FORMS.forms.indexOf(typeof f === 'string' ? f : f?.form);
+    const ki = FORMS.kernels.indexOf(kernel), fi = ki < 0 ? -1 : FORMS.forms[ki].indexOf(typeof f === 'string' ? f : f?.form);
     if (ki < 0 || fi < 0) throw new Error(`unknown kernel form ${kernel}: ${JSON.stringify(f)}`);
     check(x.variant_select(ki, fi), 'variant_select');
   }

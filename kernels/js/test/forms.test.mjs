@@ -28,27 +28,34 @@ test('the choice is the lower median, and a tie keeps the form the module starts
   // The same timings give the same answer, whatever their order.
   const t = { lanes: [3, 1, 2], loop: [1.5, 1.4, 9] };
   assert.deepEqual(pickForm(t, 'lanes'), pickForm({ lanes: [2, 3, 1], loop: [9, 1.5, 1.4] }, 'lanes'));
+  // The GEMM's forms by their own names.
+  const gemm = ['broadcast', 'shuffle'];
+  assert.deepEqual(pickForm({ broadcast: [3, 3.1, 2.9], shuffle: [2, 2, 2.1] }, 'broadcast', gemm), { form: 'shuffle', ratio: 3 / 2 });
+  assert.equal(pickForm({ broadcast: [2, 2], shuffle: [2.1, 2.1] }, 'broadcast', gemm).form, 'broadcast');
 });
 
 test('every module selects each form of each kernel, reports it, and refuses others', async () => {
   for (const name of ['scalar', 'simd', ...(RELAXED_OK ? ['relaxed'] : [])]) {
     const x = await loadModule(name);
-    const start = name === 'scalar' ? 1 : 0;
     for (let k = 0; k < FORMS.kernels.length; k++) {
-      assert.equal(x.variant_form(k), start, `${name} ${FORMS.kernels[k]} starts in ${FORMS.forms[start]}`);
-      for (let f = 0; f < FORMS.forms.length; f++) {
+      // The scalar module starts in its plain loops; the GEMM starts in broadcast everywhere.
+      const start = name === 'scalar' && FORMS.kernels[k] !== 'dense_batch' ? 1 : 0;
+      assert.equal(x.variant_form(k), start, `${name} ${FORMS.kernels[k]} starts in ${FORMS.forms[k][start]}`);
+      for (let f = 0; f < FORMS.forms[k].length; f++) {
         assert.equal(x.variant_select(k, f), 0);
         assert.equal(x.variant_form(k), f);
       }
       assert.equal(x.variant_select(k, 2), BAD_ARGUMENT, 'no third form');
       assert.equal(x.variant_form(k), 1, 'a refused selection changes nothing');
     }
-    assert.equal(x.variant_select(4, 0), BAD_ARGUMENT, 'no fifth kernel');
-    assert.equal(x.variant_form(4), BAD_ARGUMENT);
-    selectForms(x, { stdp: 'lanes', lif_step: { form: 'lanes' } });
+    assert.equal(x.variant_select(5, 0), BAD_ARGUMENT, 'no sixth kernel');
+    assert.equal(x.variant_form(5), BAD_ARGUMENT);
+    selectForms(x, { stdp: 'lanes', lif_step: { form: 'lanes' }, dense_batch: 'broadcast' });
     assert.equal(x.variant_form(1), 0);
     assert.equal(x.variant_form(0), 0);
+    assert.equal(x.variant_form(4), 0);
     assert.throws(() => selectForms(x, { stdp: 'vector' }), /unknown kernel form/);
+    assert.throws(() => selectForms(x, { dense_batch: 'loop' }), /unknown kernel form/, "the GEMM's forms are its own");
   }
 });
 
@@ -59,16 +66,17 @@ test('a calibration selects what it reports, keeps overrides untimed, and stops 
   assert.deepEqual(Object.keys(r.forms), FORMS.kernels);
   FORMS.kernels.forEach((k, i) => {
     const f = r.forms[k];
-    assert.equal(FORMS.forms[simd.variant_form(i)], f.form, `${k}: the module runs what the calibration says`);
+    const names = FORMS.forms[i];
+    assert.equal(names[simd.variant_form(i)], f.form, `${k}: the module runs what the calibration says`);
     if (k === 'efficiency') assert.deepEqual(f, { form: 'loop', by: 'override' });
     else {
       assert.ok(['timing', 'tie'].includes(f.by), JSON.stringify(f));
-      assert.equal(f.ms.lanes.length, 3);
-      assert.equal(f.ms.loop.length, 3);
-      assert.equal(pickForm(f.ms, 'lanes').form, f.form, 'the choice follows from the reported timings');
+      assert.equal(f.ms[names[0]].length, 3);
+      assert.equal(f.ms[names[1]].length, 3);
+      assert.equal(pickForm(f.ms, names[0], names).form, f.form, 'the choice follows from the reported timings');
     }
   });
   const none = calibrate(await loadModule('simd'), model, { budgetMs: -1 });
-  assert.ok(Object.values(none.forms).every((f) => f.by === 'budget' && f.form === 'lanes'), JSON.stringify(none.forms));
+  assert.ok(Object.entries(none.forms).every(([k, f]) => f.by === 'budget' && f.form === (k === 'dense_batch' ? 'broadcast' : 'lanes')), JSON.stringify(none.forms));
   assert.throws(() => calibrate(simd, model, { overrides: { stdp: 'vector' } }), /no form "vector"/);
 });

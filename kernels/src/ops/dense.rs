@@ -127,8 +127,14 @@ const PANEL_DEPTH: usize = 256;
 /// registers to spare).
 ///
 /// Every output is one sequential chain, `b + x₀w₀ + x₁w₁ + …`, whatever the tile and the
-/// table, so all tables give the same bits (the relaxed build fuses each step).
+/// table, so all tables give the same bits (the relaxed build fuses each step). `shuffle`
+/// selects how each input value reaches its lanes (the `broadcast` and `shuffle` forms of
+/// kernels/ABI.md "Kernel forms"): a flag and not two instantiations, so both forms are one
+/// wasm function, which an engine optimises once it is hot whichever form made it hot; as two
+/// functions, SpiderMonkey ran the second form in its baseline code for the first 8 ms of calls
+/// and the page's calibration read that as the form being slower.
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 pub fn dense_batch_tiled<V: F32Lanes, const R: usize>(
     w: &[f32],
     xs: &[f32],
@@ -138,6 +144,7 @@ pub fn dense_batch_tiled<V: F32Lanes, const R: usize>(
     n: usize,
     batch: usize,
     act: Activation,
+    shuffle: bool,
 ) -> Result<(), KernelError> {
     check(w.len(), xs.len(), b.len(), ys.len(), m, n, batch)?;
     let mut panel = [[0.0f32; PANEL_COLS]; PANEL_DEPTH];
@@ -169,11 +176,11 @@ pub fn dense_batch_tiled<V: F32Lanes, const R: usize>(
             };
             let mut k = 0;
             while k + R <= batch {
-                tile.run::<V, R>(xs, ys, k);
+                tile.run::<V, R>(xs, ys, k, shuffle);
                 k += R;
             }
             while k < batch {
-                tile.run::<V, 1>(xs, ys, k);
+                tile.run::<V, 1>(xs, ys, k, shuffle);
                 k += 1;
             }
         }
@@ -199,7 +206,13 @@ impl Tile<'_> {
     /// Inputs `k..k + Q` against the panel: `ys[k + q][j0..j0 + cols]` gets (or, past the
     /// first panel of a wide layer, continues) the sums.
     #[inline(always)]
-    fn run<V: F32Lanes, const Q: usize>(&self, xs: &[f32], ys: &mut [f32], k: usize) {
+    fn run<V: F32Lanes, const Q: usize>(
+        &self,
+        xs: &[f32],
+        ys: &mut [f32],
+        k: usize,
+        shuffle: bool,
+    ) {
         let depth = self.panel.len();
         let rows: [&[f32]; Q] =
             core::array::from_fn(|q| &xs[(k + q) * self.n + self.p0..][..depth]);
@@ -214,7 +227,29 @@ impl Tile<'_> {
             };
             [V::load(&start[..4]), V::load(&start[4..])]
         });
-        if let ([r0, r1, r2, r3], [a0, a1, a2, a3]) = (&rows[..], &mut acc[..]) {
+        if shuffle {
+            // Four input features at a time: one vector load of each input's next four values,
+            // then each lane broadcast by a shuffle (XNNPACK's x86 wasmsimd GEMMs), instead of
+            // a splatting load per value. Same products, same order: the same bits.
+            let (panel4, panel_tail) = self.panel.as_chunks::<4>();
+            let x4: [&[[f32; 4]]; Q] = core::array::from_fn(|q| rows[q].as_chunks::<4>().0);
+            for (c, wp4) in panel4.iter().enumerate() {
+                let xv: [V; Q] = core::array::from_fn(|q| V::load_array(&x4[q][c]));
+                lane_step::<V, Q, 0>(&wp4[0], &xv, &mut acc);
+                lane_step::<V, Q, 1>(&wp4[1], &xv, &mut acc);
+                lane_step::<V, Q, 2>(&wp4[2], &xv, &mut acc);
+                lane_step::<V, Q, 3>(&wp4[3], &xv, &mut acc);
+            }
+            let p0 = panel4.len() * 4;
+            for (p, wp) in panel_tail.iter().enumerate() {
+                let (w0, w1) = (V::load(&wp[..4]), V::load(&wp[4..]));
+                for (a, row) in acc.iter_mut().zip(&rows) {
+                    let x = V::splat(row[p0 + p]);
+                    a[0] = x.mul_add(w0, a[0]);
+                    a[1] = x.mul_add(w1, a[1]);
+                }
+            }
+        } else if let ([r0, r1, r2, r3], [a0, a1, a2, a3]) = (&rows[..], &mut acc[..]) {
             // Four inputs (the hot case), as zipped iterators: no index, so no bounds check
             // and no per-row address arithmetic in the loop.
             let xs4 = r0.iter().zip(*r1).zip(*r2).zip(*r3);
@@ -256,6 +291,22 @@ impl Tile<'_> {
     }
 }
 
+/// One input feature of the `shuffle` form: the panel row `wp` (8 outputs) against lane `L` of
+/// each input's vector of four features.
+#[inline(always)]
+fn lane_step<V: F32Lanes, const Q: usize, const L: usize>(
+    wp: &[f32; PANEL_COLS],
+    xv: &[V; Q],
+    acc: &mut [[V; 2]; Q],
+) {
+    let (w0, w1) = (V::load(&wp[..4]), V::load(&wp[4..]));
+    for (a, x) in acc.iter_mut().zip(xv) {
+        let x = x.lane::<L>();
+        a[0] = x.mul_add(w0, a[0]);
+        a[1] = x.mul_add(w1, a[1]);
+    }
+}
+
 /// The batched layer with 4-input tiles (8 accumulator vectors): what the SIMD tables run.
 #[allow(clippy::too_many_arguments)]
 pub fn dense_batch_lanes<V: F32Lanes>(
@@ -268,5 +319,23 @@ pub fn dense_batch_lanes<V: F32Lanes>(
     batch: usize,
     act: Activation,
 ) -> Result<(), KernelError> {
-    dense_batch_tiled::<V, 4>(w, xs, b, ys, m, n, batch, act)
+    dense_batch_tiled::<V, 4>(w, xs, b, ys, m, n, batch, act, false)
+}
+
+/// [`dense_batch_lanes`] in the `shuffle` form (kernels/ABI.md "Kernel forms"): each input's
+/// values loaded four at a time and broadcast by lane shuffles. SpiderMonkey runs the
+/// splatting loads of the `broadcast` form slower than V8 and JavaScriptCore do, so which form
+/// is faster depends on the engine: the page's calibration picks.
+#[allow(clippy::too_many_arguments)]
+pub fn dense_batch_shuffle<V: F32Lanes>(
+    w: &[f32],
+    xs: &[f32],
+    b: &[f32],
+    ys: &mut [f32],
+    m: usize,
+    n: usize,
+    batch: usize,
+    act: Activation,
+) -> Result<(), KernelError> {
+    dense_batch_tiled::<V, 4>(w, xs, b, ys, m, n, batch, act, true)
 }

@@ -149,6 +149,10 @@ impl F32Lanes for F32x4 {
     fn to_array(self) -> [f32; 4] {
         self.0
     }
+    #[inline(always)]
+    fn lane<const L: usize>(self) -> Self {
+        F32x4([self.0[L]; 4])
+    }
 }
 
 impl MaskLanes for U32x4 {

@@ -77,6 +77,9 @@ pub trait F32Lanes: Copy {
     fn bits(self) -> Self::Mask;
     fn from_bits(u: Self::Mask) -> Self;
     fn to_array(self) -> [f32; 4];
+    /// Lane `L` (0–3) in all four lanes: a register shuffle, no memory access (the batched
+    /// GEMM's `shuffle` form broadcasts an input this way instead of a splatting load).
+    fn lane<const L: usize>(self) -> Self;
 
     #[inline(always)]
     fn zero() -> Self {
@@ -187,6 +190,11 @@ mod tests {
             a.pmax(V::splat(0.0)).to_array()[3].is_nan(),
             "pmax keeps NaN"
         );
+        let q = V::load(&[1.5, -2.0, 3.25, 4.0]);
+        assert_eq!(q.lane::<0>().to_array(), [1.5; 4], "{}", V::BACKEND);
+        assert_eq!(q.lane::<1>().to_array(), [-2.0; 4]);
+        assert_eq!(q.lane::<2>().to_array(), [3.25; 4]);
+        assert_eq!(q.lane::<3>().to_array(), [4.0; 4]);
         let u = V::Mask::load(&[1, 2, 0x8000_0000, 7]);
         assert_eq!(u.shl::<13>().to_array(), [1 << 13, 2 << 13, 0, 7 << 13]);
         assert_eq!(u.shr::<17>().to_array(), [0, 0, 0x4000, 0]);

@@ -99,6 +99,17 @@ impl F32Lanes for F32x4 {
         F32x4(sse!(_mm_castsi128_ps(u.0)))
     }
     #[inline(always)]
+    fn lane<const L: usize>(self) -> Self {
+        // `_mm_shuffle_ps` takes its lane pattern as an immediate: one per lane (L is a
+        // constant, so only one arm is compiled in).
+        F32x4(match L {
+            0 => sse!(_mm_shuffle_ps::<0x00>(self.0, self.0)),
+            1 => sse!(_mm_shuffle_ps::<0x55>(self.0, self.0)),
+            2 => sse!(_mm_shuffle_ps::<0xAA>(self.0, self.0)),
+            _ => sse!(_mm_shuffle_ps::<0xFF>(self.0, self.0)),
+        })
+    }
+    #[inline(always)]
     fn to_array(self) -> [f32; 4] {
         let mut a = [0.0; 4];
         self.store(&mut a);

@@ -121,6 +121,10 @@ impl F32Lanes for F32x4 {
         F32x4(u.0)
     }
     #[inline(always)]
+    fn lane<const L: usize>(self) -> Self {
+        F32x4(i32x4_shuffle::<L, L, L, L>(self.0, self.0))
+    }
+    #[inline(always)]
     fn to_array(self) -> [f32; 4] {
         [
             f32x4_extract_lane::<0>(self.0),

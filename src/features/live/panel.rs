@@ -217,13 +217,11 @@ fn KernelForms(forms: ReadSignal<FormsState>) -> impl IntoView {
                 sasi_kernels::dispatch::VARIANT_KERNELS
                     .iter()
                     .zip(r)
-                    .map(|(kernel, i)| {
+                    .enumerate()
+                    .map(|(k, (kernel, f))| {
                         format!(
                             "{kernel}:{}",
-                            sasi_kernels::dispatch::FORMS
-                                .get(*i as usize)
-                                .copied()
-                                .unwrap_or("?")
+                            sasi_kernels::dispatch::form_name(k, *f as usize).unwrap_or("?")
                         )
                     })
                     .collect::<Vec<_>>()
@@ -238,9 +236,10 @@ fn KernelForms(forms: ReadSignal<FormsState>) -> impl IntoView {
             <h3>"Kernel forms"</h3>
             <p class="muted op-def">
                 "LIF, STDP, efficiency and block sums come in two forms in every module: lanes (the SIMD code) and loop "
-                "(plain loops with early exits). Which is faster depends on the CPU and the engine, so a worker times both at load "
-                "and each SIMD module here runs the faster; within 15 % of each other a module keeps its own (lanes). "
-                "Compare by hand with ?variant=stdp:loop (kernel:form, comma-separated)."
+                "(plain loops with early exits); the batched dense layer in broadcast and shuffle (how each input reaches the lanes). "
+                "Which is faster depends on the CPU and the engine, so a worker times both at load "
+                "and each SIMD module here runs the faster; within 15 % of each other a module keeps its own (lanes, broadcast). "
+                "Compare by hand with ?variant=stdp:loop or ?variant=dense_batch:shuffle (kernel:form, comma-separated)."
                 {move || forms.with(|f| f.elapsed_ms.map(|ms| format!(" Calibrated in {ms:.0} ms.")))}
                 {move || forms.with(|f| f.note.clone().map(|n| format!(" {n}")))}
             </p>
