@@ -128,3 +128,16 @@ pub fn text_width(ctx: &CanvasRenderingContext2d, text: &str) -> f64 {
         .and_then(|w| w.as_f64())
         .unwrap_or(text.chars().count() as f64 * 7.0)
 }
+
+/// A counter that changes on every window resize, for an effect that draws a canvas at its
+/// size × devicePixelRatio (a resize or a zoom changes both): the effect tracks it and draws
+/// again. The listener goes with the component that calls this.
+pub fn resize_ticks() -> leptos::prelude::RwSignal<u32> {
+    use leptos::prelude::*;
+    let ticks = RwSignal::new(0u32);
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| {
+        ticks.update(|n| *n = n.wrapping_add(1))
+    });
+    on_cleanup(move || on_resize.remove());
+    ticks
+}

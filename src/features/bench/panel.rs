@@ -174,11 +174,7 @@ fn BenchCharts(
     });
     // Charts are drawn at the canvas's size × devicePixelRatio: a resize or a zoom (which
     // changes the ratio) draws them again, so they stay sharp and fill the space they get.
-    let resized = RwSignal::new(0u32);
-    let on_resize = window_event_listener(leptos::ev::resize, move |_| {
-        resized.update(|n| *n = n.wrapping_add(1))
-    });
-    on_cleanup(move || on_resize.remove());
+    let resized = crate::ui::canvas::resize_ticks();
     Effect::new(move |_| {
         resized.track();
         let l = lines.get();

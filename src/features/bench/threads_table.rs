@@ -87,12 +87,7 @@ pub fn ThreadScalingTable(bench: RwSignal<BenchState>) -> impl IntoView {
     };
     let chart_ref = NodeRef::<Canvas>::new();
     let chart_error = RwSignal::new(None::<String>);
-    // Drawn again on a resize (the canvas is drawn at its size × devicePixelRatio).
-    let resized = RwSignal::new(0u32);
-    let on_resize = window_event_listener(leptos::ev::resize, move |_| {
-        resized.update(|n| *n = n.wrapping_add(1))
-    });
-    on_cleanup(move || on_resize.remove());
+    let resized = crate::ui::canvas::resize_ticks();
     Effect::new(move |_| {
         resized.track();
         if let (Some(t), Some(c)) = (scaling.get(), chart_ref.get()) {
