@@ -14,7 +14,9 @@ export async function runHarness(page, set, { plain = false, log = () => {} } = 
       if (m.type === 'done' || m.type === 'error') { globalThis.__bench.done = m; w.terminate(); }
     };
     w.onerror = (e) => { globalThis.__bench.done = { type: 'error', message: e.message || 'worker error' }; };
-    w.postMessage({ type: 'run', set: s, plain, modules: { scalar: '/kernels/kernels-scalar.wasm', simd: '/kernels/kernels-simd.wasm', relaxed: '/kernels/kernels-relaxed.wasm' }, jsUrl: '/js/tier/abi.js' });
+    // No page waits for this calibration, so it gets the time an engine needs to optimise
+    // both forms of every kernel (the page's 150 ms is too short for the GEMM in Firefox).
+    w.postMessage({ type: 'run', set: s, plain, calibrationMs: 1000, modules: { scalar: '/kernels/kernels-scalar.wasm', simd: '/kernels/kernels-simd.wasm', relaxed: '/kernels/kernels-relaxed.wasm' }, jsUrl: '/js/tier/abi.js' });
     return true;
   }, { s: set, plain });
   let lastLog = 0;

@@ -56,7 +56,7 @@ async function runThreadScaling(page) {
 }
 
 /** TensorFlow.js's wasm backend on its own page (tests/bench/tfjs-page, served as tfjs.mjs does), in this engine. */
-async function runTfjs(engine, set) {
+async function runTfjs(engine, set, forms = {}) {
   const modules = join(HERE, '..', 'node_modules', '@tensorflow');
   const server = await startServer({
     root: join(HERE, 'tfjs-page'),
@@ -76,12 +76,12 @@ async function runTfjs(engine, set) {
     // The anchor, then on the same page the head to head: tfjs and our SIMD tiers interleaved,
     // round by round, on the workloads where tfjs's output was right.
     log(`then the head to head (tfjs-wasm and our SIMD tiers interleaved, ${H2H_ROUNDS} rounds)…`);
-    await page.evaluate(({ s, rounds }) => {
+    await page.evaluate(({ s, rounds, forms }) => {
       globalThis.__anchor = null;
-      globalThis.runAnchor(s, { headToHead: rounds })
+      globalThis.runAnchor(s, { headToHead: rounds, forms })
         .then((r) => { globalThis.__anchor = { ok: r }; }, (e) => { globalThis.__anchor = { error: String(e.message || e) }; });
       return true;
-    }, { s: set, rounds: H2H_ROUNDS });
+    }, { s: set, rounds: H2H_ROUNDS, forms });
     const r = await page.waitFor(() => globalThis.__anchor, null, { timeout: 3600000, interval: 1000, what: 'the tfjs anchor and head to head to finish' });
     if (r.error) throw new Error(r.error);
     // The page asks for nothing it lacks; a browser's own favicon request is not the page's.
@@ -126,7 +126,7 @@ async function benchEngine(name) {
     log('tfjs-wasm anchor…');
     let tfjs = { env: null, rows: [] };
     try {
-      tfjs = await runTfjs(engine, SET);
+      tfjs = await runTfjs(engine, SET, done.forms ?? {});
     } catch (e) {
       log(`tfjs-wasm anchor failed in ${name}: ${e.message}`);
       tfjs.error = String(e.message);

@@ -638,7 +638,7 @@ export function calibrate(x, model, { budgetMs = CALIBRATION_BUDGET_MS, rounds =
       for (const fi of [0, 1]) {
         check(x.variant_select(ki, fi), 'variant_select');
         const w0 = now();
-        for (let c = 0; c < WARM_CALLS || now() - w0 < (list[ki].warmMs ?? warmMs); c++) per = batch(run, 1);
+        for (let c = 0; c < WARM_CALLS || now() - w0 < Math.max(list[ki].warmMs ?? 0, warmMs); c++) per = batch(run, 1);
       }
       const k = Math.max(1, Math.min(200, Math.round(batchMs / per)));
       for (let r = 0; r < rounds; r++) {

@@ -7,7 +7,7 @@
 // `headToHead` then times tfjs and our wasm tiers on this one page, interleaved round by round,
 // so that each ratio compares figures taken seconds apart under the same machine load.
 // `threadedHeadToHead` compares at k threads: tfjs's threaded build against our workers.
-import { uniform, measure, stats, timerResolutionMs, batchFloorMs, cases, median, interleave } from '/kernels-js/bench/bench.js';
+import { uniform, measure, stats, timerResolutionMs, batchFloorMs, cases, median, interleave, selectForms } from '/kernels-js/bench/bench.js';
 import { loadKernelModule } from '/kernels-js/load.js';
 import { timeSamples } from '/kernels-js/bench/thread-loop.js';
 
@@ -57,7 +57,7 @@ function denseInputs(m, n, batch) {
 
 /** The anchor: every shared workload in tfjs, outputs checked, timed. With `headToHead` > 0
  *  rounds, then the head to head against our modules on the workloads tfjs got right. */
-export async function run(set = 'full', { headToHead: rounds = 0 } = {}) {
+export async function run(set = 'full', { headToHead: rounds = 0, forms = {} } = {}) {
   tf.wasm.setWasmPaths('/vendor/tfjs-backend-wasm/');
   tf.wasm.setThreadsCount(1);
   await tf.setBackend('wasm');
@@ -124,7 +124,7 @@ export async function run(set = 'full', { headToHead: rounds = 0 } = {}) {
   if (rounds <= 0) return { env, rows };
   const shared = rows.filter((q) => !q.error && q.agrees);
   // A failed head to head is reported beside the anchor's figures, not instead of them.
-  const h2h = await headToHead(set, shared, rounds).catch((e) => ({ error: String(e?.message || e), rows: [] }));
+  const h2h = await headToHead(set, shared, rounds, OUR_MODULES, forms).catch((e) => ({ error: String(e?.message || e), rows: [] }));
   return { env, rows, head_to_head: h2h };
 }
 
@@ -153,15 +153,19 @@ function tfjsRun(kernel, size) {
  * rotating each round; each timing is the harness's `measure` (warm-up until settled, then 7
  * batches, median). Returns per workload and tier the per-round ratio tfjs ÷ ours, their
  * median, min and max, and each side's per-round medians. `modules`: tier → URL of our module;
- * a tier that does not load here (WebKit has no relaxed SIMD) is reported, not timed.
+ * a tier that does not load here (WebKit has no relaxed SIMD) is reported, not timed; `forms`:
+ * tier → the kernel forms to select in it (the harness's `done.forms`).
  */
-export async function headToHead(set, shared, rounds = 5, modules = OUR_MODULES) {
+export async function headToHead(set, shared, rounds = 5, modules = OUR_MODULES, forms = {}) {
   await tf.ready();
   const ours = {};
   const skipped = {};
   for (const [t, url] of Object.entries(modules)) {
     try {
       ours[t] = (await loadKernelModule(url)).exports;
+      // The kernel forms the harness's calibration chose in this engine, so the head to head
+      // times the same code as the main table.
+      if (forms[t]) selectForms(ours[t], forms[t]);
     } catch (e) {
       skipped[t] = String(e?.message || e);
     }
