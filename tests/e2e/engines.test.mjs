@@ -238,23 +238,6 @@ for (const name of engineList(process.env.SASI_ENGINES || 'all')) {
       if (name === 'chromium') assert.match(memRow, /pass|fail/, memRow);
       else assert.match(memRow, /lower bound.*(not measurable here|fail)/s, memRow);
       assert.match(await page.text('bench-source'), /quick set, animation running/);
-      // Thread scaling: measured, with the same spikes at every thread count, or the reason
-      // it could not be (no nested workers or no isolation in this engine).
-      const scaling = await page.evaluate(() => ({
-        rows: [...document.querySelectorAll('[data-testid=thread-scaling-table] tbody tr')].map((tr) => ({ case: tr.dataset.case, identical: tr.dataset.identical })),
-        none: document.querySelector('[data-testid=thread-scaling-none]')?.textContent ?? null,
-      }));
-      console.log(`# ${name}: thread scaling ${scaling.none ?? JSON.stringify(scaling.rows)}`);
-      if (name === 'webkit') {
-        // WebKitGTK: no SharedArrayBuffer inside a worker, or no thread worker that runs
-        // there, and the page says which.
-        assert.match(scaling.none ?? '', /not measured: .*(SharedArrayBuffer|a thread worker did not run here)/, JSON.stringify(scaling));
-      } else {
-        assert.equal(scaling.none, null, JSON.stringify(scaling));
-        assert.equal(scaling.rows.length, 4, JSON.stringify(scaling));
-        assert.equal(scaling.rows.find((r) => r.case === 'live_step')?.identical, 'true', JSON.stringify(scaling));
-        assert.ok((await canvasStats(page, 'chart-threads')).differing > 500, 'chart-threads is drawn');
-      }
       const charts = [];
       for (const id of ['chart-speedup', 'chart-scaling', 'chart-frames']) charts.push([id, (await canvasStats(page, id)).differing]);
       for (const [id, px] of charts) assert.ok(px > 500, `${id} is drawn (${px} px)`);

@@ -11,7 +11,7 @@ import { rasterSpikesInPage } from './engines.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const CHARTS = ['chart-speedup', 'chart-scaling', 'chart-frames', 'chart-roofline', 'chart-threads'];
+const CHARTS = ['chart-speedup', 'chart-scaling', 'chart-frames', 'chart-roofline'];
 
 let env;
 before(async () => { env = await setup(); });
@@ -85,8 +85,6 @@ async function runQuickBenchmark(page) {
   await page.waitForFunction(() => (JSON.parse(document.querySelector('[data-testid=chart-speedup]').dataset.labelBoxes || '[]')).length > 10);
   // The roofline too, once the ceilings and the rows are in.
   await page.waitForFunction(() => /^Roofline chart, log-log/.test(document.querySelector('[data-testid=chart-roofline]').getAttribute('aria-label')));
-  // And the thread scaling's chart (this VM reports 2 cores: 1 and 2 threads).
-  await page.waitForFunction(() => /^Speed-up over one thread/.test(document.querySelector('[data-testid=chart-threads]').getAttribute('aria-label') || ''));
 }
 
 test('axe-core finds no violation on the loaded page nor after a benchmark; chart labels never overlap (DPR 2)', async () => {
