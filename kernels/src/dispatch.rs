@@ -105,7 +105,7 @@ const fn lanes<V: F32Lanes>(name: &'static str) -> Kernels {
         act_apply: activation::apply_lanes::<V>,
         dense: dense::dense_lanes::<V, f32>,
         dense_bf16: dense::dense_lanes::<V, u16>,
-        dense_batch: dense::dense_batch_lanes::<V>,
+        dense_batch: dense::dense_batch_lanes::<V, false>,
         lif_step: lif::lif_step_lanes::<V, f32>,
         stdp: stdp::stdp_lanes::<V, f32>,
         efficiency: efficiency::efficiency_lanes::<V::Mask>,
@@ -133,7 +133,7 @@ const SCALAR: Kernels = Kernels {
     act_apply: activation::apply_lanes::<array::F32x4>,
     dense: dense::dense_lanes::<array::F32x4, f32>,
     dense_bf16: dense::dense_lanes::<array::F32x4, u16>,
-    dense_batch: dense::dense_batch_lanes::<array::F32x4>,
+    dense_batch: dense::dense_batch_lanes::<array::F32x4, false>,
     lif_step: lif::lif_step_scalar,
     stdp: stdp::stdp_scalar,
     efficiency: efficiency::efficiency_scalar,
@@ -244,9 +244,9 @@ pub fn with_form(k: Kernels, kernel: usize, form: usize) -> Option<Kernels> {
         // The GEMM on this build's lanes (vectors, or arrays without them) in either form.
         4 => {
             k.dense_batch = if lanes {
-                dense::dense_batch_lanes::<crate::simd::F32x4>
+                dense::dense_batch_lanes::<crate::simd::F32x4, false>
             } else {
-                dense::dense_batch_shuffle::<crate::simd::F32x4>
+                dense::dense_batch_lanes::<crate::simd::F32x4, true>
             }
         }
         _ => return None,
@@ -277,8 +277,7 @@ pub fn best() -> Kernels {
 }
 /// Every table this build can run (scalar, generic, and simd where present), and the best
 /// table with every kernel that has forms in its other form ("simd, other forms" or "scalar,
-/// other forms"), so the
-/// suite runs each form a module can select.
+/// other forms"), so the suite runs each form a module can select.
 pub fn all() -> Vec<Kernels> {
     let mut v = vec![SCALAR, GENERIC];
     v.extend(SIMD);

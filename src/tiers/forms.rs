@@ -8,7 +8,7 @@
 use crate::runtime::params::Settings;
 use crate::tiers::tier::TierKind;
 use crate::util::worker::{self, WorkerEvent, WorkerSlot};
-use sasi_kernels::dispatch::{form_name, VARIANTS, VARIANT_KERNELS};
+use sasi_kernels::dispatch::{form_index, form_name, VARIANTS, VARIANT_KERNELS};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -62,11 +62,6 @@ pub struct FormsState {
     pub note: Option<String>,
 }
 
-/// Form `name`'s index among kernel `kernel`'s forms.
-pub fn form_index(kernel: usize, name: &str) -> Option<u32> {
-    sasi_kernels::dispatch::form_index(kernel, name).map(|i| i as u32)
-}
-
 impl FormsState {
     pub fn calibrating() -> FormsState {
         FormsState {
@@ -82,7 +77,10 @@ impl FormsState {
             .map(|(k, m)| {
                 let mut sel = [None; VARIANTS];
                 for (i, kernel) in VARIANT_KERNELS.iter().enumerate() {
-                    sel[i] = m.get(*kernel).and_then(|c| form_index(i, &c.form));
+                    sel[i] = m
+                        .get(*kernel)
+                        .and_then(|c| form_index(i, &c.form))
+                        .map(|f| f as u32);
                 }
                 (*k, sel)
             })

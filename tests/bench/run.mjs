@@ -12,12 +12,10 @@
 // per tier from its case's bytes and flops (kernels/ABI.md "Counting rule").
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DIST, PROBE_SOURCE, REPO, engineList, engineMissing, launch, startApp, waitRunning, sleep } from '../e2e/engines.mjs';
-import { startServer } from '../e2e/server.mjs';
+import { join } from 'node:path';
+import { PROBE_SOURCE, REPO, engineList, engineMissing, launch, startApp, waitRunning, sleep } from '../e2e/engines.mjs';
 import { runHarness } from './harness.mjs';
-import { runTfjsThreaded } from './tfjs.mjs';
+import { runTfjsThreaded, startAnchorServer } from './tfjs.mjs';
 import { threadCounts } from '../../kernels/js/bench/threads.js';
 
 const SET = process.env.SET || 'full';
@@ -28,7 +26,6 @@ const ENGINES = engineList(process.env.BROWSER || 'chromium');
 const LIVE_N = (process.env.LIVE_N || '1024,2048,4096').split(',').map(Number);
 const LIVE_TIERS = ['js', 'scalar', 'simd', 'relaxed'];
 const LABELS = { js: 'JavaScript', scalar: 'WASM scalar', simd: 'WASM SIMD128', relaxed: 'WASM relaxed SIMD' };
-const HERE = dirname(fileURLToPath(import.meta.url));
 const log = (...a) => console.error(...a);
 const fmtNs = (ns) => (ns == null ? '–' : ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
 const x = (a, b) => (a > 0 && b > 0 ? `${(a / b).toFixed(2)}×` : '–');
@@ -57,18 +54,7 @@ async function runThreadScaling(page) {
 
 /** TensorFlow.js's wasm backend on its own page (tests/bench/tfjs-page, served as tfjs.mjs does), in this engine. */
 async function runTfjs(engine, set, forms = {}) {
-  const modules = join(HERE, '..', 'node_modules', '@tensorflow');
-  const server = await startServer({
-    root: join(HERE, 'tfjs-page'),
-    isolation: false,
-    probe: PROBE_SOURCE,
-    mounts: {
-      '/vendor/tfjs-core/': join(modules, 'tfjs-core', 'dist'),
-      '/vendor/tfjs-backend-wasm/': join(modules, 'tfjs-backend-wasm', 'dist'),
-      '/kernels-js/': join(HERE, '..', '..', 'kernels', 'js'),
-      '/kernels-wasm/': join(DIST, 'kernels'),
-    },
-  });
+  const server = await startAnchorServer({ isolation: false, probe: PROBE_SOURCE });
   const page = await engine.newPage();
   try {
     await page.goto(`${server.url}/index.html`);

@@ -11,16 +11,13 @@ import { PROBE_SOURCE } from '../e2e/engines.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const MODULES = join(HERE, '..', 'node_modules', '@tensorflow');
 
-// With `headToHead: rounds`, also runs the page's interleaved head to head (anchor.js) against
-// our SIMD and relaxed modules from the built app (DIST/kernels) on the workloads tfjs got right,
-// and returns it as `head_to_head`.
-export async function runTfjsAnchor(browser, { set = 'full', log = console.error, headToHead = 0 } = {}) {
-  // Not cross-origin isolated: without SharedArrayBuffer tfjs loads its single-threaded SIMD
-  // build (isolated, it picks the threaded build and starts a worker pool even at one thread).
-  // The page's coarser timer only makes the harness's batches longer.
-  const server = await startServer({
+/** The anchor's page (tfjs-page/) with TensorFlow.js from tests/node_modules, our JS sources
+ *  (`/kernels-js/`) and the built app's kernel modules (`/kernels-wasm/`); `options` as
+ *  startServer takes them (isolation, security headers, the probe). */
+export function startAnchorServer(options = {}) {
+  return startServer({
     root: join(HERE, 'tfjs-page'),
-    isolation: false,
+    ...options,
     mounts: {
       '/vendor/tfjs-core/': join(MODULES, 'tfjs-core', 'dist'),
       '/vendor/tfjs-backend-wasm/': join(MODULES, 'tfjs-backend-wasm', 'dist'),
@@ -28,6 +25,16 @@ export async function runTfjsAnchor(browser, { set = 'full', log = console.error
       '/kernels-wasm/': join(DIST, 'kernels'),
     },
   });
+}
+
+// With `headToHead: rounds`, also runs the page's interleaved head to head (anchor.js) against
+// our SIMD and relaxed modules from the built app (DIST/kernels) on the workloads tfjs got right,
+// and returns it as `head_to_head`.
+export async function runTfjsAnchor(browser, { set = 'full', log = console.error, headToHead = 0 } = {}) {
+  // Not cross-origin isolated: without SharedArrayBuffer tfjs loads its single-threaded SIMD
+  // build (isolated, it picks the threaded build and starts a worker pool even at one thread).
+  // The page's coarser timer only makes the harness's batches longer.
+  const server = await startAnchorServer({ isolation: false });
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -60,18 +67,7 @@ export async function runTfjsThreaded(engine, ks, { rounds = 3, calls = 100, war
   // Isolated, and without the app's security headers: tfjs's threaded build starts its
   // pthread pool from blob: URLs, which the app's CSP (`worker-src 'self'`) refuses, and its
   // backend then never becomes ready. This page is the outside anchor, never the app.
-  const server = await startServer({
-    root: join(HERE, 'tfjs-page'),
-    isolation: true,
-    security: false,
-    probe: PROBE_SOURCE,
-    mounts: {
-      '/vendor/tfjs-core/': join(MODULES, 'tfjs-core', 'dist'),
-      '/vendor/tfjs-backend-wasm/': join(MODULES, 'tfjs-backend-wasm', 'dist'),
-      '/kernels-js/': join(HERE, '..', '..', 'kernels', 'js'),
-      '/kernels-wasm/': join(DIST, 'kernels'),
-    },
-  });
+  const server = await startAnchorServer({ isolation: true, security: false, probe: PROBE_SOURCE });
   const by_k = {};
   try {
     for (const k of ks) {

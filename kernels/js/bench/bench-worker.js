@@ -1,7 +1,7 @@
 // The benchmark Web Worker: loads every tier itself (so the page's animation is untouched),
 // runs the shared harness and posts progress, rows and the summary back.
 // Its messages are bench-protocol.js's.
-import { CALIBRATION_BUDGET_MS, calibrate, liveModel, networkBuilder, runBench, runSweep, selectForms, summarise, timerResolutionMs } from './bench.js';
+import { CALIBRATION_BUDGET_MS, LONG_WARM_MS, calibrate, liveModel, networkBuilder, runBench, runSweep, selectForms, summarise, timerResolutionMs } from './bench.js';
 import * as msg from './bench-protocol.js';
 import { threadScaling } from './threads.js';
 import { loadJsTier, loadKernelModule } from '../load.js';
@@ -135,8 +135,8 @@ function calibrateTiers(tiers, overrides = {}, budgetInAllMs = CALIBRATION_BUDGE
       // What is left of the budget, shared among the modules still to calibrate.
       const budgetMs = (budgetInAllMs - (performance.now() - t0)) / (names.length - i);
       // With more time than the page's (make bench), every form warms up long enough for
-      // SpiderMonkey and JavaScriptCore to optimise it (bench.js GEMM_WARM_MS says why).
-      const warmMs = budgetInAllMs > CALIBRATION_BUDGET_MS ? 12 : undefined;
+      // SpiderMonkey and JavaScriptCore to optimise it.
+      const warmMs = budgetInAllMs > CALIBRATION_BUDGET_MS ? LONG_WARM_MS : undefined;
       forms[t] = calibrate(tiers[t], model, { budgetMs, warmMs, overrides: overrides[t] ?? overrides.all ?? {} }).forms;
     });
   }

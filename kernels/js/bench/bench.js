@@ -596,6 +596,9 @@ const WARM_CALLS = 30;
  *  their baseline code for its first ~5 ms of work (both forms are one function, so both
  *  forms' warm-ups count), and a choice made on baseline code says nothing of the optimised. */
 const GEMM_WARM_MS = 4;
+/** Every form's warm-up when a calibration has more than the page's budget (`make bench`):
+ *  long enough for SpiderMonkey and JavaScriptCore to optimise each kernel (GEMM_WARM_MS). */
+export const LONG_WARM_MS = 12;
 
 /**
  * Times both forms of each kernel in module `x` and selects the faster (`pickForm`): rounds of
@@ -631,9 +634,9 @@ export function calibrate(x, model, { budgetMs = CALIBRATION_BUDGET_MS, rounds =
     const run = list[ki].prepare(x, model);
     const ms = { [names[0]]: [], [names[1]]: [] };
     try {
-      // Each form runs untimed for `warmMs` and WARM_CALLS calls first: an engine compiles a function on first use
-      // and optimises it once it is hot (V8's baseline code is several times slower), and a
-      // choice between a cold form and a hot one would say nothing.
+      // Each form runs untimed for `warmMs` and WARM_CALLS calls first: an engine compiles a
+      // function on first use and optimises it once it is hot (V8's baseline code is several
+      // times slower), and a choice between a cold form and a hot one would say nothing.
       let per = 1e-4;
       for (const fi of [0, 1]) {
         check(x.variant_select(ki, fi), 'variant_select');

@@ -307,9 +307,15 @@ fn lane_step<V: F32Lanes, const Q: usize, const L: usize>(
     }
 }
 
-/// The batched layer with 4-input tiles (8 accumulator vectors): what the SIMD tables run.
+/// The batched layer with 4-input tiles (8 accumulator vectors): what the SIMD tables run, in
+/// the `broadcast` form (`SHUFFLE` false: each input value splatted from memory) or the
+/// `shuffle` form (each input's values loaded four at a time and broadcast by lane shuffles;
+/// kernels/ABI.md "Kernel forms"). SpiderMonkey runs the splatting loads slower than V8 and
+/// JavaScriptCore do, so which form is faster depends on the engine: the page's calibration
+/// picks. The const parameter only names the form as a function item for the dispatch table;
+/// both call the one [`dense_batch_tiled`].
 #[allow(clippy::too_many_arguments)]
-pub fn dense_batch_lanes<V: F32Lanes>(
+pub fn dense_batch_lanes<V: F32Lanes, const SHUFFLE: bool>(
     w: &[f32],
     xs: &[f32],
     b: &[f32],
@@ -319,23 +325,5 @@ pub fn dense_batch_lanes<V: F32Lanes>(
     batch: usize,
     act: Activation,
 ) -> Result<(), KernelError> {
-    dense_batch_tiled::<V, 4>(w, xs, b, ys, m, n, batch, act, false)
-}
-
-/// [`dense_batch_lanes`] in the `shuffle` form (kernels/ABI.md "Kernel forms"): each input's
-/// values loaded four at a time and broadcast by lane shuffles. SpiderMonkey runs the
-/// splatting loads of the `broadcast` form slower than V8 and JavaScriptCore do, so which form
-/// is faster depends on the engine: the page's calibration picks.
-#[allow(clippy::too_many_arguments)]
-pub fn dense_batch_shuffle<V: F32Lanes>(
-    w: &[f32],
-    xs: &[f32],
-    b: &[f32],
-    ys: &mut [f32],
-    m: usize,
-    n: usize,
-    batch: usize,
-    act: Activation,
-) -> Result<(), KernelError> {
-    dense_batch_tiled::<V, 4>(w, xs, b, ys, m, n, batch, act, true)
+    dense_batch_tiled::<V, 4>(w, xs, b, ys, m, n, batch, act, SHUFFLE)
 }

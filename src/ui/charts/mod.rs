@@ -1,6 +1,7 @@
 //! Charts drawn with plotters on `<canvas>` (plotters-canvas): speedup over JS per kernel
 //! (horizontal bars, log scale), time against work per call (log-log), the frame-time
-//! history and the thread scaling (speed-up against threads, with the ideal line). Each takes the canvas and the data; nothing is cached.
+//! history and the thread scaling (speed-up against threads, with the ideal line). Each takes
+//! the canvas and the data; nothing is cached.
 //!
 //! Text is laid out here, not by plotters' mesh: every label is measured with the canvas's own
 //! `measureText` before it is placed, a tick label that would touch one already drawn is left

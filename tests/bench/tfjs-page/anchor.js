@@ -7,7 +7,7 @@
 // `headToHead` then times tfjs and our wasm tiers on this one page, interleaved round by round,
 // so that each ratio compares figures taken seconds apart under the same machine load.
 // `threadedHeadToHead` compares at k threads: tfjs's threaded build against our workers.
-import { uniform, measure, stats, timerResolutionMs, batchFloorMs, cases, median, interleave, selectForms } from '/kernels-js/bench/bench.js';
+import { uniform, measure, stats, timerResolutionMs, batchFloorMs, cases, median, percentile, interleave, selectForms } from '/kernels-js/bench/bench.js';
 import { loadKernelModule } from '/kernels-js/load.js';
 import { timeSamples } from '/kernels-js/bench/thread-loop.js';
 
@@ -234,7 +234,6 @@ export async function threadedHeadToHead(k, { rounds = 3, calls = 100, warmup = 
   const url = new URL(moduleUrl, location.href).href;
   // Our lead's rule (thread-loop.js timeSamples, as thread-worker.js sizes it) for tfjs too.
   const minSampleMs = batchFloorMs(timerResolutionMs());
-  const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
   const rows = [];
   for (const w of THREADED) {
     const theirs = tfjsRun(w.kernel, w.size);
@@ -246,7 +245,7 @@ export async function threadedHeadToHead(k, { rounds = 3, calls = 100, warmup = 
         for (const who of order) {
           const ms = who === 'tfjs' ? timeSamples(theirs.run.call, calls, warmup, minSampleMs) : await timeAt(url, w.kase, k, calls, warmup);
           side[who].push(median(ms) * 1e6);
-          last[who] = { p25_ns: q(ms, 25) * 1e6, p75_ns: q(ms, 75) * 1e6 };
+          last[who] = { p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6 };
         }
       }
     } finally {
