@@ -3,7 +3,7 @@
 //! allocations (`registry.rs`) and for aliasing before any write, so bad input returns an
 //! error code and never traps or corrupts memory. Only compiled for wasm32 with `ffi`. The
 //! kernel exports' signatures come from the one table in `exports.rs`.
-use crate::dispatch::{BlockSumsFn, Kernels, BEST};
+use crate::dispatch::{Kernels, BEST};
 use crate::error::KernelError;
 use crate::ops::activation::Activation;
 use crate::ops::efficiency;
@@ -406,37 +406,50 @@ mod call {
     }
 
     pub(super) fn block_sums(a: args::block_sums) -> R {
-        block_sums_of::<f32>(a, 4, active().block_sums)
+        let (n, block) = (a.n as usize, a.block as usize);
+        let (first, count) = (a.first as usize, a.count as usize);
+        block_sums_of::<f32>((a.w, a.w_len), (a.out, a.out_len), 4, |w, o| {
+            (active().block_sums)(w, n, block, first, count, o)
+        })
     }
 
     pub(super) fn block_sums_bf16(a: args::block_sums_bf16) -> R {
-        let a = args::block_sums {
-            w: a.w,
-            w_len: a.w_len,
-            n: a.n,
-            block: a.block,
-            first: a.first,
-            count: a.count,
-            out: a.out,
-            out_len: a.out_len,
-        };
-        block_sums_of::<u16>(a, 2, active().block_sums_bf16)
+        let (n, block) = (a.n as usize, a.block as usize);
+        let (first, count) = (a.first as usize, a.count as usize);
+        block_sums_of::<u16>((a.w, a.w_len), (a.out, a.out_len), 2, |w, o| {
+            (active().block_sums_bf16)(w, n, block, first, count, o)
+        })
     }
 
-    /// `block_sums` on weights stored as `W` (`w_elem` bytes each), run by `sums`.
-    fn block_sums_of<W: Weight>(a: args::block_sums, w_elem: usize, sums: BlockSumsFn<W>) -> R {
-        let (rw, ro) = (region(a.w, a.w_len, w_elem)?, region(a.out, a.out_len, 4)?);
+    /// The block sums of the columns `first..first + width` of `n` (`ops::blocks`' parts): W
+    /// the part's `n × width` columns, whole agents; only the entries of the source agents
+    /// `src_first..src_first + src_count` and the part's target agents are written.
+    pub(super) fn block_sums_part(a: args::block_sums_part) -> R {
+        let part = Part {
+            n: a.n as usize,
+            first: a.first as usize,
+            width: a.width as usize,
+        };
+        let block = a.block as usize;
+        let (first, count) = (a.src_first as usize, a.src_count as usize);
+        block_sums_of::<f32>((a.w, a.w_len), (a.out, a.out_len), 4, |w, o| {
+            (active().block_sums_part)(w, block, first, count, o, part)
+        })
+    }
+
+    /// A block-sums call on weights stored as `W` (`w_elem` bytes each) at `(w, w_len)`, into
+    /// the f32 `(out, out_len)`, run by `sums` once both are checked.
+    fn block_sums_of<W: Weight>(
+        (w_at, w_len): (u32, u32),
+        (out_at, out_len): (u32, u32),
+        w_elem: usize,
+        sums: impl FnOnce(&[W], &mut [f32]) -> Result<(), KernelError>,
+    ) -> R {
+        let (rw, ro) = (region(w_at, w_len, w_elem)?, region(out_at, out_len, 4)?);
         disjoint(&[ro], &[rw])?;
         // SAFETY: both checked; `out` overlaps `w` nowhere (`disjoint`), `w` is only read.
         let (w, o): (&[W], &mut [f32]) = unsafe { (slice(rw), slice_mut(ro)) };
-        sums(
-            w,
-            a.n as usize,
-            a.block as usize,
-            a.first as usize,
-            a.count as usize,
-            o,
-        )?;
+        sums(w, o)?;
         Ok(0)
     }
 

@@ -58,6 +58,11 @@ pub type EfficiencyFn = fn(&[u32], usize, usize) -> Result<f64, KernelError>;
 /// `(w, n, block, first, count, out)`: the output rows of source agents `first..first + count`.
 pub type BlockSumsFn<W = f32> =
     fn(&[W], usize, usize, usize, usize, &mut [f32]) -> Result<(), KernelError>;
+/// `(w, block, first, count, out, part)`: [`BlockSumsFn`] over the columns of `part` only (its
+/// `n × width` columns of W, whole agents): the output entries of the source agents
+/// `first..first + count` and the part's target agents.
+pub type BlockSumsPartFn<W = f32> =
+    fn(&[W], usize, usize, usize, &mut [f32], Part) -> Result<(), KernelError>;
 
 /// `(x)` → `Σ x` (the read-bandwidth probe).
 pub type ProbeReadFn = fn(&[f32]) -> f32;
@@ -80,10 +85,11 @@ pub struct Kernels {
     /// Matrix × vector, LIF, STDP and the block sums on bfloat16 weights (`ops::weight`), in
     /// the same form as their f32 twins above (a form is chosen per kernel, for both storages).
     pub dense_bf16: DenseFn<u16>,
-    /// LIF and STDP of one part of the population (one thread's columns, issue 29), in the
-    /// same form as `lif_step` and `stdp`.
+    /// LIF, STDP and the block sums of one part of the population (one thread's columns,
+    /// issue 29), in the same form as `lif_step`, `stdp` and `block_sums`.
     pub lif_step_part: LifPartFn,
     pub stdp_part: StdpPartFn,
+    pub block_sums_part: BlockSumsPartFn,
     pub lif_step_bf16: LifFn<u16>,
     pub stdp_bf16: StdpFn<u16>,
     pub block_sums_bf16: BlockSumsFn<u16>,
@@ -112,6 +118,7 @@ const fn lanes<V: F32Lanes>(name: &'static str) -> Kernels {
         block_sums: blocks::block_sums_lanes::<V, f32>,
         lif_step_part: lif::lif_step_part_lanes::<V, f32>,
         stdp_part: stdp::stdp_part_lanes::<V, f32>,
+        block_sums_part: blocks::block_sums_part_lanes::<V, f32>,
         lif_step_bf16: lif::lif_step_lanes::<V, u16>,
         stdp_bf16: stdp::stdp_lanes::<V, u16>,
         block_sums_bf16: blocks::block_sums_lanes::<V, u16>,
@@ -140,6 +147,7 @@ const SCALAR: Kernels = Kernels {
     block_sums: blocks::block_sums_scalar,
     lif_step_part: lif::lif_step_part_scalar,
     stdp_part: stdp::stdp_part_scalar,
+    block_sums_part: blocks::block_sums_part_scalar,
     lif_step_bf16: lif::lif_step_scalar,
     stdp_bf16: stdp::stdp_scalar,
     block_sums_bf16: blocks::block_sums_scalar,
@@ -235,10 +243,18 @@ pub fn with_form(k: Kernels, kernel: usize, form: usize) -> Option<Kernels> {
             }
         }
         3 => {
-            (k.block_sums, k.block_sums_bf16) = if lanes {
-                (LANES.block_sums, LANES.block_sums_bf16)
+            (k.block_sums, k.block_sums_bf16, k.block_sums_part) = if lanes {
+                (
+                    LANES.block_sums,
+                    LANES.block_sums_bf16,
+                    LANES.block_sums_part,
+                )
             } else {
-                (SCALAR.block_sums, SCALAR.block_sums_bf16)
+                (
+                    SCALAR.block_sums,
+                    SCALAR.block_sums_bf16,
+                    SCALAR.block_sums_part,
+                )
             }
         }
         // The GEMM on this build's lanes (vectors, or arrays without them) in either form.

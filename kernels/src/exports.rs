@@ -29,8 +29,9 @@
 /// model set-up in Rust, checked like a kernel; in the wasm modules only: the app seeds every
 /// tier, the JS tier included, from this same Rust code, so the JS tier carries no copy) and
 /// `forms` (which form a kernel runs in, `dispatch::with_form`; wasm modules only, the JS tier
-/// has one form of each) and `parts` (LIF and STDP of one part of the population, for threads
-/// that each own their columns; wasm modules only: the JS tier runs on one thread).
+/// has one form of each) and `parts` (LIF, STDP, the seeded network and the block sums of one
+/// part of the population, for threads that each own their columns; wasm modules only: the JS
+/// tier runs on one thread).
 #[macro_export]
 macro_rules! for_each_export {
     ($m:ident) => {
@@ -126,6 +127,10 @@ macro_rules! for_each_export {
                 model_network_part(
                     n: U32, per: U32, seed: U32, first: U32, width: U32,
                     w: Out<f32>[w_len], w_len: U32, v: Out<f32>[n], lanes: Out<u32>[4]
+                ) -> i32;
+                block_sums_part(
+                    w: In<f32>[w_len], w_len: U32, n: U32, first: U32, width: U32, block: U32,
+                    src_first: U32, src_count: U32, out: Out<f32>[out_len], out_len: U32
                 ) -> i32;
             }
         }

@@ -625,6 +625,78 @@ conformance! {
         }
     }
 
+    fn block_sums_parts_joined_give_the_whole_bits() {
+        // Threads that each hold the columns of whole agents (`n × width`) sum their target
+        // agents' entries: joined by columns, the whole call's bits, in every table, for the
+        // scalar fallback (blocks under 8), the lanes path with and without a remainder, whole
+        // and partial ranges of source agents; every other entry keeps its sentinel.
+        for k in tables() {
+            for (n, block) in [(64usize, 8usize), (96, 32), (96, 12), (130, 13), (256, 64), (60, 5)] {
+                let mut w = uniform_vec(n as u32 * 3 + block as u32, n * n, 0.0, 1.0);
+                w.iter_mut().step_by(7).for_each(|x| *x = 0.0);
+                let a = n / block;
+                for (src_first, src_count) in [(0, a), (a / 4, a / 2), (a - 1, 1), (1, 0)] {
+                    let mut whole = vec![f32::NAN; a * a];
+                    (k.block_sums)(&w, n, block, src_first, src_count, &mut whole).unwrap();
+                    let sources = src_first..src_first + src_count;
+                    for parts in 1..=3 {
+                        let bounds: Vec<usize> = (0..=parts).map(|p| a * p / parts * block).collect();
+                        let mut joined = vec![f32::NAN; a * a];
+                        for p in 0..parts {
+                            let (first, width) = (bounds[p], bounds[p + 1] - bounds[p]);
+                            let cols: Vec<f32> = (0..n).flat_map(|j| w[j * n + first..j * n + first + width].iter().copied()).collect();
+                            let mut got = vec![f32::NAN; a * a];
+                            (k.block_sums_part)(&cols, block, src_first, src_count, &mut got, Part { n, first, width }).unwrap();
+                            let targets = first / block..(first + width) / block;
+                            for (idx, x) in got.iter().enumerate() {
+                                if sources.contains(&(idx / a)) && targets.contains(&(idx % a)) {
+                                    assert!(!x.is_nan(), "{k:?} n={n} block={block} part {first}+{width}: entry {idx} written");
+                                    joined[idx] = *x;
+                                } else {
+                                    assert!(x.is_nan(), "{k:?} n={n} block={block} part {first}+{width} sources {sources:?}: entry {idx} untouched");
+                                }
+                            }
+                        }
+                        assert_eq!(
+                            joined.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                            whole.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                            "{k:?} n={n} block={block} parts={parts} sources {sources:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn a_block_sums_part_that_does_not_fit_is_refused() {
+        // n = 16 in agents of 4 (A = 4): a part holds whole agents inside 0..n, W is its
+        // n × width columns, out is A × A, the source range lies in 0..A; nothing is written.
+        for k in tables() {
+            let part = |first, width| Part { n: 16, first, width };
+            let w = vec![0.1; 16 * 8];
+            let mut out = vec![7.0; 16];
+            let f = k.block_sums_part;
+            assert_eq!(f(&w, 4, 0, 4, &mut out, part(2, 8)), Err(KernelError::BadArgument), "{k:?}: a start inside an agent");
+            assert_eq!(f(&w[..16 * 6], 4, 0, 4, &mut out, part(4, 6)), Err(KernelError::BadArgument), "{k:?}: a width of part of an agent");
+            assert_eq!(f(&w, 4, 0, 4, &mut out, part(12, 8)), Err(KernelError::BadArgument), "{k:?}: past n");
+            assert_eq!(f(&w[..16 * 6], 3, 0, 4, &mut out, part(0, 6)), Err(KernelError::BadArgument), "{k:?}: n not a multiple of the block");
+            assert_eq!(f(&w[..120], 4, 0, 4, &mut out, part(8, 8)), Err(KernelError::LengthMismatch), "{k:?}: 120 weights are not 16 × 8");
+            assert_eq!(f(&w, 4, 0, 4, &mut out, part(8, 4)), Err(KernelError::LengthMismatch), "{k:?}: 128 weights are not 16 × 4");
+            assert_eq!(f(&w, 4, 0, 4, &mut out[..15], part(8, 8)), Err(KernelError::LengthMismatch), "{k:?}: out is A × A");
+            assert_eq!(f(&w, 4, 3, 2, &mut out, part(8, 8)), Err(KernelError::BadArgument), "{k:?}: sources past A");
+            assert_eq!(f(&w, 4, usize::MAX, 2, &mut out, part(8, 8)), Err(KernelError::BadArgument), "{k:?}: a source range that overflows");
+            assert_eq!(f(&w, 4, 5, 0, &mut out, part(8, 8)), Err(KernelError::BadArgument), "{k:?}: an empty range past A");
+            assert_eq!(f(&[], 4, 0, 4, &mut out, part(8, 0)), Err(KernelError::ZeroSize), "{k:?}: width 0");
+            assert_eq!(f(&w, 0, 0, 4, &mut out, part(8, 8)), Err(KernelError::ZeroSize), "{k:?}: block 0");
+            assert_eq!(f(&[], 4, 0, 0, &mut out, Part { n: 0, first: 0, width: 0 }), Err(KernelError::ZeroSize), "{k:?}: n 0");
+            assert_eq!(f(&w, 8, 0, 1, &mut out, Part { n: 8200, first: 0, width: 8 }), Err(KernelError::TooLarge), "{k:?}: n past MAX_DIM");
+            assert_eq!(out, vec![7.0; 16], "{k:?}: nothing written");
+            assert_eq!(f(&w, 4, 1, 2, &mut out, part(8, 8)), Ok(()), "{k:?}");
+            assert!(out.iter().enumerate().all(|(i, &x)| (x == 7.0) != ((4..12).contains(&i) && i % 4 >= 2)), "{k:?}: rows 1..3, columns 2..4 only: {out:?}");
+            assert!((out[4 + 2] - 1.6).abs() < 1e-6, "{k:?}: sixteen weights of 0.1, {}", out[4 + 2]);
+        }
+    }
+
     fn probe_read_sums_within_rounding_of_f64() {
         for k in tables() {
             for &len in LENGTHS.iter().chain(&[65_536 + 7]) {

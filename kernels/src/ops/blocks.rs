@@ -15,37 +15,98 @@
 //! touches no other row), reading just their `count · block` rows of W: the app spreads one
 //! pass over several frames (at N = 4096 the JS tier's full pass takes ~23 ms, longer than a
 //! frame can spare), and `first = 0, count = A` is the whole matrix.
+//!
+//! Parts (`ops::lif`'s [`Part`]): a thread that holds only the columns `first..first + width`
+//! of W (`n × width`, whole agents: both multiples of `block`) computes the output columns of
+//! its target agents, and no other entry; each entry gets the same additions in the same
+//! order as in the whole call, so parts that cover `0..n`, joined by columns, are the whole
+//! call's output bit for bit (`block_sums_part_*`; the whole call is the part `0..n`).
 use crate::error::KernelError;
 use crate::error::MAX_DIM;
+use crate::ops::lif::Part;
 use crate::ops::weight::Weight;
 use crate::simd::{four, F32Lanes};
 use core::ops::Range;
 
-/// The output rows `first..first + count` after the shape checks, with `A`.
+/// What a call computes after the shape checks: `A`, the source agents (output rows) and the
+/// target agents (output columns) of `part`'s columns.
+struct Shape {
+    a: usize,
+    sources: Range<usize>,
+    targets: Range<usize>,
+}
+
+/// The shape checks of a call over `part`'s columns of W (`n × width`; [`Part::whole`]: the
+/// whole `n × n`) for the source agents `first..first + count`. A part holds whole agents:
+/// `part.first` and `part.width` multiples of `block`.
 fn check<W>(
     w: &[W],
-    n: usize,
+    part: Part,
     block: usize,
     first: usize,
     count: usize,
     out: &[f32],
-) -> Result<(usize, Range<usize>), KernelError> {
-    if n == 0 || block == 0 {
+) -> Result<Shape, KernelError> {
+    let Part {
+        n,
+        first: col,
+        width,
+    } = part;
+    if n == 0 || width == 0 || block == 0 {
         return Err(KernelError::ZeroSize);
     }
     if n > MAX_DIM {
         return Err(KernelError::TooLarge);
     }
-    if !n.is_multiple_of(block) {
+    if !n.is_multiple_of(block)
+        || !col.is_multiple_of(block)
+        || !width.is_multiple_of(block)
+        || col.checked_add(width).is_none_or(|end| end > n)
+    {
         return Err(KernelError::BadArgument);
     }
     let a = n / block;
-    if w.len() != n * n || out.len() != a * a {
+    if w.len() != n * width || out.len() != a * a {
         return Err(KernelError::LengthMismatch);
     }
     match first.checked_add(count) {
-        Some(end) if end <= a => Ok((a, first..end)),
+        Some(end) if end <= a => Ok(Shape {
+            a,
+            sources: first..end,
+            targets: col / block..(col + width) / block,
+        }),
         _ => Err(KernelError::BadArgument),
+    }
+}
+
+/// The one walk of both versions: every row of the source agents (row j of the held columns at
+/// `w[j*width..]`), each reduced block by block by `chunk_sum` and added to its agent's output
+/// row, the output entries of `sources × targets` (and no other) starting from 0. Each entry
+/// sees the same additions in the same order whichever columns the caller holds, so parts give
+/// the whole matrix's bits.
+fn sums<W: Weight>(
+    w: &[W],
+    width: usize,
+    block: usize,
+    s: Shape,
+    out: &mut [f32],
+    chunk_sum: impl Fn(&[W]) -> f32,
+) {
+    let Shape {
+        a,
+        sources,
+        targets,
+    } = s;
+    for src in sources.clone() {
+        out[src * a + targets.start..src * a + targets.end].fill(0.0);
+    }
+    for j in sources.start * block..sources.end * block {
+        let row = &w[j * width..(j + 1) * width];
+        let at = (j / block) * a;
+        let dst = &mut out[at + targets.start..at + targets.end];
+        for (d, chunk) in dst.iter_mut().zip(row.chunks_exact(block)) {
+            *d += chunk_sum(chunk);
+        }
     }
 }
 
@@ -59,23 +120,34 @@ pub fn block_sums_scalar<W: Weight>(
     count: usize,
     out: &mut [f32],
 ) -> Result<(), KernelError> {
-    let (a, sources) = check(w, n, block, first, count, out)?;
-    out[sources.start * a..sources.end * a].fill(0.0);
-    for j in sources.start * block..sources.end * block {
-        let row = &w[j * n..(j + 1) * n];
-        let dst = &mut out[(j / block) * a..(j / block + 1) * a];
-        for (b, chunk) in row.chunks_exact(block).enumerate() {
-            let mut s = 0.0f32;
-            for &x in chunk {
-                s += x.get();
-            }
-            dst[b] += s;
+    block_sums_part_scalar(w, block, first, count, out, Part::whole(n))
+}
+
+/// [`block_sums_scalar`] over the columns of `part` only (one thread's `n × width` columns of
+/// W, `w[j*width + (i − first)]`; `part.first` and `part.width` multiples of `block`): the
+/// output entries of the source agents `first..first + count` and the part's target agents
+/// `part.first / block..(part.first + part.width) / block`, no other, each with the bits the
+/// whole call gives it.
+pub fn block_sums_part_scalar<W: Weight>(
+    w: &[W],
+    block: usize,
+    first: usize,
+    count: usize,
+    out: &mut [f32],
+    part: Part,
+) -> Result<(), KernelError> {
+    let shape = check(w, part, block, first, count, out)?;
+    sums(w, part.width, block, shape, out, |chunk| {
+        let mut s = 0.0f32;
+        for &x in chunk {
+            s += x.get();
         }
-    }
+        s
+    });
     Ok(())
 }
 
-/// Four-lane partial sums per block (blocks of fewer than 4 fall back to the scalar sum).
+/// Four-lane partial sums per block (blocks of fewer than 8 fall back to the scalar sum).
 pub fn block_sums_lanes<V: F32Lanes, W: Weight>(
     w: &[W],
     n: usize,
@@ -84,29 +156,36 @@ pub fn block_sums_lanes<V: F32Lanes, W: Weight>(
     count: usize,
     out: &mut [f32],
 ) -> Result<(), KernelError> {
-    let (a, sources) = check(w, n, block, first, count, out)?;
+    block_sums_part_lanes::<V, W>(w, block, first, count, out, Part::whole(n))
+}
+
+/// [`block_sums_lanes`] over the columns of `part` only, as [`block_sums_part_scalar`].
+pub fn block_sums_part_lanes<V: F32Lanes, W: Weight>(
+    w: &[W],
+    block: usize,
+    first: usize,
+    count: usize,
+    out: &mut [f32],
+    part: Part,
+) -> Result<(), KernelError> {
+    let shape = check(w, part, block, first, count, out)?;
     if block < 8 {
-        return block_sums_scalar(w, n, block, first, count, out);
+        return block_sums_part_scalar(w, block, first, count, out, part);
     }
-    out[sources.start * a..sources.end * a].fill(0.0);
-    for j in sources.start * block..sources.end * block {
-        let row = &w[j * n..(j + 1) * n];
-        let dst = &mut out[(j / block) * a..(j / block + 1) * a];
-        for (b, chunk) in row.chunks_exact(block).enumerate() {
-            let mut acc0 = V::splat(0.0);
-            let mut acc1 = V::splat(0.0);
-            let mut pairs = chunk.chunks_exact(8);
-            for p in &mut pairs {
-                acc0 = acc0.add(W::load4::<V>(four(&p[0..4])));
-                acc1 = acc1.add(W::load4::<V>(four(&p[4..8])));
-            }
-            let mut s = acc0.add(acc1).sum();
-            for &x in pairs.remainder() {
-                s += x.get();
-            }
-            dst[b] += s;
+    sums(w, part.width, block, shape, out, |chunk| {
+        let mut acc0 = V::splat(0.0);
+        let mut acc1 = V::splat(0.0);
+        let mut pairs = chunk.chunks_exact(8);
+        for p in &mut pairs {
+            acc0 = acc0.add(W::load4::<V>(four(&p[0..4])));
+            acc1 = acc1.add(W::load4::<V>(four(&p[4..8])));
         }
-    }
+        let mut s = acc0.add(acc1).sum();
+        for &x in pairs.remainder() {
+            s += x.get();
+        }
+        s
+    });
     Ok(())
 }
 
