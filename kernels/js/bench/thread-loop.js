@@ -137,8 +137,3 @@ export async function timeThreads(url, k, messageFor, sabBytes = 8, { timeoutMs 
 /** Where part `part` of `parts` of `n` neurons starts: a multiple of 4 (the drive's lanes,
  *  kernels/ABI.md "Parts of the population"); part `parts` is the end, `n`. */
 export const partStart = (n, part, parts) => (part === parts ? n : Math.floor((n * part) / parts / 4) * 4);
-
-/** Bytes of the shared buffer the live step's threads use at `n` over `parts` threads: the two
- *  control words, the arrival count, and for even and odd steps one spike count and `n` spike
- *  slots per part. */
-export const liveSabBytes = (n, parts) => 12 + 8 * parts + 8 * parts * n;

@@ -4,7 +4,8 @@
 // its slice, and counts itself done. Nothing but the two control words is shared.
 import { loadKernelModule } from '../load.js';
 import { LIVE, batchFloorMs, timerResolutionMs, uniform } from './bench.js';
-import { partStart, serve, waitWhile } from './thread-loop.js';
+import { partStart, serve } from './thread-loop.js';
+import { livePart, spikeExchange } from '../live/live-part.js';
 
 function alloc(x, f32) {
   const h = x.sasi_alloc(f32.length * 4) >>> 0;
@@ -13,100 +14,27 @@ function alloc(x, f32) {
   return h;
 }
 
-function allocU32(x, len) {
-  const h = x.sasi_alloc(len * 4) >>> 0;
-  if (!h) throw new Error(`allocation of ${len * 4} bytes failed`);
-  return h;
-}
-
 /**
- * One step of the app's run (LIF then STDP, the page's model at N = `n`) for this thread's
- * post-synaptic columns (kernels/ABI.md "Parts of the population"): it seeds its `n × width`
- * columns of the app's network in its module (model_network_part) and its neurons' state, and
- * per step: its LIF part from the last step's whole spike list → its spikes into the shared
- * buffer → a barrier (`exchange`) → the whole list joined in part order → the other neurons'
- * traces advanced from it (f32, as the kernel does) → its STDP part. Returns the step and a
- * hash of the first `hashSteps` steps' whole spike lists, so runs at different thread counts
- * can be compared (their leads may batch more calls, so they may run more steps).
+ * The app's run (live-part.js: LIF then STDP, the page's model at N = `n`, `LIVE`'s seed and
+ * drive) for this thread's post-synaptic columns, with a hash of the first `hashSteps` steps'
+ * whole spike lists, so runs at different thread counts can be compared (their leads may batch
+ * more calls, so they may run more steps).
  */
 function liveStep(x, n, part, parts, exchange, hashSteps = Infinity) {
   const first = partStart(n, part, parts), width = partStart(n, part + 1, parts) - first;
-  const mem = () => x.memory.buffer;
-  // Only this part's columns of the app's network, seeded in this module (model_network_part:
-  // every row drawn, its columns kept), so no thread's memory ever holds the N² weights.
-  const W = x.sasi_alloc(n * width * 4) >>> 0, VN = x.sasi_alloc(n * 4) >>> 0, G = allocU32(x, 4);
-  if (!W || !VN) throw new Error(`allocation of ${n * width * 4} bytes failed`);
-  const seeded = x.model_network_part(n, Math.max(1, Math.floor(n / LIVE.agents)), LIVE.seed >>> 0, first, width, W, n * width, VN, G);
-  if (seeded < 0) throw new Error(`model_network_part returned ${seeded}`);
-  const params = (() => {
-    const L = alloc(x, new Float32Array(9)), S = alloc(x, new Float32Array(5));
-    if (x.model_params(LIVE.driveHz, L, S) < 0) throw new Error('model_params failed');
-    return { lif: L, stdp: S };
-  })();
-  const V = alloc(x, new Float32Array(mem(), VN + 4 * first, width).slice()), R = alloc(x, new Float32Array(width));
-  const S = alloc(x, new Float32Array(width)), T = alloc(x, new Float32Array(n));
-  const PREV = allocU32(x, n), OUT = allocU32(x, width);
-  const decay = new Float32Array(mem(), params.lif, 9)[6];
-  const f = Math.fround;
-  let nPrev = 0, hash = 2166136261, stepsRun = 0;
+  const per = Math.max(1, Math.floor(n / LIVE.agents));
+  const live = livePart(x, { n, per, seed: LIVE.seed, driveHz: LIVE.driveHz, first, width }, exchange);
+  let hash = 2166136261, stepsRun = 0;
   const step = () => {
-    const k = x.lif_step_part(params.lif, 9, V, R, T + 4 * first, S, width, n, first, W, n * width, PREV, nPrev, G, OUT, width);
-    if (k < 0) throw new Error(`lif_step_part returned ${k}`);
-    const joined = exchange(new Uint32Array(mem(), OUT, k));
-    const prev = new Uint32Array(mem(), PREV, n);
-    prev.set(joined);
-    nPrev = joined.length;
-    const t = new Float32Array(mem(), T, n);
-    for (let i = 0; i < first; i++) t[i] = f(t[i] * decay);
-    for (let i = first + width; i < n; i++) t[i] = f(t[i] * decay);
-    for (const j of joined) if (j < first || j >= first + width) t[j] = f(t[j] + 1);
-    if (nPrev > 0) {
-      const c = x.stdp_update_part(W, n * width, n, first, width, T, n, PREV, nPrev, params.stdp, 5);
-      if (c < 0) throw new Error(`stdp_update_part returned ${c}`);
-    }
+    const joined = live.step(true);
     // FNV-1a over the step's count and indices, for the first `hashSteps` steps.
     if (stepsRun++ < hashSteps) {
-      hash = Math.imul(hash ^ nPrev, 16777619) >>> 0;
+      hash = Math.imul(hash ^ joined.length, 16777619) >>> 0;
       for (const j of joined) hash = Math.imul(hash ^ j, 16777619) >>> 0;
     }
     return 0;
   };
   return { step, hash: () => hash };
-}
-
-/**
- * The spike exchange of `parts` threads over `sab` (after the two control words of
- * thread-loop.js): word 2 counts arrivals, then, for even and odd steps, one count and `n`
- * slots per part. Each thread writes its spikes and count, arrives, waits until every part of
- * this step has (a barrier on the arrival count, which only grows), and reads every part's
- * spikes in order. It is the only wait inside a step: a part's STDP writes only its own
- * columns, which only its own next LIF reads, so a thread may start the next step while
- * another still reads this one's spikes (the two steps use the two sets of slots, and no
- * thread passes the next barrier before every thread has read this one's).
- */
-function spikeExchange(sab, n, part, parts) {
-  const ctl = new Int32Array(sab, 0, 3);
-  const counts = new Int32Array(sab, 12, 2 * parts);
-  const slots = new Uint32Array(sab, 12 + 8 * parts, 2 * parts * n);
-  const joined = new Uint32Array(n);
-  let round = 0;
-  return (mine) => {
-    round++;
-    const set = (round & 1) * parts;
-    slots.set(mine, (set + part) * n);
-    Atomics.store(counts, set + part, mine.length);
-    const target = round * parts;
-    const arrived = Atomics.add(ctl, 2, 1) + 1;
-    Atomics.notify(ctl, 2);
-    for (let c = arrived; c < target; c = Atomics.load(ctl, 2)) waitWhile(ctl, 2, c);
-    let total = 0;
-    for (let q = set; q < set + parts; q++) {
-      const k = Atomics.load(counts, q);
-      joined.set(slots.subarray(q * n, q * n + k), total);
-      total += k;
-    }
-    return joined.subarray(0, total);
-  };
 }
 
 /** This thread's part of `kase`: rows [lo, hi) of the batch (dense_batch) or of W (matvec). */

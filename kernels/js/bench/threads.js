@@ -4,7 +4,8 @@
 // the live simulation's would. The same mechanism at k = 1 (the lead alone), so the figures
 // compare threads, not protocols. Needs cross-origin isolation (SharedArrayBuffer).
 import { median, percentile } from './bench.js';
-import { liveSabBytes, timeThreads } from './thread-loop.js';
+import { timeThreads } from './thread-loop.js';
+import { liveSabBytes } from '../live/live-part.js';
 
 /** The cases, by name: matvec 2048², batched dense 2048×64→64, ReLU over 1M floats, and one
  *  step of the app's run (LIF + STDP) at N = 4096, the population split by columns. */

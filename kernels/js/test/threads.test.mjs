@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { threadCounts } from '../bench/threads.js';
-import { liveSabBytes, partStart, timeSamples } from '../bench/thread-loop.js';
+import { partStart, timeSamples } from '../bench/thread-loop.js';
+import { liveSabBytes } from '../live/live-part.js';
 
 test('thread counts: every count to 4, then powers of two, then the cores reported', () => {
   assert.deepEqual(threadCounts(1), [1]);
