@@ -325,6 +325,7 @@ mod tests {
                 ("relaxed".into(), 20.0 * MB),
             ],
             worker_wasm: 0.0,
+            threads_wasm: 0.0,
             js_heap: Some(6.0 * MB),
             js_tier_bytes: 3.0 * MB,
         };
@@ -345,6 +346,7 @@ mod tests {
             app_wasm: 2.0 * MB,
             tiers: vec![("simd".into(), simd)],
             worker_wasm: 0.0,
+            threads_wasm: 0.0,
             js_heap: Some(6.0 * MB),
             js_tier_bytes: 0.0,
         };
@@ -409,6 +411,7 @@ mod tests {
             app_wasm: 2.0 * MB,
             tiers: vec![("simd".into(), simd)],
             worker_wasm: 0.0,
+            threads_wasm: 0.0,
             js_heap: None,
             js_tier_bytes: 3.0 * MB,
         };

@@ -75,6 +75,10 @@ pub struct LiveStats {
     pub syn_events_per_s: f64,
     /// The whole page's memory, part by part (`memory.total()` is the figure shown).
     pub memory: MemoryParts,
+    /// Threads the live run is on (1: the page's own).
+    pub threads: u32,
+    /// The live run's spike hash at its latest checkpoint: (simulated ms, 16 hex digits).
+    pub spike_check: Option<(u64, String)>,
     /// Bytes of the live run's N² weights, in its storage (the memory target grows with them).
     pub weight_bytes: f64,
     pub all_tiers_bytes: f64,
@@ -384,7 +388,9 @@ impl Controller {
             .filter(|k| e.tier(*k).is_some())
             .collect();
         let shape = (e.settings().n, e.settings().agents, e.settings().steps);
-        self.probe = Some(Probe::new(tiers, shape));
+        let mut probe = Probe::new(tiers, shape);
+        probe.result.threads = (e.threads() > 1).then(|| (e.active(), e.threads()));
+        self.probe = Some(probe);
         drop_probe_copy(&mut self.probe_sim, &mut self.engine);
     }
 
@@ -403,6 +409,10 @@ impl Controller {
         let e = &mut self.engine;
         let steps = e.settings().steps;
         let sample = if kind == e.active() {
+            // Over threads, a frame in which their answer had not come yet is no sample.
+            if frame_ms.is_none() && e.threads() > 1 {
+                return;
+            }
             drop_probe_copy(&mut self.probe_sim, e);
             frame_ms
         } else {
@@ -510,7 +520,8 @@ impl Controller {
                         times.agents_ms,
                         times.mesh_ms,
                     );
-                    frame_ms = (!single).then_some(times.lif_stdp_ms);
+                    // A run over threads has frames in which no answer came: no sample.
+                    frame_ms = (!single && last.steps > 0).then_some(times.lif_stdp_ms);
                 }
                 Err(f) => {
                     let msg = format!("The simulation stopped: {f}");
@@ -522,6 +533,9 @@ impl Controller {
         }
         if running && self.playing {
             self.probe_frame(frame_ms, &mut ch);
+        }
+        if let Some(note) = self.engine.take_thread_note() {
+            ch.notices.push(note);
         }
         ch.playing = self.playing;
         self.after_frame(clock, &mut ch);
@@ -553,7 +567,8 @@ impl Controller {
                     || new.n != cur.n
                     || new.agents != cur.agents
                     || new.seed != cur.seed
-                    || new.weights != cur.weights;
+                    || new.weights != cur.weights
+                    || new.threads != cur.threads;
                 let mut restarted = false;
                 if reshape {
                     match e.reset(new) {
@@ -694,7 +709,12 @@ impl Controller {
             return;
         };
         let stats = LiveStats {
-            memory: page_memory(e.tiers(), clock.worker_memory),
+            memory: MemoryParts {
+                threads_wasm: e.threads_memory_bytes(),
+                ..page_memory(e.tiers(), clock.worker_memory)
+            },
+            threads: e.threads(),
+            spike_check: e.spike_check().map(|(t, h)| (t, format!("{:016x}", h.0))),
             weight_bytes: f64::from(e.n()).powi(2) * f64::from(e.settings().weights.bytes()),
             all_tiers_bytes: e.tiers().iter().map(|(_, t)| t.memory_bytes()).sum(),
             all_tiers_in_use: e.tiers().iter().map(|(_, t)| t.memory_in_use()).sum(),

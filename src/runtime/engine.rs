@@ -1,8 +1,9 @@
 //! The running demo outside the reactive graph: loaded tiers, the simulation in the active
 //! tier, agent positions and the recent spike history the canvases draw. The app owns one
 //! `Engine` and calls `frame` once per animation frame.
+use crate::runtime::live_threads::{self, LiveThreads, Polled, ThreadFrame};
 use crate::runtime::params::Settings;
-use crate::runtime::sim::{self, FrameStats, Sim};
+use crate::runtime::sim::{self, FrameStats, Sim, SpikeHash};
 use crate::tiers::loader::{TierState, TierStatus};
 use crate::tiers::tier::{Fault, Tier, TierKind};
 use crate::util::browser::now_ms;
@@ -125,6 +126,77 @@ pub struct Engine {
     last: FrameStats,
     times: KernelTimes,
     sums: Vec<f32>,
+    /// The run's threads when it runs over k ≥ 2 (`?threads=k`); `sim` then holds the state
+    /// without the weights (the agents' networks and the mesh's buffers).
+    threads: Option<LiveThreads>,
+    /// Why the run is not on the threads asked for, to be said once (`take_thread_note`).
+    thread_note: Option<String>,
+    /// Every step's spikes so far, hashed as the race hashes them, and the hash at the latest
+    /// multiple of [`SPIKE_CHECK_STEPS`]: the same run gives the same at any thread count.
+    spike_hash: SpikeHash,
+    spike_check: Option<(u64, SpikeHash)>,
+}
+
+/// Steps between two shown spike hashes of the live run: one simulated second, so a hash
+/// stays on screen long enough to be read and compared with another run's at the same time.
+pub const SPIKE_CHECK_STEPS: u64 = 1000;
+
+/// Adds step `index`'s spikes to `hash`, and keeps it in `check` after each
+/// [`SPIKE_CHECK_STEPS`]th step.
+fn hash_step(
+    hash: &mut SpikeHash,
+    check: &mut Option<(u64, SpikeHash)>,
+    index: u64,
+    spikes: &[u32],
+) {
+    hash.step(index, spikes);
+    if (index + 1).is_multiple_of(SPIKE_CHECK_STEPS) {
+        *check = Some((index + 1, *hash));
+    }
+}
+
+/// A run as asked: its state in `tier`, its threads when it runs over threads, and why it
+/// does not when it cannot (the settings then say one thread).
+struct Started {
+    sim: Sim,
+    threads: Option<LiveThreads>,
+    note: Option<String>,
+    settings: Settings,
+}
+
+/// Starts `settings`' seeded run in `tier`: over `settings.threads` threads when the page can
+/// (`live_threads::unsupported` says why not), else on this thread.
+fn start_run(tier: Rc<Tier>, mut settings: Settings) -> Result<Started, String> {
+    let mut note =
+        live_threads::unsupported(&settings, tier.kind, live_threads::page_can_share_memory());
+    if settings.threads > 1 && note.is_none() {
+        let sim =
+            Sim::seeded_without_weights(Rc::clone(&tier), &settings).map_err(|f| f.to_string())?;
+        match LiveThreads::start(&tier, &settings, now_ms()) {
+            Ok(t) => {
+                return Ok(Started {
+                    sim,
+                    threads: Some(t),
+                    note: None,
+                    settings,
+                })
+            }
+            Err(why) => {
+                note = Some(format!(
+                    "{} threads could not start ({why}); the simulation runs on one thread",
+                    settings.threads
+                ))
+            }
+        }
+    }
+    settings.threads = 1;
+    let sim = Sim::seeded(tier, &settings).map_err(|f| f.to_string())?;
+    Ok(Started {
+        sim,
+        threads: None,
+        note,
+        settings,
+    })
 }
 
 impl Engine {
@@ -176,6 +248,26 @@ impl Engine {
     }
 
     /// The tier instance the run lives in (a race side may share it).
+    /// Threads the run is on now (1: this page's own).
+    pub fn threads(&self) -> u32 {
+        self.threads.as_ref().map_or(1, |t| t.threads)
+    }
+
+    /// The run's threads' wasm memories, summed (0 on one thread).
+    pub fn threads_memory_bytes(&self) -> f64 {
+        self.threads.as_ref().map_or(0.0, LiveThreads::memory_bytes)
+    }
+
+    /// The run's spike hash at its latest checkpoint: (steps, hash).
+    pub fn spike_check(&self) -> Option<(u64, SpikeHash)> {
+        self.spike_check
+    }
+
+    /// Why the run is not on the threads asked for, once.
+    pub fn take_thread_note(&mut self) -> Option<String> {
+        self.thread_note.take()
+    }
+
     pub fn running_tier(&self) -> &Rc<Tier> {
         &self.sim.tier
     }
@@ -201,8 +293,16 @@ impl Engine {
     }
 
     /// A copy of the running state in another tier's instance (the headline probe times the
-    /// same steps there); the run itself is untouched.
+    /// same steps there); the run itself is untouched. A run over threads has its state in
+    /// their modules: the copy is then the run's start, seeded in that tier.
     pub fn copy_run_into(&self, tier: Rc<Tier>) -> Result<Sim, Fault> {
+        if self.threads.is_some() {
+            let one = Settings {
+                threads: 1,
+                ..self.settings.clone()
+            };
+            return Sim::seeded(tier, &one);
+        }
         self.sim.hand_over(tier, &self.settings)
     }
 
@@ -307,7 +407,12 @@ impl Engine {
         // The settings say what runs: the tier picked, not the one wished for.
         let mut settings = settings;
         settings.tier = tier.kind;
-        let sim = Sim::seeded(tier, &settings).map_err(|f| f.to_string())?;
+        let Started {
+            sim,
+            threads,
+            note,
+            settings,
+        } = start_run(tier, settings)?;
         let mut e = Engine {
             agents: Vec::new(),
             edges: Vec::new(),
@@ -326,14 +431,26 @@ impl Engine {
             tiers,
             statuses,
             sim,
+            threads,
+            thread_note: note,
+            spike_hash: SpikeHash::default(),
+            spike_check: None,
         };
         e.place_agents();
-        e.sim
-            .agent_weights(&mut e.sums)
-            .map_err(|f| f.to_string())?;
-        e.edge_threshold = sim::edge_threshold(&e.sums, e.settings.agents as usize);
-        e.update_mesh().map_err(|f| f.to_string())?;
+        e.first_mesh().map_err(|f| f.to_string())?;
         Ok(e)
+    }
+
+    /// The mesh of a new run: on one thread from its weights now; over threads when they
+    /// are ready (their block sums at step 0 come with `Polled::Ready`).
+    fn first_mesh(&mut self) -> Result<(), Fault> {
+        if self.threads.is_some() {
+            self.edges.clear();
+            return Ok(());
+        }
+        self.sim.agent_weights(&mut self.sums)?;
+        self.edge_threshold = sim::edge_threshold(&self.sums, self.settings.agents as usize);
+        self.update_mesh()
     }
 
     /// Agents start on a sunflower spiral in the unit square.
@@ -366,6 +483,22 @@ impl Engine {
         let tier = self
             .tier(kind)
             .ok_or_else(|| format!("{kind} is not available"))?;
+        if let Some(t) = &self.threads {
+            // The state is in the threads' modules: the run starts again in the new tier.
+            let k = t.threads;
+            let settings = Settings {
+                tier: kind,
+                ..self.settings.clone()
+            };
+            self.restart(tier, settings)?;
+            let note = self.thread_note.take();
+            self.thread_note = Some(note.unwrap_or_else(|| {
+                format!(
+                    "a run over {k} threads does not move between tiers: it started again from the seed in {kind}"
+                )
+            }));
+            return Ok(());
+        }
         // Build the new one first: if it fails, the old one keeps running.
         let new_sim = self
             .sim
@@ -392,26 +525,36 @@ impl Engine {
             Ok(Some(t)) => Rc::new(t),
             Ok(None) | Err(_) => Rc::clone(&old),
         };
-        let fresh = Sim::seeded(Rc::clone(&tier), &settings).map_err(|f| f.to_string())?;
-        self.sim = fresh;
+        drop(old);
+        self.restart(tier, settings)
+    }
+
+    /// Starts `settings`' seeded run in `tier` (the threads asked for, or why not), in place
+    /// of the running one.
+    fn restart(&mut self, tier: Rc<Tier>, settings: Settings) -> Result<(), String> {
+        // Built first: if it cannot be, the old run (and its threads) keeps running.
+        let started = start_run(Rc::clone(&tier), settings)?;
+        self.sim = started.sim;
+        self.threads = started.threads;
+        if started.note.is_some() {
+            self.thread_note = started.note;
+        }
         if let Some(entry) = self.tiers.iter_mut().find(|(k, _)| *k == tier.kind) {
             entry.1 = tier;
         }
-        drop(old);
-        self.settings = settings;
+        self.settings = started.settings;
         self.step = 0;
+        self.spike_hash = SpikeHash::default();
+        self.spike_check = None;
         self.history.clear();
         self.pulses.clear();
         self.efficiency_history.clear();
         self.total_pruned = 0;
         self.sums = vec![0.0; (self.settings.agents * self.settings.agents) as usize];
         self.place_agents();
-        self.sim
-            .agent_weights(&mut self.sums)
-            .map_err(|f| f.to_string())?;
-        self.edge_threshold = sim::edge_threshold(&self.sums, self.settings.agents as usize);
+        self.frame_no = 0;
         self.release_idle_tiers();
-        self.update_mesh().map_err(|f| f.to_string())
+        self.first_mesh().map_err(|f| f.to_string())
     }
 
     /// Gives back the memory of every wasm tier that is not running and that nothing holds
@@ -441,6 +584,10 @@ impl Engine {
     /// freed by the garbage collector); if the fresh instance cannot be built or filled, the
     /// run stays where it is and the error says why.
     pub fn compact_active(&mut self) -> Result<(), String> {
+        if self.threads.is_some() {
+            // The run's weights are in its threads; this instance holds only the small state.
+            return Ok(());
+        }
         let tier = match self.sim.tier.fresh().map_err(|f| f.to_string())? {
             Some(t) => Rc::new(t),
             None => return Ok(()),
@@ -479,10 +626,15 @@ impl Engine {
 
     /// One animation frame: `steps` simulation steps, agent motion, and now and then the mesh.
     pub fn frame(&mut self, steps: u32) -> Result<(), Fault> {
+        if self.threads.is_some() {
+            return self.frame_on_threads(steps);
+        }
         let per = self.sim.per as usize;
         let a = self.agents.len();
         let mut fired = vec![0u32; a];
         let history = &mut self.history;
+        let (hash, check) = (&mut self.spike_hash, &mut self.spike_check);
+        let mut index = self.step;
         let t0 = now_ms();
         let st = self.sim.run_steps(steps, self.settings.stdp, |spikes| {
             for &i in spikes {
@@ -491,12 +643,102 @@ impl Engine {
                 }
             }
             push_spikes(history, HISTORY_STEPS, spikes);
+            hash_step(hash, check, index, spikes);
+            index += 1;
         })?;
         let t1 = now_ms();
         self.step += st.steps as u64;
         self.total_pruned += st.pruned as u64;
         self.last = st;
+        self.after_steps(st.steps, &fired, t1 - t0, None)
+    }
 
+    /// A frame of a run over threads: whatever the threads have answered since the last frame
+    /// is applied (never waited for), and the next frame's steps are asked for when they are
+    /// free. When the threads fail, the run starts again on this thread and says why.
+    fn frame_on_threads(&mut self, steps: u32) -> Result<(), Fault> {
+        let Some(threads) = self.threads.as_mut() else {
+            return Ok(());
+        };
+        let k = threads.threads;
+        let polled = threads.poll(now_ms());
+        self.last = FrameStats::default();
+        self.times = KernelTimes::default();
+        match polled {
+            Polled::Waiting => {}
+            Polled::Ready(sums) => {
+                if sums.len() == self.sums.len() {
+                    self.sums = sums;
+                    self.edge_threshold =
+                        sim::edge_threshold(&self.sums, self.settings.agents as usize);
+                    self.finish_mesh()?;
+                }
+            }
+            Polled::Frame(f) => self.apply_thread_frame(f)?,
+            Polled::Failed(why) => {
+                let mut one = self.settings.clone();
+                one.threads = 1;
+                self.thread_note = Some(format!(
+                    "the simulation's {k} threads stopped ({why}); it started again from the seed on one thread"
+                ));
+                return self.reset(one).map_err(|message| Fault::Thrown {
+                    call: "threads",
+                    message,
+                });
+            }
+        }
+        let a = self.settings.agents;
+        let next = mesh_slice(a, self.frame_no + 1);
+        if let Some(t) = self.threads.as_mut().filter(|t| t.idle()) {
+            t.ask(steps, &self.settings, next, now_ms());
+        }
+        Ok(())
+    }
+
+    /// The threads' answer to a frame: its steps' spikes into the raster and the agents'
+    /// counts, their traces into this thread's state for the agents' networks, their block
+    /// sums into the mesh's.
+    fn apply_thread_frame(&mut self, f: ThreadFrame) -> Result<(), Fault> {
+        let per = self.sim.per as usize;
+        let mut fired = vec![0u32; self.agents.len()];
+        let mut at = 0usize;
+        for (index, &c) in (self.step..).zip(&f.counts) {
+            let Some(spikes) = f.spikes.get(at..at + c as usize) else {
+                break;
+            };
+            at += c as usize;
+            hash_step(&mut self.spike_hash, &mut self.spike_check, index, spikes);
+            for &i in spikes {
+                if let Some(x) = fired.get_mut(i as usize / per) {
+                    *x += 1;
+                }
+            }
+            push_spikes(&mut self.history, HISTORY_STEPS, spikes);
+        }
+        self.sim.write_trace(&f.trace);
+        self.step += f.steps as u64;
+        self.total_pruned += f.pruned as u64;
+        self.last = FrameStats {
+            spikes: at as u32,
+            pruned: f.pruned,
+            steps: f.steps,
+        };
+        self.after_steps(f.steps, &fired, f.ms, Some((f.src, &f.sums)))
+    }
+
+    /// After a frame's steps (`steps`, `fired` per agent, `steps_ms` spent on them): the
+    /// agents' motion, the pulses, the mesh's slice of block sums (`sums`: rows the threads
+    /// computed; `None`: from this thread's weights) and now and then the mesh.
+    fn after_steps(
+        &mut self,
+        steps: u32,
+        fired: &[u32],
+        steps_ms: f64,
+        sums: Option<(Range<u32>, &[f32])>,
+    ) -> Result<(), Fault> {
+        let per = self.sim.per as usize;
+        let a = self.agents.len();
+        let t1 = now_ms();
         let motion = self.sim.agent_motion()?;
         let t2 = now_ms();
         let dt_s = steps as f32 / 1000.0;
@@ -563,8 +805,17 @@ impl Engine {
             }
         }
         self.frame_no += 1;
-        self.sim
-            .agent_weights_of(mesh_slice(a as u32, self.frame_no), &mut self.sums)?;
+        match sums {
+            None => self
+                .sim
+                .agent_weights_of(mesh_slice(a as u32, self.frame_no), &mut self.sums)?,
+            Some((rows, values)) => {
+                let at = rows.start as usize * a;
+                if let Some(dst) = self.sums.get_mut(at..at + values.len()) {
+                    dst.copy_from_slice(values);
+                }
+            }
+        }
         if self.frame_no.is_multiple_of(MESH_EVERY_FRAMES) {
             self.finish_mesh()?;
         }
@@ -575,7 +826,7 @@ impl Engine {
         }
         let t3 = now_ms();
         self.times = KernelTimes {
-            lif_stdp_ms: t1 - t0,
+            lif_stdp_ms: steps_ms,
             agents_ms: t2 - t1,
             mesh_ms: t3 - t2,
         };

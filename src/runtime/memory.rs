@@ -16,6 +16,9 @@ pub struct MemoryParts {
     /// The benchmark worker's wasm memories while a run is going (0 when none is: a stopped
     /// worker's memory is freed).
     pub worker_wasm: f64,
+    /// The live simulation's threads' wasm memories, summed (0 on one thread), as they last
+    /// reported them (`runtime/live_threads.rs`).
+    pub threads_wasm: f64,
     /// `performance.memory.usedJSHeapSize`, where the browser exposes it.
     pub js_heap: Option<f64>,
     /// Bytes in the JS tier's live buffers (already inside `js_heap` when that is known).
@@ -46,7 +49,11 @@ impl MemoryParts {
 
     /// Whole page: every part once.
     pub fn total(&self) -> f64 {
-        finite(self.app_wasm) + self.kernels() + finite(self.worker_wasm) + self.js_part()
+        finite(self.app_wasm)
+            + self.kernels()
+            + finite(self.worker_wasm)
+            + finite(self.threads_wasm)
+            + self.js_part()
     }
 
     /// "app wasm 2.1 MB + kernels 12.0 MB + benchmark worker 0.0 MB + JS heap 6.2 MB".
@@ -58,8 +65,16 @@ impl MemoryParts {
                 fmt_bytes(self.js_part())
             ),
         };
+        let threads = if self.threads_wasm > 0.0 {
+            format!(
+                " + simulation threads {}",
+                fmt_bytes(finite(self.threads_wasm))
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "app wasm {} + kernels {} + benchmark worker {} + {js}",
+            "app wasm {} + kernels {} + benchmark worker {}{threads} + {js}",
             fmt_bytes(finite(self.app_wasm)),
             fmt_bytes(self.kernels()),
             fmt_bytes(finite(self.worker_wasm)),
@@ -91,6 +106,7 @@ mod tests {
                 ("relaxed".into(), 5.5 * MB),
             ],
             worker_wasm: 0.0,
+            threads_wasm: 0.0,
             js_heap: Some(6.2 * MB),
             js_tier_bytes: 1.0 * MB,
         }
@@ -112,6 +128,7 @@ mod tests {
         );
         let with_worker = MemoryParts {
             worker_wasm: 20.0 * MB,
+            threads_wasm: 0.0,
             ..p.clone()
         };
         assert!((with_worker.total() - p.total() - 20.0 * MB).abs() < 1e-6);
@@ -149,12 +166,30 @@ mod tests {
     }
 
     #[test]
+    fn the_simulations_threads_count_once_and_are_named_when_there_are_any() {
+        let one = parts();
+        assert!(!one.describe().contains("simulation threads"));
+        let two = MemoryParts {
+            threads_wasm: 33.0 * MB,
+            ..parts()
+        };
+        assert!((two.total() - one.total() - 33.0 * MB).abs() < 1.0);
+        assert!(
+            two.describe()
+                .contains("simulation threads 33.0 MB + JS heap"),
+            "{}",
+            two.describe()
+        );
+    }
+
+    #[test]
     fn nothing_loaded_and_bad_numbers() {
         assert_eq!(MemoryParts::default().total(), 0.0);
         let p = MemoryParts {
             app_wasm: f64::NAN,
             tiers: vec![("simd".into(), -5.0)],
             worker_wasm: f64::INFINITY,
+            threads_wasm: -1.0,
             js_heap: Some(MB),
             js_tier_bytes: 0.0,
         };

@@ -5,6 +5,7 @@
 pub mod controller;
 pub mod driver;
 pub mod engine;
+pub mod live_threads;
 pub mod memory;
 pub mod notices;
 pub mod params;

@@ -61,6 +61,11 @@ pub struct Settings {
     /// `?weights=bf16`: how the N² synaptic weights are stored, in every tier alike
     /// (`kernels/ABI.md` "Weight storage"). A structural setting, as N is: a change reseeds.
     pub weights: WeightStorage,
+    /// `?threads=k`: the live simulation's threads. 1 runs it on the page's own thread; k ≥ 2
+    /// runs it in k workers that each own a part of the network (`runtime/live_threads.rs`),
+    /// when the page can (a wasm tier, f32 weights, `SharedArrayBuffer`), else on one thread
+    /// with the reason. A structural setting, as N is: a change starts the run again.
+    pub threads: u32,
 }
 
 /// How the synaptic weights are stored: f32, or bfloat16 (16-bit, half the bytes; rounded to
@@ -122,6 +127,7 @@ impl Default for Settings {
             sweep: false,
             forms: [None; sasi_kernels::dispatch::VARIANTS],
             weights: WeightStorage::F32,
+            threads: 1,
         }
     }
 }
@@ -133,6 +139,8 @@ pub const STEPS_RANGE: (u32, u32) = (1, 32);
 pub const DRIVE_RANGE: (f32, f32) = (0.0, 200.0);
 /// Neurons per agent: the agent network's input width.
 pub const PER_AGENT_RANGE: (u32, u32) = (4, 256);
+/// The live simulation's threads (the page offers 1 up to the cores the browser reports).
+pub const THREADS_RANGE: (u32, u32) = (1, 16);
 
 fn parse_u32(
     key: &str,
@@ -315,6 +323,9 @@ impl Settings {
                         notes.push(format!("weights={raw:?} is unknown (f32, bf16); using f32"))
                     }
                 },
+                "threads" => {
+                    s.threads = parse_u32("threads", raw, THREADS_RANGE, s.threads, &mut notes)
+                }
                 _ => notes.push(format!("unknown parameter {key:?} ignored")),
             }
         }
@@ -448,6 +459,9 @@ impl Settings {
         if self.weights != WeightStorage::F32 {
             p.push(("weights", self.weights.key().into()));
         }
+        if self.threads != 1 {
+            p.push(("threads", self.threads.to_string()));
+        }
         p
     }
 
@@ -476,6 +490,7 @@ impl Settings {
             && self.drive_hz.fract() == 0.0
             && self.race.is_none_or(|(a, b)| a != b)
             && self.forms.iter().flatten().all(|&f| usize::from(f) < 2)
+            && in_range(self.threads, THREADS_RANGE)
     }
 }
 
@@ -819,11 +834,12 @@ mod tests {
             sweep: true,
             forms: [None, Some(1), None, Some(0), Some(1)],
             weights: WeightStorage::Bf16,
+            threads: 3,
         };
         assert!(s.is_valid());
         assert_eq!(
             s.to_query(),
-            "?tier=js&n=100&agents=25&seed=4294967295&steps=32&drive=200&stdp=off&simd=off&debug=on&bench=quick&race=simd,js&sweep=on&variant=stdp:loop,block_sums:lanes,dense_batch:shuffle&weights=bf16"
+            "?tier=js&n=100&agents=25&seed=4294967295&steps=32&drive=200&stdp=off&simd=off&debug=on&bench=quick&race=simd,js&sweep=on&variant=stdp:loop,block_sums:lanes,dense_batch:shuffle&weights=bf16&threads=3"
         );
         assert_eq!(Settings::from_query(&s.to_query()), (s, vec![]));
     }
@@ -851,6 +867,7 @@ mod round_trip {
                 any::<bool>(),
                 prop::array::uniform5(prop::option::of(0u8..2)),
                 prop::sample::select(WeightStorage::ALL.to_vec()),
+                THREADS_RANGE.0..=THREADS_RANGE.1,
             ),
         )
             .prop_map(
@@ -862,7 +879,7 @@ mod round_trip {
                     steps,
                     drive,
                     (stdp, simd_off, debug),
-                    (bench, race, sweep, forms, weights),
+                    (bench, race, sweep, forms, weights, threads),
                 )| {
                     // Two different tiers: the second is an offset of 1..=3 from the first.
                     let race = race.map(|(a, d)| (TierKind::ALL[a], TierKind::ALL[(a + d) % 4]));
@@ -884,14 +901,15 @@ mod round_trip {
                         sweep,
                         forms,
                         weights,
+                        threads,
                     }
                 },
             )
     }
 
-    const KEYS: [&str; 16] = [
+    const KEYS: [&str; 17] = [
         "tier", "n", "agents", "seed", "steps", "drive", "stdp", "simd", "debug", "bench", "race",
-        "sweep", "color", "", "variant", "weights",
+        "sweep", "color", "", "variant", "weights", "threads",
     ];
     const WORDS: [&str; 22] = [
         "on",

@@ -93,9 +93,46 @@ enum Weights<'a> {
     From(&'a WeightBuf),
     /// A buffer of this tier already holding them.
     Filled(WeightBuf),
+    /// None here: the run's threads hold them.
+    None,
 }
 
 /// Per-frame figures of one `Sim::frame` call.
+/// FNV-1a (64-bit) over every step's index and spike indices, little-endian: the same spikes
+/// at the same steps give the same hash, whatever tier computed them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpikeHash(pub u64);
+
+impl Default for SpikeHash {
+    fn default() -> Self {
+        SpikeHash(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl SpikeHash {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+
+    pub(crate) fn bytes(&mut self, b: &[u8]) {
+        for &x in b {
+            self.0 ^= x as u64;
+            self.0 = self.0.wrapping_mul(Self::PRIME);
+        }
+    }
+
+    /// Adds one step: its index (so an empty step still counts) and its spike indices.
+    pub fn step(&mut self, index: u64, spikes: &[u32]) {
+        self.bytes(&index.to_le_bytes());
+        for s in spikes {
+            self.bytes(&s.to_le_bytes());
+        }
+    }
+
+    /// The first 12 hex digits, as shown.
+    pub fn short(self) -> String {
+        format!("{:016x}", self.0)[..12].to_string()
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct FrameStats {
     pub spikes: u32,
@@ -112,7 +149,9 @@ pub struct Sim {
     refr: Buf<f32>,
     trace: Buf<f32>,
     syn: Buf<f32>,
-    w: WeightBuf,
+    /// `None` when the run's weights live in its threads (`runtime/live_threads.rs`): this
+    /// state then only feeds the agents' networks and the mesh.
+    w: Option<WeightBuf>,
     prev: Buf<u32>,
     out: Buf<u32>,
     n_prev: u32,
@@ -161,6 +200,15 @@ impl Sim {
         Self::build(tier, s, &small, Weights::Filled(w))
     }
 
+    /// The seeded run's state without its N² weights, for a run whose weights and stepping
+    /// live in its threads (`runtime/live_threads.rs`): the agents' networks, the traces they
+    /// read (written each frame from the threads', [`Sim::write_trace`]) and the mesh's
+    /// buffers. The rows are drawn and dropped (the threads seed their own columns).
+    pub fn seeded_without_weights(tier: Rc<Tier>, s: &Settings) -> Result<Sim, Fault> {
+        let small = initial_state_rows(s, |_, _| {});
+        Self::build(tier, s, &small, Weights::None)
+    }
+
     /// The same run in another tier: the small state goes through the app, the N² weights
     /// straight from this tier's memory into the new one's (`Buf::copy_from`).
     pub fn hand_over(&self, tier: Rc<Tier>, s: &Settings) -> Result<Sim, Fault> {
@@ -175,7 +223,22 @@ impl Sim {
             prev,
             net: self.net.each_ref().map(Buf::to_vec),
         };
-        Self::build(tier, s, &small, Weights::From(&self.w))
+        Self::build(tier, s, &small, Weights::From(self.weights("hand_over")?))
+    }
+
+    /// The run's weights, or why there are none here (they live in the run's threads).
+    fn weights(&self, call: &'static str) -> Result<&WeightBuf, Fault> {
+        self.w.as_ref().ok_or(Fault::Thrown {
+            call,
+            message: "this run's weights are in its threads".into(),
+        })
+    }
+
+    /// Overwrites the traces (all N) with the run's threads' after their last step.
+    pub fn write_trace(&self, trace: &[f32]) {
+        if trace.len() == self.n as usize {
+            self.trace.write(trace);
+        }
     }
 
     fn build(tier: Rc<Tier>, s: &Settings, snap: &Snapshot, w: Weights<'_>) -> Result<Sim, Fault> {
@@ -187,14 +250,15 @@ impl Sim {
             Weights::From(WeightBuf::F32(src)) => {
                 let b = tier.alloc::<f32>(src.len)?;
                 b.copy_from(src);
-                WeightBuf::F32(b)
+                Some(WeightBuf::F32(b))
             }
             Weights::From(WeightBuf::Bf16(src)) => {
                 let b = tier.alloc::<u16>(src.len)?;
                 b.copy_from(src);
-                WeightBuf::Bf16(b)
+                Some(WeightBuf::Bf16(b))
             }
-            Weights::Filled(b) => b,
+            Weights::Filled(b) => Some(b),
+            Weights::None => None,
         };
         let sim = Sim {
             v: tier.buf_from(&snap.v)?,
@@ -243,22 +307,23 @@ impl Sim {
     ) -> Result<FrameStats, Fault> {
         let mut st = FrameStats::default();
         for _ in 0..steps {
+            let w = self.weights("lif_step")?;
             let state = LifBufs {
                 params: &self.lif_p,
                 v: &self.v,
                 refr: &self.refr,
                 trace: &self.trace,
                 syn: &self.syn,
-                w: &self.w,
+                w,
                 prev: &self.prev,
                 rng: &self.rng,
                 out: &self.out,
             };
             let k = self.tier.lif_step(&state, self.n_prev)?;
             if stdp && k > 0 {
-                st.pruned +=
-                    self.tier
-                        .stdp(&self.w, self.n, &self.trace, &self.out, k, &self.stdp_p)?;
+                st.pruned += self
+                    .tier
+                    .stdp(w, self.n, &self.trace, &self.out, k, &self.stdp_p)?;
             }
             let spikes = &mut self.spikes_buf[..k as usize];
             self.out.read(spikes);
@@ -319,8 +384,13 @@ impl Sim {
         }
         let a = self.agents as usize;
         let (from, to) = (sources.start as usize * a, sources.end as usize * a);
-        self.tier
-            .block_sums(&self.w, self.n, self.per, sources, &self.blocks)?;
+        self.tier.block_sums(
+            self.weights("block_sums")?,
+            self.n,
+            self.per,
+            sources,
+            &self.blocks,
+        )?;
         if let Some(rows) = out.get_mut(from..to) {
             self.blocks.read_at(from as u32, rows);
         }

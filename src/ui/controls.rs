@@ -2,7 +2,7 @@
 //! frame loop applies them, so the engine is changed in exactly one place.
 use crate::runtime::controller::{Command, CommandQueue};
 use crate::runtime::params::{
-    Settings, WeightStorage, AGENTS_RANGE, DRIVE_RANGE, N_RANGE, STEPS_RANGE,
+    Settings, WeightStorage, AGENTS_RANGE, DRIVE_RANGE, N_RANGE, STEPS_RANGE, THREADS_RANGE,
 };
 use crate::tiers::loader::TierStatus;
 use crate::tiers::tier::TierKind;
@@ -76,6 +76,14 @@ pub fn Controls(
                     }).collect_view()}
                 </select>
             </label>
+            <label title="Threads the live simulation runs on: 1 is the page's own; k ≥ 2 are workers that each own a part of the network and exchange spikes every step (the same spikes as one thread). Wasm tiers with f32 weights, on a cross-origin isolated page; otherwise the page says why and runs one.">"Threads "
+                <select data-testid="threads" prop:value=move || settings.get().threads.to_string()
+                    on:change=move |ev| send(Command::Configure(vec![("threads".into(), event_target_value(&ev))]))>
+                    {(THREADS_RANGE.0..=thread_choices()).map(|k| view! {
+                        <option value=k.to_string() selected=move || settings.get().threads == k>{k.to_string()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
             <label>"Agents "<b>{move || settings.get().agents}</b>
                 <input type="range" data-testid="agents" min=AGENTS_RANGE.0 max=AGENTS_RANGE.1 prop:value=move || settings.get().agents
                     on:change=move |ev| send(Command::Configure(vec![("agents".into(), event_target_value(&ev))])) />
@@ -96,4 +104,11 @@ pub fn Controls(
             <span class="muted keys">"Keys: space play/pause · → step · 1–4 tier"</span>
         </section>
     }
+}
+
+/// The most threads the control offers: the cores the browser reports (at least 2, so the
+/// choice is there to try on any machine; at most the setting's bound).
+fn thread_choices() -> u32 {
+    let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
+    (cores as u32).clamp(2, THREADS_RANGE.1)
 }

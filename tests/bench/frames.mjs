@@ -4,7 +4,9 @@
 // wraps `requestAnimationFrame` (the time inside each frame callback: our kernels, drawing and
 // DOM updates) and the 2D-context calls (the canvas part of it), and the gaps between frames
 // give the frame time; this build also shows its own frame budget, read from the page.
-// BROWSER=chromium|firefox|webkit|all (default all), ROUNDS (2), SECONDS per sample (6).
+// BROWSER=chromium|firefox|webkit|all (default all), ROUNDS (2), SECONDS per sample (6);
+// QUERY the page's settings, or QUERIES several separated by `|`, interleaved in each round
+// (e.g. `?n=4096&threads=1|?n=4096&threads=2`: the main thread's frame with and without threads).
 // Writes target/bench/frames.json.
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import { startServer } from '../e2e/server.mjs';
 const ENGINES = engineList(process.env.BROWSER || 'all');
 const ROUNDS = Number(process.env.ROUNDS || 2);
 const SECONDS = Number(process.env.SECONDS || 6);
-const QUERY = process.env.QUERY || '?n=2048&agents=64&steps=4&tier=simd';
+const QUERIES = (process.env.QUERIES || process.env.QUERY || '?n=2048&agents=64&steps=4&tier=simd').split('|');
 const builds = { after: DIST };
 if (process.env.SASI_DIST_BEFORE) builds.before = process.env.SASI_DIST_BEFORE;
 for (const [name, root] of Object.entries(builds)) {
@@ -51,10 +53,10 @@ try {
     const engine = await launch(engineName);
     try {
       for (let round = 0; round < ROUNDS; round++) {
-        for (const build of Object.keys(builds)) {
+        for (const [build, query] of Object.keys(builds).flatMap((b) => QUERIES.map((q) => [b, q]))) {
           const page = await engine.newPage();
           try {
-            await page.goto(`${servers[build].url}/${QUERY}`);
+            await page.goto(`${servers[build].url}/${query}`);
             await waitRunning(page, 60000);
             await sleep(3000);
             await page.evaluate(() => { const f = globalThis.__frames; f.gaps.length = 0; f.cb.length = 0; f.canvas = 0; f.canvasCalls = 0; });
@@ -67,7 +69,7 @@ try {
                 fps: Number(document.querySelector('[data-testid=fps]').textContent) };
             });
             const row = {
-              engine: engine.label, build, round,
+              engine: engine.label, build, query, round,
               fps: r.gaps.length ? 1000 / (r.gaps.reduce((a, b) => a + b, 0) / r.gaps.length) : 0,
               frame_gap_median_ms: median(r.gaps),
               callback_median_ms: median(r.cb),
@@ -75,7 +77,7 @@ try {
               budget: r.budget,
             };
             out.push(row);
-            console.error(`${engine.label} ${build} round ${round}: ${row.fps.toFixed(1)} fps, gap ${row.frame_gap_median_ms.toFixed(1)} ms, callback ${row.callback_median_ms.toFixed(2)} ms, canvas ${row.canvas_ms_per_frame.toFixed(2)} ms/frame ${JSON.stringify(r.budget)}`);
+            console.error(`${engine.label} ${build} ${query} round ${round}: ${row.fps.toFixed(1)} fps, gap ${row.frame_gap_median_ms.toFixed(1)} ms, callback ${row.callback_median_ms.toFixed(2)} ms, canvas ${row.canvas_ms_per_frame.toFixed(2)} ms/frame ${JSON.stringify(r.budget)}`);
           } finally {
             await page.close().catch(() => {});
           }
@@ -95,5 +97,5 @@ console.log(`| engine | build | fps | frame gap (median) | our frame callback (m
 console.log('|---|---|--:|--:|--:|--:|---|');
 for (const r of out) {
   const b = ['kernels', 'mesh', 'raster', 'page', 'other'].map((k) => f1(r.budget[k])).join(' · ');
-  console.log(`| ${r.engine} | ${r.build} (round ${r.round + 1}) | ${f1(r.fps)} | ${f1(r.frame_gap_median_ms)} ms | ${r.callback_median_ms.toFixed(2)} ms | ${r.canvas_ms_per_frame.toFixed(2)} ms | ${Object.keys(r.budget).length ? b : '– (not in this build)'} |`);
+  console.log(`| ${r.engine} | ${r.build}${QUERIES.length > 1 ? ` ${r.query}` : ''} (round ${r.round + 1}) | ${f1(r.fps)} | ${f1(r.frame_gap_median_ms)} ms | ${r.callback_median_ms.toFixed(2)} ms | ${r.canvas_ms_per_frame.toFixed(2)} ms | ${Object.keys(r.budget).length ? b : '– (not in this build)'} |`);
 }

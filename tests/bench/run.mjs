@@ -25,6 +25,11 @@ const H2H_ROUNDS = Number(process.env.H2H_ROUNDS || 5);
 const ENGINES = engineList(process.env.BROWSER || 'chromium');
 const LIVE_N = (process.env.LIVE_N || '1024,2048,4096').split(',').map(Number);
 const LIVE_TIERS = ['js', 'scalar', 'simd', 'relaxed'];
+// The live simulation over threads (issue 29, `?threads=k`): the SIMD tier again at these k.
+const LIVE_THREADS = (process.env.LIVE_THREADS || '2').split(',').map(Number).filter((k) => k > 1);
+/** Every live row's (tier, threads), and how the tables name it. */
+const LIVE_VARIANTS = [...LIVE_TIERS.map((tier) => [tier, 1]), ...LIVE_THREADS.map((k) => ['simd', k])];
+const liveLabel = (tier, k) => (k > 1 ? `${tier} × ${k} threads` : tier);
 const LABELS = { js: 'JavaScript', scalar: 'WASM scalar', simd: 'WASM SIMD128', relaxed: 'WASM relaxed SIMD' };
 const log = (...a) => console.error(...a);
 const fmtNs = (ns) => (ns == null ? '–' : ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
@@ -132,20 +137,29 @@ async function benchEngine(name) {
     // engine cannot run is recorded as such (the app would run another one instead).
     const live = [];
     for (const n of LIVE_N) {
-      for (const tier of LIVE_TIERS) {
+      for (const [tier, threads] of LIVE_VARIANTS) {
         const unavailable = done.tiers[tier] && !done.tiers[tier].ok;
         if (unavailable) {
-          live.push({ tier, n, fps: null, sim_ms: null, note: `unavailable: ${done.tiers[tier].reason}` });
+          live.push({ tier, threads, n, fps: null, sim_ms: null, note: `unavailable: ${done.tiers[tier].reason}` });
           continue;
         }
         const s = await engine.newPage();
         try {
-          await s.goto(`${app.url}/?tier=${tier}&n=${n}&agents=64&steps=4&seed=7`);
+          await s.goto(`${app.url}/?tier=${tier}&n=${n}&agents=64&steps=4&seed=7${threads > 1 ? `&threads=${threads}` : ''}`);
           await waitRunning(s, 60000);
           const activeTier = await s.text('active-tier');
           if (!activeTier.includes(LABELS[tier])) {
-            live.push({ tier, n, fps: null, sim_ms: null, note: `the app ran ${activeTier} instead` });
+            live.push({ tier, threads, n, fps: null, sim_ms: null, note: `the app ran ${activeTier} instead` });
             continue;
+          }
+          if (threads > 1) {
+            // The panel says what runs; a page that could not start the threads says why.
+            await sleep(1500);
+            const ran = await s.evaluate(() => Number(document.querySelector('[data-testid=spike-hash]')?.dataset.threads));
+            if (ran !== threads) {
+              live.push({ tier, threads, n, fps: null, sim_ms: null, note: `the page ran ${ran} thread(s): ${await s.text('notices')}` });
+              continue;
+            }
           }
           await sleep(4000);
           // fps, kernel ms, and the page's frame budget (ms per frame in kernels, mesh, raster,
@@ -160,8 +174,8 @@ async function benchEngine(name) {
           await sleep(2000);
           const b = await sample();
           const budget = Object.fromEntries(Object.keys(b.budget).map((k) => [k, ((a.budget[k] ?? b.budget[k]) + b.budget[k]) / 2]));
-          live.push({ tier, n, fps: (a.fps + b.fps) / 2, sim_ms: (a.sim_ms + b.sim_ms) / 2, budget });
-          log(`live ${name} ${tier} n=${n}: ${b.fps} fps, ${b.sim_ms} ms`);
+          live.push({ tier, threads, n, fps: (a.fps + b.fps) / 2, sim_ms: (a.sim_ms + b.sim_ms) / 2, budget });
+          log(`live ${name} ${liveLabel(tier, threads)} n=${n}: ${b.fps} fps, ${b.sim_ms} ms`);
         } finally {
           await s.close().catch(() => {});
         }
@@ -332,19 +346,20 @@ function printRun(out) {
   console.log(`\nLive simulation in ${out.env.browser} (64 agents, 4 steps of 1 ms per frame, STDP on):\n`);
   console.log(`| tier | ${LIVE_N.map((n) => `N=${n} fps / sim ms`).join(' | ')} |`);
   console.log(`|---|${LIVE_N.map(() => '--:').join('|')}|`);
-  for (const tier of ['js', 'scalar', 'simd', 'relaxed']) {
-    const cells = LIVE_N.map((n) => out.live.find((l) => l.tier === tier && l.n === n))
+  const liveRow = (tier, k, n) => out.live.find((l) => l.tier === tier && (l.threads ?? 1) === k && l.n === n);
+  for (const [tier, k] of LIVE_VARIANTS) {
+    const cells = LIVE_N.map((n) => liveRow(tier, k, n))
       .map((l) => (!l ? '–' : l.fps == null ? 'unavailable' : `${l.fps.toFixed(0)} / ${l.sim_ms.toFixed(2)}`));
-    console.log(`| ${tier} | ${cells.join(' | ')} |`);
+    console.log(`| ${liveLabel(tier, k)} | ${cells.join(' | ')} |`);
   }
   const parts = ['kernels', 'mesh', 'raster', 'page', 'other'];
   console.log(`\nFrame budget in ${out.env.browser} (ms per frame, the page's own measurement: kernels · mesh · raster · panel/DOM · browser + idle):\n`);
   console.log(`| tier | ${LIVE_N.map((n) => `N=${n}`).join(' | ')} |`);
   console.log(`|---|${LIVE_N.map(() => '--:').join('|')}|`);
-  for (const tier of ['js', 'scalar', 'simd', 'relaxed']) {
-    const cells = LIVE_N.map((n) => out.live.find((l) => l.tier === tier && l.n === n))
+  for (const [tier, k] of LIVE_VARIANTS) {
+    const cells = LIVE_N.map((n) => liveRow(tier, k, n))
       .map((l) => (!l || !l.budget || !Object.keys(l.budget).length ? '–' : parts.map((p) => (l.budget[p] ?? NaN).toFixed(1)).join(' · ')));
-    console.log(`| ${tier} | ${cells.join(' | ')} |`);
+    console.log(`| ${liveLabel(tier, k)} | ${cells.join(' | ')} |`);
   }
   for (const n of out.notes) console.log(`\nnote: ${n}`);
 }

@@ -48,6 +48,9 @@ pub struct Headline {
     pub shape: (u32, u32, u32),
     /// `Some((done, total))` while tiers are being measured.
     pub measuring: Option<(usize, usize)>,
+    /// The running tier and its threads when the run is on k ≥ 2 threads: that tier's frames
+    /// are its threads' time; every other tier times a copy of the run's start on one thread.
+    pub threads: Option<(TierKind, u32)>,
 }
 
 impl Headline {
@@ -97,8 +100,12 @@ impl Headline {
             .collect();
         let (n, agents, steps) = self.shape;
         let mut s = format!(
-            "{} per frame of this simulation (N = {n}, {agents} agents, {steps} steps)",
-            per_tier.join(" · ")
+            "{} per frame of this simulation (N = {n}, {agents} agents, {steps} steps{})",
+            per_tier.join(" · "),
+            match self.threads {
+                Some((kind, k)) => format!("; {} on {k} threads", short(kind)),
+                None => String::new(),
+            }
         );
         if let Some((fast, slow, r, (lo, hi))) = self.lead() {
             s.push_str(&format!(
@@ -145,6 +152,7 @@ impl Probe {
                 tiers: Vec::new(),
                 shape,
                 measuring: Some((0, total)),
+                threads: None,
             },
             total,
         }
@@ -228,6 +236,7 @@ mod tests {
             ],
             shape: (1024, 16, 10),
             measuring: None,
+            threads: None,
         };
         let (fast, slow, r, (lo, hi)) = h.lead().expect("a lead");
         assert_eq!((fast, slow), (TierKind::Simd, TierKind::Js));

@@ -68,11 +68,19 @@ pub fn HeadlineView(
     let note = move || {
         headline.with(|h| {
             let (n, agents, steps) = h.shape;
+            let threads = match h.threads {
+                Some((kind, k)) => format!(
+                    " {} runs on {k} threads: its frames are the threads' time; the other tiers \
+                     time a copy of this run's start on the page's own thread.",
+                    kind.label()
+                ),
+                None => String::new(),
+            };
             format!(
                 "LIF + STDP time of one animation frame ({steps} steps of 1 ms, N = {n} neurons, \
                  {agents} agents), timed in this page: median of {SAMPLES} frames after {WARMUP} \
                  warm-up frames per tier; the box spans the quartiles, the whisker min–max. Other tiers \
-                 time a copy of this run after each real frame. Shorter is faster."
+                 time a copy of this run after each real frame. Shorter is faster.{threads}"
             )
         })
     };

@@ -108,6 +108,12 @@ fn LiveFigures(live: ReadSignal<LiveStats>) -> impl IntoView {
             <div class="fig" title="The smallest step between two performance.now() readings, measured in this page at start; cross-origin isolation gives the finest timer.">
                 <span class="k">"Timer"</span><span class="v">{move || live.get().timer_note.clone()}</span>
             </div>
+            <div class="fig" title="Threads the simulation runs on (Threads control, ?threads=k; 1 is the page's own), and the hash of every step's spikes at the latest whole second of simulated time (FNV-1a, as the race's): the same seed gives the same hash at any thread count and in any tier.">
+                <span class="k">"Threads · spike hash"</span>
+                <span class="v" data-testid="spike-hash" data-threads=move || live.with(|l| l.threads.to_string()) data-t=move || live.with(|l| l.spike_check.as_ref().map(|c| c.0.to_string())) data-hash=move || live.with(|l| l.spike_check.as_ref().map(|c| c.1.clone()))>
+                    {move || live.with(|l| match &l.spike_check { Some((t, h)) => format!("{} · t = {t} ms: {}", l.threads, &h[..12]), None => format!("{} · –", l.threads) })}
+                </span>
+            </div>
         </div>
         <p class="muted op-def" data-testid="engine" data-engine=engine.name.clone()>
             "Engine: "{engine.describe()}". Which tiers this engine validates and loads, with the reasons, is in the table below."

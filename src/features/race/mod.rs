@@ -26,40 +26,7 @@ pub const HISTORY_STEPS: usize = 2000;
 /// Checkpoints kept per side (100 ms each: over 27 simulated hours).
 const MAX_CHECKPOINTS: usize = 1_000_000;
 
-/// FNV-1a (64-bit) over every step's index and spike indices, little-endian: the same spikes
-/// at the same steps give the same hash, whatever tier computed them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SpikeHash(pub u64);
-
-impl Default for SpikeHash {
-    fn default() -> Self {
-        SpikeHash(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl SpikeHash {
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-
-    fn bytes(&mut self, b: &[u8]) {
-        for &x in b {
-            self.0 ^= x as u64;
-            self.0 = self.0.wrapping_mul(Self::PRIME);
-        }
-    }
-
-    /// Adds one step: its index (so an empty step still counts) and its spike indices.
-    pub fn step(&mut self, index: u64, spikes: &[u32]) {
-        self.bytes(&index.to_le_bytes());
-        for s in spikes {
-            self.bytes(&s.to_le_bytes());
-        }
-    }
-
-    /// The first 12 hex digits, as shown.
-    pub fn short(self) -> String {
-        format!("{:016x}", self.0)[..12].to_string()
-    }
-}
+pub use crate::runtime::sim::SpikeHash;
 
 /// One side's clock and hash: steps taken, the running hash, and the hash at every
 /// checkpoint passed.
