@@ -6,10 +6,10 @@
 use crate::features::headline::{Headline, Probe};
 use crate::runtime::engine::Engine;
 use crate::runtime::memory::MemoryParts;
-use crate::runtime::params::Settings;
+use crate::runtime::params::{RaceSide, Settings};
 use crate::runtime::sim::Sim;
 use crate::tiers::loader::{TierState, TierStatus};
-use crate::tiers::tier::{Tier, TierKind};
+use crate::tiers::tier::{Fault, Tier, TierKind};
 use crate::util::browser::js_heap_bytes;
 use leptos::prelude::*;
 use std::collections::VecDeque;
@@ -29,7 +29,7 @@ pub enum Command {
     Panic,
     InjectNan,
     /// Races two tiers on this run's settings (`src/features/race/mod.rs`); the main simulation pauses.
-    StartRace(TierKind, TierKind),
+    StartRace(RaceSide, RaceSide),
     StopRace,
 }
 
@@ -523,12 +523,12 @@ impl Controller {
                     // A run over threads has frames in which no answer came: no sample.
                     frame_ms = (!single && last.steps > 0).then_some(times.lif_stdp_ms);
                 }
-                Err(f) => {
-                    let msg = format!("The simulation stopped: {f}");
-                    ch.error = Some(msg.clone());
-                    self.stopped = Some(msg);
-                    self.playing = false;
-                }
+                Err(f) => self.stop_on(&f, &mut ch),
+            }
+        } else if self.stopped.is_none() {
+            // Paused on threads: what they answered still lands (a Step shows its step).
+            if let Err(f) = self.engine.settle_threads() {
+                self.stop_on(&f, &mut ch);
             }
         }
         if running && self.playing {
@@ -541,6 +541,14 @@ impl Controller {
         self.after_frame(clock, &mut ch);
         self.publish_settings(&mut ch);
         ch
+    }
+
+    /// The simulation stopped on `f`: said in the error banner, and the run paused.
+    fn stop_on(&mut self, f: &Fault, ch: &mut Changes) {
+        let msg = format!("The simulation stopped: {f}");
+        ch.error = Some(msg.clone());
+        self.stopped = Some(msg);
+        self.playing = false;
     }
 
     /// One command, in the order queued.
@@ -625,7 +633,7 @@ impl Controller {
     /// Races `a` against `b` on the engine's settings; a race already running ends first (its
     /// memory is given back before the new one is built). A race that cannot start is a notice
     /// and no race.
-    fn start_race(&mut self, a: TierKind, b: TierKind, ch: &mut Changes) {
+    fn start_race(&mut self, a: RaceSide, b: RaceSide, ch: &mut Changes) {
         if let Some(old) = self.race.take() {
             // Its last figures, in case the new one cannot start (a new one's replace them).
             ch.race = Some(old.status(false, None));

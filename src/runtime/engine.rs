@@ -627,7 +627,7 @@ impl Engine {
     /// One animation frame: `steps` simulation steps, agent motion, and now and then the mesh.
     pub fn frame(&mut self, steps: u32) -> Result<(), Fault> {
         if self.threads.is_some() {
-            return self.frame_on_threads(steps);
+            return self.frame_on_threads(Some(steps));
         }
         let per = self.sim.per as usize;
         let a = self.agents.len();
@@ -653,10 +653,20 @@ impl Engine {
         self.after_steps(st.steps, &fired, t1 - t0, None)
     }
 
+    /// While the run is paused: applies what its threads answered since (a Step's steps, the
+    /// frame in flight at the pause) and asks for nothing. Nothing to do on one thread.
+    pub fn settle_threads(&mut self) -> Result<(), Fault> {
+        if self.threads.is_some() {
+            self.frame_on_threads(None)?;
+        }
+        Ok(())
+    }
+
     /// A frame of a run over threads: whatever the threads have answered since the last frame
-    /// is applied (never waited for), and the next frame's steps are asked for when they are
-    /// free. When the threads fail, the run starts again on this thread and says why.
-    fn frame_on_threads(&mut self, steps: u32) -> Result<(), Fault> {
+    /// is applied (never waited for), and the next frame's `steps` are asked for when they are
+    /// free (`None`: nothing asked). When the threads fail, the run starts again on this
+    /// thread and says why.
+    fn frame_on_threads(&mut self, steps: Option<u32>) -> Result<(), Fault> {
         let Some(threads) = self.threads.as_mut() else {
             return Ok(());
         };
@@ -689,7 +699,7 @@ impl Engine {
         }
         let a = self.settings.agents;
         let next = mesh_slice(a, self.frame_no + 1);
-        if let Some(t) = self.threads.as_mut().filter(|t| t.idle()) {
+        if let (Some(t), Some(steps)) = (self.threads.as_mut().filter(|t| t.idle()), steps) {
             t.ask(steps, &self.settings, next, now_ms());
         }
         Ok(())

@@ -50,8 +50,9 @@ pub struct Settings {
     pub debug: bool,
     /// `?bench=quick|full`: start that benchmark set once the tiers have loaded.
     pub bench: Option<BenchSet>,
-    /// `?race=simd,js`: race these two tiers once the tiers have loaded (`src/features/race/mod.rs`).
-    pub race: Option<(TierKind, TierKind)>,
+    /// `?race=simd,js`: race these two sides once the tiers have loaded
+    /// (`src/features/race/mod.rs`); a side may run on threads (`?race=simd,simd:2`).
+    pub race: Option<(RaceSide, RaceSide)>,
     /// `?sweep=on`: run the "largest N at 60 fps" sweep once the page measures its frames.
     pub sweep: bool,
     /// `?variant=stdp:loop,lif_step:lanes`: the form each kernel with forms runs in, by its
@@ -66,6 +67,56 @@ pub struct Settings {
     /// when the page can (a wasm tier, f32 weights, `SharedArrayBuffer`), else on one thread
     /// with the reason. A structural setting, as N is: a change starts the run again.
     pub threads: u32,
+}
+
+/// One side of a race: a tier, on the page's own thread or on k threads (`simd:2` in the URL;
+/// the JS tier runs on one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RaceSide {
+    pub tier: TierKind,
+    pub threads: u32,
+}
+
+impl RaceSide {
+    pub const fn one(tier: TierKind) -> RaceSide {
+        RaceSide { tier, threads: 1 }
+    }
+
+    /// The URL value and `<option value>`: `simd`, or `simd:2` on two threads.
+    pub fn key(self) -> String {
+        if self.threads > 1 {
+            format!("{}:{}", self.tier.key(), self.threads)
+        } else {
+            self.tier.key().to_string()
+        }
+    }
+
+    /// `tier` or `tier:k` with k in [`THREADS_RANGE`]; not the JS tier on threads.
+    pub fn from_key(s: &str) -> Option<RaceSide> {
+        let (tier, threads) = match s.trim().split_once(':') {
+            Some((t, k)) => (t, k.trim().parse::<u32>().ok()?),
+            None => (s, 1),
+        };
+        let tier = TierKind::from_key(tier.trim())?;
+        let ok = (THREADS_RANGE.0..=THREADS_RANGE.1).contains(&threads)
+            && (threads == 1 || tier != TierKind::Js);
+        ok.then_some(RaceSide { tier, threads })
+    }
+
+    /// "WASM SIMD128", or "WASM SIMD128 × 2 threads".
+    pub fn label(self) -> String {
+        if self.threads > 1 {
+            format!("{} × {} threads", self.tier.label(), self.threads)
+        } else {
+            self.tier.label().to_string()
+        }
+    }
+}
+
+impl std::fmt::Display for RaceSide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label())
+    }
 }
 
 /// How the synaptic weights are stored: f32, or bfloat16 (16-bit, half the bytes; rounded to
@@ -254,19 +305,19 @@ fn parse_forms(
     out
 }
 
-fn parse_race(raw: &str, notes: &mut Vec<String>) -> Option<(TierKind, TierKind)> {
+fn parse_race(raw: &str, notes: &mut Vec<String>) -> Option<(RaceSide, RaceSide)> {
     let v = raw.trim().to_ascii_lowercase();
     if matches!(v.as_str(), "0" | "off" | "no" | "none") {
         return None;
     }
     let pair = v
         .split_once(',')
-        .and_then(|(a, b)| Some((TierKind::from_key(a.trim())?, TierKind::from_key(b.trim())?)));
+        .and_then(|(a, b)| Some((RaceSide::from_key(a)?, RaceSide::from_key(b)?)));
     match pair {
         Some((a, b)) if a != b => Some((a, b)),
         _ => {
             notes.push(format!(
-                "race={raw:?} is not two different tiers (e.g. simd,js); no race is started"
+                "race={raw:?} is not two different tiers (e.g. simd,js, or simd,simd:2 for threads); no race is started"
             ));
             None
         }
@@ -488,7 +539,12 @@ impl Settings {
             && in_range(self.steps, STEPS_RANGE)
             && (DRIVE_RANGE.0..=DRIVE_RANGE.1).contains(&self.drive_hz)
             && self.drive_hz.fract() == 0.0
-            && self.race.is_none_or(|(a, b)| a != b)
+            && self.race.is_none_or(|(a, b)| {
+                a != b
+                    && [a, b]
+                        .iter()
+                        .all(|x| RaceSide::from_key(&x.key()) == Some(*x))
+            })
             && self.forms.iter().flatten().all(|&f| usize::from(f) < 2)
             && in_range(self.threads, THREADS_RANGE)
     }
@@ -679,7 +735,10 @@ mod tests {
     fn race_and_sweep_go_through_the_validator() {
         let (s, notes) = Settings::from_query("?race=simd,js&sweep=on");
         assert!(notes.is_empty(), "{notes:?}");
-        assert_eq!(s.race, Some((TierKind::Simd, TierKind::Js)));
+        assert_eq!(
+            s.race,
+            Some((RaceSide::one(TierKind::Simd), RaceSide::one(TierKind::Js)))
+        );
         assert!(s.sweep);
         assert!(
             s.to_query().ends_with("&race=simd,js&sweep=on"),
@@ -690,10 +749,32 @@ mod tests {
         for (q, race, noted) in [
             (
                 "race=relaxed,scalar",
-                Some((TierKind::Relaxed, TierKind::Scalar)),
+                Some((
+                    RaceSide::one(TierKind::Relaxed),
+                    RaceSide::one(TierKind::Scalar),
+                )),
                 false,
             ),
-            ("race=JS, SIMD", Some((TierKind::Js, TierKind::Simd)), false),
+            (
+                "race=JS, SIMD",
+                Some((RaceSide::one(TierKind::Js), RaceSide::one(TierKind::Simd))),
+                false,
+            ),
+            (
+                "race=simd,simd:2",
+                Some((
+                    RaceSide::one(TierKind::Simd),
+                    RaceSide {
+                        tier: TierKind::Simd,
+                        threads: 2,
+                    },
+                )),
+                false,
+            ),
+            ("race=simd:1,simd", None, true),
+            ("race=js:2,simd", None, true),
+            ("race=simd:0,js", None, true),
+            ("race=simd:99,js", None, true),
             ("race=off", None, false),
             ("race=js,js", None, true),
             ("race=simd", None, true),
@@ -800,7 +881,7 @@ mod tests {
             (
                 Settings {
                     debug: true,
-                    race: Some((TierKind::Simd, TierKind::Js)),
+                    race: Some((RaceSide::one(TierKind::Simd), RaceSide::one(TierKind::Js))),
                     ..base.clone()
                 },
                 true,
@@ -830,7 +911,7 @@ mod tests {
             simd_off: true,
             debug: true,
             bench: Some(BenchSet::Quick),
-            race: Some((TierKind::Simd, TierKind::Js)),
+            race: Some((RaceSide::one(TierKind::Simd), RaceSide::one(TierKind::Js))),
             sweep: true,
             forms: [None, Some(1), None, Some(0), Some(1)],
             weights: WeightStorage::Bf16,
@@ -863,7 +944,7 @@ mod round_trip {
             any::<(bool, bool, bool)>(),
             (
                 prop::option::of(prop::sample::select(BenchSet::ALL.to_vec())),
-                prop::option::of((0usize..4, 1usize..4)),
+                prop::option::of((0usize..4, 0usize..4, 1u32..=3, 1u32..=3)),
                 any::<bool>(),
                 prop::array::uniform5(prop::option::of(0u8..2)),
                 prop::sample::select(WeightStorage::ALL.to_vec()),
@@ -881,8 +962,18 @@ mod round_trip {
                     (stdp, simd_off, debug),
                     (bench, race, sweep, forms, weights, threads),
                 )| {
-                    // Two different tiers: the second is an offset of 1..=3 from the first.
-                    let race = race.map(|(a, d)| (TierKind::ALL[a], TierKind::ALL[(a + d) % 4]));
+                    // Two different sides; the JS tier on one thread.
+                    let side = |t: usize, k: u32| RaceSide {
+                        tier: TierKind::ALL[t],
+                        threads: if TierKind::ALL[t] == TierKind::Js {
+                            1
+                        } else {
+                            k
+                        },
+                    };
+                    let race = race
+                        .map(|(a, b, ka, kb)| (side(a, ka), side(b, kb)))
+                        .filter(|(a, b)| a != b);
                     let lo = PER_AGENT_RANGE.0.max(N_RANGE.0.div_ceil(agents));
                     let hi = PER_AGENT_RANGE.1.min(weights.max_n() / agents);
                     let per = lo + pick % (hi - lo + 1);
@@ -911,7 +1002,7 @@ mod round_trip {
         "tier", "n", "agents", "seed", "steps", "drive", "stdp", "simd", "debug", "bench", "race",
         "sweep", "color", "", "variant", "weights", "threads",
     ];
-    const WORDS: [&str; 22] = [
+    const WORDS: [&str; 24] = [
         "on",
         "off",
         "yes",
@@ -932,6 +1023,8 @@ mod round_trip {
         "js,js",
         "relaxed, scalar",
         "simd,gpu",
+        "simd,simd:2",
+        "relaxed:3,js",
         "bf16",
         "f32",
     ];

@@ -2,7 +2,7 @@
 //! through the one validator (`Settings::from_pairs`), `debug` and `bench` included, and the
 //! address bar is rewritten from `Settings::to_query` of [`running_settings`] alone: what the
 //! page runs is what its URL says.
-use crate::runtime::params::Settings;
+use crate::runtime::params::{RaceSide, Settings};
 use crate::tiers::tier::TierKind;
 use crate::util::browser::window;
 use wasm_bindgen::JsValue;
@@ -20,7 +20,7 @@ use wasm_bindgen::JsValue;
 pub fn running_settings(
     main: &Settings,
     active: TierKind,
-    race: Option<((TierKind, TierKind), &Settings)>,
+    race: Option<((RaceSide, RaceSide), &Settings)>,
 ) -> Settings {
     let mut s = match race {
         Some((_, raced)) => main.with_run_of(raced),
@@ -117,7 +117,7 @@ mod tests {
         assert_eq!((s.tier, s.race), (TierKind::Scalar, None));
         assert!(!s.to_query().contains("race="), "{}", s.to_query());
 
-        let pair = (TierKind::Scalar, TierKind::Js);
+        let pair = (RaceSide::one(TierKind::Scalar), RaceSide::one(TierKind::Js));
         let s = running_settings(&main, TierKind::Scalar, Some((pair, &main)));
         assert_eq!(s.race, Some(pair));
         assert!(
@@ -132,7 +132,13 @@ mod tests {
         let raced = parse("n=2048&seed=7&drive=30&stdp=on");
         // The main simulation's settings moved on (another N, seed, drive, STDP, steps).
         let main = parse("n=1024&seed=99&drive=50&stdp=off&steps=9&debug=on");
-        let pair = (TierKind::Simd, TierKind::Js);
+        let pair = (
+            RaceSide::one(TierKind::Simd),
+            RaceSide {
+                tier: TierKind::Simd,
+                threads: 2,
+            },
+        );
         let s = running_settings(&main, TierKind::Simd, Some((pair, &raced)));
         assert!(s.same_run(&raced), "{s:?}");
         assert_eq!((s.n, s.seed, s.drive_hz, s.stdp), (2048, 7, 30.0, true));

@@ -54,8 +54,41 @@ for (const name of engineList(process.env.SASI_ENGINES || 'chromium,firefox,webk
         assert.ok(h[1000], `the run goes on, on one thread (from t = ${t0})`);
         assert.deepEqual(await page.problems(), []);
       });
+      test(`${name}: a race side on threads is refused with the reason, and nothing races`, async () => {
+        const page = await s.open('/?n=512&race=simd,simd:2');
+        await waitRunning(page);
+        const notice = await page.waitFor(() => {
+          const t = document.querySelector('[data-testid=notices]')?.textContent ?? '';
+          return /cannot race/.test(t) && t;
+        }, null, { timeout: 30000, what: 'a notice that the race cannot start' });
+        assert.match(notice, /cannot race WASM SIMD128 against WASM SIMD128 × 2 threads: 2 threads are off/, notice);
+        assert.ok(!/race=/.test(await page.url()), 'the address bar names no race');
+        assert.deepEqual(await page.problems(), []);
+      });
       return;
     }
+
+    test(`${name}: a race of the same tier on one thread and on two: equal spike hashes, the URL keeps it`, async () => {
+      // While a race runs the main simulation is paused (its fps reads 0): wait for the lanes.
+      const page = await s.open('/?n=1024&agents=32&seed=4&race=simd,simd:2');
+      const lanes = await page.waitFor(() => {
+        const l = [0, 1].map((i) => document.querySelector(`[data-testid=race-lane-${i}]`));
+        return l.every((x) => x?.dataset.tier) && l.map((x) => ({ tier: x.dataset.tier, threads: x.dataset.threads, label: x.querySelector('.race-tier')?.textContent }));
+      }, null, { timeout: 60000, what: 'the race lanes' });
+      assert.deepEqual(lanes.map((l) => [l.tier, l.threads]), [['simd', '1'], ['simd', '2']]);
+      assert.match(lanes[1].label, /WASM SIMD128 × 2 threads/);
+      const h = await page.waitFor(() => {
+        const el = document.querySelector('[data-testid=race-hash]');
+        return el && Number(el.dataset.t) >= 1000 && { t: Number(el.dataset.t), equal: el.dataset.equal, a: el.dataset.a, b: el.dataset.b, text: el.textContent };
+      }, null, { timeout: 60000, what: 'a common checkpoint at t ≥ 1 s' });
+      console.log(`# ${name}: ${h.text}`);
+      assert.equal(h.equal, 'true', h.text);
+      assert.equal(h.a, h.b);
+      assert.match(h.text, /SIMD × 2/);
+      assert.match(decodeURIComponent(await page.url()), /race=simd,simd:2/);
+      assert.equal(await page.evaluate(() => document.querySelector('[data-testid=race-divergence]')), null);
+      assert.deepEqual(await page.problems(), []);
+    });
 
     test(`${name}: 1, 2 and 3 threads give the same spikes at t = 1 s and 2 s`, async () => {
       const runs = {};

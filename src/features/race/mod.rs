@@ -4,10 +4,13 @@
 //! they compute the same thing.
 //!
 //! The model is plain types ([`Lane`], [`SpikeHash`], [`run_budgeted`], [`common_checkpoint`])
-//! with unit tests; [`LiveRace`] puts two [`Sim`]s of the app behind it.
+//! with unit tests; [`LiveRace`] puts two [`Sim`]s of the app behind it, or a side's threads
+//! (`runtime/live_threads.rs`) when it runs on k of them: the same tier on one thread and on
+//! two gives the same hashes.
 pub mod view;
 use crate::runtime::engine::Engine;
-use crate::runtime::params::Settings;
+use crate::runtime::live_threads::{self, LiveThreads, Polled};
+use crate::runtime::params::{RaceSide, Settings};
 use crate::runtime::sim::Sim;
 use crate::tiers::tier::{Fault, Tier, TierKind};
 use crate::util::browser::now_ms;
@@ -116,6 +119,8 @@ pub fn first_divergence(a: &Lane, b: &Lane) -> Option<u64> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SideStatus {
     pub kind: TierKind,
+    /// Threads the side runs on (1: the page's own).
+    pub threads: u32,
     pub clock_ms: u64,
     pub steps_per_s: f64,
     pub last_frame_ms: f64,
@@ -139,10 +144,59 @@ pub struct RaceStatus {
 }
 
 /// One side of a running race: the simulation in its tier, its clock and its raster history.
+/// On threads, `sim` holds only the small state (the threads step the network) and `threads`
+/// runs it.
 pub struct LiveLane {
     pub sim: Sim,
     pub lane: Lane,
     pub history: VecDeque<Vec<u32>>,
+    threads: Option<SideThreads>,
+}
+
+/// A race side's threads, and how many steps to ask of them next: as many as fit in
+/// [`BUDGET_MS`] at the last frame's time per step.
+struct SideThreads {
+    run: LiveThreads,
+    next_steps: u32,
+}
+
+impl LiveLane {
+    /// On threads: applies what they answered (each step into the clock, hash and raster) and
+    /// asks for the next frame's steps when they are free; never waits.
+    fn frame_on_threads(&mut self, now: f64, settings: &Settings) -> Result<(), Fault> {
+        let Some(t) = self.threads.as_mut() else {
+            return Ok(());
+        };
+        match t.run.poll(now) {
+            Polled::Waiting | Polled::Ready(_) => {}
+            Polled::Frame(f) => {
+                let mut at = 0usize;
+                for &c in &f.counts {
+                    let Some(spikes) = f.spikes.get(at..at + c as usize) else {
+                        break;
+                    };
+                    at += c as usize;
+                    self.lane.record(spikes);
+                    crate::runtime::engine::push_spikes(&mut self.history, HISTORY_STEPS, spikes);
+                }
+                self.lane.frame_done(f.steps, f.ms);
+                if f.steps > 0 && f.ms > 0.0 {
+                    let fit = (BUDGET_MS * f.steps as f64 / f.ms).floor() as u32;
+                    t.next_steps = fit.clamp(1, MAX_STEPS_PER_FRAME);
+                }
+            }
+            Polled::Failed(why) => {
+                return Err(Fault::Thrown {
+                    call: "race threads",
+                    message: why,
+                })
+            }
+        }
+        if t.run.idle() {
+            t.run.ask(t.next_steps, settings, 0..0, now);
+        }
+        Ok(())
+    }
 }
 
 impl LiveLane {
@@ -169,13 +223,34 @@ pub struct LiveRace {
 impl LiveRace {
     /// Both sides start from the seeded state of these settings (same seed, same N), each
     /// built in its own tier's memory (`Sim::seeded`).
-    pub fn start(tiers: [Rc<Tier>; 2], settings: &Settings) -> Result<LiveRace, Fault> {
+    pub fn start(tiers: [(Rc<Tier>, u32); 2], settings: &Settings) -> Result<LiveRace, String> {
         let [a, b] = tiers;
-        let lane = |t: Rc<Tier>| -> Result<LiveLane, Fault> {
+        let lane = |(t, k): (Rc<Tier>, u32)| -> Result<LiveLane, String> {
+            let on = Settings {
+                threads: k,
+                ..settings.clone()
+            };
+            let threads = if k > 1 {
+                let isolated = live_threads::page_can_share_memory();
+                if let Some(why) = live_threads::unsupported(&on, t.kind, isolated) {
+                    return Err(why);
+                }
+                Some(SideThreads {
+                    run: LiveThreads::start(&t, &on, now_ms())?,
+                    next_steps: 1,
+                })
+            } else {
+                None
+            };
+            let sim = match threads {
+                Some(_) => Sim::seeded_without_weights(t, &on),
+                None => Sim::seeded(t, &on),
+            };
             Ok(LiveLane {
-                sim: Sim::seeded(t, settings)?,
+                sim: sim.map_err(|f| f.to_string())?,
                 lane: Lane::default(),
                 history: VecDeque::with_capacity(HISTORY_STEPS),
+                threads,
             })
         };
         Ok(LiveRace {
@@ -198,6 +273,10 @@ impl LiveRace {
         let first = (self.sides[0].lane.frames % 2) as usize;
         for i in [first, 1 - first] {
             let side = &mut self.sides[i];
+            if side.threads.is_some() {
+                side.frame_on_threads(now_ms, &self.settings)?;
+                continue;
+            }
             let (sim, lane, history) = (&mut side.sim, &mut side.lane, &mut side.history);
             let (steps, ms) = run_budgeted(BUDGET_MS, MAX_STEPS_PER_FRAME, &clock, || {
                 sim.run_steps(1, stdp, |spikes| {
@@ -211,9 +290,13 @@ impl LiveRace {
         Ok(())
     }
 
-    /// The two tiers racing, left then right.
-    pub fn pair(&self) -> (TierKind, TierKind) {
-        (self.sides[0].sim.tier.kind, self.sides[1].sim.tier.kind)
+    /// The two sides racing, left then right.
+    pub fn pair(&self) -> (RaceSide, RaceSide) {
+        let side = |l: &LiveLane| RaceSide {
+            tier: l.sim.tier.kind,
+            threads: l.threads.as_ref().map_or(1, |t| t.run.threads),
+        };
+        (side(&self.sides[0]), side(&self.sides[1]))
     }
 
     /// Whether one of the sides runs in this instance of a tier (its memory holds that side's
@@ -231,6 +314,7 @@ impl LiveRace {
         let wall_s = self.wall_ms / 1000.0;
         let side = |s: &LiveLane| SideStatus {
             kind: s.sim.tier.kind,
+            threads: s.threads.as_ref().map_or(1, |t| t.run.threads),
             clock_ms: s.lane.clock_ms(),
             steps_per_s: if wall_s > 0.0 {
                 s.lane.steps as f64 / wall_s
@@ -258,9 +342,10 @@ impl LiveRace {
 /// Starts a race of tiers `a` and `b` on the engine's settings. A tier that is not loaded is
 /// an error that gives the reason (`?simd=off`, a failed load), like a bad `race` value: the
 /// caller shows it and no race runs.
-pub fn start(e: &Engine, a: TierKind, b: TierKind) -> Result<LiveRace, String> {
-    let tier = |k: TierKind| {
-        e.tier(k).ok_or_else(|| {
+pub fn start(e: &Engine, a: RaceSide, b: RaceSide) -> Result<LiveRace, String> {
+    let tier = |side: RaceSide| {
+        let k = side.tier;
+        e.tier(k).map(|t| (t, side.threads)).ok_or_else(|| {
             let why = e
                 .statuses()
                 .iter()
@@ -270,7 +355,7 @@ pub fn start(e: &Engine, a: TierKind, b: TierKind) -> Result<LiveRace, String> {
             format!("{} is not available ({why})", k.label())
         })
     };
-    LiveRace::start([tier(a)?, tier(b)?], e.settings()).map_err(|f| f.to_string())
+    LiveRace::start([tier(a)?, tier(b)?], e.settings())
 }
 
 /// What a race frame hands back to its caller.

@@ -5,6 +5,7 @@
 use crate::features::live::raster::{self, RasterPixels, RasterStyle};
 use crate::features::race::{LiveLane, LiveRace, RaceStatus};
 use crate::runtime::controller::{Command, CommandQueue};
+use crate::runtime::params::RaceSide;
 use crate::tiers::loader::TierStatus;
 use crate::tiers::tier::TierKind;
 use leptos::html::Canvas;
@@ -57,20 +58,40 @@ fn draw_lane(el: &HtmlCanvasElement, side: &LiveLane, px: &mut RasterPixels) {
     raster::draw(el, side.raster_frame(), RasterStyle::plain(hue), px);
 }
 
-fn short(k: TierKind) -> &'static str {
-    crate::features::headline::short(k)
+/// "SIMD", or "SIMD × 2" on two threads.
+fn short(k: TierKind, threads: u32) -> String {
+    let name = crate::features::headline::short(k);
+    if threads > 1 {
+        format!("{name} × {threads}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The sides a race can pick: every tier on the page's thread, and each wasm tier on two
+/// threads (the same tier on one thread and on two: the same spikes, compared).
+fn race_sides() -> impl Iterator<Item = RaceSide> {
+    let threaded = TierKind::ALL
+        .into_iter()
+        .filter(|k| *k != TierKind::Js)
+        .map(|tier| RaceSide { tier, threads: 2 });
+    TierKind::ALL.into_iter().map(RaceSide::one).chain(threaded)
 }
 
 #[component]
 pub fn RaceView(race: RaceUi, statuses: ReadSignal<Vec<TierStatus>>) -> impl IntoView {
     let queue = CommandQueue::from_context();
-    let left = RwSignal::new(TierKind::Simd);
-    let right = RwSignal::new(TierKind::Js);
+    let left = RwSignal::new(RaceSide::one(TierKind::Simd));
+    let right = RwSignal::new(RaceSide::one(TierKind::Js));
     // The pair the URL asked for, once a race reports it (set only on a change: the status
     // is new every frame).
     Effect::new(move |_| {
         if let Some(s) = race.status.get() {
-            for (sel, k) in [(left, s.sides[0].kind), (right, s.sides[1].kind)] {
+            let side = |i: usize| RaceSide {
+                tier: s.sides[i].kind,
+                threads: s.sides[i].threads,
+            };
+            for (sel, k) in [(left, side(0)), (right, side(1))] {
                 if sel.get_untracked() != k {
                     sel.set(k);
                 }
@@ -82,20 +103,19 @@ pub fn RaceView(race: RaceUi, statuses: ReadSignal<Vec<TierStatus>>) -> impl Int
     let available = move |k: TierKind| {
         statuses.with(|st| st.iter().any(|s| s.kind == k && s.reason().is_none()))
     };
-    let options = move |sel: RwSignal<TierKind>| {
-        TierKind::ALL
-            .into_iter()
+    let options = move |sel: RwSignal<RaceSide>| {
+        race_sides()
             .map(|k| {
                 view! {
-                    <option value=k.key() disabled=move || !available(k)
+                    <option value=k.key() disabled=move || !available(k.tier)
                         selected=move || sel.get() == k>{k.label()}</option>
                 }
             })
             .collect_view()
     };
-    let pick = move |sel: RwSignal<TierKind>| {
+    let pick = move |sel: RwSignal<RaceSide>| {
         move |ev| {
-            if let Some(k) = TierKind::from_key(&event_target_value(&ev)) {
+            if let Some(k) = RaceSide::from_key(&event_target_value(&ev)) {
                 sel.set(k);
             }
         }
@@ -103,7 +123,10 @@ pub fn RaceView(race: RaceUi, statuses: ReadSignal<Vec<TierStatus>>) -> impl Int
     let hash_line = move || {
         status.with(|s| {
             let s = s.as_ref()?;
-            let (a, b) = (short(s.sides[0].kind), short(s.sides[1].kind));
+            let (a, b) = (
+                short(s.sides[0].kind, s.sides[0].threads),
+                short(s.sides[1].kind, s.sides[1].threads),
+            );
             Some(match s.common {
                 Some((t, ha, hb)) => {
                     let equal = ha == hb;
@@ -140,7 +163,8 @@ pub fn RaceView(race: RaceUi, statuses: ReadSignal<Vec<TierStatus>>) -> impl Int
             Some(s) => format!(
                 "Same seed ({}), N = {}, each side may spend {:.0} ms of kernel time per animation frame and runs as many \
                  1 ms steps (LIF + STDP) as fit, at least one. The hash is FNV-1a over every step's index and spike \
-                 indices; the hashes are compared at the latest {} ms checkpoint both sides have reached.{}",
+                 indices; the hashes are compared at the latest {} ms checkpoint both sides have reached. A side on \
+                 threads asks them each frame for as many steps as fit at its last frame's time per step.{}",
                 s.seed, s.n, s.budget_ms, crate::features::race::CHECKPOINT_STEPS,
                 if s.running {
                     " Changing N, agents, seed, drive or STDP (or Reset) starts the race again on the new \
@@ -195,9 +219,10 @@ fn RaceLane(race: RaceUi, i: usize) -> impl IntoView {
     let side = move || status.with(|s| s.as_ref().map(|s| s.sides[i].clone()));
     view! {
         <div class="race-lane" data-testid=format!("race-lane-{i}")
-            data-tier=move || side().map(|s| s.kind.key()).unwrap_or("")>
+            data-tier=move || side().map(|s| s.kind.key()).unwrap_or("")
+            data-threads=move || side().map(|s| s.threads.to_string()).unwrap_or_default()>
             <div class="race-lane-head">
-                <span class="race-tier">{move || side().map(|s| s.kind.label()).unwrap_or("–")}</span>
+                <span class="race-tier">{move || side().map(|s| RaceSide { tier: s.kind, threads: s.threads }.label()).unwrap_or_else(|| "–".into())}</span>
                 <span class="race-clock">"t = "
                     <b data-testid=format!("race-clock-{i}")
                         data-ms=move || side().map(|s| s.clock_ms.to_string()).unwrap_or_default()>
