@@ -421,15 +421,20 @@ mod call {
         })
     }
 
+    /// The part `first..first + width` of `n` neurons, as the kernels take it.
+    fn part_of(n: u32, first: u32, width: u32) -> Part {
+        Part {
+            n: n as usize,
+            first: first as usize,
+            width: width as usize,
+        }
+    }
+
     /// The block sums of the columns `first..first + width` of `n` (`ops::blocks`' parts): W
     /// the part's `n × width` columns, whole agents; only the entries of the source agents
     /// `src_first..src_first + src_count` and the part's target agents are written.
     pub(super) fn block_sums_part(a: args::block_sums_part) -> R {
-        let part = Part {
-            n: a.n as usize,
-            first: a.first as usize,
-            width: a.width as usize,
-        };
+        let part = part_of(a.n, a.first, a.width);
         let block = a.block as usize;
         let (first, count) = (a.src_first as usize, a.src_count as usize);
         block_sums_of::<f32>((a.w, a.w_len), (a.out, a.out_len), 4, |w, o| {
@@ -548,11 +553,7 @@ mod call {
     /// `out` receives the part's spikes as neuron indices of the whole population. The checks
     /// of `lif_step` with the state `width` long.
     pub(super) fn lif_step_part(a: args::lif_step_part) -> R {
-        let part = Part {
-            n: a.n as usize,
-            first: a.first as usize,
-            width: a.width as usize,
-        };
+        let part = part_of(a.n, a.first, a.width);
         let a = lif_args!(a, a.width);
         lif_step_of::<f32>(a, 4, |p, st, w, prev, out| {
             (active().lif_step_part)(p, st, w, prev, out, part)
@@ -562,11 +563,7 @@ mod call {
     /// STDP of the columns `first..first + width` of `n` (`ops::stdp`'s parts): W the part's
     /// `n × width` columns, `trace` all `n` traces, `spikes` the whole step's list.
     pub(super) fn stdp_update_part(a: args::stdp_update_part) -> R {
-        let part = Part {
-            n: a.n as usize,
-            first: a.first as usize,
-            width: a.width as usize,
-        };
+        let part = part_of(a.n, a.first, a.width);
         let a = stdp_args!(a);
         stdp_update_of::<f32>(a, 4, |w, t, s, p| (active().stdp_part)(w, t, s, p, part))
     }
