@@ -397,7 +397,8 @@ pub fn start(ui: Ui, queue: CommandQueue, autorun: Option<String>, worker: Bench
             queue.send(Command::StartRace(a, b));
         }
         if let Some(set) = autorun {
-            worker.start(&set, s.simd_off, true, ui.bench, ui.measured);
+            let threads = engine.threads() > 1;
+            worker.start(&set, s.simd_off, true, threads, ui.bench, ui.measured);
         }
         let controller = Rc::new(RefCell::new(Controller::new(
             engine,

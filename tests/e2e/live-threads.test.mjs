@@ -7,7 +7,7 @@
 // page says why and runs on one thread. Behaviour, not speed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { engineList, waitRunning, sleep } from './engines.mjs';
+import { canvasStats, engineList, waitRunning, sleep } from './engines.mjs';
 import { describeEngine } from './suite.mjs';
 
 /** The panel's threads and spike hash: { threads, t, hash } (t and hash null before 1 s). */
@@ -139,6 +139,31 @@ for (const name of engineList(process.env.SASI_ENGINES || 'chromium,firefox,webk
       assert.ok(h.bars.includes('simd') && h.bars.includes('js'), JSON.stringify(h.bars));
       assert.deepEqual(await page.problems(), []);
     });
+
+    // Issue 29 part 4 in the page: on threads, the lab's benchmark measures the thread scaling
+    // after its cases, with its table and chart (Chromium: the other engines run the same
+    // worker code in make bench, and the thread workers in threads.test.mjs).
+    if (name === 'chromium') {
+      test(`${name}: on threads, Run benchmark measures the thread scaling and draws its chart`, async () => {
+        const page = await s.open('/?n=512&threads=2');
+        await waitRunning(page);
+        await page.click('[data-testid=play-pause]');
+        await page.click('[data-testid=bench-run]');
+        const rows = await page.waitFor(() => {
+          const trs = [...document.querySelectorAll('[data-testid=thread-scaling-table] tbody tr')];
+          return trs.length > 0 && trs.map((tr) => ({ case: tr.dataset.case, identical: tr.dataset.identical, cells: [...tr.querySelectorAll('td[data-threads]')].map((td) => td.textContent) }));
+        }, null, { timeout: 300000, interval: 1000, what: 'the thread scaling table' });
+        assert.deepEqual(rows.map((r) => r.case), ['matvec', 'dense_batch', 'relu', 'live_step'], JSON.stringify(rows));
+        for (const r of rows) assert.ok(r.cells.length >= 2 && r.cells.every((c) => /\d.*×/.test(c)), JSON.stringify(r));
+        assert.equal(rows.find((r) => r.case === 'live_step').identical, 'true', 'the same spikes at every thread count');
+        await page.waitFor(() => /^Speed-up over one thread/.test(document.querySelector('[data-testid=chart-threads]')?.getAttribute('aria-label') || ''), null, { what: 'the thread-scaling chart' });
+        const chart = await canvasStats(page, 'chart-threads');
+        assert.ok(chart.differing > 500, `chart-threads is drawn (${chart.differing} px)`);
+        const labels = await page.evaluate(() => JSON.parse(document.querySelector('[data-testid=chart-threads]').dataset.labelBoxes || '[]').map((b) => b.text));
+        assert.ok(labels.includes('ideal: k threads, k× faster') && labels.includes('2'), labels.join(' | '));
+        assert.deepEqual(await page.problems(), []);
+      });
+    }
 
     test(`${name}: at N = 4096 the page's memory over 2 threads is within 10 % of one thread's`, async () => {
       const total = {};

@@ -60,7 +60,7 @@ pub fn BenchPanel(
 
     view! {
         <h3>"Benchmark run"</h3>
-        <BenchControls bench set measured running simd_off worker/>
+        <BenchControls bench set measured running simd_off worker settings/>
         <BenchExport bench set settings/>
         <BenchTable bench lines/>
         <BenchCharts bench lines frames/>
@@ -77,10 +77,20 @@ fn BenchControls(
     running: ReadSignal<bool>,
     simd_off: bool,
     worker: BenchWorker,
+    settings: ReadSignal<Settings>,
 ) -> impl IntoView {
     let start = move |which: &str| {
         set.set(which.to_string());
-        worker.start(which, simd_off, running.get_untracked(), bench, measured);
+        // On threads (`?threads=k`), the run measures the thread scaling after its cases.
+        let threads = settings.get_untracked().threads > 1;
+        worker.start(
+            which,
+            simd_off,
+            running.get_untracked(),
+            threads,
+            bench,
+            measured,
+        );
     };
     let run = move |_| start(&set.get_untracked());
     let run_full = move |_| start("full");

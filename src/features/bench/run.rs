@@ -183,7 +183,7 @@ pub struct BenchWorker;
 
 impl BenchWorker {
     /// Starts a run of `set` (a run before it stops); `playing`: whether the animation plays
-    /// as it starts. Progress and rows go to `state`; a finished run's SIMD-vs-JS figures to
+    /// as it starts; `threads`: the thread scaling after the cases too. Progress and rows go to `state`; a finished run's SIMD-vs-JS figures to
     /// `measured`. A worker that cannot be started ends the run in `state`, with the reason:
     /// the state is the one place a run's outcome is told.
     pub fn start(
@@ -191,17 +191,18 @@ impl BenchWorker {
         set: &str,
         simd_off: bool,
         playing: bool,
+        threads: bool,
         state: RwSignal<BenchState>,
         measured: RwSignal<Measured>,
     ) {
         self.stop();
-        // The forms the page's modules run, so the rows measure what the page runs.
-        // Not the thread scaling after the cases: in two of three full e2e runs the page's
-        // benchmark then did not finish in Firefox or WebKitGTK (cause not found; `make bench`
-        // keeps measuring it, and the table and chart show whatever a run carries).
+        // The forms the page's modules run, so the rows measure what the page runs. The thread
+        // scaling after the cases only when the page runs on threads (the caller says): with
+        // it after every run, two of three full e2e runs last round had the page's benchmark
+        // not finish in Firefox or WebKitGTK (cause not found; `make bench` always measures it).
         let run = RunRequest {
             forms: crate::tiers::forms::running(),
-            threads: false,
+            threads,
             ..RunRequest::new(set, simd_off)
         };
         let request = match worker::to_js(&run) {
