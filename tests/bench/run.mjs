@@ -41,15 +41,16 @@ const native = JSON.parse(execFileSync('cargo', ['run', '-q', '--release', '-p',
 }));
 const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || 'unknown';
 
-/** Thread scaling in `page` (kernels/js/bench/threads.js), polled as the harness is. */
-async function runThreadScaling(page) {
-  await page.evaluate(() => {
+/** Thread scaling in `page` (kernels/js/bench/threads.js), polled as the harness is, in the
+ *  SIMD module's kernel `forms` the harness's calibration chose (`done.forms.simd`). */
+async function runThreadScaling(page, forms = null) {
+  await page.evaluate((forms) => {
     globalThis.__scaling = null;
     import('/js/bench/threads.js')
-      .then((m) => m.threadScaling({ moduleUrl: '/kernels/kernels-simd.wasm' }))
+      .then((m) => m.threadScaling({ moduleUrl: '/kernels/kernels-simd.wasm', forms }))
       .then((v) => { globalThis.__scaling = v; }, (e) => { globalThis.__scaling = { error: String(e?.message || e) }; });
     return true;
-  });
+  }, forms);
   for (;;) {
     const r = await page.evaluate(() => globalThis.__scaling);
     if (r) return r;
@@ -103,7 +104,7 @@ async function benchEngine(name) {
     const done = await runHarness(page, SET, { plain: true, log });
     if (done.type !== 'done') throw new Error(`benchmark failed in ${name}: ${done.message}`);
     log('thread scaling (workers that each own their slice)…');
-    const threadScaling = await runThreadScaling(page);
+    const threadScaling = await runThreadScaling(page, done.forms?.simd ?? null);
     const problems = await page.problems();
     if (problems.length) log('page problems:', problems);
     await page.close();
@@ -127,7 +128,7 @@ async function benchEngine(name) {
     // Issue 29 part 4: tfjs's threaded build against our threads at the same counts.
     let tfjsThreads;
     if (threadScaling?.cases?.length) {
-      tfjsThreads = await runTfjsThreaded(engine, threadCounts(threadScaling.threads_available ?? 1), { log })
+      tfjsThreads = await runTfjsThreaded(engine, threadCounts(threadScaling.threads_available ?? 1), { log, forms: done.forms?.simd ?? null })
         .catch((e) => ({ error: String(e?.message || e) }));
     } else {
       tfjsThreads = { error: `our thread scaling did not run here: ${threadScaling?.error ?? 'unknown'}` };

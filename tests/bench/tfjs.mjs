@@ -63,7 +63,7 @@ export async function runTfjsAnchor(browser, { set = 'full', log = console.error
  * when its backend starts). Returns `{ by_k: { k: { env, rows } or { error } } }`; a count that
  * fails says why and the others still run.
  */
-export async function runTfjsThreaded(engine, ks, { rounds = 3, calls = 100, warmup = 20, log = console.error } = {}) {
+export async function runTfjsThreaded(engine, ks, { rounds = 3, calls = 100, warmup = 20, forms = null, log = console.error } = {}) {
   // Isolated, and without the app's security headers: tfjs's threaded build starts its
   // pthread pool from blob: URLs, which the app's CSP (`worker-src 'self'`) refuses, and its
   // backend then never becomes ready. This page is the outside anchor, never the app.
@@ -81,7 +81,7 @@ export async function runTfjsThreaded(engine, ks, { rounds = 3, calls = 100, war
           globalThis.runThreadedHeadToHead(k, opts)
             .then((r) => { globalThis.__threaded = { ok: r }; }, (e) => { globalThis.__threaded = { error: String(e?.message || e) }; });
           return true;
-        }, { k, opts: { rounds, calls, warmup } });
+        }, { k, opts: { rounds, calls, warmup, forms } });
         const r = await page.waitFor(() => globalThis.__threaded, null, { timeout: 300000, interval: 500, what: `the threaded head to head at k = ${k}` });
         const problems = (await page.problems()).filter((p) => /^(pageerror|request left)/.test(p));
         by_k[k] = r.error ? { error: r.error } : problems.length ? { error: problems.join('; ') } : r.ok;

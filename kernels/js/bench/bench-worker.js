@@ -106,7 +106,7 @@ async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBy
     postMessage(msg.progress({ kernel: 'thread scaling', size: '', tier: 'simd', done: result.rows.length, total: result.rows.length }));
     scaling = !modules?.simd || !tiers.simd
       ? { isolated: self.crossOriginIsolated === true, error: 'no SIMD module in this run', cases: [] }
-      : await threadScaling({ moduleUrl: fromRoot(modules.simd), calls: 60, warmup: 15, timeoutMs: 20_000 }).catch((e) => ({ error: String(e?.message || e), cases: [] }));
+      : await threadScaling({ moduleUrl: fromRoot(modules.simd), calls: 60, warmup: 15, forms: forms.simd, timeoutMs: 20_000 }).catch((e) => ({ error: String(e?.message || e), cases: [] }));
   }
   const memory = memoryReport(tiers);
   postMessage(msg.memory(memory));

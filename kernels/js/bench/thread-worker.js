@@ -3,7 +3,7 @@
 // module's memory, and a loop that waits on a SharedArrayBuffer for the next generation, runs
 // its slice, and counts itself done. Nothing but the two control words is shared.
 import { loadKernelModule } from '../load.js';
-import { LIVE, batchFloorMs, timerResolutionMs, uniform } from './bench.js';
+import { LIVE, batchFloorMs, selectForms, timerResolutionMs, uniform } from './bench.js';
 import { partStart, serve } from './thread-loop.js';
 import { livePart, spikeExchange } from '../live/live-part.js';
 
@@ -74,9 +74,11 @@ function setup(x, kase, part, parts, sab, n, steps = 1, hashSteps = Infinity) {
 
 /** Sets up this thread's slice, then serves (thread-loop.js). */
 onmessage = async (e) => {
-  const { moduleUrl, kase, part, parts, sab, calls, warmup, n, steps } = e.data;
+  const { moduleUrl, kase, part, parts, sab, calls, warmup, n, steps, forms } = e.data;
   try {
     const x = (await loadKernelModule(moduleUrl)).exports;
+    // The kernel forms the run measures in (the calibration's): the same code as one thread.
+    selectForms(x, forms);
     // Every thread count runs at least warm-up + calls frames: the hash covers exactly those.
     const run = setup(x, kase, part, parts, sab, n, steps, (warmup + calls) * steps);
     // A trial call, but not of the live step: its every call is a step all threads take.

@@ -17,11 +17,12 @@ export const SCALING_CASES = Object.freeze({
 });
 
 /** Times `kase` at k threads: per-call ms after `warmup` calls (and the live step's spike
- *  hash). The live step's call is a frame of `steps` steps at N = `n`; `timeoutMs`: the
- *  bound on the whole measurement (thread-loop.js THREADS_TIMEOUT_MS by default). */
-export function timeAt(moduleUrl, kase, k, calls, warmup, { n = SCALING_CASES[kase]?.n ?? 0, steps = SCALING_CASES[kase]?.steps ?? 1, timeoutMs } = {}) {
+ *  hash). The live step's call is a frame of `steps` steps at N = `n`; `forms`: the kernel
+ *  forms (`{ kernel: form }`, bench.js `selectForms`) every thread's module runs; `timeoutMs`:
+ *  the bound on the whole measurement (thread-loop.js THREADS_TIMEOUT_MS by default). */
+export function timeAt(moduleUrl, kase, k, calls, warmup, { n = SCALING_CASES[kase]?.n ?? 0, steps = SCALING_CASES[kase]?.steps ?? 1, forms = null, timeoutMs } = {}) {
   const sabBytes = kase === 'live_step' ? liveSabBytes(n, k) : 8;
-  return timeThreads(new URL('thread-worker.js', import.meta.url), k, (part, sab) => ({ moduleUrl, kase, part, parts: k, sab, calls, warmup, n, steps }), sabBytes, { timeoutMs });
+  return timeThreads(new URL('thread-worker.js', import.meta.url), k, (part, sab) => ({ moduleUrl, kase, part, parts: k, sab, calls, warmup, n, steps, forms }), sabBytes, { timeoutMs });
 }
 
 /** The thread counts measured up to `top`: every count to 4, then the powers of two, then `top`
@@ -41,7 +42,7 @@ export function threadCounts(top) {
  * or { error } }, speedup: { k: ×over k = 1 } }] }`, or
  * `{ error }` without isolation or SharedArrayBuffer.
  */
-export async function threadScaling({ moduleUrl, cases = Object.keys(SCALING_CASES), maxThreads, calls = 200, warmup = 50, timeoutMs }) {
+export async function threadScaling({ moduleUrl, cases = Object.keys(SCALING_CASES), maxThreads, calls = 200, warmup = 50, forms = null, timeoutMs }) {
   const available = globalThis.navigator?.hardwareConcurrency ?? 1;
   if (!globalThis.crossOriginIsolated) return { threads_available: available, isolated: false, error: 'not cross-origin isolated: no SharedArrayBuffer' };
   // WebKitGTK reports isolation yet has no SharedArrayBuffer inside a worker.
@@ -57,7 +58,7 @@ export async function threadScaling({ moduleUrl, cases = Object.keys(SCALING_CAS
       // SharedArrayBuffer in a worker yet never start a worker inside it): the run stops there
       // with the reason, instead of waiting out the bound once per case and count.
       try {
-        const ms = await timeAt(moduleUrl, kase, k, calls, warmup, { timeoutMs });
+        const ms = await timeAt(moduleUrl, kase, k, calls, warmup, { forms, timeoutMs });
         by_k[k] = { median_ns: median(ms) * 1e6, p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6, calls_per_sample: ms.callsPerSample, memory_bytes: ms.memoryBytes, ...(ms.hash !== undefined ? { spike_hash: ms.hash } : {}) };
       } catch (e) {
         const why = String(e?.message || e);

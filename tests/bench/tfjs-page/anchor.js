@@ -214,7 +214,7 @@ const THREADED = [
  * at one thread whatever is asked), and per workload each side's per-round medians, quartiles
  * of the last round and the per-round ratio tfjs ÷ ours. Needs cross-origin isolation.
  */
-export async function threadedHeadToHead(k, { rounds = 3, calls = 100, warmup = 20, moduleUrl = OUR_MODULES.simd } = {}) {
+export async function threadedHeadToHead(k, { rounds = 3, calls = 100, warmup = 20, moduleUrl = OUR_MODULES.simd, forms = null } = {}) {
   if (!globalThis.crossOriginIsolated) throw new Error('not cross-origin isolated: no threads for either side');
   tf.wasm.setWasmPaths('/vendor/tfjs-backend-wasm/');
   tf.wasm.setThreadsCount(k);
@@ -243,7 +243,7 @@ export async function threadedHeadToHead(k, { rounds = 3, calls = 100, warmup = 
       for (let r = 0; r < rounds; r++) {
         const order = r % 2 ? ['ours', 'tfjs'] : ['tfjs', 'ours'];
         for (const who of order) {
-          const ms = who === 'tfjs' ? timeSamples(theirs.run.call, calls, warmup, minSampleMs) : await timeAt(url, w.kase, k, calls, warmup);
+          const ms = who === 'tfjs' ? timeSamples(theirs.run.call, calls, warmup, minSampleMs) : await timeAt(url, w.kase, k, calls, warmup, { forms });
           side[who].push(median(ms) * 1e6);
           last[who] = { p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6 };
         }
