@@ -16,7 +16,6 @@ use crate::runtime::url::write_url;
 use crate::tiers::loader::{self, TierState, TierStatus};
 use crate::tiers::tier::{Tier, TierKind};
 use crate::util::browser::{now_ms, timer_resolution_us, window};
-use js_sys::Reflect;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -238,10 +237,7 @@ fn start_frame_loop(mut tick: impl FnMut() + 'static) {
 }
 
 fn timer_note() -> String {
-    let isolated = Reflect::get(&window(), &"crossOriginIsolated".into())
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
+    let isolated = crate::util::browser::cross_origin_isolated();
     format!(
         "{:.0} µs resolution, {}",
         timer_resolution_us(),

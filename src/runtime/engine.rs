@@ -247,7 +247,6 @@ impl Engine {
         self.sim.n
     }
 
-    /// The tier instance the run lives in (a race side may share it).
     /// Threads the run is on now (1: this page's own).
     pub fn threads(&self) -> u32 {
         self.threads.as_ref().map_or(1, |t| t.threads)
@@ -268,6 +267,7 @@ impl Engine {
         self.thread_note.take()
     }
 
+    /// The tier instance the run lives in (a race side may share it).
     pub fn running_tier(&self) -> &Rc<Tier> {
         &self.sim.tier
     }
@@ -711,12 +711,9 @@ impl Engine {
     fn apply_thread_frame(&mut self, f: ThreadFrame) -> Result<(), Fault> {
         let per = self.sim.per as usize;
         let mut fired = vec![0u32; self.agents.len()];
-        let mut at = 0usize;
-        for (index, &c) in (self.step..).zip(&f.counts) {
-            let Some(spikes) = f.spikes.get(at..at + c as usize) else {
-                break;
-            };
-            at += c as usize;
+        let mut spiked = 0;
+        for (index, spikes) in (self.step..).zip(f.step_spikes()) {
+            spiked += spikes.len() as u32;
             hash_step(&mut self.spike_hash, &mut self.spike_check, index, spikes);
             for &i in spikes {
                 if let Some(x) = fired.get_mut(i as usize / per) {
@@ -729,7 +726,7 @@ impl Engine {
         self.step += f.steps as u64;
         self.total_pruned += f.pruned as u64;
         self.last = FrameStats {
-            spikes: at as u32,
+            spikes: spiked,
             pruned: f.pruned,
             steps: f.steps,
         };

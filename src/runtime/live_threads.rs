@@ -11,6 +11,7 @@ use crate::tiers::tier::{Tier, TierKind};
 use crate::util::worker::{self, WorkerClient, WorkerEvent};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -44,11 +45,9 @@ pub fn unsupported(settings: &Settings, tier: TierKind, isolated: bool) -> Optio
 
 /// Whether the page is cross-origin isolated and has `SharedArrayBuffer`.
 pub fn page_can_share_memory() -> bool {
-    let w: JsValue = web_sys::window()
-        .map(Into::into)
-        .unwrap_or(JsValue::UNDEFINED);
-    let get = |k: &str| js_sys::Reflect::get(&w, &k.into()).unwrap_or(JsValue::UNDEFINED);
-    get("crossOriginIsolated").as_bool() == Some(true) && get("SharedArrayBuffer").is_function()
+    crate::util::browser::cross_origin_isolated()
+        && js_sys::Reflect::get(&crate::util::browser::window(), &"SharedArrayBuffer".into())
+            .is_ok_and(|v| v.is_function())
 }
 
 #[derive(Serialize)]
@@ -140,6 +139,19 @@ pub struct ThreadFrame {
     pub ms: f64,
 }
 
+impl ThreadFrame {
+    /// Each step's spike list, in order (`spikes` cut by `counts`; a count past the list's
+    /// end ends it).
+    pub fn step_spikes(&self) -> impl Iterator<Item = &[u32]> {
+        let mut at = 0usize;
+        self.counts.iter().map_while(move |&c| {
+            let step = self.spikes.get(at..at + c as usize)?;
+            at += c as usize;
+            Some(step)
+        })
+    }
+}
+
 /// What [`LiveThreads::poll`] found.
 pub enum Polled {
     /// Nothing new: starting, or a frame still running.
@@ -153,7 +165,7 @@ pub enum Polled {
 
 #[derive(Default)]
 struct Inbox {
-    events: Vec<Polled>,
+    events: VecDeque<Polled>,
     memory_bytes: f64,
 }
 
@@ -222,7 +234,7 @@ impl LiveThreads {
                     }
                     WorkerEvent::Failed(why) => Polled::Failed(why),
                 };
-                inbox.events.push(event);
+                inbox.events.push_back(event);
             },
         )?;
         Ok(LiveThreads {
@@ -238,10 +250,7 @@ impl LiveThreads {
     /// The next thing the threads said, oldest first; `Failed` when they said nothing within
     /// [`ANSWER_TIMEOUT_MS`] of being asked.
     pub fn poll(&mut self, now: f64) -> Polled {
-        let event = {
-            let mut inbox = self.inbox.borrow_mut();
-            (!inbox.events.is_empty()).then(|| inbox.events.remove(0))
-        };
+        let event = self.inbox.borrow_mut().events.pop_front();
         match event {
             Some(Polled::Ready(sums)) => {
                 self.ready = true;
@@ -297,10 +306,9 @@ impl LiveThreads {
         self.inbox.borrow().memory_bytes
     }
 
+    /// Terminates the lead; the helpers it started end with it (a dedicated worker's own
+    /// workers do not outlive it).
     fn stop(&self) {
-        if let Ok(msg) = worker::to_js(&serde_json::json!({ "type": "stop" })) {
-            self.client.post(&msg);
-        }
         self.client.stop();
     }
 }

@@ -68,6 +68,15 @@ pub fn engine_name(ua: &str) -> String {
     }
 }
 
+/// Whether the page is cross-origin isolated (`crossOriginIsolated`; false where the engine
+/// does not say).
+pub fn cross_origin_isolated() -> bool {
+    Reflect::get(&window(), &"crossOriginIsolated".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
 impl EngineInfo {
     pub fn detect() -> EngineInfo {
         let w = window();
@@ -81,11 +90,7 @@ impl EngineInfo {
             ua_memory: perf
                 .as_ref()
                 .is_some_and(|p| has(p, "measureUserAgentSpecificMemory")),
-            isolated: has(&w, "crossOriginIsolated")
-                && Reflect::get(&w, &"crossOriginIsolated".into())
-                    .ok()
-                    .and_then(|v| v.as_bool())
-                    .unwrap_or(false),
+            isolated: cross_origin_isolated(),
         }
     }
 

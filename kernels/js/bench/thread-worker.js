@@ -5,14 +5,7 @@
 import { loadKernelModule } from '../load.js';
 import { LIVE, batchFloorMs, selectForms, timerResolutionMs, uniform } from './bench.js';
 import { partStart, serve } from './thread-loop.js';
-import { livePart, spikeExchange } from '../live/live-part.js';
-
-function alloc(x, f32) {
-  const h = x.sasi_alloc(f32.length * 4) >>> 0;
-  if (!h) throw new Error(`allocation of ${f32.length * 4} bytes failed`);
-  new Float32Array(x.memory.buffer, h, f32.length).set(f32);
-  return h;
-}
+import { allocF32 as alloc, livePart, spikeExchange } from '../live/live-part.js';
 
 /**
  * The app's run (live-part.js: LIF then STDP, the page's model at N = `n`, `LIVE`'s seed and

@@ -6,7 +6,8 @@
 // (bench/thread-worker.js), so both run the same step.
 import { waitWhile } from '../bench/thread-loop.js';
 
-function allocF32(x, values) {
+/** `values` copied into a new allocation in module `x`; its handle. */
+export function allocF32(x, values) {
   const h = x.sasi_alloc(values.length * 4) >>> 0;
   if (!h) throw new Error(`allocation of ${values.length * 4} bytes failed`);
   new Float32Array(x.memory.buffer, h, values.length).set(values);

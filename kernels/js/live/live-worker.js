@@ -15,7 +15,7 @@
 //                 traces after the last step; sums: rows src_first..+src_count of the block
 //                 sums; memory_bytes: every thread's module memory, summed
 //   lead → page  {type:'error', message}            the run is over; the page stops the lead
-//   page → lead  {type:'stop'}
+// The page stops the threads by terminating the lead: the helpers are its workers and end with it.
 // Lead ↔ helpers: {type:'helper', …} then shared words (CTL below), `ready`/`error` messages.
 import { loadKernelModule } from '../load.js';
 import { SPIN_MS } from '../bench/thread-loop.js';
@@ -222,9 +222,6 @@ onmessage = async (e) => {
       if (!lead) throw new Error('run before start');
       const { msg, transfer } = lead.run(m);
       postMessage(msg, transfer);
-    } else if (m?.type === 'stop') {
-      lead?.stop();
-      close();
     } else {
       throw new Error(`unknown message ${JSON.stringify(m?.type)}`);
     }

@@ -183,9 +183,10 @@ pub struct BenchWorker;
 
 impl BenchWorker {
     /// Starts a run of `set` (a run before it stops); `playing`: whether the animation plays
-    /// as it starts; `threads`: the thread scaling after the cases too. Progress and rows go to `state`; a finished run's SIMD-vs-JS figures to
-    /// `measured`. A worker that cannot be started ends the run in `state`, with the reason:
-    /// the state is the one place a run's outcome is told.
+    /// as it starts; `threads`: the thread scaling after the cases too. Progress and rows go
+    /// to `state`; a finished run's SIMD-vs-JS figures to `measured`. A worker that cannot be
+    /// started ends the run in `state`, with the reason: the state is the one place a run's
+    /// outcome is told.
     pub fn start(
         &self,
         set: &str,

@@ -161,6 +161,11 @@ struct SideThreads {
 }
 
 impl LiveLane {
+    /// Threads the side runs on (1: the page's own).
+    fn threads(&self) -> u32 {
+        self.threads.as_ref().map_or(1, |t| t.run.threads)
+    }
+
     /// On threads: applies what they answered (each step into the clock, hash and raster) and
     /// asks for the next frame's steps when they are free; never waits.
     fn frame_on_threads(&mut self, now: f64, settings: &Settings) -> Result<(), Fault> {
@@ -170,12 +175,7 @@ impl LiveLane {
         match t.run.poll(now) {
             Polled::Waiting | Polled::Ready(_) => {}
             Polled::Frame(f) => {
-                let mut at = 0usize;
-                for &c in &f.counts {
-                    let Some(spikes) = f.spikes.get(at..at + c as usize) else {
-                        break;
-                    };
-                    at += c as usize;
+                for spikes in f.step_spikes() {
                     self.lane.record(spikes);
                     crate::runtime::engine::push_spikes(&mut self.history, HISTORY_STEPS, spikes);
                 }
@@ -294,7 +294,7 @@ impl LiveRace {
     pub fn pair(&self) -> (RaceSide, RaceSide) {
         let side = |l: &LiveLane| RaceSide {
             tier: l.sim.tier.kind,
-            threads: l.threads.as_ref().map_or(1, |t| t.run.threads),
+            threads: l.threads(),
         };
         (side(&self.sides[0]), side(&self.sides[1]))
     }
@@ -314,7 +314,7 @@ impl LiveRace {
         let wall_s = self.wall_ms / 1000.0;
         let side = |s: &LiveLane| SideStatus {
             kind: s.sim.tier.kind,
-            threads: s.threads.as_ref().map_or(1, |t| t.run.threads),
+            threads: s.threads(),
             clock_ms: s.lane.clock_ms(),
             steps_per_s: if wall_s > 0.0 {
                 s.lane.steps as f64 / wall_s
