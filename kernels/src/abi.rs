@@ -183,7 +183,7 @@ crate::for_each_export!(c_exports);
 mod call {
     use super::*;
 
-    /// `lif_step`'s arguments from a twin export's (`lif_step_bf16`, `lif_step_part`), which
+    /// `lif_step`'s arguments from a twin export's (`lif_step_bf16`, the part exports), which
     /// carries the same buffers under the same names; `$n` is the state's length.
     macro_rules! lif_args {
         ($a:ident, $n:expr) => {
@@ -206,7 +206,7 @@ mod call {
         };
     }
 
-    /// `stdp_update`'s arguments from a twin export's (`stdp_update_bf16`, `stdp_update_part`).
+    /// `stdp_update`'s arguments from a twin export's (`stdp_update_bf16`, the part exports).
     macro_rules! stdp_args {
         ($a:ident) => {
             args::stdp_update {
@@ -308,19 +308,18 @@ mod call {
     }
 
     pub(super) fn lif_step(a: args::lif_step) -> R {
-        lif_step_of::<f32>(a, 4, active().lif_step)
+        lif_step_of::<f32>(a, active().lif_step)
     }
 
     pub(super) fn lif_step_bf16(a: args::lif_step_bf16) -> R {
         let a = lif_args!(a, a.n);
-        lif_step_of::<u16>(a, 2, active().lif_step_bf16)
+        lif_step_of::<u16>(a, active().lif_step_bf16)
     }
 
-    /// `lif_step` on weights stored as `W` (`w_elem` bytes each), run by `step`.
-    /// `a.n` is the state's length (the part's width for `lif_step_part`).
+    /// `lif_step` on weights stored as `W`, run by `step`. `a.n` is the state's length (the
+    /// part's width for the part exports).
     fn lif_step_of<W: Weight>(
         a: args::lif_step,
-        w_elem: usize,
         step: impl FnOnce(&LifParams, &mut LifState<'_>, &[W], &[u32], &mut [u32]) -> R,
     ) -> R {
         let rpar = region(a.params, a.params_len, 4)?;
@@ -333,7 +332,7 @@ mod call {
             region(a.syn, a.n, 4)?,
         );
         let (rw, rp, rg, ro) = (
-            region(a.w, a.w_len, w_elem)?,
+            region(a.w, a.w_len, size_of::<W>())?,
             region(a.prev, a.n_prev, 4)?,
             region(a.rng, 4, 4)?,
             region(a.out, a.out_len, 4)?,
@@ -364,26 +363,25 @@ mod call {
 
     pub(super) fn stdp_update(a: args::stdp_update) -> R {
         let n = a.n as usize;
-        stdp_update_of::<f32>(a, 4, |w, t, s, p| (active().stdp)(w, n, t, s, p))
+        stdp_update_of::<f32>(a, |w, t, s, p| (active().stdp)(w, n, t, s, p))
     }
 
     pub(super) fn stdp_update_bf16(a: args::stdp_update_bf16) -> R {
         let a = stdp_args!(a);
         let n = a.n as usize;
-        stdp_update_of::<u16>(a, 2, |w, t, s, p| (active().stdp_bf16)(w, n, t, s, p))
+        stdp_update_of::<u16>(a, |w, t, s, p| (active().stdp_bf16)(w, n, t, s, p))
     }
 
-    /// `stdp_update` on weights stored as `W` (`w_elem` bytes each), run by `update`.
+    /// `stdp_update` on weights stored as `W`, run by `update`.
     fn stdp_update_of<W: Weight>(
         a: args::stdp_update,
-        w_elem: usize,
         update: impl FnOnce(&mut [W], &[f32], &[u32], &StdpParams) -> R,
     ) -> R {
         let rpar = region(a.params, a.params_len, 4)?;
         // SAFETY: checked, and only read; `w` below is checked disjoint from it.
         let p = StdpParams::from_slice(unsafe { slice(rpar) })?;
         let (rw, rt, rs) = (
-            region(a.w, a.w_len, w_elem)?,
+            region(a.w, a.w_len, size_of::<W>())?,
             region(a.trace, a.trace_len, 4)?,
             region(a.spikes, a.n_spikes, 4)?,
         );
@@ -408,7 +406,7 @@ mod call {
     pub(super) fn block_sums(a: args::block_sums) -> R {
         let (n, block) = (a.n as usize, a.block as usize);
         let (first, count) = (a.first as usize, a.count as usize);
-        block_sums_of::<f32>((a.w, a.w_len), (a.out, a.out_len), 4, |w, o| {
+        block_sums_of::<f32>((a.w, a.w_len), (a.out, a.out_len), |w, o| {
             (active().block_sums)(w, n, block, first, count, o)
         })
     }
@@ -416,7 +414,7 @@ mod call {
     pub(super) fn block_sums_bf16(a: args::block_sums_bf16) -> R {
         let (n, block) = (a.n as usize, a.block as usize);
         let (first, count) = (a.first as usize, a.count as usize);
-        block_sums_of::<u16>((a.w, a.w_len), (a.out, a.out_len), 2, |w, o| {
+        block_sums_of::<u16>((a.w, a.w_len), (a.out, a.out_len), |w, o| {
             (active().block_sums_bf16)(w, n, block, first, count, o)
         })
     }
@@ -435,22 +433,33 @@ mod call {
     /// `src_first..src_first + src_count` and the part's target agents are written.
     pub(super) fn block_sums_part(a: args::block_sums_part) -> R {
         let part = part_of(a.n, a.first, a.width);
-        let block = a.block as usize;
-        let (first, count) = (a.src_first as usize, a.src_count as usize);
-        block_sums_of::<f32>((a.w, a.w_len), (a.out, a.out_len), 4, |w, o| {
+        let (block, first, count) = (a.block as usize, a.src_first as usize, a.src_count as usize);
+        block_sums_of::<f32>((a.w, a.w_len), (a.out, a.out_len), |w, o| {
             (active().block_sums_part)(w, block, first, count, o, part)
         })
     }
 
-    /// A block-sums call on weights stored as `W` (`w_elem` bytes each) at `(w, w_len)`, into
-    /// the f32 `(out, out_len)`, run by `sums` once both are checked.
+    /// `block_sums_part` on bfloat16 weights (`ops::weight`): the part's `n × width` columns
+    /// stored as u16.
+    pub(super) fn block_sums_part_bf16(a: args::block_sums_part_bf16) -> R {
+        let part = part_of(a.n, a.first, a.width);
+        let (block, first, count) = (a.block as usize, a.src_first as usize, a.src_count as usize);
+        block_sums_of::<u16>((a.w, a.w_len), (a.out, a.out_len), |w, o| {
+            (active().block_sums_part_bf16)(w, block, first, count, o, part)
+        })
+    }
+
+    /// A block-sums call on weights stored as `W` at `(w, w_len)`, into the f32
+    /// `(out, out_len)`, run by `sums` once both are checked.
     fn block_sums_of<W: Weight>(
         (w_at, w_len): (u32, u32),
         (out_at, out_len): (u32, u32),
-        w_elem: usize,
         sums: impl FnOnce(&[W], &mut [f32]) -> Result<(), KernelError>,
     ) -> R {
-        let (rw, ro) = (region(w_at, w_len, w_elem)?, region(out_at, out_len, 4)?);
+        let (rw, ro) = (
+            region(w_at, w_len, size_of::<W>())?,
+            region(out_at, out_len, 4)?,
+        );
         disjoint(&[ro], &[rw])?;
         // SAFETY: both checked; `out` overlaps `w` nowhere (`disjoint`), `w` is only read.
         let (w, o): (&[W], &mut [f32]) = unsafe { (slice(rw), slice_mut(ro)) };
@@ -489,33 +498,31 @@ mod call {
     /// The app's seeded initial network (`model::initial_network`, the code `Sim::seeded`
     /// runs in the app): what the benchmark worker's sweep builds each size from.
     pub(super) fn model_network(a: args::model_network) -> R {
-        network_columns(a.n, a.per, a.seed, 0, a.n, (a.w, a.w_len), a.v, a.lanes)
+        network_columns::<f32>(a.n, a.per, a.seed, (0, a.n), (a.w, a.w_len), a.v, a.lanes)
     }
 
     /// The same network's columns `first..first + width` only (`n × width`, the layout of the
     /// part kernels): a thread seeds its part without the N² weights ever in its memory.
     pub(super) fn model_network_part(a: args::model_network_part) -> R {
-        network_columns(
-            a.n,
-            a.per,
-            a.seed,
-            a.first,
-            a.width,
-            (a.w, a.w_len),
-            a.v,
-            a.lanes,
-        )
+        let part = (a.first, a.width);
+        network_columns::<f32>(a.n, a.per, a.seed, part, (a.w, a.w_len), a.v, a.lanes)
     }
 
-    /// `model::initial_network_rows` with each row's columns `first..first + width` written
-    /// to `w` (`n × width`); every row is drawn, so the bits are the whole network's.
-    #[allow(clippy::too_many_arguments)]
-    fn network_columns(
+    /// `model_network_part` with the columns rounded to bfloat16 as they are written (the
+    /// rounding of `weights_to_bf16`): a thread that runs bf16 weights never holds f32 columns.
+    pub(super) fn model_network_part_bf16(a: args::model_network_part_bf16) -> R {
+        let part = (a.first, a.width);
+        network_columns::<u16>(a.n, a.per, a.seed, part, (a.w, a.w_len), a.v, a.lanes)
+    }
+
+    /// `model::initial_network_columns`: each row's columns `first..first + width` written to
+    /// `w` (`n × width`) stored as `W`; every row is drawn, so the bits are the whole
+    /// network's (rounded, for bf16).
+    fn network_columns<W: Weight>(
         n: u32,
         per: u32,
         seed: u32,
-        first: u32,
-        width: u32,
+        (first, width): (u32, u32),
         (w_at, w_len): (u32, u32),
         v_at: u32,
         lanes_at: u32,
@@ -531,18 +538,17 @@ mod call {
             return Err(KernelError::LengthMismatch);
         }
         let (rw, rv, rl) = (
-            region(w_at, w_len, 4)?,
+            region(w_at, w_len, size_of::<W>())?,
             region(v_at, n, 4)?,
             region(lanes_at, 4, 4)?,
         );
         disjoint(&[rw, rv, rl], &[])?;
         // SAFETY: the three regions are checked and overlap each other nowhere (`disjoint`).
-        let (w, v, lanes): (&mut [f32], &mut [f32], &mut [u32]) =
+        let (w, v, lanes): (&mut [W], &mut [f32], &mut [u32]) =
             unsafe { (slice_mut(rw), slice_mut(rv), slice_mut(rl)) };
         let mut rng = rng::Rng::new(seed);
-        let (v0, lanes0) = crate::model::initial_network_rows(nu, per, &mut rng, |j, row| {
-            w[j * width..(j + 1) * width].copy_from_slice(&row[first..first + width]);
-        });
+        let (v0, lanes0) =
+            crate::model::initial_network_columns(nu, per, &mut rng, (first, width), w);
         v.copy_from_slice(&v0);
         lanes.copy_from_slice(&lanes0);
         Ok(0)
@@ -554,9 +560,16 @@ mod call {
     /// of `lif_step` with the state `width` long.
     pub(super) fn lif_step_part(a: args::lif_step_part) -> R {
         let part = part_of(a.n, a.first, a.width);
-        let a = lif_args!(a, a.width);
-        lif_step_of::<f32>(a, 4, |p, st, w, prev, out| {
+        lif_step_of::<f32>(lif_args!(a, a.width), |p, st, w, prev, out| {
             (active().lif_step_part)(p, st, w, prev, out, part)
+        })
+    }
+
+    /// `lif_step_part` on bfloat16 weights: the part's `n × width` columns stored as u16.
+    pub(super) fn lif_step_part_bf16(a: args::lif_step_part_bf16) -> R {
+        let part = part_of(a.n, a.first, a.width);
+        lif_step_of::<u16>(lif_args!(a, a.width), |p, st, w, prev, out| {
+            (active().lif_step_part_bf16)(p, st, w, prev, out, part)
         })
     }
 
@@ -564,8 +577,17 @@ mod call {
     /// `n × width` columns, `trace` all `n` traces, `spikes` the whole step's list.
     pub(super) fn stdp_update_part(a: args::stdp_update_part) -> R {
         let part = part_of(a.n, a.first, a.width);
-        let a = stdp_args!(a);
-        stdp_update_of::<f32>(a, 4, |w, t, s, p| (active().stdp_part)(w, t, s, p, part))
+        stdp_update_of::<f32>(stdp_args!(a), |w, t, s, p| {
+            (active().stdp_part)(w, t, s, p, part)
+        })
+    }
+
+    /// `stdp_update_part` on bfloat16 weights: each store rounded (`ops::weight`).
+    pub(super) fn stdp_update_part_bf16(a: args::stdp_update_part_bf16) -> R {
+        let part = part_of(a.n, a.first, a.width);
+        stdp_update_of::<u16>(stdp_args!(a), |w, t, s, p| {
+            (active().stdp_part_bf16)(w, t, s, p, part)
+        })
     }
 
     /// Selects the form a kernel runs in (`dispatch::with_form`).

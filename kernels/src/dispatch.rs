@@ -38,18 +38,12 @@ pub type DenseBatchFn = fn(
 pub type LifFn<W = f32> =
     fn(&LifParams, &mut LifState<'_>, &[W], &[u32], &mut [u32]) -> Result<usize, KernelError>;
 /// `(params, state, w, prev, out, part)`: [`LifFn`] for the neurons of `part` only (its columns
-/// of W; `ops::lif` "Parts").
-pub type LifPartFn = fn(
-    &LifParams,
-    &mut LifState<'_>,
-    &[f32],
-    &[u32],
-    &mut [u32],
-    Part,
-) -> Result<usize, KernelError>;
-/// `(w, trace, spikes, params, part)`: STDP of the columns of `part` only.
-pub type StdpPartFn =
-    fn(&mut [f32], &[f32], &[u32], &StdpParams, Part) -> Result<usize, KernelError>;
+/// of W; `ops::lif` "Parts"); weights stored as `W`.
+pub type LifPartFn<W = f32> =
+    fn(&LifParams, &mut LifState<'_>, &[W], &[u32], &mut [u32], Part) -> Result<usize, KernelError>;
+/// `(w, trace, spikes, params, part)`: STDP of the columns of `part` only; weights stored as `W`.
+pub type StdpPartFn<W = f32> =
+    fn(&mut [W], &[f32], &[u32], &StdpParams, Part) -> Result<usize, KernelError>;
 /// `(w, n, trace, spikes, params)` → synapses pruned.
 pub type StdpFn<W = f32> =
     fn(&mut [W], usize, &[f32], &[u32], &StdpParams) -> Result<usize, KernelError>;
@@ -85,14 +79,17 @@ pub struct Kernels {
     /// Matrix × vector, LIF, STDP and the block sums on bfloat16 weights (`ops::weight`), in
     /// the same form as their f32 twins above (a form is chosen per kernel, for both storages).
     pub dense_bf16: DenseFn<u16>,
-    /// LIF, STDP and the block sums of one part of the population (one thread's columns,
-    /// issue 29), in the same form as `lif_step`, `stdp` and `block_sums`.
-    pub lif_step_part: LifPartFn,
-    pub stdp_part: StdpPartFn,
-    pub block_sums_part: BlockSumsPartFn,
     pub lif_step_bf16: LifFn<u16>,
     pub stdp_bf16: StdpFn<u16>,
     pub block_sums_bf16: BlockSumsFn<u16>,
+    /// LIF, STDP and the block sums of one part of the population (one thread's columns,
+    /// issue 29), in the same form as `lif_step`, `stdp` and `block_sums`, in both storages.
+    pub lif_step_part: LifPartFn,
+    pub stdp_part: StdpPartFn,
+    pub block_sums_part: BlockSumsPartFn,
+    pub lif_step_part_bf16: LifPartFn<u16>,
+    pub stdp_part_bf16: StdpPartFn<u16>,
+    pub block_sums_part_bf16: BlockSumsPartFn<u16>,
     pub probe_read: ProbeReadFn,
     pub probe_mul_add: ProbeMulAddFn,
 }
@@ -119,6 +116,9 @@ const fn lanes<V: F32Lanes>(name: &'static str) -> Kernels {
         lif_step_part: lif::lif_step_part_lanes::<V, f32>,
         stdp_part: stdp::stdp_part_lanes::<V, f32>,
         block_sums_part: blocks::block_sums_part_lanes::<V, f32>,
+        lif_step_part_bf16: lif::lif_step_part_lanes::<V, u16>,
+        stdp_part_bf16: stdp::stdp_part_lanes::<V, u16>,
+        block_sums_part_bf16: blocks::block_sums_part_lanes::<V, u16>,
         lif_step_bf16: lif::lif_step_lanes::<V, u16>,
         stdp_bf16: stdp::stdp_lanes::<V, u16>,
         block_sums_bf16: blocks::block_sums_lanes::<V, u16>,
@@ -148,6 +148,9 @@ const SCALAR: Kernels = Kernels {
     lif_step_part: lif::lif_step_part_scalar,
     stdp_part: stdp::stdp_part_scalar,
     block_sums_part: blocks::block_sums_part_scalar,
+    lif_step_part_bf16: lif::lif_step_part_scalar,
+    stdp_part_bf16: stdp::stdp_part_scalar,
+    block_sums_part_bf16: blocks::block_sums_part_scalar,
     lif_step_bf16: lif::lif_step_scalar,
     stdp_bf16: stdp::stdp_scalar,
     block_sums_bf16: blocks::block_sums_scalar,
@@ -220,42 +223,28 @@ pub fn with_form(k: Kernels, kernel: usize, form: usize) -> Option<Kernels> {
         return None;
     }
     let mut k = k;
+    // The table whose form this is, for the kernels whose forms are `lanes` and `loop`: a
+    // form applies to every storage and to the parts alike.
+    let src = if lanes { LANES } else { SCALAR };
     match kernel {
         0 => {
-            (k.lif_step, k.lif_step_bf16, k.lif_step_part) = if lanes {
-                (LANES.lif_step, LANES.lif_step_bf16, LANES.lif_step_part)
-            } else {
-                (SCALAR.lif_step, SCALAR.lif_step_bf16, SCALAR.lif_step_part)
-            }
+            k.lif_step = src.lif_step;
+            k.lif_step_bf16 = src.lif_step_bf16;
+            k.lif_step_part = src.lif_step_part;
+            k.lif_step_part_bf16 = src.lif_step_part_bf16;
         }
         1 => {
-            (k.stdp, k.stdp_bf16, k.stdp_part) = if lanes {
-                (LANES.stdp, LANES.stdp_bf16, LANES.stdp_part)
-            } else {
-                (SCALAR.stdp, SCALAR.stdp_bf16, SCALAR.stdp_part)
-            }
+            k.stdp = src.stdp;
+            k.stdp_bf16 = src.stdp_bf16;
+            k.stdp_part = src.stdp_part;
+            k.stdp_part_bf16 = src.stdp_part_bf16;
         }
-        2 => {
-            k.efficiency = if lanes {
-                LANES.efficiency
-            } else {
-                efficiency::efficiency_scalar
-            }
-        }
+        2 => k.efficiency = src.efficiency,
         3 => {
-            (k.block_sums, k.block_sums_bf16, k.block_sums_part) = if lanes {
-                (
-                    LANES.block_sums,
-                    LANES.block_sums_bf16,
-                    LANES.block_sums_part,
-                )
-            } else {
-                (
-                    SCALAR.block_sums,
-                    SCALAR.block_sums_bf16,
-                    SCALAR.block_sums_part,
-                )
-            }
+            k.block_sums = src.block_sums;
+            k.block_sums_bf16 = src.block_sums_bf16;
+            k.block_sums_part = src.block_sums_part;
+            k.block_sums_part_bf16 = src.block_sums_part_bf16;
         }
         // The GEMM on this build's lanes (vectors, or arrays without them) in either form.
         4 => {

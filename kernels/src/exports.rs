@@ -30,8 +30,8 @@
 /// tier, the JS tier included, from this same Rust code, so the JS tier carries no copy) and
 /// `forms` (which form a kernel runs in, `dispatch::with_form`; wasm modules only, the JS tier
 /// has one form of each) and `parts` (LIF, STDP, the seeded network and the block sums of one
-/// part of the population, for threads that each own their columns; wasm modules only: the JS
-/// tier runs on one thread).
+/// part of the population, for threads that each own their columns, with f32 or bfloat16
+/// weights; wasm modules only: the JS tier runs on one thread).
 #[macro_export]
 macro_rules! for_each_export {
     ($m:ident) => {
@@ -130,6 +130,26 @@ macro_rules! for_each_export {
                 ) -> i32;
                 block_sums_part(
                     w: In<f32>[w_len], w_len: U32, n: U32, first: U32, width: U32, block: U32,
+                    src_first: U32, src_count: U32, out: Out<f32>[out_len], out_len: U32
+                ) -> i32;
+                lif_step_part_bf16(
+                    params: In<f32>[params_len], params_len: U32,
+                    v: InOut<f32>[width], refr: InOut<f32>[width], trace: InOut<f32>[width],
+                    syn: Out<f32>[width], width: U32, n: U32, first: U32,
+                    w: In<u16>[w_len], w_len: U32, prev: In<u32>[n_prev], n_prev: U32,
+                    rng: InOut<u32>[4], out: Out<u32>[out_len], out_len: U32
+                ) -> i32;
+                stdp_update_part_bf16(
+                    w: InOut<u16>[w_len], w_len: U32, n: U32, first: U32, width: U32,
+                    trace: In<f32>[trace_len], trace_len: U32, spikes: In<u32>[n_spikes],
+                    n_spikes: U32, params: In<f32>[params_len], params_len: U32
+                ) -> i32;
+                model_network_part_bf16(
+                    n: U32, per: U32, seed: U32, first: U32, width: U32,
+                    w: Out<u16>[w_len], w_len: U32, v: Out<f32>[n], lanes: Out<u32>[4]
+                ) -> i32;
+                block_sums_part_bf16(
+                    w: In<u16>[w_len], w_len: U32, n: U32, first: U32, width: U32, block: U32,
                     src_first: U32, src_count: U32, out: Out<f32>[out_len], out_len: U32
                 ) -> i32;
             }

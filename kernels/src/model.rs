@@ -46,6 +46,7 @@
 use crate::ops::efficiency::words_per_row;
 use crate::ops::lif::LifParams;
 use crate::ops::stdp::StdpParams;
+use crate::ops::weight::{encode_into, Weight};
 use crate::rng::Rng;
 
 /// Expected summed input weight of a neuron, in units of the threshold (`v_th = 1`), and the
@@ -140,6 +141,28 @@ pub fn initial_network_rows(
         rng.next_u32(),
     ];
     (v, lanes)
+}
+
+/// [`initial_network_rows`] with each row's columns `first..first + width` written to `w`
+/// (`n × width`, row `j` at `w[j*width..]`), stored as `W` (`Weight::put`: bf16 rounds to
+/// nearest even, as `weights_to_bf16` does): what a thread that owns those columns seeds
+/// (`model_network_part`, `model_network_part_bf16`; the whole `0..n` is `model_network`).
+/// Every row is drawn, so the columns hold the whole network's bits in that storage and the
+/// potentials and lanes are the whole network's. The caller checks that `first + width <= n`
+/// and `w.len() == n * width`.
+pub fn initial_network_columns<W: Weight>(
+    n: usize,
+    per: usize,
+    rng: &mut Rng,
+    (first, width): (usize, usize),
+    w: &mut [W],
+) -> (Vec<f32>, [u32; 4]) {
+    initial_network_rows(n, per, rng, |j, row| {
+        encode_into(
+            &row[first..first + width],
+            &mut w[j * width..(j + 1) * width],
+        );
+    })
 }
 
 /// Agent graph from the summed weights: an undirected edge where `w(a→b) + w(b→a)` exceeds

@@ -4,15 +4,17 @@
 //! its f64 reference, hand-computed cases, bad input, and the tables against each other.
 // A test/tool, not library code: a failed call should stop it with its message.
 #![allow(clippy::unwrap_used)]
-use sasi_kernels::dispatch::{self, Kernels, LifFn, StdpFn};
+use sasi_kernels::dispatch::{
+    self, BlockSumsFn, BlockSumsPartFn, Kernels, LifFn, LifPartFn, StdpFn, StdpPartFn,
+};
 use sasi_kernels::error::KernelError;
 use sasi_kernels::ops::activation::{apply_one, Activation};
 use sasi_kernels::ops::efficiency::{random_graph, words_per_row};
 use sasi_kernels::ops::lif::{LifNeurons, LifParams, LifState, Part};
 use sasi_kernels::ops::stdp::StdpParams;
-use sasi_kernels::ops::weight::Weight;
-use sasi_kernels::reference;
+use sasi_kernels::ops::weight::{encode_into, Weight};
 use sasi_kernels::rng::{fill_uniform, uniform_vec, Rng};
+use sasi_kernels::{model, reference};
 
 /// A test that runs natively (`cargo test`) and in wasm (`wasm-bindgen-test-runner`).
 macro_rules! conformance {
@@ -484,19 +486,33 @@ conformance! {
         // Issue 29: the population split by post-synaptic columns over 1, 2 and 3 parts (what
         // threads that each own their columns run), 300 steps of LIF + STDP, spikes exchanged
         // every step: the whole run's spikes every step, and its potentials, traces, weights
-        // and pruned count at the end, in every table.
+        // and pruned count at the end, in every table, with f32 and with bf16 weights.
         for k in tables() {
-            for (n, target) in [(64usize, 0.0), (257, 0.0), (384, 0.0), (257, 2.0), (384, 2.0)] {
-                let whole = run_with(&k, n, 300, true, target);
-                let fired: usize = whole.spikes.iter().map(Vec::len).sum();
-                assert!(fired > 50, "n={n} target={target}: the network fires ({fired})");
-                for parts in 1..=3 {
-                    let got = run_parts(&k, n, 300, parts, target);
-                    assert_eq!(got.spikes, whole.spikes, "{k:?} n={n} target={target} parts={parts}: spikes");
-                    assert!(same_bits(&got.v, &whole.v) && same_bits(&got.trace, &whole.trace), "{k:?} n={n} parts={parts}: state");
-                    assert!(same_bits(&got.w, &whole.w), "{k:?} n={n} parts={parts}: weights");
-                    assert_eq!(got.pruned, whole.pruned, "{k:?} n={n} parts={parts}: pruned");
-                }
+            parts_give_the_whole_run::<f32>(&k, (k.lif_step, k.stdp), (k.lif_step_part, k.stdp_part));
+            parts_give_the_whole_run::<u16>(&k, (k.lif_step_bf16, k.stdp_bf16), (k.lif_step_part_bf16, k.stdp_part_bf16));
+        }
+    }
+
+    fn a_parts_seeded_columns_are_the_whole_networks_in_either_storage() {
+        // `model_network_part(_bf16)`'s set-up: every row drawn, the part's columns kept, in f32
+        // as they are and in bf16 as `weights_to_bf16` rounds them; the potentials and the
+        // drive's lanes are the whole network's.
+        for (n, per, seed) in [(64usize, 8usize, 3u32), (130, 13, 5), (256, 16, 9)] {
+            let (w, v, lanes) = model::initial_network(n, per, &mut Rng::new(seed));
+            assert!(w.iter().filter(|&&x| x > 0.0).count() > n, "n={n}: the network has synapses");
+            let half = n / 2 / 4 * 4;
+            for (first, width) in [(0, n), (0, 4), (half, n - half), (8, 13)] {
+                let cols: Vec<f32> = (0..n).flat_map(|j| w[j * n + first..j * n + first + width].iter().copied()).collect();
+                let mut got = vec![f32::NAN; n * width];
+                let (v1, lanes1) = model::initial_network_columns(n, per, &mut Rng::new(seed), (first, width), &mut got);
+                assert!(same_bits(&got, &cols), "n={n} {first}+{width}: f32 columns");
+                assert!(same_bits(&v1, &v) && lanes1 == lanes, "n={n} {first}+{width}: potentials and lanes");
+                let mut want16 = vec![0u16; n * width];
+                encode_into(&cols, &mut want16);
+                let mut got16 = vec![0xFFFFu16; n * width];
+                let (v2, lanes2) = model::initial_network_columns(n, per, &mut Rng::new(seed), (first, width), &mut got16);
+                assert_eq!(got16, want16, "n={n} {first}+{width}: bf16 columns are weights_to_bf16 of the f32 ones");
+                assert!(same_bits(&v2, &v) && lanes2 == lanes, "n={n} {first}+{width}: potentials and lanes (bf16)");
             }
         }
     }
@@ -629,41 +645,14 @@ conformance! {
         // Threads that each hold the columns of whole agents (`n × width`) sum their target
         // agents' entries: joined by columns, the whole call's bits, in every table, for the
         // scalar fallback (blocks under 8), the lanes path with and without a remainder, whole
-        // and partial ranges of source agents; every other entry keeps its sentinel.
+        // and partial ranges of source agents, f32 and bf16 weights; every other entry keeps
+        // its sentinel.
         for k in tables() {
             for (n, block) in [(64usize, 8usize), (96, 32), (96, 12), (130, 13), (256, 64), (60, 5)] {
                 let mut w = uniform_vec(n as u32 * 3 + block as u32, n * n, 0.0, 1.0);
                 w.iter_mut().step_by(7).for_each(|x| *x = 0.0);
-                let a = n / block;
-                for (src_first, src_count) in [(0, a), (a / 4, a / 2), (a - 1, 1), (1, 0)] {
-                    let mut whole = vec![f32::NAN; a * a];
-                    (k.block_sums)(&w, n, block, src_first, src_count, &mut whole).unwrap();
-                    let sources = src_first..src_first + src_count;
-                    for parts in 1..=3 {
-                        let bounds: Vec<usize> = (0..=parts).map(|p| a * p / parts * block).collect();
-                        let mut joined = vec![f32::NAN; a * a];
-                        for p in 0..parts {
-                            let (first, width) = (bounds[p], bounds[p + 1] - bounds[p]);
-                            let cols: Vec<f32> = (0..n).flat_map(|j| w[j * n + first..j * n + first + width].iter().copied()).collect();
-                            let mut got = vec![f32::NAN; a * a];
-                            (k.block_sums_part)(&cols, block, src_first, src_count, &mut got, Part { n, first, width }).unwrap();
-                            let targets = first / block..(first + width) / block;
-                            for (idx, x) in got.iter().enumerate() {
-                                if sources.contains(&(idx / a)) && targets.contains(&(idx % a)) {
-                                    assert!(!x.is_nan(), "{k:?} n={n} block={block} part {first}+{width}: entry {idx} written");
-                                    joined[idx] = *x;
-                                } else {
-                                    assert!(x.is_nan(), "{k:?} n={n} block={block} part {first}+{width} sources {sources:?}: entry {idx} untouched");
-                                }
-                            }
-                        }
-                        assert_eq!(
-                            joined.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-                            whole.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-                            "{k:?} n={n} block={block} parts={parts} sources {sources:?}"
-                        );
-                    }
-                }
+                block_sums_parts_join(&k, &w, n, block, k.block_sums, k.block_sums_part);
+                block_sums_parts_join(&k, &to_bf16(&w), n, block, k.block_sums_bf16, k.block_sums_part_bf16);
             }
         }
     }
@@ -893,6 +882,98 @@ fn stdp_by_the_doc_stored(
     pruned
 }
 
+/// Table `k`'s whole run (`lif` and `stdp` on all of W) and the run split into 1, 2 and 3 parts
+/// (`parts_fns`: their part kernels), with the weights stored as `W`, give the same spikes
+/// every step and the same potentials, traces, weights and pruned count after 300 steps, for
+/// several sizes, with and without normalisation.
+fn parts_give_the_whole_run<W: Weight>(
+    k: &Kernels,
+    (lif, stdp): (LifFn<W>, StdpFn<W>),
+    parts_fns: (LifPartFn<W>, StdpPartFn<W>),
+) {
+    let storage = W::NAME;
+    for (n, target) in [
+        (64usize, 0.0),
+        (257, 0.0),
+        (384, 0.0),
+        (257, 2.0),
+        (384, 2.0),
+    ] {
+        let whole = run_in::<W>(n, 300, true, target, lif, stdp);
+        let fired: usize = whole.spikes.iter().map(Vec::len).sum();
+        assert!(
+            fired > 50,
+            "{storage} n={n} target={target}: the network fires ({fired})"
+        );
+        for parts in 1..=3 {
+            let got = run_parts_in::<W>(n, 300, parts, target, parts_fns);
+            let at = format!("{k:?} {storage} n={n} target={target} parts={parts}");
+            assert_eq!(got.spikes, whole.spikes, "{at}: spikes");
+            assert!(
+                same_bits(&got.v, &whole.v) && same_bits(&got.trace, &whole.trace),
+                "{at}: state"
+            );
+            assert!(same_bits(&got.w, &whole.w), "{at}: weights");
+            assert_eq!(got.pruned, whole.pruned, "{at}: pruned");
+        }
+    }
+}
+
+/// Table `k`'s block sums of `w` (`n × n`, stored as `W`) by `whole_fn`, and by `part_fn` over
+/// 1, 2 and 3 parts of whole agents' columns joined, for whole and partial ranges of source
+/// agents: the same bits, each part writing its target agents' entries of those rows only.
+fn block_sums_parts_join<W: Weight>(
+    k: &Kernels,
+    w: &[W],
+    n: usize,
+    block: usize,
+    whole_fn: BlockSumsFn<W>,
+    part_fn: BlockSumsPartFn<W>,
+) {
+    let (a, storage) = (n / block, W::NAME);
+    for (src_first, src_count) in [(0, a), (a / 4, a / 2), (a - 1, 1), (1, 0)] {
+        let mut whole = vec![f32::NAN; a * a];
+        whole_fn(w, n, block, src_first, src_count, &mut whole).unwrap();
+        let sources = src_first..src_first + src_count;
+        for parts in 1..=3 {
+            let bounds: Vec<usize> = (0..=parts).map(|p| a * p / parts * block).collect();
+            let mut joined = vec![f32::NAN; a * a];
+            for p in 0..parts {
+                let (first, width) = (bounds[p], bounds[p + 1] - bounds[p]);
+                let at = format!(
+                    "{k:?} {storage} n={n} block={block} part {first}+{width} sources {sources:?}"
+                );
+                let cols: Vec<W> = (0..n)
+                    .flat_map(|j| w[j * n + first..j * n + first + width].iter().copied())
+                    .collect();
+                let mut got = vec![f32::NAN; a * a];
+                part_fn(
+                    &cols,
+                    block,
+                    src_first,
+                    src_count,
+                    &mut got,
+                    Part { n, first, width },
+                )
+                .unwrap();
+                let targets = first / block..(first + width) / block;
+                for (idx, x) in got.iter().enumerate() {
+                    if sources.contains(&(idx / a)) && targets.contains(&(idx % a)) {
+                        assert!(!x.is_nan(), "{at}: entry {idx} written");
+                        joined[idx] = *x;
+                    } else {
+                        assert!(x.is_nan(), "{at}: entry {idx} untouched");
+                    }
+                }
+            }
+            assert!(
+                same_bits(&joined, &whole),
+                "{k:?} {storage} n={n} block={block} parts={parts} sources {sources:?}"
+            );
+        }
+    }
+}
+
 /// bfloat16's round trip: what a bf16 weight buffer holds after a store of `x`.
 fn bf16_round(x: f32) -> f32 {
     u16::put(x).get()
@@ -965,17 +1046,24 @@ fn run_in<W: Weight>(
 /// multiple of 4 wide but the last), stepped in turn as threads would: every part's LIF from
 /// the last step's whole spike list, the parts' spikes joined in order, every part's copy of
 /// the other neurons' traces advanced from them, then every part's STDP. The answer's `v`,
-/// `trace` and `w` are the parts' put back together.
-fn run_parts(k: &Kernels, n: usize, steps: usize, parts: usize, target: f32) -> Run {
+/// `trace` and `w` are the parts' put back together (`w` decoded). The weights are stored as
+/// `W` (the seeded weights are exact in bf16), stepped by `lif` and `stdp`, as [`run_in`]'s.
+fn run_parts_in<W: Weight>(
+    n: usize,
+    steps: usize,
+    parts: usize,
+    target: f32,
+    (lif, stdp): (LifPartFn<W>, StdpPartFn<W>),
+) -> Run {
     let (w, neurons) = seeded(n);
     let p = lif_params();
     let sp = StdpParams::from_slice(&[0.004, 0.3, 0.2, 0.03, target]).unwrap();
     let bounds: Vec<usize> = (0..=parts)
         .map(|q| if q == parts { n } else { n * q / parts / 4 * 4 })
         .collect();
-    struct Slice {
+    struct Slice<W> {
         part: Part,
-        w: Vec<f32>,
+        w: Vec<W>,
         v: Vec<f32>,
         refr: Vec<f32>,
         syn: Vec<f32>,
@@ -984,14 +1072,18 @@ fn run_parts(k: &Kernels, n: usize, steps: usize, parts: usize, target: f32) -> 
         rng: [u32; 4],
         out: Vec<u32>,
     }
-    let mut slices: Vec<Slice> = bounds
+    let mut slices: Vec<Slice<W>> = bounds
         .windows(2)
         .map(|b| {
             let (first, width) = (b[0], b[1] - b[0]);
             Slice {
                 part: Part { n, first, width },
                 w: (0..n)
-                    .flat_map(|j| w[j * n + first..j * n + first + width].to_vec())
+                    .flat_map(|j| {
+                        w[j * n + first..j * n + first + width]
+                            .iter()
+                            .map(|&x| W::put(x))
+                    })
                     .collect(),
                 v: neurons.v[first..first + width].to_vec(),
                 refr: vec![0.0; width],
@@ -1014,7 +1106,7 @@ fn run_parts(k: &Kernels, n: usize, steps: usize, parts: usize, target: f32) -> 
                 syn: &mut s.syn,
                 rng: &mut s.rng,
             };
-            let c = (k.lif_step_part)(&p, &mut st, &s.w, &prev, &mut s.out, s.part).unwrap();
+            let c = lif(&p, &mut st, &s.w, &prev, &mut s.out, s.part).unwrap();
             now.extend_from_slice(&s.out[..c]);
         }
         for s in &mut slices {
@@ -1028,7 +1120,7 @@ fn run_parts(k: &Kernels, n: usize, steps: usize, parts: usize, target: f32) -> 
                     *t = *t * p.trace_decay + if spiked[j] { 1.0 } else { 0.0 };
                 }
             }
-            pruned += (k.stdp_part)(&mut s.w, &s.trace, &now, &sp, s.part).unwrap();
+            pruned += stdp(&mut s.w, &s.trace, &now, &sp, s.part).unwrap();
         }
         prev = now;
         spikes.push(prev.clone());
@@ -1038,8 +1130,12 @@ fn run_parts(k: &Kernels, n: usize, steps: usize, parts: usize, target: f32) -> 
     for s in &slices {
         let Part { first, width, .. } = s.part;
         for j in 0..n {
-            w_all[j * n + first..j * n + first + width]
-                .copy_from_slice(&s.w[j * width..(j + 1) * width]);
+            for (x, y) in w_all[j * n + first..j * n + first + width]
+                .iter_mut()
+                .zip(&s.w[j * width..(j + 1) * width])
+            {
+                *x = y.get();
+            }
         }
         v[first..first + width].copy_from_slice(&s.v);
         trace[first..first + width].copy_from_slice(&s.trace[first..first + width]);

@@ -6,7 +6,7 @@
 //! for a frame's steps ([`LiveThreads::ask`]) and reads, at later animation frames, whatever
 //! has come back ([`LiveThreads::poll`]); the threads' spikes are the one-thread run's, bit for
 //! bit (`kernels/ABI.md` "Parts of the population").
-use crate::runtime::params::{Settings, WeightStorage};
+use crate::runtime::params::Settings;
 use crate::tiers::tier::{Tier, TierKind};
 use crate::util::worker::{self, WorkerClient, WorkerEvent};
 use serde::{Deserialize, Serialize};
@@ -30,11 +30,9 @@ pub fn unsupported(settings: &Settings, tier: TierKind, isolated: bool) -> Optio
         return None;
     }
     let why = if tier == TierKind::Js {
-        "the JS tier runs on one thread".to_string()
-    } else if settings.weights != WeightStorage::F32 {
-        "the threads' kernels store f32 weights (weights=bf16 runs on one thread)".to_string()
+        "the JS tier runs on one thread"
     } else if !isolated {
-        "the page is not cross-origin isolated, so it has no SharedArrayBuffer".to_string()
+        crate::util::browser::NO_SHARED_MEMORY
     } else {
         return None;
     };
@@ -62,6 +60,9 @@ struct StartMsg {
     seed: u32,
     drive_hz: f32,
     threads: u32,
+    /// How each thread stores its columns of W (`WeightStorage::key`: `f32` or `bf16`), as
+    /// this run's one thread would store all of them, so the threads run its bits.
+    weights: &'static str,
 }
 
 #[derive(Serialize)]
@@ -213,6 +214,7 @@ impl LiveThreads {
             seed: settings.seed,
             drive_hz: settings.drive_hz,
             threads: settings.threads,
+            weights: settings.weights.key(),
         })?;
         let inbox = Rc::new(RefCell::new(Inbox::default()));
         let sink = Rc::clone(&inbox);

@@ -64,7 +64,7 @@ pub struct Settings {
     pub weights: WeightStorage,
     /// `?threads=k`: the live simulation's threads. 1 runs it on the page's own thread; k ≥ 2
     /// runs it in k workers that each own a part of the network (`runtime/live_threads.rs`),
-    /// when the page can (a wasm tier, f32 weights, `SharedArrayBuffer`), else on one thread
+    /// when the page can (a wasm tier, `SharedArrayBuffer`), else on one thread
     /// with the reason. A structural setting, as N is: a change starts the run again.
     pub threads: u32,
 }

@@ -76,7 +76,7 @@ pub fn Controls(
                     }).collect_view()}
                 </select>
             </label>
-            <label title="Threads the live simulation runs on: 1 is the page's own; k ≥ 2 are workers that each own a part of the network and exchange spikes every step (the same spikes as one thread). Wasm tiers with f32 weights, on a cross-origin isolated page; otherwise the page says why and runs one.">"Threads "
+            <label title="Threads the live simulation runs on: 1 is the page's own; k ≥ 2 are workers that each own a part of the network and exchange spikes every step (the same spikes as one thread). Wasm tiers (f32 or bf16 weights), on a cross-origin isolated page; otherwise the page says why and runs one.">"Threads "
                 <select data-testid="threads" prop:value=move || settings.get().threads.to_string()
                     on:change=move |ev| send(Command::Configure(vec![("threads".into(), event_target_value(&ev))]))>
                     {(THREADS_RANGE.0..=thread_choices()).map(|k| view! {
@@ -109,6 +109,5 @@ pub fn Controls(
 /// The most threads the control offers: the cores the browser reports (at least 2, so the
 /// choice is there to try on any machine; at most the setting's bound).
 fn thread_choices() -> u32 {
-    let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
-    (cores as u32).clamp(2, THREADS_RANGE.1)
+    crate::util::browser::cores().clamp(2, THREADS_RANGE.1)
 }

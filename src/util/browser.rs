@@ -68,6 +68,15 @@ pub fn engine_name(ua: &str) -> String {
     }
 }
 
+/// Why a page cannot run threads that share memory (said wherever threads are turned off).
+pub const NO_SHARED_MEMORY: &str =
+    "the page is not cross-origin isolated, so it has no SharedArrayBuffer";
+
+/// The cores the browser reports (`navigator.hardwareConcurrency`; 1 where it does not say).
+pub fn cores() -> u32 {
+    (window().navigator().hardware_concurrency() as u32).max(1)
+}
+
 /// Whether the page is cross-origin isolated (`crossOriginIsolated`; false where the engine
 /// does not say).
 pub fn cross_origin_isolated() -> bool {

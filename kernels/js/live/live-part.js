@@ -20,10 +20,17 @@ function allocBytes(x, bytes) {
   return h;
 }
 
+/** How a part stores its weights (kernels/ABI.md "Weight storage"): the bytes of one weight,
+ *  and the suffix of the part exports that take them (`lif_step_part_bf16`, …). */
+const STORAGES = { f32: { bytes: 4, suffix: '' }, bf16: { bytes: 2, suffix: '_bf16' } };
+
 /**
  * Sets up part `part` of `parts` of the app's network at `n` neurons, `per` neurons per agent,
  * `seed`, drive `driveHz`, from `first` for `width` neurons (`first` a multiple of 4), in the
- * module whose exports are `x`, and returns its step:
+ * module whose exports are `x`, with its `n × width` columns of W stored as `weights`: `'f32'`,
+ * or `'bf16'` (2 bytes a weight, seeded already rounded by `model_network_part_bf16` and run by
+ * the `_bf16` part exports, so the part never holds f32 columns and its steps are the one-thread
+ * bf16 run's bits). Returns its step:
  *
  * `step(stdp)`: its LIF part from the last step's whole spike list → its spikes through
  * `exchange` (the barrier every part meets; returns the whole list, parts in order) → the other
@@ -32,17 +39,26 @@ function allocBytes(x, bytes) {
  * pruned synapses to `pruned()`.
  *
  * Also `setDrive(hz)`, `trace()` (all n traces, a view into the module's memory), and
- * `blockSums(srcFirst, srcCount, out, agents)`: the block sums (`block_sums_part`) of the
- * source agents `srcFirst..+srcCount` over this part's columns, written into `out` (A × A,
- * row-major) at those rows and this part's columns only (needs `first` and `width` multiples
- * of `per`).
+ * `blockSums(srcFirst, srcCount, out, agents)`: the block sums (`block_sums_part`, or its bf16
+ * twin) of the source agents `srcFirst..+srcCount` over this part's columns, written into `out`
+ * (A × A, row-major) at those rows and this part's columns only (needs `first` and `width`
+ * multiples of `per`).
  */
-export function livePart(x, { n, per, seed, driveHz, first, width }, exchange) {
+export function livePart(x, { n, per, seed, driveHz, first, width, weights = 'f32' }, exchange) {
+  const storage = STORAGES[weights];
+  if (!storage) throw new Error(`weights must be f32 or bf16, not ${JSON.stringify(weights)}`);
+  // The part exports of this storage, chosen once; a module without them (an older build) is
+  // refused here, not at the first step.
+  const exports = ['model_network_part', 'lif_step_part', 'stdp_update_part', 'block_sums_part'].map((name) => name + storage.suffix);
+  for (const name of exports) {
+    if (typeof x[name] !== 'function') throw new Error(`the kernel module has no ${name}`);
+  }
+  const [seedPart, lifPart, stdpPart, sumsPart] = exports;
   const mem = () => x.memory.buffer;
-  const W = allocBytes(x, n * width * 4), VN = allocBytes(x, n * 4), G = allocBytes(x, 16);
+  const W = allocBytes(x, n * width * storage.bytes), VN = allocBytes(x, n * 4), G = allocBytes(x, 16);
   // Only this part's columns, seeded here (every row drawn, its columns kept).
-  const seeded = x.model_network_part(n, per, seed >>> 0, first, width, W, n * width, VN, G);
-  if (seeded < 0) throw new Error(`model_network_part returned ${seeded}`);
+  const seeded = x[seedPart](n, per, seed >>> 0, first, width, W, n * width, VN, G);
+  if (seeded < 0) throw new Error(`${seedPart} returned ${seeded}`);
   const L = allocF32(x, new Float32Array(9)), P = allocF32(x, new Float32Array(5));
   const setDrive = (hz) => {
     if (x.model_params(hz, L, P) < 0) throw new Error(`model_params(${hz}) failed`);
@@ -55,8 +71,8 @@ export function livePart(x, { n, per, seed, driveHz, first, width }, exchange) {
   const f = Math.fround;
   let nPrev = 0, pruned = 0;
   const step = (stdp = true) => {
-    const k = x.lif_step_part(L, 9, V, R, T + 4 * first, S, width, n, first, W, n * width, PREV, nPrev, G, OUT, width);
-    if (k < 0) throw new Error(`lif_step_part returned ${k}`);
+    const k = x[lifPart](L, 9, V, R, T + 4 * first, S, width, n, first, W, n * width, PREV, nPrev, G, OUT, width);
+    if (k < 0) throw new Error(`${lifPart} returned ${k}`);
     const joined = exchange(new Uint32Array(mem(), OUT, k));
     new Uint32Array(mem(), PREV, n).set(joined);
     nPrev = joined.length;
@@ -67,8 +83,8 @@ export function livePart(x, { n, per, seed, driveHz, first, width }, exchange) {
     for (let i = first + width; i < n; i++) t[i] = f(t[i] * decay);
     for (const j of joined) if (j < first || j >= first + width) t[j] = f(t[j] + 1);
     if (stdp && nPrev > 0) {
-      const c = x.stdp_update_part(W, n * width, n, first, width, T, n, PREV, nPrev, P, 5);
-      if (c < 0) throw new Error(`stdp_update_part returned ${c}`);
+      const c = x[stdpPart](W, n * width, n, first, width, T, n, PREV, nPrev, P, 5);
+      if (c < 0) throw new Error(`${stdpPart} returned ${c}`);
       pruned += c;
     }
     return new Uint32Array(mem(), PREV, nPrev);
@@ -79,8 +95,8 @@ export function livePart(x, { n, per, seed, driveHz, first, width }, exchange) {
       blocks = allocBytes(x, a * a * 4);
       agents = a;
     }
-    const c = x.block_sums_part(W, n * width, n, first, width, per, srcFirst, srcCount, blocks, a * a);
-    if (c < 0) throw new Error(`block_sums_part returned ${c}`);
+    const c = x[sumsPart](W, n * width, n, first, width, per, srcFirst, srcCount, blocks, a * a);
+    if (c < 0) throw new Error(`${sumsPart} returned ${c}`);
     const sums = new Float32Array(mem(), blocks, a * a);
     const b0 = first / per, b1 = (first + width) / per;
     for (let r = srcFirst; r < srcFirst + srcCount; r++) out.set(sums.subarray(r * a + b0, r * a + b1), r * a + b0);

@@ -1,13 +1,15 @@
 // The page's live simulation over k threads (issue 29, `?threads=k`): the page starts this
 // worker as the lead (thread 0, through src/util/worker.rs) and the lead starts the k − 1
 // helpers from this same script. Each thread owns a part of the network (live-part.js: its
-// columns of W, in its own instance of the active tier's module, so the N² weights are divided,
-// not copied) and the threads meet once a step at the spike exchange. The page never waits:
-// it posts `run` and draws what the last `frame` brought.
+// columns of W, stored as the run's weights are, f32 or bf16, in its own instance of the active
+// tier's module, so the N² weights are divided, not copied) and the threads meet once a step at
+// the spike exchange. The page never waits: it posts `run` and draws what the last `frame`
+// brought.
 //
 // Protocol (page ↔ lead; every message an object with `type`):
 //   lead → page  {type:'started'}                    first, as every worker of this page
-//   page → lead  {type:'start', module_url, forms, n, per, agents, seed, drive_hz, threads}
+//   page → lead  {type:'start', module_url, forms, n, per, agents, seed, drive_hz, threads, weights}
+//                 weights: how each thread stores its columns of W, 'f32' or 'bf16' (live-part.js)
 //   lead → page  {type:'ready', threads, memory_bytes, sums}   sums: A × A block sums at step 0
 //   page → lead  {type:'run', steps, stdp, drive_hz, src_first, src_count}
 //   lead → page  {type:'frame', steps, counts, spikes, trace, sums, pruned, ms, memory_bytes}
@@ -75,7 +77,8 @@ async function setUp(cfg, part, parts, exSab, ctlSab) {
   const ctl = new Int32Array(ctlSab, 0, MEM + MAX_THREADS);
   const wait = waitUnlessFailed(ctl);
   const exchange = spikeExchange(exSab, cfg.n, part, parts, wait);
-  const live = livePart(x, { n: cfg.n, per: cfg.per, seed: cfg.seed, driveHz: cfg.drive_hz, first, width: end - first }, exchange);
+  const { n, per, seed, drive_hz: driveHz, weights } = cfg;
+  const live = livePart(x, { n, per, seed, driveHz, first, width: end - first, weights }, exchange);
   const sums = new Float32Array(ctlSab, SUMS_AT, cfg.agents * cfg.agents);
   return { x, ctl, ctlF: new Float32Array(ctlSab, 0, MEM), sums, live, cfg, wait, exCtl: new Int32Array(exSab, 0, 3), driveHz: cfg.drive_hz };
 }
