@@ -329,10 +329,12 @@ function printRun(out) {
     console.log(`\nThread scaling in ${out.env.browser} (${ts.how}; ${ts.threads_available} cores; median per call, speed-up over one thread):\n`);
     console.log(`| kernel | size | ${ks.map((k) => `${k} thread${k === '1' ? '' : 's'}`).join(' | ')} |`);
     console.log(`|---|---|${ks.map(() => '--:').join('|')}|`);
-    const at = (c, k) => (c.by_k[k]?.error ? `failed: ${c.by_k[k].error}` : `${fmtNs(c.by_k[k]?.median_ns)} (${c.speedup[k]?.toFixed(2) ?? '–'}×)`);
+    const ceiling = (p, k) => (k !== '1' && p?.stdp_balance_ceiling ? `, at most ${p.stdp_balance_ceiling.toFixed(2)}×` : '');
+    const at = (c, k) => (c.by_k[k]?.error ? `failed: ${c.by_k[k].error}` : `${fmtNs(c.by_k[k]?.median_ns)} (${c.speedup[k]?.toFixed(2) ?? '–'}×${ceiling(c.by_k[k], k)})`);
     for (const c of ts.cases) console.log(`| ${c.kernel} | ${c.size} | ${ks.map((k) => at(c, k)).join(' | ')} |`);
     const mem = (c) => ks.map((k) => `${k}: ${c.by_k[k]?.memory_bytes ? `${(c.by_k[k].memory_bytes / 2 ** 20).toFixed(1)} MiB` : '–'}`).join(', ');
     for (const c of ts.cases) console.log(`\n${c.kernel} ${c.size}: the threads' wasm memories, summed, by thread count — ${mem(c)}`);
+    if (ts.cases.some((c) => Object.values(c.by_k).some((p) => p.stdp_balance_ceiling))) console.log("\nThe live step's \"at most\": STDP walks each spiking neuron's column in the thread that owns it, most of a step's work, so a step waits for the part with the most spikes: the run's spikes ÷ the busiest part's, on any machine.");
   } else if (ts?.error) console.log(`\nthread scaling not measured in ${out.env.browser}: ${ts.error}`);
   const ht = out.head_to_head_threads;
   if (ht?.by_k) {

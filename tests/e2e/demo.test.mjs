@@ -106,13 +106,20 @@ test('the sweep runs in the worker while the page animates and ends with one bar
   const b = await canvasStats(page, 'mesh-canvas');
   assert.notEqual(a.hash, b.hash, 'the mesh animates during the sweep');
   await page.waitForFunction(() => document.querySelector('[data-testid=sweep]').dataset.finished === 'true', null, { timeout: 90000 });
-  const bars = await page.locator('[data-testid=sweep-bar]').evaluateAll((els) => els.map((e) => ({ tier: e.dataset.tier, n: e.dataset.n, text: e.textContent })));
-  assert.deepEqual(bars.map((x) => x.tier), ['js', 'scalar', 'simd', 'relaxed'], 'one bar per tier Chromium runs');
+  const bars = await page.locator('[data-testid=sweep-bar]').evaluateAll((els) => els.map((e) => ({ tier: e.dataset.tier, threads: e.dataset.threads, n: e.dataset.n, text: e.textContent })));
+  // One bar per tier Chromium runs, then the page's tier (SIMD) on two threads: the page is
+  // cross-origin isolated, and 2 threads are always a row (more cores: more rows after it).
+  const rows = bars.map((x) => `${x.tier}:${x.threads}`);
+  assert.deepEqual(rows.slice(0, 5), ['js:1', 'scalar:1', 'simd:1', 'relaxed:1', 'simd:2'], 'one bar per tier, then threads');
+  assert.ok(rows.slice(5).every((r) => /^simd:\d+$/.test(r)), rows.join(' '));
   for (const bar of bars) {
     assert.ok(/^\d+$/.test(bar.n) && Number.isFinite(Number(bar.n)), `${bar.tier}: numeric N (${bar.n})`);
     assert.match(bar.text, /N (=|≥) \d+ · [\d.]+ (ms|µs) per frame|none: N = \d+/, bar.text);
   }
-  console.log(`sweep: ${bars.map((x) => `${x.tier} ${x.n}`).join(', ')}`);
+  assert.match(bars[4].text, /^WASM SIMD128 × 2 threads/, bars[4].text);
+  assert.match(await text(page, 'sweep-budget'), /On threads: 16\.7 ms, the whole frame/);
+  assert.match(await text(page, 'sweep-about'), /WASM SIMD128 on 2(, \d+)* threads/);
+  console.log(`sweep: ${bars.map((x) => `${x.tier}×${x.threads} ${x.n}`).join(', ')}`);
   assert.match(await text(page, 'sweep-status'), /finished|bound/);
   const px = await page.locator('.sweep-value').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   assert.ok(px >= 12, `legible bar labels (${px}px)`);

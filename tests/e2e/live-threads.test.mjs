@@ -2,9 +2,11 @@
 // network in k workers that each own a part of it (kernels/js/live/live-worker.js), the page
 // only drawing what they send. The same seed gives the same spikes as one thread (the panel's
 // spike hash at t = 1 s and 2 s, every step hashed), the Threads control and the address bar
-// agree, the page's memory at N = 4096 over two threads stays within 10 % of one thread's (the
-// N² weights divided, not copied), and where an engine cannot share memory with a worker the
-// page says why and runs on one thread. Behaviour, not speed.
+// agree, bf16 weights run on threads with one thread's bf16 spikes, the page's memory at
+// N = 4096 over two threads stays within 10 % of one thread's (the N² weights divided, not
+// copied), the sweep times the page's tier on two threads (its row on threads, or in WebKitGTK
+// why there is none), and where an engine cannot share memory with a worker the page says why
+// and runs on one thread. Behaviour, not speed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canvasStats, engineList, waitRunning, sleep } from './engines.mjs';
@@ -65,8 +67,42 @@ for (const name of engineList(process.env.SASI_ENGINES || 'chromium,firefox,webk
         assert.ok(!/race=/.test(await page.url()), 'the address bar names no race');
         assert.deepEqual(await page.problems(), []);
       });
+      test(`${name}: the sweep's row on threads says why it is not measured`, async () => {
+        const page = await s.open('/?n=256');
+        await waitRunning(page);
+        await page.click('[data-testid=sweep-run]');
+        const row = await page.waitFor(() => {
+          const bar = document.querySelector('[data-testid=sweep-bar][data-threads="2"]');
+          return bar && { tier: bar.dataset.tier, text: bar.textContent };
+        }, null, { timeout: 30000, what: "the sweep's row on two threads" });
+        assert.equal(row.tier, 'simd');
+        assert.match(row.text, /WASM SIMD128 × 2 threads.*not measured: the page is not cross-origin isolated/, row.text);
+        assert.match(await page.evaluate(() => document.querySelector('[data-testid=sweep-about]').textContent), /No rows on threads: the page is not cross-origin isolated/);
+        await page.click('[data-testid=sweep-cancel]');
+        assert.deepEqual(await page.problems(), []);
+      });
       return;
     }
+
+    test(`${name}: the sweep times the page's tier on two threads after the tiers, against the whole frame`, async () => {
+      // bf16 on threads as well: the sweep's threads run the page's weight storage.
+      const page = await s.open('/?n=256&steps=8&weights=bf16');
+      await waitRunning(page);
+      await page.click('[data-testid=sweep-run]');
+      // The first sizes are enough: a fit on two threads, then Cancel.
+      const row = await page.waitFor(() => {
+        const bar = document.querySelector('[data-testid=sweep-bar][data-threads="2"]');
+        return bar && Number(bar.dataset.n) >= 512 && { tier: bar.dataset.tier, n: Number(bar.dataset.n), text: bar.textContent };
+      }, null, { timeout: 90000, what: 'two threads fitting N ≥ 512 in the sweep' });
+      console.log(`# ${name}: sweep on two threads: ${row.text}`);
+      assert.equal(row.tier, 'simd');
+      assert.match(row.text, /^WASM SIMD128 × 2 threads.*N ≥ \d+ · [\d.]+ (ms|µs) per frame/, row.text);
+      assert.match(await page.evaluate(() => document.querySelector('[data-testid=sweep-budget]').textContent), /On threads: 16\.7 ms, the whole frame/);
+      assert.match(await page.evaluate(() => document.querySelector('[data-testid=sweep-about]').textContent), /bf16 weights.*WASM SIMD128 on 2 threads/);
+      await page.click('[data-testid=sweep-cancel]');
+      await page.waitFor(() => document.querySelector('[data-testid=sweep]').dataset.running === 'false', null, { what: 'the sweep to stop' });
+      assert.deepEqual(await page.problems(), []);
+    });
 
     test(`${name}: a race of the same tier on one thread and on two: equal spike hashes, the URL keeps it`, async () => {
       // While a race runs the main simulation is paused (its fps reads 0): wait for the lanes.
@@ -103,6 +139,23 @@ for (const name of engineList(process.env.SASI_ENGINES || 'chromium,firefox,webk
       assert.ok(runs[1][1000] && runs[1][2000], 'one thread reached 2 s');
       assert.deepEqual(runs[2], runs[1], '2 threads: the same hashes');
       assert.deepEqual(runs[3], runs[1], '3 threads: the same hashes');
+    });
+
+    test(`${name}: bf16 weights on 2 threads give one thread's bf16 spikes at t = 1 s, with no notice`, async () => {
+      const hash = {};
+      for (const k of [1, 2]) {
+        const page = await s.open(`/?n=1024&agents=32&seed=11&weights=bf16&threads=${k}`);
+        await waitRunning(page);
+        await page.waitFor((k) => Number(document.querySelector('[data-testid=spike-hash]')?.dataset.threads) === k, k, { timeout: 30000, what: `the panel to say ${k} thread(s)` });
+        hash[k] = (await hashesAt(page, [1000]))[1000];
+        const notices = await page.text('notices');
+        assert.ok(!/threads are off|f32 weights/.test(notices), `no notice that the threads are off: ${notices}`);
+        assert.match(decodeURIComponent(await page.url()), /weights=bf16/, 'the address bar keeps bf16');
+        assert.deepEqual(await page.problems(), []);
+      }
+      console.log(`# ${name}: bf16 spike hashes at t = 1 s: 1 thread ${hash[1]} · 2 threads ${hash[2]}`);
+      assert.ok(hash[1], 'one thread reached 1 s');
+      assert.equal(hash[2], hash[1], '2 threads: the same hash');
     });
 
     test(`${name}: the Threads control and the address bar agree, and the memory counts the threads`, async () => {

@@ -19,7 +19,7 @@ export const FIELDS = Object.freeze({
   calibrated: ['forms', 'elapsed_ms'],
   cancelled: [],
   error: ['message'],
-  sweep_progress: ['tier', 'n', 'done', 'total'],
+  sweep_progress: ['tier', 'threads', 'n', 'done', 'total'],
   sweep_point: ['point'],
   sweep_done: ['elapsed_ms', 'timed_out'],
 });
@@ -46,7 +46,7 @@ export const calibrated = ({ forms, elapsed_ms }) => ({ type: 'calibrated', form
 export const cancelled = () => ({ type: 'cancelled' });
 /** A run or sweep that threw: its message, never the error object (it does not clone). */
 export const error = (e) => ({ type: 'error', message: String(e?.message || e) });
-/** The sweep's case being timed: `{ tier, n, done, total }` from `runSweep`. */
+/** The sweep's case being timed: `{ tier, threads, n, done, total }` from `runSweep`. */
 export const sweepProgress = (p) => ({ type: 'sweep_progress', ...p });
 export const sweepPoint = (point) => ({ type: 'sweep_point', point });
 export const sweepDone = ({ elapsed_ms, timedOut }) => ({ type: 'sweep_done', elapsed_ms, timed_out: timedOut });

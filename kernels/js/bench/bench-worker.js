@@ -3,10 +3,14 @@
 // Its messages are bench-protocol.js's.
 import { CALIBRATION_BUDGET_MS, LONG_WARM_MS, calibrate, liveModel, networkBuilder, runBench, runSweep, selectForms, summarise, timerResolutionMs } from './bench.js';
 import * as msg from './bench-protocol.js';
-import { threadScaling } from './threads.js';
+import { threadScaling, timeAt } from './threads.js';
 import { loadJsTier, loadKernelModule } from '../load.js';
 
 let cancelled = false;
+
+/** The bound on one size's frames on threads in the sweep (a thread that hangs ends that row
+ *  with the reason instead of the whole sweep's bound). */
+const SWEEP_THREADS_TIMEOUT_MS = 20_000;
 
 /** The app's root: this file is `<root>/js/bench/bench-worker.js` in the build (Trunk copies
  *  kernels/js/ to js/). The page sends the tiers' URLs relative to its own address (so the app
@@ -157,9 +161,22 @@ async function sweep(req) {
   postMessage(msg.tiers(status));
   // The page's kernel forms, so each tier's frames are the page's.
   for (const [t, f] of Object.entries(req.forms ?? {})) if (tiers[t]) selectForms(tiers[t], f);
+  // A frame on k threads: the page's threads' parts (live-part.js) in workers of their own,
+  // each with its own instance of the tier's module, seeded with this run's settings.
+  const tier = req.threadsTier;
+  const timeOnThreads = tier && req.modules?.[tier]
+    ? (k, shape) => timeAt(fromRoot(req.modules[tier]), 'live_step', k, req.frames, req.warmup, {
+      n: shape.n,
+      steps: req.steps,
+      forms: req.forms?.[tier] ?? null,
+      live: { per: shape.per, seed: req.seed, driveHz: req.driveHz, stdp: req.stdp, weights: req.weights },
+      timeoutMs: SWEEP_THREADS_TIMEOUT_MS,
+    })
+    : null;
   const result = await runSweep({
     ...req,
     tiers,
+    timeOnThreads,
     onProgress: (p) => postMessage(msg.sweepProgress(p)),
     onPoint: (point) => postMessage(msg.sweepPoint(point)),
     isCancelled: () => cancelled,

@@ -1223,88 +1223,117 @@ function sweepSim(x, net, n, lif, stdpParams) {
  * `frames` rounds in which each tier times one frame, the tiers taking turns, so a load that
  * comes and goes (other processes on a shared machine, the page's own animation) falls on
  * every tier alike; each tier's point is the median of its frames. A tier whose median misses
- * `budgetMs` (or fails) is not tried at larger sizes. Stops when `timeBoundMs` has passed.
- * `onProgress({tier, n, done, total})` (tier: the first one timed at that size),
- * `onPoint({tier, n, median_ms, p25_ms, p75_ms, frames} | {tier, n, median_ms: null, error})`.
+ * `budgetMs` (or fails) is not tried at larger sizes. Then, at the same shape, the tier
+ * `threadsTier` on each of `threadCounts` threads: `timeOnThreads(k, shape)` resolves to that
+ * frame's times on k threads (threads.js `timeAt`, with the same warm-up and count of frames),
+ * and a count whose median misses `threadsBudgetMs` (or fails) is not tried at larger sizes.
+ * Stops when `timeBoundMs` has passed.
+ * `onProgress({tier, threads, n, done, total})` (tier: the first one timed at that size;
+ * threads 1 for the tiers taking turns), `onPoint({tier, threads, n, median_ms, p25_ms,
+ * p75_ms, frames} | {tier, threads, n, median_ms: null, error})`.
  */
 export async function runSweep({ tiers, shapes, steps, stdp, seed, lif, stdpParams, budgetMs, warmup = 3, frames = 7, timeBoundMs = 60000, weights = 'f32',
+  threadsTier = null, threadCounts = [], threadsBudgetMs = budgetMs, timeOnThreads = null,
   onProgress = () => {}, onPoint = () => {}, isCancelled = () => false }) {
   const t0 = now();
   const names = ['js', 'scalar', 'simd', 'relaxed'].filter((t) => tiers[t]);
   const builder = networkBuilder(tiers);
   if (builder === null) throw new Error('the sweep builds its networks in a WebAssembly kernel module (model_network), and none loaded');
-  const out = new Set();
-  const total = names.length * shapes.length;
+  // The rows on threads: only when their tier loaded here (a row of a tier that did not is
+  // shown unavailable with the tier's own reason).
+  const counts = threadsTier && tiers[threadsTier] && timeOnThreads ? threadCounts : [];
+  const out = new Set(), outK = new Set();
+  const total = (names.length + counts.length) * shapes.length;
   let done = 0;
   const over = () => now() - t0 > timeBoundMs;
   const bounded = () => ({ cancelled: false, timedOut: true, elapsed_ms: now() - t0 });
+  const summary = (xs) => ({ median_ms: median(xs), p25_ms: percentile(xs, 25), p75_ms: percentile(xs, 75), frames: xs.length });
   for (const shape of shapes) {
     const live = names.filter((t) => !out.has(t));
-    if (live.length === 0) break;
+    const liveK = counts.filter((k) => !outK.has(k));
+    if (live.length === 0 && liveK.length === 0) break;
     if (isCancelled()) return { cancelled: true };
     if (over()) return bounded();
-    onProgress({ tier: live[0], n: shape.n, done, total });
-    await yieldToEvents();
-    let net;
-    try {
-      net = seededNetwork(builder, shape, seed, weights);
-    } catch (e) {
-      // No network at this size (its N² weights do not fit, say): no tier can be timed here.
-      for (const t of live) {
-        onPoint({ tier: t, n: shape.n, median_ms: null, error: `cannot build the network: ${e?.message || e}` });
-        out.add(t);
-        done++;
+    if (live.length > 0) {
+      onProgress({ tier: live[0], threads: 1, n: shape.n, done, total });
+      await yieldToEvents();
+      let net;
+      try {
+        net = seededNetwork(builder, shape, seed, weights);
+      } catch (e) {
+        // No network at this size (its N² weights do not fit, say): no tier can be timed here.
+        for (const t of live) {
+          onPoint({ tier: t, threads: 1, n: shape.n, median_ms: null, error: `cannot build the network: ${e?.message || e}` });
+          out.add(t);
+          done++;
+        }
       }
-      continue;
-    }
-    const sims = {}, times = {}, failed = {};
-    const fail = (t, e) => {
-      failed[t] = String(e?.message || e);
-      sims[t]?.free();
-      delete sims[t];
-    };
-    try {
-      for (const t of live) {
-        times[t] = [];
+      if (net) {
+        const sims = {}, times = {}, failed = {};
+        const fail = (t, e) => {
+          failed[t] = String(e?.message || e);
+          sims[t]?.free();
+          delete sims[t];
+        };
         try {
-          sims[t] = sweepSim(tiers[t], net, shape.n, lif, stdpParams);
-        } catch (e) {
-          fail(t, e);
-        }
-      }
-      for (let f = 0; f < warmup + frames; f++) {
-        // The tier that goes first rotates, so none always runs right after another's frame.
-        const order = Object.keys(sims);
-        for (let k = 0; k < order.length; k++) {
-          const t = order[(k + f) % order.length];
-          if (!sims[t]) continue;
-          try {
-            const s = now();
-            sims[t].frame(steps, stdp);
-            const dt = now() - s;
-            if (f >= warmup) times[t].push(dt);
-          } catch (e) {
-            fail(t, e);
+          for (const t of live) {
+            times[t] = [];
+            try {
+              sims[t] = sweepSim(tiers[t], net, shape.n, lif, stdpParams);
+            } catch (e) {
+              fail(t, e);
+            }
           }
+          for (let f = 0; f < warmup + frames; f++) {
+            // The tier that goes first rotates, so none always runs right after another's frame.
+            const order = Object.keys(sims);
+            for (let k = 0; k < order.length; k++) {
+              const t = order[(k + f) % order.length];
+              if (!sims[t]) continue;
+              try {
+                const s = now();
+                sims[t].frame(steps, stdp);
+                const dt = now() - s;
+                if (f >= warmup) times[t].push(dt);
+              } catch (e) {
+                fail(t, e);
+              }
+            }
+            // Between frames, as the page does: progress and a cancel can get through.
+            await yieldToEvents();
+            if (isCancelled()) return { cancelled: true };
+            if (over()) return bounded();
+          }
+        } finally {
+          for (const sim of Object.values(sims)) sim.free();
         }
-        // Between frames, as the page does: progress and a cancel can get through.
-        await yieldToEvents();
-        if (isCancelled()) return { cancelled: true };
-        if (over()) return bounded();
+        for (const t of live) {
+          let point;
+          if (failed[t] !== undefined) {
+            point = { tier: t, threads: 1, n: shape.n, median_ms: null, error: failed[t] };
+            out.add(t);
+          } else {
+            point = { tier: t, threads: 1, n: shape.n, ...summary(times[t]) };
+            if (!(point.median_ms <= budgetMs)) out.add(t);
+          }
+          onPoint(point);
+          done++;
+        }
       }
-    } finally {
-      for (const sim of Object.values(sims)) sim.free();
     }
-    for (const t of live) {
+    for (const k of liveK) {
+      if (isCancelled()) return { cancelled: true };
+      if (over()) return bounded();
+      onProgress({ tier: threadsTier, threads: k, n: shape.n, done, total });
       let point;
-      if (failed[t] !== undefined) {
-        point = { tier: t, n: shape.n, median_ms: null, error: failed[t] };
-        out.add(t);
-      } else {
-        const xs = times[t];
-        point = { tier: t, n: shape.n, median_ms: median(xs), p25_ms: percentile(xs, 25), p75_ms: percentile(xs, 75), frames: xs.length };
-        if (!(point.median_ms <= budgetMs)) out.add(t);
+      try {
+        point = { tier: threadsTier, threads: k, n: shape.n, ...summary(await timeOnThreads(k, shape)) };
+        if (!(point.median_ms <= threadsBudgetMs)) outK.add(k);
+      } catch (e) {
+        point = { tier: threadsTier, threads: k, n: shape.n, median_ms: null, error: String(e?.message || e) };
+        outK.add(k);
       }
+      if (isCancelled()) return { cancelled: true };
       onPoint(point);
       done++;
     }

@@ -72,9 +72,10 @@ export function lead(ctl, run, parts, calls, warmup, minSampleMs = 0) {
  * A thread worker's life once its slice is ready: it says `ready` (with its module's memory
  * size, `memoryBytes`); a helper (`part > 0`)
  * follows; the lead waits for the page's `go` (every helper ready), times the calls and posts
- * them as `{ type: 'times', times, callsPerSample }`.
+ * them as `{ type: 'times', times, callsPerSample, ...report() }` (`report`: what the run
+ * counted besides its time, such as the live step's spike hash).
  */
-export async function serve(sab, run, { part, parts, calls, warmup, hash, minSampleMs = 0, memoryBytes = 0 }) {
+export async function serve(sab, run, { part, parts, calls, warmup, report = () => ({}), minSampleMs = 0, memoryBytes = 0 }) {
   const ctl = new Int32Array(sab, 0, 2);
   postMessage({ type: 'ready', memoryBytes });
   if (part > 0) {
@@ -83,7 +84,7 @@ export async function serve(sab, run, { part, parts, calls, warmup, hash, minSam
   }
   await new Promise((resolve) => { onmessage = resolve; });
   const times = lead(ctl, run, parts, calls, warmup, minSampleMs);
-  postMessage({ type: 'times', times: [...times], callsPerSample: times.callsPerSample, ...(hash ? { hash: hash() } : {}) });
+  postMessage({ type: 'times', times: [...times], callsPerSample: times.callsPerSample, ...report() });
 }
 
 /** How long one measurement at k threads may take, start to last call, before it is given up
@@ -116,7 +117,10 @@ export async function timeThreads(url, k, messageFor, sabBytes = 8, { timeoutMs 
           memoryBytes += m.memoryBytes ?? 0;
           if (++ready === k) onReady();
         }
-        else if (m.type === 'times' && part === 0) onTimes(Object.assign(m.times, { callsPerSample: m.callsPerSample ?? 1, memoryBytes }, m.hash === undefined ? {} : { hash: m.hash }));
+        else if (m.type === 'times' && part === 0) {
+          const { type, times, callsPerSample = 1, ...counted } = m;
+          onTimes(Object.assign(times, { callsPerSample, memoryBytes }, counted));
+        }
         else if (m.type === 'error') reject(new Error(`thread ${part}: ${m.message}`));
       };
       w.onerror = (e) => reject(new Error(`thread ${part}: ${e.message || 'worker error'}`));
@@ -137,3 +141,17 @@ export async function timeThreads(url, k, messageFor, sabBytes = 8, { timeoutMs 
 /** Where part `part` of `parts` of `n` neurons starts: a multiple of 4 (the drive's lanes,
  *  kernels/ABI.md "Parts of the population"); part `parts` is the end, `n`. */
 export const partStart = (n, part, parts) => (part === parts ? n : Math.floor((n * part) / parts / 4) * 4);
+
+/** The most spikes of `joined` (ascending within each part, the parts in order) in any one
+ *  of `parts` parts of `n` (`partStart`). */
+export function busiestPart(joined, n, parts) {
+  let most = 0, p = 0, inPart = 0;
+  for (const j of joined) {
+    while (j >= partStart(n, p + 1, parts)) {
+      p++;
+      inPart = 0;
+    }
+    most = Math.max(most, ++inPart);
+  }
+  return most;
+}

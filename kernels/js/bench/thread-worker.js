@@ -4,42 +4,49 @@
 // its slice, and counts itself done. Nothing but the two control words is shared.
 import { loadKernelModule } from '../load.js';
 import { LIVE, batchFloorMs, selectForms, timerResolutionMs, uniform } from './bench.js';
-import { partStart, serve } from './thread-loop.js';
+import { busiestPart, partStart, serve } from './thread-loop.js';
 import { allocF32 as alloc, livePart, spikeExchange } from '../live/live-part.js';
 
 /**
- * The app's run (live-part.js: LIF then STDP, the page's model at N = `n`, `LIVE`'s seed and
- * drive) for this thread's post-synaptic columns, with a hash of the first `hashSteps` steps'
- * whole spike lists, so runs at different thread counts can be compared (their leads may batch
- * more calls, so they may run more steps).
+ * The app's run (live-part.js: LIF then STDP, the page's model at N = `n`) for this thread's
+ * post-synaptic columns, with a hash of the first `hashSteps` steps' whole spike lists, so runs
+ * at different thread counts can be compared (their leads may batch more calls, so they may run
+ * more steps). `live`: the run's settings (`per`, `seed`, `driveHz`, `stdp`, `weights`), each
+ * `LIVE`'s where not given (the thread scaling's fixed case; the sweep passes the page's).
  */
-function liveStep(x, n, part, parts, exchange, hashSteps = Infinity) {
+function liveStep(x, n, part, parts, exchange, hashSteps = Infinity, live = {}) {
   const first = partStart(n, part, parts), width = partStart(n, part + 1, parts) - first;
-  const per = Math.max(1, Math.floor(n / LIVE.agents));
-  const live = livePart(x, { n, per, seed: LIVE.seed, driveHz: LIVE.driveHz, first, width }, exchange);
+  const { per = Math.max(1, Math.floor(n / LIVE.agents)), seed = LIVE.seed, driveHz = LIVE.driveHz, stdp = true, weights = 'f32' } = live;
+  const run = livePart(x, { n, per, seed, driveHz, first, width, weights }, exchange);
   let hash = 2166136261, stepsRun = 0;
+  const walks = { spikes: 0, busiest: 0 };
   const step = () => {
-    const joined = live.step(true);
+    const joined = run.step(stdp);
     // FNV-1a over the step's count and indices, for the first `hashSteps` steps.
     if (stepsRun++ < hashSteps) {
       hash = Math.imul(hash ^ joined.length, 16777619) >>> 0;
       for (const j of joined) hash = Math.imul(hash ^ j, 16777619) >>> 0;
+      // STDP's column walks: each spike's column is walked by the part that owns it (most of
+      // a step's work), so the part with the most spikes bounds the step. `joined` is the
+      // parts' lists in order.
+      walks.spikes += joined.length;
+      walks.busiest += busiestPart(joined, n, parts);
     }
     return 0;
   };
-  return { step, hash: () => hash };
+  return { step, hash: () => hash, walks: () => ({ ...walks }) };
 }
 
 /** This thread's part of `kase`: rows [lo, hi) of the batch (dense_batch) or of W (matvec). */
-function setup(x, kase, part, parts, sab, n, steps = 1, hashSteps = Infinity) {
+function setup(x, kase, part, parts, sab, n, steps = 1, hashSteps = Infinity, liveSettings = {}) {
   if (kase === 'live_step') {
     // One call is a frame of `steps` steps, as the page runs them.
-    const live = liveStep(x, n, part, parts, spikeExchange(sab, n, part, parts), hashSteps);
+    const live = liveStep(x, n, part, parts, spikeExchange(sab, n, part, parts), hashSteps, liveSettings);
     const frame = () => {
       for (let s = 0; s < steps; s++) live.step();
       return 0;
     };
-    return Object.assign(frame, { hash: live.hash });
+    return Object.assign(frame, { report: () => ({ hash: live.hash(), column_walks: live.walks() }) });
   }
   if (kase === 'dense_batch') {
     const m = 64, n = 64, batch = 2048;
@@ -67,13 +74,13 @@ function setup(x, kase, part, parts, sab, n, steps = 1, hashSteps = Infinity) {
 
 /** Sets up this thread's slice, then serves (thread-loop.js). */
 onmessage = async (e) => {
-  const { moduleUrl, kase, part, parts, sab, calls, warmup, n, steps, forms } = e.data;
+  const { moduleUrl, kase, part, parts, sab, calls, warmup, n, steps, forms, live } = e.data;
   try {
     const x = (await loadKernelModule(moduleUrl)).exports;
     // The kernel forms the run measures in (the calibration's): the same code as one thread.
     selectForms(x, forms);
     // Every thread count runs at least warm-up + calls frames: the hash covers exactly those.
-    const run = setup(x, kase, part, parts, sab, n, steps, (warmup + calls) * steps);
+    const run = setup(x, kase, part, parts, sab, n, steps, (warmup + calls) * steps, live);
     // A trial call, but not of the live step: its every call is a step all threads take.
     if (kase !== 'live_step') {
       const code = run();
@@ -81,7 +88,7 @@ onmessage = async (e) => {
     }
     // The lead's samples span at least the harness's quick batch (bench.js `measure`).
     const minSampleMs = part === 0 ? batchFloorMs(timerResolutionMs()) : 0;
-    await serve(sab, run, { part, parts, calls, warmup, hash: run.hash, minSampleMs, memoryBytes: x.memory.buffer.byteLength });
+    await serve(sab, run, { part, parts, calls, warmup, report: run.report, minSampleMs, memoryBytes: x.memory.buffer.byteLength });
   } catch (err) {
     // Also on the console: a helper's error after `ready` has no one listening for it.
     console.error(`thread ${part}: ${err?.message || err}`);

@@ -17,12 +17,25 @@ export const SCALING_CASES = Object.freeze({
 });
 
 /** Times `kase` at k threads: per-call ms after `warmup` calls (and the live step's spike
- *  hash). The live step's call is a frame of `steps` steps at N = `n`; `forms`: the kernel
- *  forms (`{ kernel: form }`, bench.js `selectForms`) every thread's module runs; `timeoutMs`:
- *  the bound on the whole measurement (thread-loop.js THREADS_TIMEOUT_MS by default). */
-export function timeAt(moduleUrl, kase, k, calls, warmup, { n = SCALING_CASES[kase]?.n ?? 0, steps = SCALING_CASES[kase]?.steps ?? 1, forms = null, timeoutMs } = {}) {
+ *  hash). The live step's call is a frame of `steps` steps at N = `n`, of the run `live`
+ *  describes (thread-worker.js `liveStep`: `per`, `seed`, `driveHz`, `stdp`, `weights`; the
+ *  fixed case's where left out); `forms`: the kernel forms (`{ kernel: form }`, bench.js
+ *  `selectForms`) every thread's module runs; `timeoutMs`: the bound on the whole measurement
+ *  (thread-loop.js THREADS_TIMEOUT_MS by default). */
+export function timeAt(moduleUrl, kase, k, calls, warmup, { n = SCALING_CASES[kase]?.n ?? 0, steps = SCALING_CASES[kase]?.steps ?? 1, forms = null, live = {}, timeoutMs } = {}) {
   const sabBytes = kase === 'live_step' ? liveSabBytes(n, k) : 8;
-  return timeThreads(new URL('thread-worker.js', import.meta.url), k, (part, sab) => ({ moduleUrl, kase, part, parts: k, sab, calls, warmup, n, steps, forms }), sabBytes, { timeoutMs });
+  return timeThreads(new URL('thread-worker.js', import.meta.url), k, (part, sab) => ({ moduleUrl, kase, part, parts: k, sab, calls, warmup, n, steps, forms, live }), sabBytes, { timeoutMs });
+}
+
+/**
+ * The live step's bound from how its work divides (`column_walks` from the lead: the run's
+ * spikes and, summed over its steps, the most of them in any one part): STDP walks each
+ * spiking neuron's column in the part that owns it, and those walks are most of a step, so
+ * with the columns split as they are a step cannot run faster than its busiest part, on any
+ * machine. `stdp_balance_ceiling` = spikes ÷ busiest parts' spikes (1 at one thread).
+ */
+export function balance(walks) {
+  return walks?.busiest > 0 ? { column_walks: walks, stdp_balance_ceiling: walks.spikes / walks.busiest } : {};
 }
 
 /** The thread counts measured up to `top`: every count to 4, then the powers of two, then `top`
@@ -38,7 +51,8 @@ export function threadCounts(top) {
 /**
  * Every case at k = 1 … `maxThreads` (default: the cores the browser reports), `calls` timed
  * calls each. Returns `{ threads_available, isolated, cases: [{ case, kernel, size, by_k: { k:
- * { median_ns, p25_ns, p75_ns, calls_per_sample, memory_bytes (the k threads' wasm memories) }
+ * { median_ns, p25_ns, p75_ns, calls_per_sample, memory_bytes (the k threads' wasm memories),
+ * and for the live step spike_hash, column_walks, stdp_balance_ceiling (`balance`) }
  * or { error } }, speedup: { k: ×over k = 1 } }] }`, or
  * `{ error }` without isolation or SharedArrayBuffer.
  */
@@ -59,7 +73,7 @@ export async function threadScaling({ moduleUrl, cases = Object.keys(SCALING_CAS
       // with the reason, instead of waiting out the bound once per case and count.
       try {
         const ms = await timeAt(moduleUrl, kase, k, calls, warmup, { forms, timeoutMs });
-        by_k[k] = { median_ns: median(ms) * 1e6, p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6, calls_per_sample: ms.callsPerSample, memory_bytes: ms.memoryBytes, ...(ms.hash !== undefined ? { spike_hash: ms.hash } : {}) };
+        by_k[k] = { median_ns: median(ms) * 1e6, p25_ns: percentile(ms, 25) * 1e6, p75_ns: percentile(ms, 75) * 1e6, calls_per_sample: ms.callsPerSample, memory_bytes: ms.memoryBytes, ...(ms.hash !== undefined ? { spike_hash: ms.hash } : {}), ...balance(ms.column_walks) };
       } catch (e) {
         const why = String(e?.message || e);
         if (out.length === 0 && k === ks[0]) return { threads_available: available, isolated: true, error: `a thread worker did not run here: ${why}`, cases: [] };

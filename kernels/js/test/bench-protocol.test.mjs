@@ -19,7 +19,7 @@ test('every message the protocol builds passes its own check, and nothing else d
     protocol.done({ rows: [], summary: {}, env: {}, tiers: {}, memory_bytes: 0 }),
     protocol.cancelled(),
     protocol.error(new Error('boom')),
-    protocol.sweepProgress({ tier: 'js', n: 64, done: 0, total: 1 }),
+    protocol.sweepProgress({ tier: 'js', threads: 1, n: 64, done: 0, total: 1 }),
     protocol.sweepPoint({ tier: 'js', n: 64 }),
     protocol.sweepDone({ elapsed_ms: 5, timedOut: false }),
     protocol.calibrated({ forms: { simd: { stdp: { form: 'loop', by: 'timing', ratio: 1.6 } } }, elapsed_ms: 90 }),

@@ -3,8 +3,8 @@
 // size. The threads themselves run in browsers (tests/e2e/threads.test.mjs, the lab's run).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { threadCounts } from '../bench/threads.js';
-import { partStart, timeSamples } from '../bench/thread-loop.js';
+import { balance, threadCounts } from '../bench/threads.js';
+import { busiestPart, partStart, timeSamples } from '../bench/thread-loop.js';
 import { liveSabBytes } from '../live/live-part.js';
 
 test('thread counts: every count to 4, then powers of two, then the cores reported', () => {
@@ -45,4 +45,18 @@ test('timeSamples: samples of k calls, k sized from the warm-up to span the floo
   const single = timeSamples(once, 5, 0, 2);
   assert.equal(single.callsPerSample, 1);
   assert.equal(n, 5);
+});
+
+test("the live step's balance: the busiest part's spikes, and the ceiling they set", () => {
+  // n = 64 in two parts: 0..32 and 32..64.
+  assert.equal(busiestPart(Uint32Array.from([1, 5, 9, 40]), 64, 2), 3);
+  assert.equal(busiestPart(Uint32Array.from([33, 40, 63]), 64, 2), 3, 'all in the second part');
+  assert.equal(busiestPart(Uint32Array.from([0, 63]), 64, 2), 1);
+  assert.equal(busiestPart(Uint32Array.from([0, 31, 32, 63]), 64, 1), 4, 'one part holds every spike');
+  assert.equal(busiestPart(new Uint32Array(0), 64, 3), 0);
+  // Three parts of 64: 0..20, 20..40 (multiples of 4), 40..64; the middle one empty here.
+  assert.equal(busiestPart(Uint32Array.from([3, 19, 41, 50, 63]), 64, 3), 3);
+  assert.deepEqual(balance({ spikes: 12, busiest: 8 }), { column_walks: { spikes: 12, busiest: 8 }, stdp_balance_ceiling: 1.5 });
+  assert.deepEqual(balance({ spikes: 0, busiest: 0 }), {}, 'no spikes: no ceiling');
+  assert.deepEqual(balance(undefined), {}, 'not the live step');
 });

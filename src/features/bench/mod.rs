@@ -417,6 +417,9 @@ pub struct ScalingPoint {
     pub error: Option<String>,
     /// The k threads' wasm memories once set up, summed (bytes).
     pub memory_bytes: Option<f64>,
+    /// The live step only: the most it can gain at this count with its columns split as they
+    /// are (`threads.js` `balance`: the run's spikes ÷ the busiest part's), on any machine.
+    pub stdp_balance_ceiling: Option<f64>,
 }
 
 impl ScalingCase {
@@ -835,7 +838,7 @@ mod tests {
         let m: WorkerMsg = serde_json::from_str(
             r#"{"type":"done","rows":[],"thread_scaling":{"threads_available":2,"isolated":true,
             "cases":[{"case":"live_step","kernel":"live_step","size":"4096","by_k":{"1":{"median_ns":2.1e6},
-            "2":{"median_ns":1.6e6,"p25_ns":1.5e6}},"speedup":{"1":1,"2":1.31},"identical_spikes":true}]}}"#,
+            "2":{"median_ns":1.6e6,"p25_ns":1.5e6,"stdp_balance_ceiling":1.41}},"speedup":{"1":1,"2":1.31},"identical_spikes":true}]}}"#,
         )
         .unwrap();
         let WorkerMsg::Done {
@@ -848,6 +851,8 @@ mod tests {
         assert_eq!(t.cases[0].threads(), vec![1, 2]);
         assert_eq!(t.cases[0].identical_spikes, Some(true));
         assert_eq!(t.cases[0].by_k["2"].p25_ns, Some(1.5e6));
+        assert_eq!(t.cases[0].by_k["2"].stdp_balance_ceiling, Some(1.41));
+        assert_eq!(t.cases[0].by_k["1"].stdp_balance_ceiling, None);
         let none: WorkerMsg =
             serde_json::from_str(r#"{"type":"done","rows":[],"thread_scaling":null}"#).unwrap();
         assert!(matches!(

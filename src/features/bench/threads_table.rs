@@ -8,7 +8,8 @@ use crate::util::fmt::{fmt_bytes, fmt_ns};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-/// One thread count's cell: "1.63 ms (1.30×)", or why it has no time.
+/// One thread count's cell: "1.63 ms (1.30×)", with the live step's ceiling at k > 1
+/// ("1.30×, at most 1.41×"), or why it has no time.
 fn cell(c: &ScalingCase, k: u32) -> String {
     let Some(p) = c.by_k.get(&k.to_string()) else {
         return "–".into();
@@ -16,8 +17,13 @@ fn cell(c: &ScalingCase, k: u32) -> String {
     if let Some(why) = &p.error {
         return format!("failed: {why}");
     }
+    let ceiling = p
+        .stdp_balance_ceiling
+        .filter(|_| k > 1)
+        .map(|x| format!(", at most {x:.2}×"))
+        .unwrap_or_default();
     match c.speedup_at(k) {
-        Some((s, _)) => format!("{} ({s:.2}×)", fmt_ns(p.median_ns)),
+        Some((s, _)) => format!("{} ({s:.2}×{ceiling})", fmt_ns(p.median_ns)),
         None => fmt_ns(p.median_ns),
     }
 }
@@ -60,8 +66,15 @@ fn table(t: ThreadScaling) -> impl IntoView {
         .map(|k| view! { <th>{format!("{k} thread{}", if *k == 1 { "" } else { "s" })}</th> })
         .collect_view();
     let note = format!(
-        "Workers that each own their slice in their own SIMD module; worker 0 leads and times; {} cores reported; median per call (speed-up over one thread).",
-        t.threads_available
+        "Workers that each own their slice in their own SIMD module; worker 0 leads and times; {} cores reported; median per call (speed-up over one thread).{}",
+        t.threads_available,
+        if t.cases.iter().any(|c| c.by_k.values().any(|p| p.stdp_balance_ceiling.is_some())) {
+            " The live step's \"at most\": each thread owns the columns of its neurons, and STDP walks a spiking neuron's \
+             column in its owner, most of a step's work; so a step waits for the part with the most spikes (the run's \
+             spikes ÷ the busiest part's, summed over its steps), however many cores there are."
+        } else {
+            ""
+        }
     );
     view! {
         <p class="muted">{note}</p>

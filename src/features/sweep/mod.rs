@@ -1,12 +1,13 @@
-//! "Largest N at 60 fps" per tier: the benchmark worker times one frame of this simulation
-//! (`steps` × LIF + STDP at the current settings, as `Engine::frame` runs them) at growing N
-//! in each tier and stops a tier at its first miss; this module says what it asks the worker,
-//! reads what comes back, and decides what each tier's bar shows.
+//! "Largest N at 60 fps" per tier and thread count: the benchmark worker times one frame of
+//! this simulation (`steps` × LIF + STDP at the current settings, as `Engine::frame` runs them)
+//! at growing N in each tier on one thread, and in one wasm tier on 2…k threads (the page's
+//! threads, `kernels/js/live/live-part.js`), and stops a row at its first miss; this module
+//! says what it asks the worker, reads what comes back, and decides what each row's bar shows.
 pub mod run;
 pub mod view;
 use crate::features::bench::TierLoad;
 use crate::runtime::controller::LiveStats;
-use crate::runtime::params::{Settings, WeightStorage};
+use crate::runtime::params::{RaceSide, Settings, WeightStorage, THREADS_RANGE};
 use crate::tiers::tier::TierKind;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
@@ -32,6 +33,29 @@ pub const FRAME_60FPS_MS: f64 = 1000.0 / 60.0;
 pub const FIXED_SHARE: f64 = 0.75;
 /// The budget never drops below this, ms (a page whose drawing takes the whole frame).
 pub const MIN_BUDGET_MS: f64 = 2.0;
+/// A frame on threads may take the whole 60 fps frame: the threads step while the page's
+/// thread draws (it only applies what they send), and the page asks for the next frame's steps
+/// when they are done.
+pub const THREADS_BUDGET_MS: f64 = FRAME_60FPS_MS;
+
+/// The thread counts the sweep times besides one thread: 2, the page's own count and every
+/// core the browser reports (`cores`, at least 2 so the row is there to see on any machine,
+/// at most [`THREADS_RANGE`]'s bound), smallest first.
+pub fn thread_counts(page_threads: u32, cores: u32) -> Vec<u32> {
+    let top = cores.clamp(2, THREADS_RANGE.1);
+    let mut ks = vec![2, page_threads.clamp(2, top), top];
+    ks.sort_unstable();
+    ks.dedup();
+    ks
+}
+
+/// Where the sweep can run threads: the cores the browser reports and whether the page can
+/// share memory with workers (cross-origin isolated, `SharedArrayBuffer`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ThreadEnv {
+    pub cores: u32,
+    pub can_share_memory: bool,
+}
 
 /// Warm-up frames before timing: at least 100 ms of simulated time (so the network is past
 /// its first spikes from the seeded start) and at least 3 frames.
@@ -117,14 +141,24 @@ pub struct SweepRequest {
     /// the page's; left out before the page's calibration.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub forms: BTreeMap<TierKind, BTreeMap<String, String>>,
+    /// The tier timed on threads (its module's URL is in `modules`), at each of
+    /// `thread_counts`; none when the sweep has no rows on threads ([`SweepRun::threads_off`]).
+    pub threads_tier: Option<TierKind>,
+    pub thread_counts: Vec<u32>,
+    /// The budget of a frame on threads ([`THREADS_BUDGET_MS`]).
+    pub threads_budget_ms: f64,
+    /// The drive the threads' parts are built with (`model_params`; the one-thread tiers get
+    /// its parameters in `lif`).
+    pub drive_hz: f32,
 }
 
 impl SweepRequest {
-    pub fn new(s: &Settings, budget_ms: f64) -> SweepRequest {
-        let run = crate::features::bench::RunRequest::new("sweep", s.simd_off);
+    pub fn new(s: &Settings, budget_ms: f64, run: &SweepRun) -> SweepRequest {
+        let req = crate::features::bench::RunRequest::new("sweep", s.simd_off);
+        let on_threads = run.threads_off.is_none();
         SweepRequest {
-            modules: run.modules,
-            js_url: run.js_url,
+            modules: req.modules,
+            js_url: req.js_url,
             shapes: sizes(s.weights)
                 .into_iter()
                 .map(|n| Shape::new(n, s.agents))
@@ -140,6 +174,14 @@ impl SweepRequest {
             frames: TIMED_FRAMES,
             time_bound_ms: TIME_BOUND_MS,
             forms: BTreeMap::new(),
+            threads_tier: on_threads.then_some(run.threads_tier),
+            thread_counts: if on_threads {
+                run.thread_counts.clone()
+            } else {
+                Vec::new()
+            },
+            threads_budget_ms: THREADS_BUDGET_MS,
+            drive_hz: s.drive_hz,
         }
     }
 }
@@ -153,6 +195,8 @@ fn finite<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
 #[serde(default)]
 pub struct Point {
     pub tier: Option<TierKind>,
+    /// The threads the frame ran on (absent or 0: one, the tier in the worker itself).
+    pub threads: u32,
     pub n: u32,
     #[serde(deserialize_with = "finite")]
     pub median_ms: Option<f64>,
@@ -161,6 +205,16 @@ pub struct Point {
     #[serde(deserialize_with = "finite")]
     pub p75_ms: Option<f64>,
     pub error: Option<String>,
+}
+
+impl Point {
+    /// The row this point belongs to.
+    pub fn side(&self) -> Option<RaceSide> {
+        self.tier.map(|tier| RaceSide {
+            tier,
+            threads: self.threads.max(1),
+        })
+    }
 }
 
 /// Messages from the worker during a sweep.
@@ -173,6 +227,9 @@ pub enum SweepMsg {
     },
     SweepProgress {
         tier: TierKind,
+        /// 0 or absent: the one-thread tiers, taking turns.
+        #[serde(default)]
+        threads: u32,
         n: u32,
         done: u32,
         total: u32,
@@ -199,8 +256,8 @@ pub struct SweepState {
     pub budget: Option<Budget>,
     pub tiers: BTreeMap<TierKind, TierLoad>,
     pub points: Vec<Point>,
-    /// (tier, N, done, total) of the case being timed.
-    pub progress: Option<(TierKind, u32, u32, u32)>,
+    /// (row, N, done, total) of the case being timed.
+    pub progress: Option<(RaceSide, u32, u32, u32)>,
     pub message: Option<String>,
     pub finished: bool,
     pub timed_out: bool,
@@ -219,10 +276,26 @@ pub struct SweepRun {
     pub seed: u32,
     pub drive_hz: f32,
     pub weights: WeightStorage,
+    /// The wasm tier timed on threads: the page's own when it is one, else SIMD (or scalar
+    /// with `?simd=off`).
+    pub threads_tier: TierKind,
+    /// Its thread counts ([`thread_counts`]).
+    pub thread_counts: Vec<u32>,
+    /// Why there are no rows on threads (the page cannot share memory), or `None`.
+    pub threads_off: Option<String>,
 }
 
 impl SweepRun {
-    pub fn of(s: &Settings) -> SweepRun {
+    pub fn of(s: &Settings, env: ThreadEnv) -> SweepRun {
+        let threads_tier = match s.tier {
+            TierKind::Js => TierKind::Simd,
+            t => t,
+        };
+        let threads_tier = if s.simd_off && threads_tier != TierKind::Scalar {
+            TierKind::Scalar
+        } else {
+            threads_tier
+        };
         SweepRun {
             steps: s.steps,
             stdp: s.stdp,
@@ -230,7 +303,27 @@ impl SweepRun {
             seed: s.seed,
             drive_hz: s.drive_hz,
             weights: s.weights,
+            threads_tier,
+            thread_counts: thread_counts(s.threads, env.cores),
+            threads_off: (!env.can_share_memory)
+                .then(|| crate::util::browser::NO_SHARED_MEMORY.to_string()),
         }
+    }
+
+    /// The rows on threads, in order (one "not measured" row when they are off).
+    pub fn thread_sides(&self) -> Vec<RaceSide> {
+        self.thread_counts
+            .iter()
+            .take(if self.threads_off.is_some() {
+                1
+            } else {
+                usize::MAX
+            })
+            .map(|&threads| RaceSide {
+                tier: self.threads_tier,
+                threads,
+            })
+            .collect()
     }
 
     /// The largest size this run tries.
@@ -261,15 +354,17 @@ impl SweepState {
             }
             SweepMsg::SweepProgress {
                 tier,
+                threads,
                 n,
                 done,
                 total,
             } => {
-                self.progress = Some((tier, n, done, total));
-                self.message = Some(format!(
-                    "timing the tiers at N = {n} (from {}), taking turns frame by frame…",
-                    tier.label()
-                ));
+                let side = RaceSide {
+                    tier,
+                    threads: threads.max(1),
+                };
+                self.progress = Some((side, n, done, total));
+                self.message = Some(format!("timing {} at N = {n}…", side.label()));
                 false
             }
             SweepMsg::SweepPoint { point } => {
@@ -315,23 +410,42 @@ impl SweepState {
     /// One result per tier the worker was asked about, in tier order. A tier that had not
     /// missed yet when the sweep stopped early (cancelled, failed, at the time bound) is
     /// `unfinished`: its largest N is a lower bound, not its answer.
+    /// The rows on threads follow, each against [`THREADS_BUDGET_MS`]; when the page cannot
+    /// run threads, one such row says why.
     pub fn results(&self) -> Vec<TierResult> {
         let budget = self.budget.as_ref().map_or(f64::INFINITY, |b| b.ms);
         let stopped_early = !self.running && (!self.finished || self.timed_out);
-        TierKind::ALL
+        let max = self
+            .run
+            .as_ref()
+            .map_or(WeightStorage::F32.max_n(), SweepRun::max_size);
+        let one_thread = TierKind::ALL
             .into_iter()
             .filter(|k| {
                 self.tiers.contains_key(k) || self.points.iter().any(|p| p.tier == Some(*k))
             })
-            .map(|k| {
-                let mut pts: Vec<&Point> =
-                    self.points.iter().filter(|p| p.tier == Some(k)).collect();
+            .map(|k| (RaceSide::one(k), budget));
+        let threads = self
+            .run
+            .iter()
+            .flat_map(SweepRun::thread_sides)
+            .map(|side| (side, THREADS_BUDGET_MS));
+        one_thread
+            .chain(threads)
+            .map(|(side, budget)| {
+                let mut pts: Vec<&Point> = self
+                    .points
+                    .iter()
+                    .filter(|p| p.side() == Some(side))
+                    .collect();
                 pts.sort_by_key(|p| p.n);
-                let max = self
+                let off = self
                     .run
                     .as_ref()
-                    .map_or(WeightStorage::F32.max_n(), SweepRun::max_size);
-                let mut r = tier_result(k, &pts, budget, self.tiers.get(&k), max);
+                    .and_then(|r| r.threads_off.clone())
+                    .filter(|_| side.threads > 1);
+                let mut r = tier_result(side, &pts, budget, self.tiers.get(&side.tier), max);
+                r.unavailable = off.or(r.unavailable);
                 r.unfinished = (self.running || stopped_early)
                     && r.missed.is_none()
                     && !r.at_limit
@@ -342,10 +456,10 @@ impl SweepState {
     }
 }
 
-/// What one tier's bar shows.
+/// What one row's bar shows: a tier on one thread or on k.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TierResult {
-    pub tier: TierKind,
+    pub side: RaceSide,
     /// The largest N whose median frame fits the budget, and that median (ms).
     pub largest: Option<(u32, f64)>,
     /// It fit at the largest size tried: the real limit is at least that.
@@ -362,14 +476,14 @@ pub struct TierResult {
 /// Walks the sizes upwards: the largest N that fits before the first miss; `max_size` is the
 /// largest size the sweep tries.
 pub fn tier_result(
-    tier: TierKind,
+    side: RaceSide,
     pts: &[&Point],
     budget_ms: f64,
     load: Option<&TierLoad>,
     max_size: u32,
 ) -> TierResult {
     let mut r = TierResult {
-        tier,
+        side,
         largest: None,
         at_limit: false,
         missed: None,
@@ -400,6 +514,11 @@ pub fn tier_result(
 mod tests {
     use super::*;
     use crate::runtime::controller::FrameBudget;
+
+    const TWO_CORES: ThreadEnv = ThreadEnv {
+        cores: 2,
+        can_share_memory: true,
+    };
 
     fn pt(tier: TierKind, n: u32, ms: f64) -> Point {
         Point {
@@ -453,7 +572,7 @@ mod tests {
             pt(js, 1536, 30.0),
         ];
         let refs: Vec<&Point> = pts.iter().collect();
-        let r = tier_result(js, &refs, 12.0, None, 4096);
+        let r = tier_result(RaceSide::one(js), &refs, 12.0, None, 4096);
         assert_eq!(r.largest, Some((512, 4.0)));
         assert_eq!(r.missed, Some((1024, Ok(13.0))));
         assert!(!r.at_limit);
@@ -461,7 +580,7 @@ mod tests {
         let noisy = [pt(js, 256, 1.0), pt(js, 512, 20.0), pt(js, 1024, 3.0)];
         let refs: Vec<&Point> = noisy.iter().collect();
         assert_eq!(
-            tier_result(js, &refs, 12.0, None, 4096).largest,
+            tier_result(RaceSide::one(js), &refs, 12.0, None, 4096).largest,
             Some((256, 1.0))
         );
         // Every size fits: at the kernels' limit.
@@ -470,13 +589,13 @@ mod tests {
             .map(|n| pt(simd, n, n as f64 / 1000.0))
             .collect();
         let refs: Vec<&Point> = all.iter().collect();
-        let r = tier_result(simd, &refs, 12.0, None, 4096);
+        let r = tier_result(RaceSide::one(simd), &refs, 12.0, None, 4096);
         assert_eq!(r.largest, Some((4096, 4.096)));
         assert!(r.at_limit && r.missed.is_none());
         // Even the smallest misses.
         let slow = [pt(js, 256, 50.0)];
         let refs: Vec<&Point> = slow.iter().collect();
-        let r = tier_result(js, &refs, 12.0, None, 4096);
+        let r = tier_result(RaceSide::one(js), &refs, 12.0, None, 4096);
         assert_eq!((r.largest, r.missed), (None, Some((256, Ok(50.0)))));
     }
 
@@ -502,7 +621,7 @@ mod tests {
             let msg: SweepMsg = serde_json::from_str(m).unwrap_or_else(|e| panic!("{m}: {e}"));
             assert!(!st.apply(msg));
         }
-        assert_eq!(st.progress, Some((TierKind::Js, 256, 0, 21)));
+        assert_eq!(st.progress, Some((RaceSide::one(TierKind::Js), 256, 0, 21)));
         let done: SweepMsg =
             serde_json::from_str(r#"{"type":"sweep_done","elapsed_ms":1234,"timed_out":false}"#)
                 .unwrap();
@@ -510,7 +629,7 @@ mod tests {
         assert!(st.finished && !st.running);
         let r = st.results();
         assert_eq!(
-            r.iter().map(|x| x.tier).collect::<Vec<_>>(),
+            r.iter().map(|x| x.side.tier).collect::<Vec<_>>(),
             [TierKind::Js, TierKind::Simd, TierKind::Relaxed]
         );
         assert_eq!(r[0].largest, Some((256, 2.5)));
@@ -536,7 +655,7 @@ mod tests {
             how: String::new(),
         };
         let (settings, _) = Settings::from_query("?steps=4&seed=3");
-        let mut st = SweepState::starting(budget, SweepRun::of(&settings));
+        let mut st = SweepState::starting(budget, SweepRun::of(&settings, TWO_CORES));
         assert_eq!(st.run.as_ref().map(|r| (r.steps, r.seed)), Some((4, 3)));
         // JS missed at 512 (its answer is final); SIMD fit 256 and 512 and was still going.
         st.points = vec![
@@ -562,7 +681,8 @@ mod tests {
     #[test]
     fn the_request_carries_the_app_model_and_the_settings() {
         let (s, _) = Settings::from_query("?n=1024&agents=32&steps=2&seed=9&simd=off");
-        let req = serde_json::to_value(SweepRequest::new(&s, 12.5)).unwrap();
+        let req = serde_json::to_value(SweepRequest::new(&s, 12.5, &SweepRun::of(&s, TWO_CORES)))
+            .unwrap();
         assert_eq!(req["type"], "sweep");
         assert_eq!(
             (req["steps"].as_u64(), req["seed"].as_u64()),
@@ -578,7 +698,8 @@ mod tests {
         assert_eq!(shapes.len(), 16, "every 256 up to 4096");
         assert_eq!(req["weights"], "f32");
         let (b, _) = Settings::from_query("?weights=bf16");
-        let req16 = serde_json::to_value(SweepRequest::new(&b, 12.5)).unwrap();
+        let req16 = serde_json::to_value(SweepRequest::new(&b, 12.5, &SweepRun::of(&b, TWO_CORES)))
+            .unwrap();
         assert_eq!(
             (
                 req16["weights"].as_str(),
@@ -603,5 +724,90 @@ mod tests {
         assert_eq!(warmup_frames(4), 25);
         assert_eq!(warmup_frames(32), 4);
         assert_eq!(warmup_frames(100), 3);
+        // ?simd=off: the threads run the scalar module, at 2 threads, the page's drive.
+        assert_eq!(
+            (
+                req["threadsTier"].as_str(),
+                req["threadCounts"].as_array().map(Vec::len),
+                req["threadsBudgetMs"].as_f64(),
+                req["driveHz"].as_f64()
+            ),
+            (Some("scalar"), Some(1), Some(THREADS_BUDGET_MS), Some(30.0))
+        );
+    }
+
+    #[test]
+    fn the_thread_counts_are_two_the_pages_own_and_every_core() {
+        assert_eq!(thread_counts(1, 2), [2]);
+        assert_eq!(thread_counts(1, 1), [2], "the row is there on one core too");
+        assert_eq!(thread_counts(3, 8), [2, 3, 8]);
+        assert_eq!(thread_counts(8, 8), [2, 8]);
+        assert_eq!(thread_counts(1, 64), [2, THREADS_RANGE.1]);
+        // The tier on threads: the page's wasm tier, else SIMD, else (simd=off) scalar.
+        let tier = |q: &str| SweepRun::of(&Settings::from_query(q).0, TWO_CORES).threads_tier;
+        assert_eq!(tier("?tier=relaxed"), TierKind::Relaxed);
+        assert_eq!(tier("?tier=js"), TierKind::Simd);
+        assert_eq!(tier("?tier=scalar"), TierKind::Scalar);
+        assert_eq!(tier("?tier=simd&simd=off"), TierKind::Scalar);
+    }
+
+    #[test]
+    fn rows_on_threads_follow_the_tiers_against_the_whole_frame_or_say_why_they_are_off() {
+        let budget = Budget {
+            ms: 12.0,
+            how: String::new(),
+        };
+        let (s, _) = Settings::from_query("?threads=3");
+        let env = ThreadEnv {
+            cores: 4,
+            can_share_memory: true,
+        };
+        let mut st = SweepState::starting(budget.clone(), SweepRun::of(&s, env));
+        let simd = TierKind::Simd;
+        let on = |k: u32, n: u32, ms: f64| Point {
+            threads: k,
+            ..pt(simd, n, ms)
+        };
+        // 14 ms misses the one-thread budget (12) but fits a frame on threads (16.7).
+        st.points = vec![
+            pt(simd, 256, 5.0),
+            pt(simd, 512, 14.0),
+            on(2, 256, 5.0),
+            on(2, 512, 14.0),
+            on(2, 768, 20.0),
+            on(3, 256, 4.0),
+        ];
+        st.finished = true;
+        st.running = false;
+        let r = st.results();
+        let sides: Vec<String> = r.iter().map(|x| x.side.key()).collect();
+        assert_eq!(sides, ["simd", "simd:2", "simd:3", "simd:4"]);
+        assert_eq!(r[0].largest, Some((256, 5.0)));
+        assert_eq!(r[1].largest, Some((512, 14.0)));
+        assert_eq!(r[1].missed, Some((768, Ok(20.0))));
+        assert_eq!(r[2].largest, Some((256, 4.0)));
+        assert_eq!(r[3].largest, None, "nothing timed at 4 threads");
+        // A point without `threads` is one thread's.
+        let p: Point = serde_json::from_str(r#"{"tier":"simd","n":256,"median_ms":1}"#).unwrap();
+        assert_eq!(p.side(), Some(RaceSide::one(simd)));
+        // A page that cannot share memory: one row on threads, with the reason; none asked for.
+        let off = SweepRun::of(
+            &s,
+            ThreadEnv {
+                cores: 4,
+                can_share_memory: false,
+            },
+        );
+        let req = serde_json::to_value(SweepRequest::new(&s, 12.0, &off)).unwrap();
+        assert!(req["threadsTier"].is_null() && req["threadCounts"] == serde_json::json!([]));
+        let st = SweepState::starting(budget, off);
+        let r = st.results();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].side.key(), "simd:2");
+        assert_eq!(
+            r[0].unavailable.as_deref(),
+            Some(crate::util::browser::NO_SHARED_MEMORY)
+        );
+        assert!(!r[0].unfinished);
     }
 }

@@ -2,7 +2,7 @@
 //! sweep in a benchmark worker of its own, feeds its messages to the `SweepState`, and ends it
 //! when it is over, cancelled, failed, or past its time bound.
 use crate::features::sweep::{
-    kernel_budget, SweepMsg, SweepRequest, SweepRun, SweepState, TIME_BOUND_MS,
+    kernel_budget, SweepMsg, SweepRequest, SweepRun, SweepState, ThreadEnv, TIME_BOUND_MS,
 };
 use crate::runtime::controller::LiveStats;
 use crate::runtime::params::Settings;
@@ -16,6 +16,14 @@ const BOUND_GRACE_MS: f64 = 10_000.0;
 thread_local! {
     /// The sweep's worker while it runs.
     static WORKER: WorkerSlot<SweepMsg> = const { WorkerSlot::new() };
+}
+
+/// Where this page can run the sweep's threads.
+pub fn thread_env() -> ThreadEnv {
+    ThreadEnv {
+        cores: crate::util::browser::cores(),
+        can_share_memory: crate::runtime::live_threads::page_can_share_memory(),
+    }
 }
 
 /// Stops the sweep's worker, if any; it reports nothing more (the caller says why in the
@@ -33,11 +41,12 @@ pub fn start(
 ) -> Result<(), String> {
     stop();
     let budget = kernel_budget(live);
+    let run = SweepRun::of(settings, thread_env());
     let request = worker::to_js(&SweepRequest {
         forms: crate::tiers::forms::running(),
-        ..SweepRequest::new(settings, budget.ms)
+        ..SweepRequest::new(settings, budget.ms, &run)
     })?;
-    state.set(SweepState::starting(budget, SweepRun::of(settings)));
+    state.set(SweepState::starting(budget, run));
     let client = WORKER.with(|slot| {
         slot.start(
             "js/bench/bench-worker.js",

@@ -1,16 +1,18 @@
-//! "Largest N at 60 fps" per tier: a button (or `?sweep=on`) starts the sweep (`sweep_run`: a
-//! benchmark Web Worker of its own; the animation keeps running), with progress and cancel; the
-//! result is one horizontal bar per tier, in HTML.
+//! "Largest N at 60 fps" per tier and thread count: a button (or `?sweep=on`) starts the sweep
+//! (`sweep_run`: a benchmark Web Worker of its own; the animation keeps running), with progress
+//! and cancel; the result is one horizontal bar per tier, then one per thread count, in HTML.
 use crate::features::bench::roofline_view::RooflineReading;
 use crate::features::headline::Headline;
 use crate::features::sweep::run;
-use crate::features::sweep::{self, SweepRun, SweepState, TierResult, TIME_BOUND_MS};
+use crate::features::sweep::{
+    self, SweepRun, SweepState, TierResult, THREADS_BUDGET_MS, TIME_BOUND_MS,
+};
 use crate::runtime::controller::LiveStats;
 use crate::runtime::params::Settings;
 use crate::util::fmt::fmt_ms;
 use leptos::prelude::*;
 
-/// One tier's bar, its length against `max_n`, the largest size the sweep tries.
+/// One row's bar, its length against `max_n`, the largest size the sweep tries.
 fn bar(r: TierResult, max_n: u32) -> impl IntoView {
     let limit = max_n;
     let max_n = f64::from(max_n);
@@ -54,22 +56,42 @@ fn bar(r: TierResult, max_n: u32) -> impl IntoView {
         }
         Some((m, Err(e))) if r.largest.is_some() => format!("next size N = {m}: {e}"),
         _ if r.unfinished => {
-            "the sweep stopped before this tier missed: larger sizes not timed".into()
+            "the sweep stopped before this row missed: larger sizes not timed".into()
         }
         _ => String::new(),
     };
-    let k = r.tier;
-    let aria = format!("{}: {label} {next}", k.label());
+    let (side, k) = (r.side, r.side.tier);
+    let aria = format!("{side}: {label} {next}");
     view! {
         <div class="sweep-bar" data-testid="sweep-bar" data-tier=k.key() data-n=n.to_string()
+            data-threads=side.threads.to_string()
             data-unfinished=r.unfinished.to_string()
             role="img" aria-label=aria>
-            <span class="sweep-name">{k.label()}</span>
+            <span class="sweep-name">{side.label()}</span>
             <span class="sweep-track">
                 <span class=format!("sweep-fill tier-{}", k.key()) style:width=format!("{pct:.1}%")></span>
             </span>
             <span class="sweep-value">{label}<span class="muted sweep-next">{next}</span></span>
         </div>
+    }
+}
+
+/// What the rows on threads time, or why there are none.
+fn threads_about(run: &SweepRun) -> String {
+    let counts = run
+        .thread_counts
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    match &run.threads_off {
+        Some(why) => format!("No rows on threads: {why}."),
+        None => format!(
+            "After the tiers at each size, {} on {counts} threads: the same frame split over workers that each own \
+             their columns of the network (as the page's threads run it), the spikes exchanged every step; the median \
+             of the same number of frames after the same warm-up, timed by the first thread.",
+            run.threads_tier.label()
+        ),
     }
 }
 
@@ -106,9 +128,14 @@ pub fn SweepView(
     };
     let progress = move || {
         state.with(|s| match (s.running, s.progress) {
-            (true, Some((_, n, done, total))) => format!(
-                "{done}/{total} cases ({:.0} %): timing every tier still in at N = {n}, taking turns frame by frame…",
+            (true, Some((side, n, done, total))) => format!(
+                "{done}/{total} cases ({:.0} %): {}",
                 100.0 * done as f64 / total.max(1) as f64,
+                if side.threads > 1 {
+                    format!("timing {side} at N = {n}…")
+                } else {
+                    format!("timing every tier still in at N = {n}, taking turns frame by frame…")
+                }
             ),
             _ => s.message.clone().unwrap_or_else(|| "not run yet".into()),
         })
@@ -125,14 +152,20 @@ pub fn SweepView(
         state.with(|s| {
             s.budget
                 .as_ref()
-                .map(|b| format!("60 fps budget for LIF + STDP: {}.", b.how))
+                .map(|b| {
+                    format!(
+                        "60 fps budget for LIF + STDP: {}. On threads: {THREADS_BUDGET_MS:.1} ms, the whole frame \
+                         (the threads step while the page's thread draws).",
+                        b.how
+                    )
+                })
         })
     };
     // The run being (or last) measured, or the sliders as they are before any run.
     let about = move || {
         let run = state
             .with(|st| st.run.clone())
-            .unwrap_or_else(|| settings.with(SweepRun::of));
+            .unwrap_or_else(|| settings.with(|s| SweepRun::of(s, run::thread_env())));
         let which = if state.with(|st| st.run.is_some()) {
             "this sweep's"
         } else {
@@ -142,7 +175,7 @@ pub fn SweepView(
             "For each tier, one frame of this simulation ({} settings: {} steps of 1 ms, LIF + STDP {}, agents of N / {}, \
              seed {}, drive {} Hz, {} weights) is timed in a benchmark worker at N = {} to {} in steps of {}: {} warm-up frames, then the median of {} frames, \
              the tiers taking turns frame by frame so a passing load falls on all alike; a tier stops at its first size that \
-             misses. Bounded: the sweep stops after {:.0} s. The page keeps animating meanwhile (it competes for the same cores).",
+             misses. {} Bounded: the sweep stops after {:.0} s. The page keeps animating meanwhile (it competes for the same cores).",
             which,
             run.steps,
             if run.stdp { "on" } else { "off" },
@@ -155,6 +188,7 @@ pub fn SweepView(
             sweep::SIZE_STEP,
             sweep::warmup_frames(run.steps),
             sweep::TIMED_FRAMES,
+            threads_about(&run),
             TIME_BOUND_MS / 1000.0
         )
     };
