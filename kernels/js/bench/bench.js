@@ -1223,7 +1223,7 @@ function sweepSim(x, net, n, lif, stdpParams) {
  * `frames` rounds in which each tier times one frame, the tiers taking turns, so a load that
  * comes and goes (other processes on a shared machine, the page's own animation) falls on
  * every tier alike; each tier's point is the median of its frames. A tier whose median misses
- * `budgetMs` (or fails) is not tried at larger sizes. Then, at the same shape, the tier
+ * `budgetMs` (or fails) is not tried at larger sizes. Then, size by size again, the tier
  * `threadsTier` on each of `threadCounts` threads: `timeOnThreads(k, shape)` resolves to that
  * frame's times on k threads (threads.js `timeAt`, with the same warm-up and count of frames),
  * and a count whose median misses `threadsBudgetMs` (or fails) is not tried at larger sizes.
@@ -1248,79 +1248,82 @@ export async function runSweep({ tiers, shapes, steps, stdp, seed, lif, stdpPara
   const over = () => now() - t0 > timeBoundMs;
   const bounded = () => ({ cancelled: false, timedOut: true, elapsed_ms: now() - t0 });
   const summary = (xs) => ({ median_ms: median(xs), p25_ms: percentile(xs, 25), p75_ms: percentile(xs, 75), frames: xs.length });
+  // The tiers first, every size, then the rows on threads: a thread that never answers (an
+  // engine's worker that stalls starting its own workers) costs the rows on threads only.
   for (const shape of shapes) {
     const live = names.filter((t) => !out.has(t));
-    const liveK = counts.filter((k) => !outK.has(k));
-    if (live.length === 0 && liveK.length === 0) break;
+    if (live.length === 0) break;
     if (isCancelled()) return { cancelled: true };
     if (over()) return bounded();
-    if (live.length > 0) {
-      onProgress({ tier: live[0], threads: 1, n: shape.n, done, total });
-      await yieldToEvents();
-      let net;
-      try {
-        net = seededNetwork(builder, shape, seed, weights);
-      } catch (e) {
-        // No network at this size (its N² weights do not fit, say): no tier can be timed here.
-        for (const t of live) {
-          onPoint({ tier: t, threads: 1, n: shape.n, median_ms: null, error: `cannot build the network: ${e?.message || e}` });
-          out.add(t);
-          done++;
-        }
+    onProgress({ tier: live[0], threads: 1, n: shape.n, done, total });
+    await yieldToEvents();
+    let net;
+    try {
+      net = seededNetwork(builder, shape, seed, weights);
+    } catch (e) {
+      // No network at this size (its N² weights do not fit, say): no tier can be timed here.
+      for (const t of live) {
+        onPoint({ tier: t, threads: 1, n: shape.n, median_ms: null, error: `cannot build the network: ${e?.message || e}` });
+        out.add(t);
+        done++;
       }
-      if (net) {
-        const sims = {}, times = {}, failed = {};
-        const fail = (t, e) => {
-          failed[t] = String(e?.message || e);
-          sims[t]?.free();
-          delete sims[t];
-        };
-        try {
-          for (const t of live) {
-            times[t] = [];
+    }
+    if (net) {
+      const sims = {}, times = {}, failed = {};
+      const fail = (t, e) => {
+        failed[t] = String(e?.message || e);
+        sims[t]?.free();
+        delete sims[t];
+      };
+      try {
+        for (const t of live) {
+          times[t] = [];
+          try {
+            sims[t] = sweepSim(tiers[t], net, shape.n, lif, stdpParams);
+          } catch (e) {
+            fail(t, e);
+          }
+        }
+        for (let f = 0; f < warmup + frames; f++) {
+          // The tier that goes first rotates, so none always runs right after another's frame.
+          const order = Object.keys(sims);
+          for (let k = 0; k < order.length; k++) {
+            const t = order[(k + f) % order.length];
+            if (!sims[t]) continue;
             try {
-              sims[t] = sweepSim(tiers[t], net, shape.n, lif, stdpParams);
+              const s = now();
+              sims[t].frame(steps, stdp);
+              const dt = now() - s;
+              if (f >= warmup) times[t].push(dt);
             } catch (e) {
               fail(t, e);
             }
           }
-          for (let f = 0; f < warmup + frames; f++) {
-            // The tier that goes first rotates, so none always runs right after another's frame.
-            const order = Object.keys(sims);
-            for (let k = 0; k < order.length; k++) {
-              const t = order[(k + f) % order.length];
-              if (!sims[t]) continue;
-              try {
-                const s = now();
-                sims[t].frame(steps, stdp);
-                const dt = now() - s;
-                if (f >= warmup) times[t].push(dt);
-              } catch (e) {
-                fail(t, e);
-              }
-            }
-            // Between frames, as the page does: progress and a cancel can get through.
-            await yieldToEvents();
-            if (isCancelled()) return { cancelled: true };
-            if (over()) return bounded();
-          }
-        } finally {
-          for (const sim of Object.values(sims)) sim.free();
+          // Between frames, as the page does: progress and a cancel can get through.
+          await yieldToEvents();
+          if (isCancelled()) return { cancelled: true };
+          if (over()) return bounded();
         }
-        for (const t of live) {
-          let point;
-          if (failed[t] !== undefined) {
-            point = { tier: t, threads: 1, n: shape.n, median_ms: null, error: failed[t] };
-            out.add(t);
-          } else {
-            point = { tier: t, threads: 1, n: shape.n, ...summary(times[t]) };
-            if (!(point.median_ms <= budgetMs)) out.add(t);
-          }
-          onPoint(point);
-          done++;
+      } finally {
+        for (const sim of Object.values(sims)) sim.free();
+      }
+      for (const t of live) {
+        let point;
+        if (failed[t] !== undefined) {
+          point = { tier: t, threads: 1, n: shape.n, median_ms: null, error: failed[t] };
+          out.add(t);
+        } else {
+          point = { tier: t, threads: 1, n: shape.n, ...summary(times[t]) };
+          if (!(point.median_ms <= budgetMs)) out.add(t);
         }
+        onPoint(point);
+        done++;
       }
     }
+  }
+  for (const shape of shapes) {
+    const liveK = counts.filter((k) => !outK.has(k));
+    if (liveK.length === 0) break;
     for (const k of liveK) {
       if (isCancelled()) return { cancelled: true };
       if (over()) return bounded();

@@ -9,14 +9,17 @@
  *  sleep only when nothing comes, as XNNPACK's pthreadpool spins before its futex wait. */
 export const SPIN_MS = 0.5;
 
-/** Waits while `arr[i]` is `value`: polls for up to SPIN_MS, then sleeps (Atomics.wait). */
+/** How long one sleep in `waitWhile` lasts at most (ms): a sleeping thread wakes this often
+ *  even when nothing notifies it, so a `terminate()` from its parent never waits on a thread
+ *  asleep for good. */
+export const SLEEP_SLICE_MS = 50;
+
+/** Waits while `arr[i]` is `value`: polls for up to SPIN_MS, then sleeps (Atomics.wait) in
+ *  slices of SLEEP_SLICE_MS. Returns once the word has changed. */
 export function waitWhile(arr, i, value) {
   const t0 = performance.now();
   while (Atomics.load(arr, i) === value) {
-    if (performance.now() - t0 > SPIN_MS) {
-      Atomics.wait(arr, i, value);
-      return;
-    }
+    if (performance.now() - t0 > SPIN_MS) Atomics.wait(arr, i, value, SLEEP_SLICE_MS);
   }
 }
 

@@ -94,7 +94,7 @@ test('the time bound and a cancel end the sweep', async () => {
   assert.equal(cancelled.cancelled, true);
 });
 
-test('after the tiers at each size, the rows on threads: each count stops at its own miss or error', async () => {
+test('after the tiers, the rows on threads, size by size: each count stops at its own miss or error', async () => {
   const shapes = [shape(64, 8), shape(128, 16), shape(256, 32)];
   const asked = [];
   // A stand-in for threads.js timeAt (the real one needs Web Workers; e2e live-threads runs it):
@@ -109,15 +109,14 @@ test('after the tiers at each size, the rows on threads: each count stops at its
     onPoint: (p) => points.push(p), onProgress: (p) => progress.push(p) });
   assert.deepEqual(asked, [[2, 64, 8], [3, 64, 8], [2, 128, 16], [3, 128, 16], [2, 256, 32]], 'shapes passed through; 3 not tried after it failed');
   assert.deepEqual(points.map((p) => [p.tier, p.threads, p.n]), [
-    ['js', 1, 64], ['scalar', 1, 64], ['scalar', 2, 64], ['scalar', 3, 64],
-    ['js', 1, 128], ['scalar', 1, 128], ['scalar', 2, 128], ['scalar', 3, 128],
-    ['js', 1, 256], ['scalar', 1, 256], ['scalar', 2, 256],
+    ['js', 1, 64], ['scalar', 1, 64], ['js', 1, 128], ['scalar', 1, 128], ['js', 1, 256], ['scalar', 1, 256],
+    ['scalar', 2, 64], ['scalar', 3, 64], ['scalar', 2, 128], ['scalar', 3, 128], ['scalar', 2, 256],
   ]);
   const at = (k, n) => points.find((p) => p.threads === k && p.n === n);
   assert.deepEqual([at(2, 64).median_ms, at(2, 64).p25_ms, at(2, 64).p75_ms, at(2, 64).frames], [2, percentile([1, 2, 3], 25), percentile([1, 2, 3], 75), 3], 'the one-thread rows\' statistics');
   assert.equal(at(2, 256).median_ms, 50, 'the miss is reported with its time');
   assert.deepEqual([at(3, 128).median_ms, at(3, 128).error], [null, 'thread 1: allocation failed']);
-  assert.deepEqual(progress.map((p) => [p.threads, p.n, p.total]).slice(0, 3), [[1, 64, 12], [2, 64, 12], [3, 64, 12]]);
+  assert.deepEqual(progress.map((p) => [p.threads, p.n, p.total]), [[1, 64, 12], [1, 128, 12], [1, 256, 12], [2, 64, 12], [3, 64, 12], [2, 128, 12], [3, 128, 12], [2, 256, 12]]);
   // The rows on threads go on past a size where every one-thread tier has missed.
   const late = [];
   await runSweep({ ...base, shapes, budgetMs: -1, threadsTier: 'scalar', threadCounts: [2], threadsBudgetMs: 16.7, timeOnThreads: async () => [1], onPoint: (p) => late.push(p) });

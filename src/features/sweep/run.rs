@@ -74,8 +74,12 @@ pub fn start(
         if still {
             stop();
             state.update(|s| {
+                let what = s
+                    .progress
+                    .map(|(side, n, ..)| format!(" (it was timing {side} at N = {n})"))
+                    .unwrap_or_default();
                 s.stop(&format!(
-                    "stopped: the worker did not finish within its {:.0} s bound",
+                    "stopped: the worker did not finish within its {:.0} s bound{what}",
                     TIME_BOUND_MS / 1000.0
                 ))
             });
