@@ -9,9 +9,10 @@ import { allocF32 as alloc, livePart, spikeExchange } from '../live/live-part.js
 
 /**
  * The app's run (live-part.js: LIF then STDP, the page's model at N = `n`) for this thread's
- * post-synaptic columns, with a hash of the first `hashSteps` steps' whole spike lists, so runs
- * at different thread counts can be compared (their leads may batch more calls, so they may run
- * more steps). `live`: the run's settings (`per`, `seed`, `driveHz`, `stdp`, `weights`), each
+ * post-synaptic columns, with, in the lead (part 0: only its report is read), a hash of the
+ * first `hashSteps` steps' whole spike lists, so runs at different thread counts can be
+ * compared (their leads may batch more calls, so they may run more steps), and their spikes in
+ * the busiest part. `live`: the run's settings (`per`, `seed`, `driveHz`, `stdp`, `weights`), each
  * `LIVE`'s where not given (the thread scaling's fixed case; the sweep passes the page's).
  */
 function liveStep(x, n, part, parts, exchange, hashSteps = Infinity, live = {}) {
@@ -20,10 +21,11 @@ function liveStep(x, n, part, parts, exchange, hashSteps = Infinity, live = {}) 
   const run = livePart(x, { n, per, seed, driveHz, first, width, weights }, exchange);
   let hash = 2166136261, stepsRun = 0;
   const walks = { spikes: 0, busiest: 0 };
+  const counted = part === 0 ? hashSteps : 0;
   const step = () => {
     const joined = run.step(stdp);
     // FNV-1a over the step's count and indices, for the first `hashSteps` steps.
-    if (stepsRun++ < hashSteps) {
+    if (stepsRun++ < counted) {
       hash = Math.imul(hash ^ joined.length, 16777619) >>> 0;
       for (const j of joined) hash = Math.imul(hash ^ j, 16777619) >>> 0;
       // STDP's column walks: each spike's column is walked by the part that owns it (most of

@@ -288,13 +288,9 @@ pub struct SweepRun {
 impl SweepRun {
     pub fn of(s: &Settings, env: ThreadEnv) -> SweepRun {
         let threads_tier = match s.tier {
+            _ if s.simd_off => TierKind::Scalar,
             TierKind::Js => TierKind::Simd,
             t => t,
-        };
-        let threads_tier = if s.simd_off && threads_tier != TierKind::Scalar {
-            TierKind::Scalar
-        } else {
-            threads_tier
         };
         SweepRun {
             steps: s.steps,
