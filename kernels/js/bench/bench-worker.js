@@ -1,7 +1,7 @@
 // The benchmark Web Worker: loads every tier itself (so the page's animation is untouched),
 // runs the shared harness and posts progress, rows and the summary back.
 // Its messages are bench-protocol.js's.
-import { CALIBRATION_BUDGET_MS, LONG_WARM_MS, calibrate, liveModel, networkBuilder, runBench, runSweep, selectForms, summarise, timerResolutionMs } from './bench.js';
+import { CALIBRATION_BUDGET_MS, CALIBRATION_DELAY_MS, LONG_WARM_MS, liveModel, timeForms, warmForms, networkBuilder, runBench, runSweep, selectForms, summarise, timerResolutionMs } from './bench.js';
 import * as msg from './bench-protocol.js';
 import { threadScaling, timeAt } from './threads.js';
 import { loadJsTier, loadKernelModule } from '../load.js';
@@ -120,7 +120,11 @@ async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBy
   }));
 }
 
-/** Each loaded wasm tier's kernel forms, picked by timing both (bench.js `calibrate`) on the
+/** The part of the calibration's budget its warm-ups may take: a kernel's warm-up (its case
+ *  prepared, both forms run long enough to be optimised) costs about twice its timed rounds. */
+const WARM_SHARE = 0.6;
+
+/** Each loaded wasm tier's kernel forms, picked by timing both (bench.js `warmForms`, `timeForms`) on the
  *  app's model built in one of them; `overrides`: `{ [tier]: { kernel: form } }`; the budget
  *  is the page's at load (CALIBRATION_BUDGET_MS) unless a run asks for more (`make bench`,
  *  which has no page waiting: `calibrationMs`). */
@@ -135,14 +139,26 @@ function calibrateTiers(tiers, overrides = {}, budgetInAllMs = CALIBRATION_BUDGE
     // The SIMD modules carry the forms worth choosing between here; the scalar module keeps
     // the forms chosen for it by measurement (dispatch.rs SCALAR).
     const names = ['simd', 'relaxed'].filter((t) => tiers[t]);
-    names.forEach((t, i) => {
-      // What is left of the budget, shared among the modules still to calibrate.
-      const budgetMs = (budgetInAllMs - (performance.now() - t0)) / (names.length - i);
-      // With more time than the page's (make bench), every form warms up long enough for
-      // SpiderMonkey and JavaScriptCore to optimise it.
-      const warmMs = budgetInAllMs > CALIBRATION_BUDGET_MS ? LONG_WARM_MS : undefined;
-      forms[t] = calibrate(tiers[t], model, { budgetMs, warmMs, overrides: overrides[t] ?? overrides.all ?? {} }).forms;
-    });
+    // With more time than the page's (make bench), every form warms up long enough for
+    // SpiderMonkey and JavaScriptCore to optimise it.
+    const warmMs = budgetInAllMs > CALIBRATION_BUDGET_MS ? LONG_WARM_MS : undefined;
+    // Every module's kernels warm up before any is timed (bench.js `warmForms`), each module
+    // with its share of WARM_SHARE of what is left of the budget; then each is timed with its
+    // share of the rest.
+    const left = () => budgetInAllMs - (performance.now() - t0);
+    const warmUntil = performance.now() + left() * WARM_SHARE;
+    const warmed = [];
+    try {
+      names.forEach((t, i) => {
+        const budgetMs = (warmUntil - performance.now()) / (names.length - i);
+        warmed.push(warmForms(tiers[t], model, { budgetMs, warmMs, overrides: overrides[t] ?? overrides.all ?? {} }));
+      });
+      names.forEach((t, i) => {
+        forms[t] = timeForms(warmed[i], { budgetMs: left() / (names.length - i) }).forms;
+      });
+    } finally {
+      warmed.forEach((w) => w.free());
+    }
   }
   return { forms, elapsed_ms: performance.now() - t0 };
 }
@@ -151,6 +167,10 @@ function calibrateTiers(tiers, overrides = {}, budgetInAllMs = CALIBRATION_BUDGE
 async function calibrateRequest({ modules, overrides }) {
   const { tiers, status } = await loadTiers(null, modules);
   postMessage(msg.tiers(status));
+  // The page's own start-up first: while it compiles and optimises its modules and builds its
+  // network, the browser's compile threads have no time for this worker's, and a calibration
+  // then times baseline code (bench.js `warmForms`).
+  await new Promise((r) => setTimeout(r, CALIBRATION_DELAY_MS));
   postMessage(msg.calibrated(calibrateTiers(tiers, overrides)));
 }
 

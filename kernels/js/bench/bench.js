@@ -567,12 +567,16 @@ export const CALIBRATION_BUDGET_MS = 150;
 
 /**
  * The form to run, from each form's timings (per-call ms of each round, keyed by the kernel's
- * form `names`): the lower median, unless the two are within FORM_TIE of each other, then
- * `start` (the module's own form). Deterministic given its timings. Returns `{ form, ratio }`
- * (`ratio`: the slower median over the faster, 1 for a tie or missing timings).
+ * form `names`): the lower of the two forms' least times, unless the two are within FORM_TIE
+ * of each other, then `start` (the module's own form). The least, not the median: the page
+ * calibrates while it starts its own run, and on a machine with few cores another thread
+ * preempts the worker in some of the rounds, which only ever adds time (a median of three
+ * rounds picked either form of the GEMM in Firefox, page load to page load). Deterministic given
+ * its timings. Returns `{ form, ratio }` (`ratio`: the slower least time over the faster, 1 for
+ * a tie or missing timings).
  */
 export function pickForm(timings, start, names = FORMS.forms[0]) {
-  const m = names.map((f) => median(timings[f] ?? []));
+  const m = names.map((f) => Math.min(...(timings[f] ?? []).filter(Number.isFinite)));
   if (!m.every((x) => Number.isFinite(x) && x > 0)) return { form: start, ratio: 1 };
   const [a, b] = m;
   const fast = a <= b ? 0 : 1;
@@ -591,7 +595,7 @@ const calibrationCases = () => [lifCase(1024, { stationary: true }), stdpCase(10
  *  least when the budget runs out before the last. */
 const CALIBRATION_ORDER = [0, 1, 4, 2, 3];
 /** A form's warm-up runs at least this many calls as well as `warmMs`. */
-const WARM_CALLS = 30;
+const WARM_CALLS = 10;
 /** The GEMM's warm-up per form (ms): SpiderMonkey and JavaScriptCore keep a wasm function in
  *  their baseline code for its first ~5 ms of work (both forms are one function, so both
  *  forms' warm-ups count), and a choice made on baseline code says nothing of the optimised. */
@@ -600,58 +604,112 @@ const GEMM_WARM_MS = 4;
  *  long enough for SpiderMonkey and JavaScriptCore to optimise each kernel (GEMM_WARM_MS). */
 export const LONG_WARM_MS = 12;
 
+/** Calls per timed batch in the calibration: `batchMs` of work at the per-call time the two
+ *  forms' warm-ups took (`[{ calls, ms }]`, each tens of calls long). Sized from the whole
+ *  warm-ups, not from one call: on a clock clamped to 20 µs (Firefox, WebKit) one call of a
+ *  few µs reads as 0 or 20 µs, and a batch sized from it is either the cap or a few calls that
+ *  the clock cannot resolve. 1 to MAX_BATCH_CALLS. */
+export function calibrationBatchCalls(warm, batchMs) {
+  const calls = warm.reduce((a, w) => a + w.calls, 0);
+  const ms = warm.reduce((a, w) => a + w.ms, 0);
+  const per = calls > 0 ? ms / calls : NaN;
+  if (!(per > 0)) return MAX_BATCH_CALLS;
+  return Math.max(1, Math.min(MAX_BATCH_CALLS, Math.round(batchMs / per)));
+}
+/** How long the page's calibration waits after its modules load (ms): the page's own start-up
+ *  (compiling and optimising its modules, building its network) keeps the browser's compile
+ *  threads busy, and a worker's kernels timed meanwhile run in baseline code (at load, V8 and
+ *  SpiderMonkey timed the GEMM's forms unoptimised in some loads on 2 vCPUs). */
+export const CALIBRATION_DELAY_MS = 1000;
+/** Rounds per form in the calibration (each form's least time decides: `pickForm`): enough
+ *  that some rounds of each form run unpreempted while the page starts its own run. */
+export const CALIBRATION_ROUNDS = 7;
+/** The calibration's batches stop at this many calls (a batch of the fastest kernel, the
+ *  few-µs GEMM, is well under it). */
+const MAX_BATCH_CALLS = 400;
+
 /**
- * Times both forms of each kernel in module `x` and selects the faster (`pickForm`): rounds of
- * one short batch per form, the forms taking turns, inside `budgetMs` (a kernel not reached in
- * time keeps its form and says so). `model`: `liveModel` of a module that has the app's model.
- * `overrides`: `{ kernel: form }` selected without timing (the page's `?variant=`). Returns
- * `{ forms: { kernel: { form, by, ratio?, ms? } }, elapsed_ms }` where `by` is 'timing',
- * 'override', 'tie' or 'budget'.
+ * The calibration's first half: every kernel's two forms in module `x` run untimed, each for
+ * `warmMs` (the GEMM GEMM_WARM_MS) and at least WARM_CALLS calls. An engine compiles a function
+ * on first use and optimises it only once it is hot, in a background thread (V8's and
+ * SpiderMonkey's baseline code is several times slower), and a choice between a cold form and
+ * a hot one says nothing. Warming every kernel of every module before timing any (`timeForms`)
+ * gives each one's optimised code the others' warm-ups to arrive in. Kernels in `overrides`
+ * (`{ kernel: form }`, the page's `?variant=`) are selected instead; a kernel that would not be
+ * warmed inside `budgetMs` is left as it starts. Returns the state `timeForms` takes; call its
+ * `free()` when done.
  */
-export function calibrate(x, model, { budgetMs = CALIBRATION_BUDGET_MS, rounds = 3, batchMs = 1, warmMs = 1.5, overrides = {} } = {}) {
+export function warmForms(x, model, { budgetMs = CALIBRATION_BUDGET_MS / 2, warmMs = 1.5, overrides = {} } = {}) {
   const t0 = now();
-  const forms = {};
   const list = calibrationCases();
+  const forms = {};
+  const warmed = [];
+  let longest = 0;
+  try {
+    for (const ki of CALIBRATION_ORDER) {
+      const kernel = FORMS.kernels[ki];
+      const names = FORMS.forms[ki];
+      const start = names[check(x.variant_form(ki), 'variant_form')];
+      const wanted = overrides[kernel];
+      if (wanted !== undefined) {
+        const fi = names.indexOf(wanted);
+        if (fi < 0) throw new Error(`${kernel}: no form ${JSON.stringify(wanted)} (${names.join(', ')})`);
+        check(x.variant_select(ki, fi), 'variant_select');
+        forms[kernel] = { form: wanted, by: 'override' };
+        continue;
+      }
+      if (now() - t0 + longest > budgetMs) {
+        forms[kernel] = { form: start, by: 'budget' };
+        continue;
+      }
+      const w0 = now();
+      const run = list[ki].prepare(x, model);
+      const warm = [];
+      warmed.push({ ki, run, warm, start });
+      for (const fi of [0, 1]) {
+        check(x.variant_select(ki, fi), 'variant_select');
+        const f0 = now();
+        let c = 0;
+        for (; c < WARM_CALLS || now() - f0 < Math.max(list[ki].warmMs ?? 0, warmMs); c++) batch(run, 1);
+        warm.push({ calls: c, ms: now() - f0 });
+      }
+      check(x.variant_select(ki, names.indexOf(start)), 'variant_select');
+      longest = Math.max(longest, now() - w0);
+    }
+  } catch (e) {
+    for (const w of warmed) w.run.free();
+    throw e;
+  }
+  return { x, forms, warmed, elapsed_ms: now() - t0, free: () => warmed.forEach((w) => w.run.free()) };
+}
+
+/**
+ * The calibration's second half: each kernel `warmForms` warmed has its two forms timed in
+ * turns, `rounds` batches of `batchMs` each, and runs the faster from then on (`pickForm`); a
+ * kernel that would not end inside `budgetMs` keeps its form and says so. Returns
+ * `{ forms: { kernel: { form, by, ratio?, ms? } }, elapsed_ms }` in FORMS order, `by` one of
+ * 'timing', 'override', 'tie' or 'budget'.
+ */
+export function timeForms({ x, forms: given, warmed }, { budgetMs = CALIBRATION_BUDGET_MS / 2, rounds = CALIBRATION_ROUNDS, batchMs = 0.5 } = {}) {
+  const t0 = now();
+  const forms = { ...given };
   // The longest kernel so far: one that would not end inside the budget is not started.
   let longest = 0;
-  for (const ki of CALIBRATION_ORDER) {
+  for (const { ki, run, warm, start } of warmed) {
     const kernel = FORMS.kernels[ki];
     const names = FORMS.forms[ki];
-    const start = names[check(x.variant_form(ki), 'variant_form')];
-    const wanted = overrides[kernel];
-    if (wanted !== undefined) {
-      const fi = names.indexOf(wanted);
-      if (fi < 0) throw new Error(`${kernel}: no form ${JSON.stringify(wanted)} (${names.join(', ')})`);
-      check(x.variant_select(ki, fi), 'variant_select');
-      forms[kernel] = { form: wanted, by: 'override' };
-      continue;
-    }
     if (now() - t0 + longest > budgetMs) {
       forms[kernel] = { form: start, by: 'budget' };
       continue;
     }
     const k0 = now();
-    const run = list[ki].prepare(x, model);
     const ms = { [names[0]]: [], [names[1]]: [] };
-    try {
-      // Each form runs untimed for `warmMs` and WARM_CALLS calls first: an engine compiles a
-      // function on first use and optimises it once it is hot (V8's baseline code is several
-      // times slower), and a choice between a cold form and a hot one would say nothing.
-      let per = 1e-4;
-      for (const fi of [0, 1]) {
+    const k = calibrationBatchCalls(warm, batchMs);
+    for (let r = 0; r < rounds; r++) {
+      for (const fi of r % 2 ? [1, 0] : [0, 1]) {
         check(x.variant_select(ki, fi), 'variant_select');
-        const w0 = now();
-        for (let c = 0; c < WARM_CALLS || now() - w0 < Math.max(list[ki].warmMs ?? 0, warmMs); c++) per = batch(run, 1);
+        ms[names[fi]].push(batch(run, k));
       }
-      const k = Math.max(1, Math.min(200, Math.round(batchMs / per)));
-      for (let r = 0; r < rounds; r++) {
-        for (const fi of r % 2 ? [1, 0] : [0, 1]) {
-          check(x.variant_select(ki, fi), 'variant_select');
-          ms[names[fi]].push(batch(run, k));
-        }
-      }
-    } finally {
-      run.free();
     }
     longest = Math.max(longest, now() - k0);
     const { form, ratio } = pickForm(ms, start, names);
@@ -660,6 +718,18 @@ export function calibrate(x, model, { budgetMs = CALIBRATION_BUDGET_MS, rounds =
   }
   // Reported in FORMS order, whatever order they were timed in.
   return { forms: Object.fromEntries(FORMS.kernels.map((k) => [k, forms[k]])), elapsed_ms: now() - t0 };
+}
+
+/** Both halves for one module (`warmForms`, then `timeForms`), half the budget each. */
+export function calibrate(x, model, { budgetMs = CALIBRATION_BUDGET_MS, rounds, batchMs, warmMs, overrides } = {}) {
+  const t0 = now();
+  const w = warmForms(x, model, { budgetMs: budgetMs / 2, warmMs, overrides });
+  try {
+    const r = timeForms(w, { budgetMs: budgetMs - (now() - t0), rounds, batchMs });
+    return { forms: r.forms, elapsed_ms: now() - t0 };
+  } finally {
+    w.free();
+  }
 }
 
 /** Selects `forms` (`{ kernel: form }`, as `calibrate` returns them or a plain name) in `x`. */
