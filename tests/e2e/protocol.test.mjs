@@ -13,16 +13,17 @@ import assert from 'node:assert/strict';
 import { engineList, waitRunning, sleep } from './engines.mjs';
 import { describeEngine } from './suite.mjs';
 
-const N = 1024;
+// N = 4096: a frame of four steps takes about 3 ms, some 150 ticks of the 20 µs clock Firefox
+// and WebKit give, so the two instruments are compared and not the clock's steps. At N = 1024 a
+// frame is ~160 µs, eight ticks: Firefox's benchmark rows there spread over 35–90 µs a step
+// (p25–p75), and the ratio read 1.01–1.91 run to run on this shared 2-core VM with the same
+// protocol on both sides (N = 4096 read 1.01–1.38 in six runs of each engine).
+const N = 4096;
 const STEPS = 4;
 // bench.js LIVE: the settings the case runs the app's model with.
 const PAGE = `/?n=${N}&tier=simd&steps=${STEPS}&agents=64&seed=7&drive=30&stdp=on`;
-// The issue's goal is 1.5×, and most runs meet it (1.01–1.39 in Chromium and Firefox), but on
-// this shared 2-core VM a full `make test` run gave 1.61 and 1.71 once each: what is left is the
-// page's own drawing between frames, which evicts what the worker's idle gap keeps. The test
-// guards the protocol (before the frame protocol the two were 3.5× apart) at 2×; the figure
-// itself is printed here and in `make bench`.
-const AGREE = 2;
+// The issue's bound (issue 28 part 4): the benchmark and the live page agree within 1.5×.
+const AGREE = 1.5;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -456,6 +456,10 @@ function stdpCase(n, { weights = 'f32' } = {}) {
   return c;
 }
 
+/** Frames the live step is timed over (1.5 s of the page's frames): on a shared 2-core machine
+ *  40 frames at N = 4096 spread p25–p75 over ±30 % around their median. */
+const LIVE_FRAMES = 90;
+
 /**
  * One step of the app's run at N, LIF then STDP, exactly as the live page steps it and timed
  * as the page runs it: frames of the page's default 4 steps, a frame's gap apart
@@ -466,7 +470,7 @@ function stdpCase(n, { weights = 'f32' } = {}) {
 function liveStepCase(n, { weights = 'f32' } = {}) {
   const c = {
     kernel: storageKernel('live_step', weights), size: String(n), ops: n, op_unit: 'neuron updates', flops: 0, bytes: null, live: true, weights,
-    frames: { steps: 4, gapMs: FRAME_GAP_MS },
+    frames: { steps: 4, gapMs: FRAME_GAP_MS, frames: LIVE_FRAMES },
     // The first call's LIF is identical in every tier; its STDP may differ in the last bits.
     compare: { against: 'js', tolerance: 0 },
     prepare(x, model) {
