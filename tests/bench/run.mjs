@@ -17,6 +17,7 @@ import { PROBE_SOURCE, REPO, engineList, engineMissing, launch, startApp, waitRu
 import { runHarness } from './harness.mjs';
 import { runTfjsThreaded, startAnchorServer } from './tfjs.mjs';
 import { threadCounts } from '../../kernels/js/bench/threads.js';
+import { goalLines, issue28Goals } from './goals.mjs';
 
 const SET = process.env.SET || 'full';
 // Rounds of the interleaved tfjs-vs-ours comparison (each round times every side once).
@@ -235,7 +236,10 @@ for (const name of ENGINES) {
     continue;
   }
   try {
-    runs.push(await benchEngine(name));
+    const run = await benchEngine(name);
+    // Issue 28's goals against this engine's figures (goals.mjs): benchmark figures, not tests.
+    run.goals = issue28Goals(run);
+    runs.push(run);
   } catch (e) {
     // One engine failing does not lose the others' figures.
     log(`${name} failed: ${e.stack || e.message}`);
@@ -364,6 +368,8 @@ function printRun(out) {
       .map((l) => (!l || !l.budget || !Object.keys(l.budget).length ? '–' : parts.map((p) => (l.budget[p] ?? NaN).toFixed(1)).join(' · ')));
     console.log(`| ${liveLabel(tier, k)} | ${cells.join(' | ')} |`);
   }
+  console.log(`\nIssue 28's goals in ${out.env.browser}, this run (benchmark figures; goals.mjs):\n`);
+  for (const l of goalLines(out.goals ?? [])) console.log(`- ${l}`);
   for (const n of out.notes) console.log(`\nnote: ${n}`);
 }
 for (const r of measured) printRun(r);
