@@ -98,7 +98,7 @@ macro_rules! for_each_export {
                 ) -> i32;
                 weights_to_bf16(x: In<f32>[len], len: U32, out: Out<u16>[len]) -> i32;
                 probe_read(x: In<f32>[len], len: U32, out: Out<f32>[1]) -> i32;
-                probe_mul_add(iters: U32, a: F32, b: F32, acc: InOut<f32>[48]) -> i32;
+                probe_mul_add(iters: U32, a: F32, b: F32, acc: Out<f32>[48]) -> i32;
             }
             model {
                 model_network(

@@ -32,4 +32,4 @@ pub mod abi;
 
 /// The version of the contract in `kernels/ABI.md`; every module (and the JS tier) reports it
 /// from `sasi_abi_version()`, and the app refuses a module that reports another.
-pub const ABI_VERSION: u32 = 9;
+pub const ABI_VERSION: u32 = 10;

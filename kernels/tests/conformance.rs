@@ -703,9 +703,10 @@ conformance! {
 
     fn probe_mul_add_iterates_each_lane() {
         for k in tables() {
-            let start: Vec<f32> = (0..48).map(|i| i as f32 * 0.25 - 6.0).collect();
             let (a, b, iters) = (0.75f32, 0.5f32, 1000usize);
-            let mut acc = start.clone();
+            // Lane i's chain (i / 4) starts at b when even, at a when odd; `acc` is only written.
+            let start: Vec<f32> = (0..48).map(|i| if (i / 4) % 2 == 0 { b } else { a }).collect();
+            let mut acc = vec![-7.0; 48];
             (k.probe_mul_add)(iters, a, b, &mut acc).unwrap();
             for (lane, (&got, &s)) in acc.iter().zip(&start).enumerate() {
                 let mut r = s as f64;
@@ -714,15 +715,18 @@ conformance! {
                 }
                 assert!((got as f64 - r).abs() <= 1e-5 * r.abs().max(1.0), "{k:?} lane {lane}: {got} vs {r}");
             }
-            let mut zero = start.clone();
+            let mut zero = vec![-7.0; 48];
             (k.probe_mul_add)(0, a, b, &mut zero).unwrap();
-            assert_eq!(zero, start, "{k:?}: no iteration changes nothing");
+            assert_eq!(zero, start, "{k:?}: no iteration writes the starts");
+            let mut one = vec![-7.0; 48];
+            (k.probe_mul_add)(1, a, b, &mut one).unwrap();
+            assert_eq!((one[0], one[4]), (b * a + b, a * a + b), "{k:?}: the chains start apart");
             let mut short = vec![1.0; 47];
             assert_eq!((k.probe_mul_add)(1, a, b, &mut short), Err(KernelError::LengthMismatch));
             assert_eq!(short, vec![1.0; 47]);
-            let mut big = start.clone();
+            let mut big = vec![-7.0; 48];
             assert_eq!((k.probe_mul_add)((1 << 24) + 1, a, b, &mut big), Err(KernelError::TooLarge));
-            assert_eq!(big, start);
+            assert_eq!(big, vec![-7.0; 48], "{k:?}: nothing written");
         }
     }
 }

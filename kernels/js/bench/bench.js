@@ -815,11 +815,12 @@ export function probeCases({ readBytes = READ_BYTES, iters = MUL_ADD_ITERS } = {
       throw e;
     }
   };
-  // acc ← acc·0.5 + 0.5 from 1 stays 1 exactly, fused or not: the answer is known, and no lane
-  // drifts towards a denormal or an infinity however long it runs.
+  // x ← x·0.5 + 0.5 from 0.5 (both arguments: every chain's start) is 1 exactly after 25 steps
+  // and stays 1, fused or not: the answer is known, and no lane drifts towards a denormal or
+  // an infinity however long it runs.
   const mulAddRun = (x) => {
     const B = new Buffers(x);
-    const A = B.from('f32', new Float32Array(MUL_ADD_LANES).fill(1));
+    const A = B.from('f32', new Float32Array(MUL_ADD_LANES));
     return {
       call: () => check(x.probe_mul_add(iters, 0.5, 0.5, A.h), 'probe_mul_add'),
       reset: () => {},

@@ -42,12 +42,16 @@ test('probe_read: every tier returns the same bits, within len·2⁻²⁴·Σ|x|
   }
 });
 
-test('probe_mul_add: each of the 48 lanes follows acc·a + b, within f32 rounding of f64', async () => {
+test('probe_mul_add: each of the 48 lanes follows x·a + b from its chain\'s start, within f32 rounding of f64', async () => {
   const tiers = await allTiers();
-  const start = Array.from({ length: 48 }, (_, k) => k * 0.25 - 6);
   const [a, b, iters] = [0.75, 0.5, 1000];
+  // Lane k's chain (k >> 2) starts at b when even, at a when odd; the buffer is only written.
+  const start = Array.from({ length: 48 }, (_, k) => ((k >> 2) % 2 === 0 ? b : a));
   for (const [t, x] of Object.entries(tiers)) {
-    const A = f32In(x, start);
+    const Z = f32In(x, Array(48).fill(-7));
+    assert.equal(x.probe_mul_add(0, a, b, Z), 0, t);
+    assert.deepEqual(Array.from(f32Of(x, Z, 48)), start, `${t}: zero iterations write the starts`);
+    const A = f32In(x, Array(48).fill(-7));
     assert.equal(x.probe_mul_add(iters, a, b, A), 0, t);
     const got = f32Of(x, A, 48);
     for (let k = 0; k < 48; k++) {

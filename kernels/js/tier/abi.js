@@ -174,7 +174,7 @@ export function sasi_free(h, bytes) {
 
 export const sasi_tier = () => 3;
 // The version of kernels/ABI.md (sasi_kernels::ABI_VERSION; exports.test.mjs checks it).
-export const sasi_abi_version = () => 9;
+export const sasi_abi_version = () => 10;
 export const allocated_bytes = () => liveBytes;
 export const sasi_allocated_bytes = allocated_bytes;
 

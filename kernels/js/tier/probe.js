@@ -18,11 +18,13 @@ export function probeRead(x) {
   return s;
 }
 
-/** `acc[k] ← acc[k]·a + b`, `iters` times, each lane a chain of its own (not fused). */
+/** Lane k starts at b (even chains k >> 2) or a (odd), then `x ← x·a + b` `iters` times, each
+ *  lane a chain of its own (not fused), written to `acc[k]` (kernels/ABI.md `probe_mul_add`). */
 export function probeMulAdd(iters, a, b, acc) {
   const fa = F(a), fb = F(b);
   for (let k = 0; k < acc.length; k++) {
-    let v = acc[k];
+    // Lane k is in chain k >> 2, which starts at b (even chains) or a (odd).
+    let v = (k >> 2) % 2 === 0 ? fb : fa;
     for (let i = 0; i < iters; i++) v = F(F(v * fa) + fb);
     acc[k] = v;
   }

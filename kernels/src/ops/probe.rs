@@ -7,15 +7,18 @@
 //!   that the loop is bound by loads, not by the add latency; over a buffer ≫ the last-level
 //!   cache its time is the engine's single-thread read bandwidth. The order of the sum is
 //!   lane-wise then a fixed tree: within `len·2⁻²⁴·Σ|x|` of the exact sum.
-//! - [`probe_mul_add_lanes`]: `acc ← acc·a + b`, `iters` times, on 48 independent lanes held
-//!   in twelve vectors. Twelve chains hide the latency of an unfused multiply then add
+//! - [`probe_mul_add_lanes`]: `x ← x·a + b`, `iters` times, on 48 independent lanes held
+//!   in twelve vectors that start from the arguments (`b` and `a` in turn), written to `acc`
+//!   at the end. Twelve chains hide the latency of an unfused multiply then add
 //!   (3 + 3 cycles, two of each per cycle on current x86 cores) and of a fused one (4 cycles,
 //!   two per cycle), and with the two constants they fit x86's 16 vector registers: measured
 //!   in V8 on this VM's AMD EPYC, 8 chains gave 44 GFLOP/s mul+add (latency-bound, below the
 //!   dense_batch case's 44–49), 12 gave 61, 16 spilled to 35. `mul_add` is fused in the
 //!   relaxed-SIMD build only, so the same export measures mul+add throughput in the scalar
 //!   and SIMD modules and fused multiply-add throughput in the relaxed one. 2 flops per lane
-//!   per iteration.
+//!   per iteration. The chains start from the arguments, not from `acc`: SpiderMonkey's
+//!   optimised code ran the same loop at under half the speed when its chains started from
+//!   values loaded from memory, so Firefox's roof read 26 GFLOP/s where the loop does 55–60.
 use crate::error::KernelError;
 use crate::simd::F32Lanes;
 
@@ -45,7 +48,8 @@ pub fn probe_read_lanes<V: F32Lanes>(x: &[f32]) -> f32 {
     s
 }
 
-/// `acc[k] ← acc[k]·a + b`, `iters` times, for each of the 48 lanes of `acc`.
+/// Twelve four-lane chains, chain `k` starting at `b` (even `k`) or `a` (odd `k`), each
+/// `x ← x·a + b` `iters` times, then written to `acc` (chain `k` to lanes `4k..4k + 4`).
 pub fn probe_mul_add_lanes<V: F32Lanes>(
     iters: usize,
     a: f32,
@@ -59,8 +63,9 @@ pub fn probe_mul_add_lanes<V: F32Lanes>(
         return Err(KernelError::TooLarge);
     }
     let (va, vb) = (V::splat(a), V::splat(b));
-    let q = acc.as_chunks::<4>().0;
-    let mut v: [V; 12] = core::array::from_fn(|k| V::load_array(&q[k]));
+    // From the arguments, never from memory (the module doc); two different starts, so that
+    // no engine may fold the chains into fewer.
+    let mut v: [V; 12] = core::array::from_fn(|k| if k % 2 == 0 { vb } else { va });
     for _ in 0..iters {
         for r in v.iter_mut() {
             *r = r.mul_add(va, vb);
