@@ -1,7 +1,7 @@
 // The benchmark Web Worker: loads every tier itself (so the page's animation is untouched),
 // runs the shared harness and posts progress, rows and the summary back.
 // Its messages are bench-protocol.js's.
-import { CALIBRATION_BUDGET_MS, CALIBRATION_DELAY_MS, LONG_WARM_MS, liveModel, timeForms, warmForms, networkBuilder, runBench, runSweep, selectForms, summarise, timerResolutionMs } from './bench.js';
+import { CALIBRATION_BUDGET_MS, LONG_WARM_MS, liveModel, timeForms, warmForms, networkBuilder, runBench, runSweep, selectForms, summarise, timerResolutionMs } from './bench.js';
 import * as msg from './bench-protocol.js';
 import { threadScaling, timeAt } from './threads.js';
 import { loadJsTier, loadKernelModule } from '../load.js';
@@ -167,10 +167,6 @@ function calibrateTiers(tiers, overrides = {}, budgetInAllMs = CALIBRATION_BUDGE
 async function calibrateRequest({ modules, overrides }) {
   const { tiers, status } = await loadTiers(null, modules);
   postMessage(msg.tiers(status));
-  // The page's own start-up first: while it compiles and optimises its modules and builds its
-  // network, the browser's compile threads have no time for this worker's, and a calibration
-  // then times baseline code (bench.js `warmForms`).
-  await new Promise((r) => setTimeout(r, CALIBRATION_DELAY_MS));
   postMessage(msg.calibrated(calibrateTiers(tiers, overrides)));
 }
 

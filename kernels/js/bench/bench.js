@@ -620,11 +620,6 @@ export function calibrationBatchCalls(warm, batchMs) {
   if (!(per > 0)) return MAX_BATCH_CALLS;
   return Math.max(1, Math.min(MAX_BATCH_CALLS, Math.round(batchMs / per)));
 }
-/** How long the page's calibration waits after its modules load (ms): the page's own start-up
- *  (compiling and optimising its modules, building its network) keeps the browser's compile
- *  threads busy, and a worker's kernels timed meanwhile run in baseline code (at load, V8 and
- *  SpiderMonkey timed the GEMM's forms unoptimised in some loads on 2 vCPUs). */
-export const CALIBRATION_DELAY_MS = 1000;
 /** Rounds per form in the calibration (each form's least time decides: `pickForm`): enough
  *  that some rounds of each form run unpreempted while the page starts its own run. */
 export const CALIBRATION_ROUNDS = 7;
