@@ -13,11 +13,10 @@ import assert from 'node:assert/strict';
 import { engineList, waitRunning, sleep } from './engines.mjs';
 import { describeEngine } from './suite.mjs';
 
-// N = 4096: a frame of four steps takes about 3 ms, some 150 ticks of the 20 µs clock Firefox
-// and WebKit give, so the two instruments are compared and not the clock's steps. At N = 1024 a
-// frame is ~160 µs, eight ticks: Firefox's benchmark rows there spread over 35–90 µs a step
-// (p25–p75), and the ratio read 1.01–1.91 run to run on this shared 2-core VM with the same
-// protocol on both sides (N = 4096 read 1.01–1.38 in six runs of each engine).
+// N = 4096: a frame of four steps lasts milliseconds, over a hundred ticks of the 20 µs clock
+// Firefox and WebKit give, so the two instruments are compared and not the clock's steps. At
+// N = 1024 a frame is a few ticks, and the ratio wandered run to run past the bound with the
+// same protocol on both sides (README "One measuring protocol").
 const N = 4096;
 const STEPS = 4;
 // bench.js LIVE: the settings the case runs the app's model with.

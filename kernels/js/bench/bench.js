@@ -457,7 +457,7 @@ function stdpCase(n, { weights = 'f32' } = {}) {
 }
 
 /** Frames the live step is timed over (1.5 s of the page's frames): on a shared 2-core machine
- *  40 frames at N = 4096 spread p25–p75 over ±30 % around their median. */
+ *  fewer frames left its median too far from the page's own (tests/e2e/protocol.test.mjs). */
 const LIVE_FRAMES = 90;
 
 /**
@@ -574,7 +574,7 @@ export const CALIBRATION_BUDGET_MS = 150;
  * form `names`): the lower of the two forms' least times, unless the two are within FORM_TIE
  * of each other, then `start` (the module's own form). The least, not the median: the page
  * calibrates while it starts its own run, and on a machine with few cores another thread
- * preempts the worker in some of the rounds, which only ever adds time (a median of three
+ * preempts the worker in some of the rounds, which only ever adds time (a median of a few
  * rounds picked either form of the GEMM in Firefox, page load to page load). Deterministic given
  * its timings. Returns `{ form, ratio }` (`ratio`: the slower least time over the faster, 1 for
  * a tie or missing timings).

@@ -17,8 +17,9 @@
 //!   relaxed-SIMD build only, so the same export measures mul+add throughput in the scalar
 //!   and SIMD modules and fused multiply-add throughput in the relaxed one. 2 flops per lane
 //!   per iteration. The chains start from the arguments, not from `acc`: SpiderMonkey's
-//!   optimised code ran the same loop at under half the speed when its chains started from
-//!   values loaded from memory, so Firefox's roof read 26 GFLOP/s where the loop does 55–60.
+//!   optimised code ran the same loop at under half its speed when its chains started from
+//!   values loaded from memory, and Firefox's roof read low (README, "How the figures are
+//!   measured").
 use crate::error::KernelError;
 use crate::simd::F32Lanes;
 
