@@ -1,7 +1,7 @@
 // The benchmark Web Worker: loads every tier itself (so the page's animation is untouched),
 // runs the shared harness and posts progress, rows and the summary back.
 // Its messages are bench-protocol.js's.
-import { CALIBRATION_BUDGET_MS, LONG_WARM_MS, liveModel, timeForms, warmForms, networkBuilder, runBench, runSweep, selectForms, summarise, timerResolutionMs } from './bench.js';
+import { CALIBRATION_BUDGET_MS, LONG_WARM_MS, calibrateModules, liveModel, networkBuilder, runBench, runSweep, selectForms, summarise, timerResolutionMs } from './bench.js';
 import * as msg from './bench-protocol.js';
 import { threadScaling, timeAt } from './threads.js';
 import { loadJsTier, loadKernelModule } from '../load.js';
@@ -120,11 +120,7 @@ async function run({ set, modules, jsUrl, plain = false, ceilings = true, readBy
   }));
 }
 
-/** The part of the calibration's budget its warm-ups may take: a kernel's warm-up (its case
- *  prepared, both forms run long enough to be optimised) costs about twice its timed rounds. */
-const WARM_SHARE = 0.6;
-
-/** Each loaded wasm tier's kernel forms, picked by timing both (bench.js `warmForms`, `timeForms`) on the
+/** Each loaded wasm tier's kernel forms, picked by timing both (bench.js `calibrateModules`) on the
  *  app's model built in one of them; `overrides`: `{ [tier]: { kernel: form } }`; the budget
  *  is the page's at load (CALIBRATION_BUDGET_MS) unless a run asks for more (`make bench`,
  *  which has no page waiting: `calibrationMs`). */
@@ -142,23 +138,8 @@ function calibrateTiers(tiers, overrides = {}, budgetInAllMs = CALIBRATION_BUDGE
     // With more time than the page's (make bench), every form warms up long enough for
     // SpiderMonkey and JavaScriptCore to optimise it.
     const warmMs = budgetInAllMs > CALIBRATION_BUDGET_MS ? LONG_WARM_MS : undefined;
-    // Every module's kernels warm up before any is timed (bench.js `warmForms`), each module
-    // with its share of WARM_SHARE of what is left of the budget; then each is timed with its
-    // share of the rest.
-    const left = () => budgetInAllMs - (performance.now() - t0);
-    const warmUntil = performance.now() + left() * WARM_SHARE;
-    const warmed = [];
-    try {
-      names.forEach((t, i) => {
-        const budgetMs = (warmUntil - performance.now()) / (names.length - i);
-        warmed.push(warmForms(tiers[t], model, { budgetMs, warmMs, overrides: overrides[t] ?? overrides.all ?? {} }));
-      });
-      names.forEach((t, i) => {
-        forms[t] = timeForms(warmed[i], { budgetMs: left() / (names.length - i) }).forms;
-      });
-    } finally {
-      warmed.forEach((w) => w.free());
-    }
+    const modules = names.map((t) => [t, tiers[t], overrides[t] ?? overrides.all ?? {}]);
+    Object.assign(forms, calibrateModules(modules, model, { budgetMs: budgetInAllMs - (performance.now() - t0), warmMs }).forms);
   }
   return { forms, elapsed_ms: performance.now() - t0 };
 }

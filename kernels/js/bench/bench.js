@@ -679,14 +679,14 @@ export function warmForms(x, model, { budgetMs = CALIBRATION_BUDGET_MS / 2, warm
     for (const w of warmed) w.run.free();
     throw e;
   }
-  return { x, forms, warmed, elapsed_ms: now() - t0, free: () => warmed.forEach((w) => w.run.free()) };
+  return { x, forms, warmed, free: () => warmed.forEach((w) => w.run.free()) };
 }
 
 /**
  * The calibration's second half: each kernel `warmForms` warmed has its two forms timed in
  * turns, `rounds` batches of `batchMs` each, and runs the faster from then on (`pickForm`); a
  * kernel that would not end inside `budgetMs` keeps its form and says so. Returns
- * `{ forms: { kernel: { form, by, ratio?, ms? } }, elapsed_ms }` in FORMS order, `by` one of
+ * `{ forms: { kernel: { form, by, ratio?, ms? } } }` in FORMS order, `by` one of
  * 'timing', 'override', 'tie' or 'budget'.
  */
 export function timeForms({ x, forms: given, warmed }, { budgetMs = CALIBRATION_BUDGET_MS / 2, rounds = CALIBRATION_ROUNDS, batchMs = 0.5 } = {}) {
@@ -716,19 +716,42 @@ export function timeForms({ x, forms: given, warmed }, { budgetMs = CALIBRATION_
     forms[kernel] = { form, by: ratio - 1 <= FORM_TIE ? 'tie' : 'timing', ratio, ms };
   }
   // Reported in FORMS order, whatever order they were timed in.
-  return { forms: Object.fromEntries(FORMS.kernels.map((k) => [k, forms[k]])), elapsed_ms: now() - t0 };
+  return { forms: Object.fromEntries(FORMS.kernels.map((k) => [k, forms[k]])) };
 }
 
-/** Both halves for one module (`warmForms`, then `timeForms`), half the budget each. */
-export function calibrate(x, model, { budgetMs = CALIBRATION_BUDGET_MS, rounds, batchMs, warmMs, overrides } = {}) {
+/** The part of a calibration's budget its warm-ups may take: a kernel's warm-up (its case
+ *  prepared, both forms run long enough to be optimised) costs about twice its timed rounds. */
+const WARM_SHARE = 0.6;
+
+/**
+ * A calibration of several modules (`[[name, x, overrides]]`, overrides as `warmForms` takes
+ * them): every module's kernels warm up before any is timed, each module with its share of
+ * WARM_SHARE of `budgetMs`, then each is timed with its share of what is left. Returns
+ * `{ forms: { name: forms }, elapsed_ms }`, each module's forms as `timeForms` gives them.
+ */
+export function calibrateModules(modules, model, { budgetMs = CALIBRATION_BUDGET_MS, warmMs } = {}) {
   const t0 = now();
-  const w = warmForms(x, model, { budgetMs: budgetMs / 2, warmMs, overrides });
+  const left = () => budgetMs - (now() - t0);
+  const warmUntil = t0 + budgetMs * WARM_SHARE;
+  const warmed = [];
+  const forms = {};
   try {
-    const r = timeForms(w, { budgetMs: budgetMs - (now() - t0), rounds, batchMs });
-    return { forms: r.forms, elapsed_ms: now() - t0 };
+    modules.forEach(([, x, overrides], i) => {
+      warmed.push(warmForms(x, model, { budgetMs: (warmUntil - now()) / (modules.length - i), warmMs, overrides }));
+    });
+    modules.forEach(([name], i) => {
+      forms[name] = timeForms(warmed[i], { budgetMs: left() / (modules.length - i) }).forms;
+    });
   } finally {
-    w.free();
+    warmed.forEach((w) => w.free());
   }
+  return { forms, elapsed_ms: now() - t0 };
+}
+
+/** One module's calibration (`calibrateModules` of it alone): `{ forms, elapsed_ms }`. */
+export function calibrate(x, model, { budgetMs = CALIBRATION_BUDGET_MS, warmMs, overrides = {} } = {}) {
+  const r = calibrateModules([['x', x, overrides]], model, { budgetMs, warmMs });
+  return { forms: r.forms.x, elapsed_ms: r.elapsed_ms };
 }
 
 /** Selects `forms` (`{ kernel: form }`, as `calibrate` returns them or a plain name) in `x`. */
