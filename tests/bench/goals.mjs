@@ -28,7 +28,9 @@ export function memoryBoundRow(r) {
   return ['lif_step', 'stdp'].includes(r.kernel) && Number(r.size) >= 4096;
 }
 
-const usable = (r, t) => {
+/** A tier's median in a result row where that tier ran and agreed with its check, else null
+ *  (a row that failed or disagreed never counts in a ratio). */
+export const usableMedian = (r, t) => {
   const s = r.stats?.[t];
   return s && !s.error && s.agrees !== false && r.median_ns?.[t] > 0 ? r.median_ns[t] : null;
 };
@@ -49,7 +51,7 @@ export function issue28Goals(out) {
     ...(note ? { note } : {}),
   });
   for (const r of out.results ?? []) {
-    const [js, scalar, simd] = [usable(r, 'js'), usable(r, 'scalar'), usable(r, 'simd')];
+    const [js, scalar, simd] = [usableMedian(r, 'js'), usableMedian(r, 'scalar'), usableMedian(r, 'simd')];
     if (simd && scalar) push('SIMD not slower than scalar', r, scalar / simd, 1, true);
     if (simd && js && ['chromium', 'firefox'].includes(out.engine)) {
       const jsShare = read && r.achieved?.js?.gb_s ? r.achieved.js.gb_s / read : null;

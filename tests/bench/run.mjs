@@ -17,7 +17,7 @@ import { PROBE_SOURCE, REPO, engineList, engineMissing, launch, startApp, waitRu
 import { runHarness } from './harness.mjs';
 import { runTfjsThreaded, startAnchorServer } from './tfjs.mjs';
 import { threadCounts } from '../../kernels/js/bench/threads.js';
-import { goalLines, issue28Goals } from './goals.mjs';
+import { goalLines, issue28Goals, usableMedian } from './goals.mjs';
 
 const SET = process.env.SET || 'full';
 // Rounds of the interleaved tfjs-vs-ours comparison (each round times every side once).
@@ -304,11 +304,10 @@ function printRun(out) {
     const iqr = s.p75_ns != null && s.p25_ns != null ? ` ±${((50 * (s.p75_ns - s.p25_ns)) / s.median_ns).toFixed(0)}%` : '';
     return `${fmtNs(s.median_ns)}${iqr}${st.settled === false ? '*' : ''}${st.agrees === false ? '!' : ''}`;
   };
-  const ok = (r, t) => (r.stats[t] && r.stats[t].agrees !== false && !r.stats[t].error ? r.median_ns[t] : null);
   console.log(`| kernel | size | JS | plain JS | scalar | SIMD | relaxed | native | tfjs-wasm | JS/plain | SIMD/JS | SIMD/scalar | relaxed/SIMD | SIMD/native | tfjs/SIMD | SIMD throughput |`);
   console.log(`|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|`);
   for (const r of out.results) {
-    const m = (t) => ok(r, t);
+    const m = (t) => usableMedian(r, t);
     const cells = ['js', 'plain', 'scalar', 'simd', 'relaxed', 'native', 'tfjs_wasm'].map((t) => cell(r, t));
     console.log(`| ${r.kernel} | ${r.size} | ${cells.join(' | ')} | ${x(m('js'), m('plain'))} | ${x(m('js'), m('simd'))} | ${x(m('scalar'), m('simd'))} | ${x(m('simd'), m('relaxed'))} | ${x(m('simd'), r.median_ns.native)} | ${x(r.median_ns.tfjs_wasm, m('simd'))} | ${thru(r, 'simd', out.ceilings)} |`);
   }
